@@ -1,0 +1,47 @@
+/*
+ * cli.h — what the subcommands share: exit codes, the tree being graded,
+ * and git-style messages ("grader: <what>" and an optional "hint: <fix>").
+ */
+#ifndef UNDERGO_CLI_H
+#define UNDERGO_CLI_H
+
+#include <stdbool.h>
+
+#include "manifest.h"
+
+enum {
+    EXIT_GRADED = 0,        /* grading completed, whatever the score */
+    EXIT_CANNOT_GRADE = 1,  /* grading could not run */
+    EXIT_USAGE = 2,         /* unknown lab, bad flag, bad argument */
+};
+
+typedef struct tree {
+    const char *root;       /* holds labs/ */
+    const char *bindir;     /* the CMake build tree */
+    bool handout;           /* root is a candidate's handout */
+} tree_t;
+
+/* The tree this grader was built from. Can't fail. */
+tree_t cli_tree(void);
+
+/* Prints "grader: <msg>" (and "hint: <hint>" when hint != NULL) to stderr. */
+void cli_error(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Loads every manifest of the tree; on error prints it and returns -1. */
+int cli_load_labs(const tree_t *t, lab_set_t *set);
+
+/* Matches "--name value" and "--name=value" at argv[*i]; advances *i.
+ * Returns 1 with *value set, 0 when argv[*i] is another option, -1 (after
+ * printing the error) when the value is missing. */
+int cli_value(int argc, char **argv, int *i, const char *name, const char **value);
+
+/* Parses a whole number in [lo, hi] for option name; -1 after an error. */
+int cli_number(const char *name, const char *s, long long lo, long long hi, long long *out);
+
+/* The commands. Each returns an exit code. */
+int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_handout(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * labtool.c — CMake's view of the manifests.
+ *
+ * Built at configure time from the grader's own manifest parser, so CMake
+ * and the grader can never disagree about a lab. `labtool cmake labs [NAME...]`
+ * prints one undergo_add_lab() call per lab; a broken manifest prints its
+ * one-line error and exits 1, which stops the configure step.
+ */
+#include "manifest.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void print_list(const char *key, char **v, size_t n)
+{
+    if (!n)
+        return;
+    printf(" %s", key);
+    for (size_t i = 0; i < n; i++)
+        printf(" \"%s\"", v[i]);
+}
+
+int main(int argc, char **argv)
+{
+    char err[512];
+    lab_set_t set;
+    if (argc < 3 || strcmp(argv[1], "cmake") || strcmp(argv[2], "labs")) {
+        fprintf(stderr, "usage: labtool cmake labs [<lab>...]\n");
+        return 2;
+    }
+    const char *const *only = argc > 3 ? (const char *const *)argv + 3 : NULL;
+    if (manifest_load_all(".", only, &set, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+    for (size_t i = 0; i < set.n; i++) {
+        const lab_t *lab = &set.labs[i];
+        printf("undergo_add_lab(NAME %s", lab->name);
+        print_list("SOURCES", lab->sources, lab->n_sources);
+        print_list("NEEDS", lab->needs, lab->n_needs);
+        printf(")\n");
+    }
+    manifest_set_free(&set);
+    return 0;
+}

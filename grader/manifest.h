@@ -1,0 +1,77 @@
+/*
+ * manifest.h — a lab's lab.yaml, parsed and checked.
+ *
+ * Every tool reads a lab from its manifest only: CMake (through labtool),
+ * the grader, the handout and the README table. A broken manifest is
+ * reported as one line, "labs/<name>/lab.yaml:LINE: what is wrong".
+ *
+ * Interface: manifest_load_all(root, &set, err) → use set.labs[i] →
+ * manifest_set_free(&set). Labs come sorted in exam order.
+ */
+#ifndef UNDERGO_MANIFEST_H
+#define UNDERGO_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct lab_test {
+    char *name;
+    double weight;
+    bool hidden;            /* lives in tests/hidden/, not in the handout */
+} lab_test_t;
+
+typedef struct lab_policy {
+    bool loopback;          /* network: loopback (else none) */
+    bool io_uring;
+    uint64_t memory_mb;
+    int pids;
+    double wall_s;
+    double cpu_s;
+} lab_policy_t;
+
+typedef struct lab {
+    char *name, *title, *question;
+    int section, number;    /* question "4.10" → 4, 10 */
+    double points;
+    char *dir;              /* "labs/<name>", relative to the root */
+    char *path;             /* "labs/<name>/lab.yaml" */
+    char **editable;  size_t n_editable;
+    char **sources;   size_t n_sources;
+    char **needs;     size_t n_needs;
+    lab_test_t *tests; size_t n_tests;
+    bool has_bench;
+    double perf_share, perf_target, perf_floor;
+    char **benchmarks; size_t n_benchmarks;   /* empty: every benchmark */
+    lab_policy_t policy;
+} lab_t;
+
+typedef struct lab_set {
+    lab_t *labs;
+    size_t n;
+} lab_set_t;
+
+/* Parses root/labs/<name>/lab.yaml into *lab. Returns 0, or -EINVAL with one
+ * line "labs/<name>/lab.yaml:LINE: what is wrong" in err (then *lab is
+ * zeroed). The caller frees *lab with manifest_free(). */
+int manifest_load(const char *root, const char *name, lab_t *lab, char *err, size_t errlen);
+
+/* Frees what manifest_load() allocated. Can't fail. */
+void manifest_free(lab_t *lab);
+
+/* Loads every root/labs/<name>/lab.yaml, sorted by exam question. With
+ * only != NULL, loads only the labs named there (NULL-terminated; other
+ * names are ignored). Returns 0 or -EINVAL/-ENOENT with one line in err. */
+int manifest_load_all(const char *root, const char *const *only, lab_set_t *set,
+                      char *err, size_t errlen);
+
+/* Frees a set. Can't fail. */
+void manifest_set_free(lab_set_t *set);
+
+/* The lab named name in set, or NULL. */
+const lab_t *manifest_find(const lab_set_t *set, const char *name);
+
+/* Sum of the weights of the tests that count: all, or the visible ones. */
+double manifest_total_weight(const lab_t *lab, bool with_hidden);
+
+#endif

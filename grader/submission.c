@@ -1,0 +1,342 @@
+/*
+ * submission.c — a candidate's editable files, compiled and linked against
+ * the pristine tests, inside the sandbox.
+ *
+ * scratch/src   the pristine lab folder (without tests/ and bench/) with the
+ *               candidate's editable files copied over it
+ * scratch/obj   one object per lab source, each audited before linking
+ * scratch/bin   test and bench binaries
+ */
+#include "submission.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "audit.h"
+#include "fsutil.h"
+#include "sandbox.h"
+#include "strbuf.h"
+
+#define MAX_SOURCE_BYTES (1 << 20)   /* a lab source beyond 1 MiB is not a solution */
+#define MAX_LOG_LINES 40
+
+typedef struct recipe {
+    json_t *root;                    /* owns the strings below */
+    const char *cc;
+    const char **cflags, **test_link, **bench_link;
+    size_t n_cflags, n_test_link, n_bench_link;
+} recipe_t;
+
+/* ---- the recipe ------------------------------------------------------------------ */
+
+static int json_strings(json_t *arr, const char ***out, size_t *n)
+{
+    if (!json_is_array(arr))
+        return -EINVAL;
+    *n = json_array_size(arr);
+    *out = calloc(*n + 1, sizeof **out);
+    if (!*out)
+        return -ENOMEM;
+    for (size_t i = 0; i < *n; i++) {
+        (*out)[i] = json_string_value(json_array_get(arr, i));
+        if (!(*out)[i])
+            return -EINVAL;
+    }
+    return 0;
+}
+
+static void recipe_free(recipe_t *r)
+{
+    free(r->cflags);
+    free(r->test_link);
+    free(r->bench_link);
+    json_decref(r->root);
+    memset(r, 0, sizeof *r);
+}
+
+static int recipe_load(const char *bindir, const char *lab, recipe_t *r, strbuf_t *log)
+{
+    char path[4096];
+    json_error_t jerr;
+    memset(r, 0, sizeof *r);
+    snprintf(path, sizeof path, "%s/labs/%s/recipe.json", bindir, lab);
+    r->root = json_load_file(path, 0, &jerr);
+    int rc = r->root ? 0 : -ENOENT;
+    if (!rc) {
+        r->cc = json_string_value(json_object_get(r->root, "cc"));
+        rc = r->cc ? 0 : -EINVAL;
+    }
+    if (!rc)
+        rc = json_strings(json_object_get(r->root, "cflags"), &r->cflags, &r->n_cflags);
+    if (!rc)
+        rc = json_strings(json_object_get(r->root, "test_link"), &r->test_link, &r->n_test_link);
+    if (!rc)
+        rc = json_strings(json_object_get(r->root, "bench_link"), &r->bench_link,
+                          &r->n_bench_link);
+    if (rc) {
+        strbuf_addf(log, "grader: cannot read build recipe '%s': %s\n", path,
+                    r->root ? "malformed" : jerr.text);
+        recipe_free(r);
+    }
+    return rc;
+}
+
+/* ---- the candidate's files --------------------------------------------------------- */
+
+char *submission_find(const char *dir, const lab_t *lab, const char *file)
+{
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/labs/%s/%s", dir, lab->name, file);
+    if (lstat(path, &st) == 0)
+        return strdup(path);
+    snprintf(path, sizeof path, "%s/%s/%s", dir, lab->name, file);
+    if (lstat(path, &st) == 0)
+        return strdup(path);
+    return NULL;
+}
+
+static bool skip_tests_and_benches(const char *rel)
+{
+    return !strcmp(rel, "tests") || !strcmp(rel, "bench");
+}
+
+/* Copies the pristine lab, then the candidate's files over it. Returns 0,
+ * 1 when the submission is unusable (status and log say why), or -errno. */
+static int stage_sources(const grade_opts_t *o, const lab_t *lab, const char *src,
+                         submission_out_t *out, strbuf_t *log)
+{
+    char pristine[4096], dst[8192];
+    snprintf(pristine, sizeof pristine, "%s/%s", o->root, lab->dir);
+    int rc = fsutil_copy_tree(pristine, src, skip_tests_and_benches);
+    if (rc)
+        return rc;
+    size_t found = 0;
+    for (size_t i = 0; i < lab->n_editable; i++) {
+        char *f = submission_find(o->submission, lab, lab->editable[i]);
+        found += f != NULL;
+        free(f);
+    }
+    if (!found) {
+        out->status = LAB_NOT_SUBMITTED;
+        strbuf_addf(log, "the submission holds no file of lab '%s' (looked for labs/%s/%s)\n",
+                    lab->name, lab->name, lab->editable[0]);
+        return 1;
+    }
+    for (size_t i = 0; i < lab->n_editable; i++) {
+        char *from = submission_find(o->submission, lab, lab->editable[i]);
+        struct stat st;
+        const char *why = !from ? "is missing"
+                        : lstat(from, &st) < 0 || !S_ISREG(st.st_mode) ? "is not a regular file"
+                        : st.st_size > MAX_SOURCE_BYTES ? "is larger than 1 MiB" : NULL;
+        if (!why) {
+            snprintf(dst, sizeof dst, "%s/%s", src, lab->editable[i]);
+            rc = fsutil_copy(from, dst);
+            why = rc ? strerror(-rc) : NULL;
+        }
+        free(from);
+        if (why) {
+            out->status = LAB_BUILD_ERROR;
+            strbuf_addf(log, "submission file labs/%s/%s %s\n", lab->name, lab->editable[i], why);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ---- compiling in the sandbox ------------------------------------------------------ */
+
+/* Keeps the first MAX_LOG_LINES lines of text: the first errors matter. */
+static void add_first_lines(strbuf_t *log, const char *text)
+{
+    int lines = 0;
+    const char *p = text;
+    while (*p && lines < MAX_LOG_LINES) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        strbuf_add(log, p, n);
+        p += n;
+        lines++;
+    }
+    if (*p)
+        strbuf_adds(log, "[... more compiler output cut ...]\n");
+}
+
+/* Runs one compiler command. Returns 0, 1 when it failed (log says why),
+ * or a negative errno when the sandbox could not run it. */
+static int sandboxed_cc(const grade_opts_t *o, const char *scratch, const char **argv,
+                        strbuf_t *log)
+{
+    const char *ro[] = {o->root, o->bindir, NULL};
+    sandbox_spec_t spec = {
+        .argv = argv, .cwd = scratch, .scratch_dir = scratch, .ro_paths = ro,
+        .profile = SANDBOX_PROFILE_COMPILE, .network = SANDBOX_NET_NONE,
+        .wall_s = 120, .cpu_s = 120, .memory_bytes = 2ULL << 30, .pids = 64,
+        .fsize_bytes = 256ULL << 20, .output_cap = 32 << 10,
+    };
+    sandbox_result_t res;
+    int rc = sandbox_run(&spec, &res);
+    if (rc)
+        return rc;
+    bool ok = res.status == SANDBOX_EXITED && res.exit_code == 0;
+    if (!ok) {
+        add_first_lines(log, res.err.data ? res.err.data : "");
+        add_first_lines(log, res.out.data ? res.out.data : "");
+        if (res.status == SANDBOX_TIMEOUT_WALL || res.status == SANDBOX_TIMEOUT_CPU)
+            strbuf_adds(log, "grader: the compiler ran out of time\n");
+        else if (res.status == SANDBOX_MEMORY)
+            strbuf_adds(log, "grader: the compiler ran out of memory\n");
+        else if (res.status == SANDBOX_SECURITY)
+            strbuf_adds(log, "grader: the compiler was stopped by the sandbox\n");
+        else if (res.status == SANDBOX_OUTPUT_LIMIT)
+            strbuf_adds(log, "grader: the compiler wrote more than the size limit\n");
+    }
+    sandbox_result_free(&res);
+    return ok ? 0 : 1;
+}
+
+/* argv = cc cflags -I src -c src/file -o obj/file.o */
+static int compile_source(const grade_opts_t *o, const recipe_t *r, const char *scratch,
+                          const char *file, char *obj, size_t objlen, strbuf_t *log)
+{
+    char src_inc[4200], src_file[4200];
+    const char **argv = calloc(r->n_cflags + 8, sizeof *argv);
+    if (!argv)
+        return -ENOMEM;
+    snprintf(src_inc, sizeof src_inc, "-I%s/src", scratch);
+    snprintf(src_file, sizeof src_file, "%s/src/%s", scratch, file);
+    snprintf(obj, objlen, "%s/obj/%s.o", scratch, file);
+    size_t n = 0;
+    argv[n++] = r->cc;
+    for (size_t i = 0; i < r->n_cflags; i++)
+        argv[n++] = r->cflags[i];
+    argv[n++] = src_inc;
+    argv[n++] = "-c";
+    argv[n++] = src_file;
+    argv[n++] = "-o";
+    argv[n++] = obj;
+    int rc = sandboxed_cc(o, scratch, argv, log);
+    free(argv);
+    return rc;
+}
+
+/* argv = cc -o out objs... link... */
+static int link_binary(const grade_opts_t *o, const recipe_t *r, const char *scratch,
+                       char **objs, size_t nobjs, const char **link, size_t nlink,
+                       const char *out, strbuf_t *log)
+{
+    const char **argv = calloc(nobjs + nlink + 6, sizeof *argv);
+    if (!argv)
+        return -ENOMEM;
+    size_t n = 0;
+    argv[n++] = r->cc;
+    argv[n++] = "-o";
+    argv[n++] = out;
+    for (size_t i = 0; i < nobjs; i++)
+        argv[n++] = objs[i];
+    for (size_t i = 0; i < nlink; i++)
+        argv[n++] = link[i];
+    int rc = sandboxed_cc(o, scratch, argv, log);
+    free(argv);
+    return rc;
+}
+
+/* ---- the whole build ------------------------------------------------------------------ */
+
+static int make_dirs(const char *scratch)
+{
+    static const char *const sub[] = {"src", "obj", "bin"};
+    char path[4200];
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", scratch, sub[i]);
+        int rc = fsutil_mkdirs(path);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Compiles every lab source and audits each object. Returns 0, 1 on a
+ * compile error or a rejected object, or a negative errno. */
+static int compile_all(const grade_opts_t *o, const lab_t *lab, const recipe_t *r,
+                       const char *scratch, char **objs, strbuf_t *log)
+{
+    for (size_t i = 0; i < lab->n_sources; i++) {
+        char obj[4200], why[512];
+        int rc = compile_source(o, r, scratch, lab->sources[i], obj, sizeof obj, log);
+        if (rc)
+            return rc;
+        if (!(objs[i] = strdup(obj)))
+            return -ENOMEM;
+        if (audit_object(obj, why, sizeof why) != 0) {
+            strbuf_addf(log, "labs/%s/%s: rejected: %s\n", lab->name, lab->sources[i], why);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int build_binaries(const grade_opts_t *o, const lab_t *lab, const char *scratch,
+                          submission_out_t *out, strbuf_t *log)
+{
+    recipe_t r;
+    int rc = recipe_load(o->bindir, lab->name, &r, log);
+    if (rc)
+        return rc;
+    char **objs = calloc(lab->n_sources + 1, sizeof *objs);
+    char test_bin[4200], bench_bin[4200];
+    snprintf(test_bin, sizeof test_bin, "%s/bin/%s_test", scratch, lab->name);
+    snprintf(bench_bin, sizeof bench_bin, "%s/bin/%s_bench", scratch, lab->name);
+    rc = objs ? compile_all(o, lab, &r, scratch, objs, log) : -ENOMEM;
+    if (!rc)
+        rc = link_binary(o, &r, scratch, objs, lab->n_sources, r.test_link, r.n_test_link,
+                         test_bin, log);
+    if (!rc && r.n_bench_link)
+        rc = link_binary(o, &r, scratch, objs, lab->n_sources, r.bench_link, r.n_bench_link,
+                         bench_bin, log);
+    if (!rc) {
+        out->test_bin = strdup(test_bin);
+        out->bench_bin = r.n_bench_link ? strdup(bench_bin) : NULL;
+        if (!out->test_bin || (r.n_bench_link && !out->bench_bin))
+            rc = -ENOMEM;
+    } else if (rc == 1) {
+        out->status = LAB_BUILD_ERROR;
+    }
+    for (size_t i = 0; objs && i < lab->n_sources; i++)
+        free(objs[i]);
+    free(objs);
+    recipe_free(&r);
+    return rc;
+}
+
+int submission_build(const grade_opts_t *o, const lab_t *lab, const char *scratch,
+                     submission_out_t *out)
+{
+    strbuf_t log = STRBUF_INIT;
+    char src[4200];
+    memset(out, 0, sizeof *out);
+    snprintf(src, sizeof src, "%s/src", scratch);
+    int rc = make_dirs(scratch);
+    if (!rc)
+        rc = stage_sources(o, lab, src, out, &log);
+    if (!rc)
+        rc = build_binaries(o, lab, scratch, out, &log);
+    if (rc < 0) {
+        out->status = LAB_INTERNAL_ERROR;
+        strbuf_addf(&log, "grader: cannot build lab '%s': %s\n", lab->name, strerror(-rc));
+    }
+    out->log = strbuf_detach(&log);
+    return rc < 0 ? rc : 0;
+}
+
+void submission_out_free(submission_out_t *out)
+{
+    free(out->log);
+    free(out->test_bin);
+    free(out->bench_bin);
+    memset(out, 0, sizeof *out);
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `grader` command: exit codes and messages for bad
+# input, the reference scoring full marks with every report valid, the stub
+# scoring zero, submissions (good, broken, absent), and the handout, built
+# and graded on its own.
+#
+# usage: cli_test.sh <grader> <source-root> <build-dir>
+set -u
+grader=$1 root=$2 bindir=$3
+work=$(mktemp -d /tmp/ug-cli-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$work" || exit 1
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; shift; for l in "$@"; do echo "    $l"; done; }
+
+# expect <name> <exit> <stderr-substring|-> <command...>
+expect() {
+  local name=$1 want=$2 msg=$3; shift 3
+  "$@" >out.txt 2>err.txt
+  local got=$?
+  if [ "$got" != "$want" ]; then
+    not_ok "$name" "exit $got, want $want" "$(head -c 2000 err.txt)" "$(tail -c 2000 out.txt)"
+  elif [ "$msg" != - ] && ! grep -qF -- "$msg" err.txt; then
+    not_ok "$name" "stderr lacks: $msg" "$(head -c 2000 err.txt)"
+  else
+    ok "$name"
+  fi
+}
+
+# json_check <name> <file> <python expression over r>
+json_check() {
+  if python3 -c "import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if ($3) else 1)" "$2"; then
+    ok "$1"
+  else
+    not_ok "$1" "false: $3" "$(head -c 1500 "$2")"
+  fi
+}
+
+# ---- usage errors: one line, exit 2 -------------------------------------------------------
+expect "no command is a usage error" 2 "usage: grader" "$grader"
+expect "unknown command is named" 2 "'frob' is not a grader command" "$grader" frob
+expect "unknown lab is named with a hint" 2 "unknown lab 'nosuchlab'" "$grader" run nosuchlab
+expect "unknown option is named" 2 "unknown option '--frobnicate'" "$grader" run --frobnicate
+expect "jobs must be positive" 2 "'--jobs' takes a whole number" "$grader" run --jobs 0 iface
+expect "option without value" 2 "option '--json' needs a value" "$grader" run iface --json
+expect "bad -run regex" 2 "is not a valid regular expression" "$grader" run -run '(' iface
+expect "unwritable report is refused before grading" 2 "cannot write report '/nonexistent/r.json'" \
+  "$grader" run --json /nonexistent/r.json iface
+expect "missing submission folder" 2 "cannot open submission" "$grader" run --submission ./nope iface
+expect "bad variant" 2 "--variant must be ref or stub" "$grader" run --variant gold iface
+mkdir full && echo keep > full/precious
+expect "handout refuses a non-empty folder" 2 "'full' is not empty" "$grader" handout --out full
+[ "$(cat full/precious)" = keep ] && ok "nothing in the refused folder was touched" || not_ok "refused folder changed"
+
+# ---- list and the README table -----------------------------------------------------------
+expect "list succeeds" 0 - "$grader" list
+grep -q "^1.1 *iface" out.txt && ok "list shows iface as 1.1" || not_ok "list lacks iface" "$(cat out.txt)"
+"$grader" list --markdown > table.md
+sed -n '/<!-- labs:begin/,/<!-- labs:end/p' "$root/README.md" | sed '1d;$d' > readme-table.md
+if diff -u table.md readme-table.md > table.diff; then
+  ok "README lab table matches the manifests"
+else
+  not_ok "README lab table is stale (paste 'grader list --markdown')" "$(cat table.diff)"
+fi
+
+# ---- a broken manifest stops the manifest tool with file:line ----------------------------
+mkdir -p broken/labs/bad && printf 'name: bad\ntitle: t\nquestion: "1.1"\npoints: many\n' > broken/labs/bad/lab.yaml
+(cd broken && "$bindir/labtool" cmake labs >/dev/null 2>../err.txt); rc=$?
+if [ $rc = 1 ] && grep -qF "labs/bad/lab.yaml:4: 'points' must be a number" err.txt; then
+  ok "broken manifest stops configure with file:line"
+else
+  not_ok "broken manifest" "exit $rc" "$(cat err.txt)"
+fi
+
+# ---- the reference: full marks, every report valid ---------------------------------------
+expect "reference grades" 0 - "$grader" run iface --bench-rounds 3 --benchtime 50ms \
+  --json ref.json --gradescope gs.json --junit ref.xml
+json_check "reference scores full marks" ref.json 'r["score"] == r["max"] == 3'
+json_check "reference has benchmark samples" ref.json \
+  'all(len(b["reference"]) == 3 and b["ratio"] for b in r["labs"][0]["benchmarks"]) and r["labs"][0]["benchmarks"]'
+json_check "json report names schema, seed, isolation" ref.json \
+  'r["schema_version"] == 1 and r["seed"] == 1 and r["isolation"] and r["labs"][0]["verdicts"]["pass"] > 0'
+json_check "gradescope results add up" gs.json \
+  'abs(sum(t["score"] for t in r["tests"]) - r["score"]) < 1e-6 and all(t["status"] in ("passed","failed") for t in r["tests"]) and "execution_time" in r'
+xmllint --noout ref.xml 2>err.txt && ok "junit report is well-formed XML" || not_ok "junit xml" "$(cat err.txt)"
+grep -q "^1.1 *iface *3.00/3" out.txt && ok "table shows iface 3.00/3" || not_ok "table" "$(cat out.txt)"
+
+# ---- the stub: zero, without crashing -----------------------------------------------------
+expect "stub grades without crashing" 0 - "$grader" run iface --variant stub --json stub.json
+json_check "stub scores zero and fails every test" stub.json \
+  'r["score"] == 0 and all(t["verdict"] != "pass" for t in r["labs"][0]["tests"])'
+grep -q "rerun: " out.txt && grep -q "seed: 1" out.txt && ok "failures print seed and rerun command" \
+  || not_ok "failures lack seed/rerun" "$(head -40 out.txt)"
+expect "-run selects tests" 0 - "$grader" run iface --variant stub --no-bench -run 'nil' --json sel.json
+json_check "-run graded only matching tests" sel.json \
+  'r["filter"] == "nil" and r["labs"][0]["tests"] and all("nil" in t["name"] for t in r["labs"][0]["tests"])'
+
+# ---- submissions --------------------------------------------------------------------------
+mkdir -p good/labs/iface bad/labs/iface empty
+for f in $(python3 -c "import sys; print(' '.join(sys.argv[1:]))" $(sed -n 's/^editable: *\[\(.*\)\]/\1/p' "$root/labs/iface/lab.yaml" | tr ',' ' ')); do
+  unifdef -DLAB_SOLUTION=1 -o "good/labs/iface/$f" "$root/labs/iface/$f"
+  { cat "$root/labs/iface/$f"; echo "this is not C"; } > "bad/labs/iface/$f"
+done
+expect "a correct submission grades" 0 - "$grader" run iface --submission good --no-bench --json good.json
+json_check "a correct submission earns full correctness" good.json \
+  'r["labs"][0]["correctness"] == 1 and r["submission"] == "good" and r["variant"] == "candidate"'
+expect "a broken submission grades" 0 - "$grader" run --submission bad --no-bench --json bad.json
+json_check "a broken submission is a build error with the compiler's message" bad.json \
+  'r["labs"][0]["status"] == "build-error" and "error" in r["labs"][0]["build_output"]'
+json_check "the other labs are still graded" bad.json \
+  'all(l["status"] in ("graded", "not-submitted") for l in r["labs"][1:])'
+expect "an empty submission grades" 0 - "$grader" run iface --submission empty --json empty.json
+json_check "an empty submission is not-submitted" empty.json \
+  'r["labs"][0]["status"] == "not-submitted" and r["score"] == 0'
+
+# ---- the handout --------------------------------------------------------------------------
+expect "handout is written" 0 - "$grader" handout --out ho iface
+if grep -rl --include='*.c' --include='*.h' LAB_SOLUTION ho/labs; then
+  not_ok "handout holds no reference code"
+else
+  ok "handout holds no reference code"
+fi
+[ ! -e ho/labs/iface/tests/hidden ] && ok "handout has no hidden tests" || not_ok "hidden tests shipped"
+[ -x ho/reference/bin/iface_bench ] && ok "handout ships the reference benchmark" || not_ok "no reference bench"
+[ -f ho/handout.json ] && grep -q "grader run" ho/README.md && ok "handout has its marker and README" \
+  || not_ok "handout marker/README"
+if cmake -S ho -B ho/build >ho-cfg.log 2>&1 && cmake --build ho/build -j2 >ho-build.log 2>&1; then
+  ok "handout builds"
+  expect "handout grades the stubs" 0 - ho/build/bin/grader run --json ho.json
+  json_check "handout scores 0 without crashing" ho.json \
+    'r["score"] == 0 and r["variant"] == "candidate" and all(l["status"] == "graded" for l in r["labs"])'
+else
+  not_ok "handout builds" "$(tail -20 ho-cfg.log ho-build.log)"
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
