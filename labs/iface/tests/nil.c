@@ -1,0 +1,89 @@
+/*
+ * nil.c — tests of what an interface value holds, and of when it is nil.
+ *
+ * The gotcha: a function that returns a nil *T as an interface returns a
+ * non-nil interface, because the interface still records the type T.
+ *
+ * Interface: zoo_init → iface_from / iface_any_from → iface_is_nil.
+ */
+#include <errno.h>
+
+#include <undergo/labtest.h>
+
+#include "iface.h"
+#include "zoo.h"
+
+/* Like `func open() io.ReadWriter { var f *File; return f }`. */
+static iface_t open_nothing(zoo_t *z)
+{
+    iface_t v = {0};
+    assert_int_equal(0, iface_from(&z->rw, &z->file, NULL, &v));
+    return v;
+}
+
+/* A nil *main.File in an io.ReadWriter is not a nil interface, and its
+ * methods still run, with a NULL receiver. */
+static void test_interface_holding_a_typed_nil_pointer_is_not_nil(void **state)
+{
+    (void)state;
+    zoo_t z;
+    assert_int_equal(0, zoo_init(&z));
+    iface_t v = open_nothing(&z);
+    intptr_t r = 0;
+
+    assert_false(iface_is_nil(v));
+    assert_non_null(v.tab);
+    assert_null(v.data);
+    assert_int_equal(0, iface_call(v, (size_t)iface_method_index(&z.rw, "Read"), 1, &r));
+    assert_int_equal(-1, r);
+
+    iface_any_t a = iface_to_any(v);
+    assert_false(iface_any_is_nil(a));
+    assert_ptr_equal(&z.file, a.type);
+    assert_false(iface_any_is_nil(iface_any_from(&z.file, NULL)));
+}
+
+/* Only the zero value is nil; calling a method on it is refused. */
+static void test_zero_interface_value_is_nil_and_refuses_method_calls(void **state)
+{
+    (void)state;
+    iface_t v = {0};
+    intptr_t r = 0;
+
+    assert_true(iface_is_nil(v));
+    assert_true(iface_any_is_nil((iface_any_t){0}));
+    assert_true(iface_any_is_nil(iface_to_any(v)));
+    assert_int_equal(-EFAULT, iface_call(v, 0, 1, &r));
+}
+
+/* any holds (type descriptor, data): a value type keeps a pointer to the
+ * value, a pointer type keeps the pointer itself. */
+static void test_empty_interface_holds_the_type_descriptor_and_the_data_pointer(void **state)
+{
+    (void)state;
+    zoo_t z;
+    assert_int_equal(0, zoo_init(&z));
+    pet_t rex = {5};
+    int fd = 3;
+
+    iface_any_t a = iface_any_from(&z.dog, &rex);
+    assert_ptr_equal(&z.dog, a.type);
+    assert_ptr_equal(&rex, a.data);
+    assert_false(iface_any_is_nil(a));
+
+    a = iface_any_from(&z.file, &fd);
+    assert_ptr_equal(&z.file, a.type);
+    assert_ptr_equal(&fd, a.data);
+
+    /* From a non-empty interface, any keeps the dynamic type, not the itab. */
+    iface_t v;
+    assert_int_equal(0, iface_from(&z.speaker, &z.dog, &rex, &v));
+    a = iface_to_any(v);
+    assert_ptr_equal(&z.dog, a.type);
+    assert_ptr_equal(&rex, a.data);
+}
+
+UG_TEST_GROUP(iface_nil, NULL, NULL,
+    ZOO_TEST(test_interface_holding_a_typed_nil_pointer_is_not_nil),
+    ZOO_TEST(test_zero_interface_value_is_nil_and_refuses_method_calls),
+    ZOO_TEST(test_empty_interface_holds_the_type_descriptor_and_the_data_pointer));
