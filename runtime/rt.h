@@ -1,0 +1,174 @@
+/*
+ * rt.h — the runtime's private state, shared by the .c files of runtime/ only.
+ *
+ * The model: one scheduler context (the thread that called rt_run) and
+ * tasks. A task that stops switches straight to the next runnable one; a
+ * finished task goes back to the scheduler, whose stack can free the
+ * task's. A task that must wait leaves an
+ * rt_waiter (on its own stack) on the object's FIFO, then parks; whoever
+ * satisfies the wait fills the waiter in, unlinks it and readies the task.
+ *
+ * Interface: rt__park(state, kind, obj, queue, waiter) ↔ rt__wake(waiter) / rt__ready(task);
+ * rt__preempt() at the start of sync operations; rt__panic(msg).
+ */
+#ifndef UNDERGO_RT_H
+#define UNDERGO_RT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <undergo/runtime.h>
+
+typedef struct task task_t;
+typedef struct rt_select rt_select_t;
+
+/* A blocked task's entry in an object's queue; lives on the task's stack. */
+typedef struct rt_waiter {
+    struct rt_waiter *next, *prev;
+    task_t *task;
+    void *elem;              /* channels: the value's source or destination */
+    rt_select_t *sel;        /* non-NULL inside chan_select */
+    int index;               /* select: this waiter's case */
+    bool ok;                 /* recv: got a value; rwmutex: a reader */
+    bool closed;             /* send: the channel was closed under it */
+} rt_waiter_t;
+
+/* A chan_select in progress: one waiter per case. */
+struct rt_select {
+    chan_case_t *cases;
+    rt_waiter_t *w;
+    size_t n;
+    int fired;               /* the case that completed, -1 while waiting */
+};
+
+struct task {
+    /* identity, read-only after spawn */
+    uint64_t id, parent;
+    task_fn fn;
+    void *arg;
+    const char *file, *creator, *fn_name;
+    int line;
+    /* scheduling */
+    task_state_t state;
+    rt_obj_kind_t wait_kind;
+    const void *wait_obj;
+    uint64_t wait_id;
+    const chan_case_t *cases;
+    size_t ncases;
+    int64_t blocked_since;
+    rt_waitq_t *wq;                  /* the queue holding waiter, if any */
+    rt_waiter_t *waiter;
+    rt_select_t *sel;                /* blocked in chan_select */
+    rt_waitq_t joiners;
+    /* stack: map is the whole mapping, guard page first */
+    void *sp;
+    char *map;
+    void *asan_fake;
+    /* all live tasks, in id order */
+    task_t *next, *prev;
+};
+
+struct rt_timer {
+    int64_t when;
+    uint64_t seq;                    /* start order: ties fire FIFO */
+    size_t slot;                     /* heap index + 1; 0: not pending */
+    void (*fire)(rt_timer_t *t);     /* runs on the scheduler, must not block */
+    void *data;
+    chan_t *ch;                      /* timer_new */
+    task_fn fn;                      /* timer_after_func */
+    void *arg;
+};
+
+/* Everything the scheduler owns; one run at a time. */
+struct rt_sched {
+    bool active;
+    rt_config_t cfg;
+    rt_hooks_t hooks;
+    uint64_t rng;
+    task_t *current;
+    void *sp;                        /* the scheduler's saved context */
+    const void *asan_bottom;         /* the scheduler's stack, for ASan */
+    size_t asan_size;
+    bool from_sched;                 /* the last switch left the scheduler */
+    /* run queue: a ring of capacity ≥ live tasks, so pushes never fail */
+    task_t **rq;
+    size_t rq_cap, rq_head, rq_len;
+    /* tasks */
+    task_t *all_head, *all_tail;
+    task_t **by_id;                  /* id → live task */
+    size_t by_id_cap, live;
+    uint64_t next_id;
+    void **pool;                     /* cached stack mappings */
+    size_t pool_len, stack_size, page;
+    int stack_error;
+    /* time */
+    int64_t now;                     /* virtual clock */
+    int64_t real_base;
+    rt_timer_t **heap;
+    size_t heap_len, heap_cap;
+    uint64_t timer_seq;
+};
+
+extern struct rt_sched rt__s;
+
+/* arch/<cpu>.S */
+void rt__switch(void **save_sp, void *load_sp);
+void *rt__prepare(void *top, void (*entry)(void *), void *arg);
+
+/* sched.c */
+uint64_t rt__rand_below(uint64_t bound);
+void rt__rq_push(task_t *t);
+void rt__park(task_state_t why, rt_obj_kind_t kind, const void *obj, rt_waitq_t *q,
+              rt_waiter_t *w);
+void rt__ready(task_t *t);
+void rt__switch_out(task_t *t);
+void rt__arrived(void *fake);
+void rt__preempt(void);
+void rt__panic(const char *msg);
+static inline uint64_t rt__self_id(void) { return rt__s.current ? rt__s.current->id : 0; }
+
+/* task.c */
+int rt__task_start(task_t *t);
+void rt__task_reap(task_t *t);
+void rt__tasks_free(void);
+void rt__task_info(const task_t *t, task_info_t *out);
+
+/* timer.c */
+int rt__timer_start(rt_timer_t *t, int64_t when);
+bool rt__timer_stop(rt_timer_t *t);
+void rt__timers_fire_due(void);
+void rt__timers_advance(void);
+void rt__timers_clear(void);
+
+/* report.c */
+char *rt__deadlock_report(void);
+
+/* select.c: a waiter that belongs to a select won; drop its siblings. */
+void rt__select_claim(rt_waiter_t *w);
+/* select.c: a run ends with the select still waiting; unlink all. */
+void rt__select_cancel(rt_select_t *sel);
+
+/* Wait queues: FIFO, O(1) removal from the middle. */
+static inline void rt__waitq_push(rt_waitq_t *q, rt_waiter_t *w) {
+    w->next = NULL;
+    w->prev = q->tail;
+    if (q->tail) q->tail->next = w; else q->head = w;
+    q->tail = w;
+}
+
+static inline void rt__waitq_remove(rt_waitq_t *q, rt_waiter_t *w) {
+    if (w->prev) w->prev->next = w->next; else q->head = w->next;
+    if (w->next) w->next->prev = w->prev; else q->tail = w->prev;
+    w->next = w->prev = NULL;
+}
+
+static inline rt_waiter_t *rt__waitq_pop(rt_waitq_t *q) {
+    rt_waiter_t *w = q->head;
+    if (w) rt__waitq_remove(q, w);
+    return w;
+}
+
+/* Readies the waiter's task (the waiter is already unlinked). */
+static inline void rt__wake(rt_waiter_t *w) { rt__ready(w->task); }
+
+#endif
