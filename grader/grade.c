@@ -80,10 +80,8 @@ static const char *const *run_env(const char *scratch, char *home, char *tmp, si
 }
 
 /* The lab's policy as a sandbox spec for running one of its binaries. */
-static sandbox_spec_t lab_spec(const grade_opts_t *o, const lab_t *lab, const char *scratch,
-                               const char *const *ro)
+static sandbox_spec_t lab_spec(const lab_t *lab, const char *scratch, const char *const *ro)
 {
-    (void)o;
     return (sandbox_spec_t){
         .cwd = scratch, .scratch_dir = scratch, .ro_paths = ro,
         .profile = SANDBOX_PROFILE_TEST,
@@ -146,8 +144,8 @@ static void run_test(const job_t *j, test_result_t *t)
     char seed[32], home[512], tmp[512];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)t->seed);
     const char *argv[] = {j->bins->test, "--tap", "--run", t->name, "--seed", seed, NULL};
-    const char *ro[] = {j->o->root, j->o->bindir, NULL};
-    sandbox_spec_t spec = lab_spec(j->o, j->lab, j->bins->scratch, ro);
+    const char *const *ro = NULL;   /* only the binary's own folder: no sources, no reference */
+    sandbox_spec_t spec = lab_spec(j->lab, j->bins->scratch, ro);
     spec.argv = argv;
     spec.envp = run_env(j->bins->scratch, home, tmp, sizeof home);
     sandbox_result_t res;
@@ -256,6 +254,13 @@ static int prepare_bins(const grade_opts_t *o, const lab_t *lab, lab_bins_t *b,
     snprintf(bindir, sizeof bindir, "%s/bin", o->bindir);
     snprintf(refdir, sizeof refdir, "%s/reference/bin", o->root);
     const char *variant = o->submission ? "stub" : o->variant;
+    if (o->submission && !submission_has_lab(o->submission, lab)) {
+        strbuf_t sb = STRBUF_INIT;
+        strbuf_addf(&sb, "the submission holds no file of lab '%s' (looked for labs/%s/%s)\n",
+                    lab->name, lab->name, lab->editable[0]);
+        set_failed(lr, LAB_NOT_SUBMITTED, strbuf_detach(&sb));
+        return 0;
+    }
     if (cmake_build(o, lab, variant, lr))
         return 0;
     if (lab->has_bench) {
@@ -287,13 +292,12 @@ static int prepare_bins(const grade_opts_t *o, const lab_t *lab, lab_bins_t *b,
 /* ---- which tests ------------------------------------------------------------------------- */
 
 /* Runs `test --list` in the sandbox; the names, one per line, in *names. */
-static int list_tests(const grade_opts_t *o, const lab_t *lab, const lab_bins_t *b,
-                      char **names, char **why)
+static int list_tests(const lab_t *lab, const lab_bins_t *b, char **names, char **why)
 {
     char home[512], tmp[512];
     const char *argv[] = {b->test, "--list", NULL};
-    const char *ro[] = {o->root, o->bindir, NULL};
-    sandbox_spec_t spec = lab_spec(o, lab, b->scratch, ro);
+    const char *const *ro = NULL;   /* only the binary's own folder: no sources, no reference */
+    sandbox_spec_t spec = lab_spec(lab, b->scratch, ro);
     spec.argv = argv;
     spec.envp = run_env(b->scratch, home, tmp, sizeof home);
     sandbox_result_t res;
@@ -369,8 +373,10 @@ static int plan_tests(const grade_opts_t *o, const lab_t *lab, const lab_bins_t 
                       const char *names, lab_result_t *lr)
 {
     strbuf_t why = STRBUF_INIT;
-    if (check_unlisted(lab, names, &why))
-        return set_failed(lr, LAB_INTERNAL_ERROR, strbuf_detach(&why)), 1;
+    if (check_unlisted(lab, names, &why)) {
+        set_failed(lr, LAB_INTERNAL_ERROR, strbuf_detach(&why));
+        return 1;
+    }
     lr->tests = calloc(lab->n_tests ? lab->n_tests : 1, sizeof *lr->tests);
     if (!lr->tests)
         return -ENOMEM;
@@ -381,7 +387,8 @@ static int plan_tests(const grade_opts_t *o, const lab_t *lab, const lab_bins_t 
                 continue;   /* a handout: hidden tests are not in this tree */
             strbuf_addf(&why, "%s: test '%s' is listed but the test binary has no such test\n",
                         lab->path, mt->name);
-            return set_failed(lr, LAB_INTERNAL_ERROR, strbuf_detach(&why)), 1;
+            set_failed(lr, LAB_INTERNAL_ERROR, strbuf_detach(&why));
+            return 1;
         }
         if (o->filter && regexec(o->filter, mt->name, 0, NULL, 0) != 0)
             continue;
@@ -435,15 +442,14 @@ static bench_result_t *bench_slot(lab_result_t *lr, const char *name, size_t rou
 
 /* Runs one bench binary once in the sandbox. Returns 0 with *res filled
  * (the caller frees it), or a negative errno. */
-static int bench_exec(const grade_opts_t *o, const lab_t *lab, const lab_bins_t *b,
-                      const char *bin, bool candidate, const char *benchtime, const char *count,
-                      sandbox_result_t *res)
+static int bench_exec(const lab_t *lab, const lab_bins_t *b, const char *bin, bool candidate,
+                      const char *benchtime, const char *count, sandbox_result_t *res)
 {
     char *re = bench_regex(lab), home[512], tmp[512];
     const char *argv[] = {bin, "-bench", re, "-benchtime", benchtime, "-count", count,
                           "-variant", candidate ? "candidate" : "reference", NULL};
-    const char *ro[] = {o->root, o->bindir, NULL};
-    sandbox_spec_t spec = lab_spec(o, lab, b->scratch, ro);
+    const char *const *ro = NULL;   /* only the binary's own folder: no sources, no reference */
+    sandbox_spec_t spec = lab_spec(lab, b->scratch, ro);
     spec.argv = argv;
     spec.envp = run_env(b->scratch, home, tmp, sizeof home);
     spec.wall_s = spec.cpu_s = 300;
@@ -487,7 +493,7 @@ static int bench_once(const grade_opts_t *o, const lab_t *lab, const lab_bins_t 
 {
     sandbox_result_t res;
     char err[256] = "";
-    int rc = bench_exec(o, lab, b, bin, candidate, o->benchtime, "1", &res);
+    int rc = bench_exec(lab, b, bin, candidate, o->benchtime, "1", &res);
     if (rc)
         return rc;
     benchstat_set_t set = {0};
@@ -604,7 +610,7 @@ static int fail_all_tests(const grade_opts_t *o, const lab_t *lab, lab_result_t 
 static int grade_built(const grade_opts_t *o, const lab_t *lab, lab_bins_t *b, lab_result_t *lr)
 {
     char *names = NULL, *why = NULL;
-    int rc = list_tests(o, lab, b, &names, &why);
+    int rc = list_tests(lab, b, &names, &why);
     if (rc == 1)
         return set_failed(lr, LAB_BUILD_ERROR, why);
     if (rc == 0)
@@ -676,7 +682,7 @@ int grade_bench_series(const grade_opts_t *o, const lab_t *lab, int count,
     for (int i = 0; !rc && i < 2 * count; i++) {
         bool cand = (i % 2 == 0) == (i / 2 % 2 == 0);
         sandbox_result_t res;
-        rc = bench_exec(o, lab, &b, cand ? b.cand_bench : b.ref_bench, cand, o->benchtime, "1",
+        rc = bench_exec(lab, &b, cand ? b.cand_bench : b.ref_bench, cand, o->benchtime, "1",
                         &res);
         if (rc)
             break;

@@ -25,7 +25,9 @@
 #define MAX_LOG_LINES 40
 
 typedef struct recipe {
-    json_t *root;                    /* owns the strings below */
+    json_t *root;                    /* owns the strings below, but for staged paths */
+    char **staged;                   /* library copies in scratch/lib, owned */
+    size_t n_staged;
     const char *cc;
     const char **cflags, **test_link, **bench_link;
     size_t n_cflags, n_test_link, n_bench_link;
@@ -51,6 +53,9 @@ static int json_strings(json_t *arr, const char ***out, size_t *n)
 
 static void recipe_free(recipe_t *r)
 {
+    for (size_t i = 0; i < r->n_staged; i++)
+        free(r->staged[i]);
+    free(r->staged);
     free(r->cflags);
     free(r->test_link);
     free(r->bench_link);
@@ -85,6 +90,32 @@ static int recipe_load(const char *bindir, const char *lab, recipe_t *r, strbuf_
     return rc;
 }
 
+/* The compiler must not see the build tree: it holds the reference compiled
+ * (lib<lab>_ref.a). So the libraries a link needs are copied into
+ * scratch/lib and the link lines point there. Returns 0 or -errno. */
+static int stage_libs(recipe_t *r, const char *scratch, const char **args, size_t n)
+{
+    char dir[4200], dst[8192];
+    snprintf(dir, sizeof dir, "%s/lib", scratch);
+    int rc = fsutil_mkdirs(dir);
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct stat st;
+        const char *base = strrchr(args[i], '/');
+        if (args[i][0] != '/' || !base || stat(args[i], &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        snprintf(dst, sizeof dst, "%s%s", dir, base);
+        char **grown = realloc(r->staged, (r->n_staged + 1) * sizeof *grown);
+        if (!grown)
+            return -ENOMEM;
+        r->staged = grown;
+        if (!(r->staged[r->n_staged] = strdup(dst)))
+            return -ENOMEM;
+        rc = fsutil_exists(dst) ? 0 : fsutil_copy(args[i], dst);
+        args[i] = r->staged[r->n_staged++];
+    }
+    return rc;
+}
+
 /* ---- the candidate's files --------------------------------------------------------- */
 
 char *submission_find(const char *dir, const lab_t *lab, const char *file)
@@ -98,6 +129,18 @@ char *submission_find(const char *dir, const lab_t *lab, const char *file)
     if (lstat(path, &st) == 0)
         return strdup(path);
     return NULL;
+}
+
+bool submission_has_lab(const char *dir, const lab_t *lab)
+{
+    for (size_t i = 0; i < lab->n_editable; i++) {
+        char *f = submission_find(dir, lab, lab->editable[i]);
+        bool found = f != NULL;
+        free(f);
+        if (found)
+            return true;
+    }
+    return false;
 }
 
 static bool skip_tests_and_benches(const char *rel)
@@ -115,13 +158,7 @@ static int stage_sources(const grade_opts_t *o, const lab_t *lab, const char *sr
     int rc = fsutil_copy_tree(pristine, src, skip_tests_and_benches);
     if (rc)
         return rc;
-    size_t found = 0;
-    for (size_t i = 0; i < lab->n_editable; i++) {
-        char *f = submission_find(o->submission, lab, lab->editable[i]);
-        found += f != NULL;
-        free(f);
-    }
-    if (!found) {
+    if (!submission_has_lab(o->submission, lab)) {
         out->status = LAB_NOT_SUBMITTED;
         strbuf_addf(log, "the submission holds no file of lab '%s' (looked for labs/%s/%s)\n",
                     lab->name, lab->name, lab->editable[0]);
@@ -171,7 +208,11 @@ static void add_first_lines(strbuf_t *log, const char *text)
 static int sandboxed_cc(const grade_opts_t *o, const char *scratch, const char **argv,
                         strbuf_t *log)
 {
-    const char *ro[] = {o->root, o->bindir, NULL};
+    /* Public headers only: never the lab sources (the reference lives there)
+     * nor the build tree; the lab's own files are already in scratch/src. */
+    char include[4200];
+    snprintf(include, sizeof include, "%s/include", o->root);
+    const char *ro[] = {include, NULL};
     sandbox_spec_t spec = {
         .argv = argv, .cwd = scratch, .scratch_dir = scratch, .ro_paths = ro,
         .profile = SANDBOX_PROFILE_COMPILE, .network = SANDBOX_NET_NONE,
@@ -287,6 +328,13 @@ static int build_binaries(const grade_opts_t *o, const lab_t *lab, const char *s
     int rc = recipe_load(o->bindir, lab->name, &r, log);
     if (rc)
         return rc;
+    rc = stage_libs(&r, scratch, r.test_link, r.n_test_link);
+    if (!rc)
+        rc = stage_libs(&r, scratch, r.bench_link, r.n_bench_link);
+    if (rc) {
+        recipe_free(&r);
+        return rc;
+    }
     char **objs = calloc(lab->n_sources + 1, sizeof *objs);
     char test_bin[4200], bench_bin[4200];
     snprintf(test_bin, sizeof test_bin, "%s/bin/%s_test", scratch, lab->name);

@@ -35,4 +35,7 @@ void submission_out_free(submission_out_t *out);
  * else DIR/<lab>/<file>. Returns a new string, or NULL when neither exists. */
 char *submission_find(const char *dir, const lab_t *lab, const char *file);
 
+/* True when dir holds at least one of lab's editable files. */
+bool submission_has_lab(const char *dir, const lab_t *lab);
+
 #endif

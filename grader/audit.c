@@ -1,0 +1,170 @@
+/*
+ * audit.c — refuse objects that would take over the run instead of being
+ * tested by it.
+ *
+ * Two tables of an ELF relocatable object tell what it would do once linked:
+ * the section headers (code in .init_array, .ctors and their kin runs before
+ * main; .fini_array and .dtors after it) and the symbol table (what it
+ * defines, what it calls). Global or weak definitions of main, of the exit
+ * family or of the test harness's names would replace the real ones; an
+ * undefined reference to ug__* would reach into the harness's internals.
+ * Local symbols are private to the object, so they are allowed.
+ *
+ * Interface: audit_object(path, why, whylen) → 0 | -EPERM | -errno.
+ */
+#include "audit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Names an object may not define: they belong to libc or the harness. */
+static const char *const banned_names[] = {
+    "main", "exit", "_exit", "_Exit", "quick_exit", "atexit", "at_quick_exit", "on_exit",
+    "abort", "_fail", "mock_assert", "print_message", "print_error", "cmocka_set_test_filter",
+    "cmocka_set_message_output", "_will_return", "_mock", "_check_expected", NULL};
+
+/* Prefixes an object may not define. */
+static const char *const banned_prefixes[] = {"_assert_", "_cmocka", "cmocka_", "cm_", "ug_",
+                                              "_test_", NULL};
+
+/* Sections whose code runs outside the tests' control. */
+static const char *const banned_sections[] = {".init_array", ".fini_array", ".preinit_array",
+                                              ".ctors", ".dtors", NULL};
+
+static int say(char *why, size_t len, int err, const char *fmt, ...)
+{
+    if (len > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, len, fmt, ap);
+        va_end(ap);
+    }
+    return err;
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The reason a defined global symbol is refused, or NULL. */
+static const char *banned_definition(const char *name)
+{
+    for (size_t i = 0; banned_names[i]; i++)
+        if (!strcmp(name, banned_names[i]))
+            return !strcmp(name, "main") ? "the test harness owns main"
+                                         : "it belongs to libc or the test harness";
+    for (size_t i = 0; banned_prefixes[i]; i++)
+        if (has_prefix(name, banned_prefixes[i]))
+            return "the prefix belongs to the test harness";
+    return NULL;
+}
+
+static bool banned_section(const char *name, GElf_Word type)
+{
+    if (type == SHT_INIT_ARRAY || type == SHT_FINI_ARRAY || type == SHT_PREINIT_ARRAY)
+        return true;
+    for (size_t i = 0; banned_sections[i]; i++) {
+        size_t n = strlen(banned_sections[i]);
+        /* .init_array.101 (a prioritized constructor) counts as well. */
+        if (!strncmp(name, banned_sections[i], n) && (name[n] == '\0' || name[n] == '.'))
+            return true;
+    }
+    return false;
+}
+
+static int check_sections(Elf *elf, size_t shstrndx, const char *path, char *why, size_t len)
+{
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(elf, scn)) != NULL) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh))
+            return say(why, len, -EINVAL, "%s: unreadable section header", path);
+        const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
+        if (name && banned_section(name, sh.sh_type))
+            return say(why, len, -EPERM,
+                       "%s: has a %s section (constructors and destructors are not allowed)",
+                       path, name);
+    }
+    return 0;
+}
+
+static int check_symbol(const GElf_Sym *sym, const char *name, const char *path, char *why,
+                        size_t len)
+{
+    int bind = GELF_ST_BIND(sym->st_info);
+    if (!*name || (bind != STB_GLOBAL && bind != STB_WEAK))
+        return 0;
+    if (sym->st_shndx == SHN_UNDEF) {
+        if (has_prefix(name, "ug__"))
+            return say(why, len, -EPERM, "%s: refers to %s (the harness's internals)", path,
+                       name);
+        return 0;
+    }
+    const char *reason = banned_definition(name);
+    if (reason)
+        return say(why, len, -EPERM, "%s: defines %s (%s)", path, name, reason);
+    return 0;
+}
+
+static int check_symbols(Elf *elf, const char *path, char *why, size_t len)
+{
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(elf, scn)) != NULL) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+            continue;
+        Elf_Data *data = elf_getdata(scn, NULL);
+        size_t n = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+        for (size_t i = 0; data && i < n; i++) {
+            GElf_Sym sym;
+            if (!gelf_getsym(data, (int)i, &sym))
+                return say(why, len, -EINVAL, "%s: unreadable symbol table", path);
+            const char *name = elf_strptr(elf, sh.sh_link, sym.st_name);
+            int rc = check_symbol(&sym, name ? name : "", path, why, len);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int audit_elf(Elf *elf, const char *path, char *why, size_t len)
+{
+    GElf_Ehdr eh;
+    size_t shstrndx;
+    if (elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
+        return say(why, len, -EINVAL, "%s: not an ELF object", path);
+    if (eh.e_type != ET_REL)
+        return say(why, len, -EPERM, "%s: not a relocatable object (.o)", path);
+    if (elf_getshdrstrndx(elf, &shstrndx) < 0)
+        return say(why, len, -EINVAL, "%s: no section name table", path);
+    int rc = check_sections(elf, shstrndx, path, why, len);
+    return rc < 0 ? rc : check_symbols(elf, path, why, len);
+}
+
+int audit_object(const char *path, char *why, size_t whylen)
+{
+    if (whylen > 0)
+        why[0] = '\0';
+    if (elf_version(EV_CURRENT) == EV_NONE)
+        return say(why, whylen, -ENOSYS, "libelf: %s", elf_errmsg(-1));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        return say(why, whylen, -err, "%s: %s", path, strerror(err));
+    }
+    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+    int rc = elf ? audit_elf(elf, path, why, whylen)
+                 : say(why, whylen, -EINVAL, "%s: %s", path, elf_errmsg(-1));
+    elf_end(elf);
+    close(fd);
+    return rc;
+}

@@ -1,0 +1,474 @@
+/*
+ * sandbox.c — run one untrusted command with limits and report what it did.
+ *
+ * The parent side of the sandbox: it turns a spec into a plan (which
+ * mechanisms this host allows, the argv and environment, the seccomp
+ * program, the cgroup), forks the warden (sandbox_child.c), then pumps the
+ * stdout and stderr pipes into head+tail captures while it watches the
+ * wall clock and the tree's CPU time. When a limit is hit the whole tree is
+ * killed: by the cgroup when there is one, by killing pid 1 of the pid
+ * namespace, or else by killing the target's session and letting init (a
+ * subreaper) sweep the rest. The verdict follows one precedence:
+ * security > memory > timeout > output limit > signal > exit.
+ *
+ * Interface: sandbox_run(&spec, &res) → read res → sandbox_result_free(&res).
+ */
+#include "sandbox_impl.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { SB_DEFAULT_CAP = 32 << 10 };
+#define SB_DEFAULT_FSIZE (64ull << 20)
+#define SB_DEFAULT_WALL 60.0
+#define SB_KILL_GRACE 2.0   /* seconds to drain pipes after a kill */
+
+static _Thread_local char last_error[256];
+
+const char *sandbox_last_error(void)
+{
+    return last_error;
+}
+
+static int set_error(int err, const char *what)
+{
+    snprintf(last_error, sizeof(last_error), "%s: %s", what, strerror(-err));
+    return err;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- the plan ---- */
+
+static const char *const default_env[] = {
+    "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/tmp", NULL};
+
+/* True when the program is built with a sanitizer that reserves terabytes
+ * of address space (its runtime's entry point is named in the binary):
+ * RLIMIT_AS would kill it at start, so it cannot be the memory floor. */
+static bool sanitized(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0) {
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return false;
+    bool found = memmem(m, (size_t)st.st_size, "__asan_init", 11) ||
+                 memmem(m, (size_t)st.st_size, "__tsan_init", 11) ||
+                 memmem(m, (size_t)st.st_size, "__msan_init", 11);
+    munmap(m, (size_t)st.st_size);
+    return found;
+}
+
+static void plan_mechanisms(const sandbox_spec_t *spec, const sb_host_t *h, bool cgroup,
+                            sb_plan_t *p)
+{
+    p->userns = h->ns && !h->root;
+    p->pidns = p->ipcns = p->utsns = p->netns = h->ns;
+    /* The mount view needs to know what to show; without a scratch dir
+     * there is nothing writable to give. */
+    p->mountns = h->ns && spec->scratch_dir != NULL;
+    p->drop_uid = h->root;
+    p->seccomp = h->seccomp;
+    p->rlimit_as = !(cgroup && h->cg_memory) && spec->memory_bytes > 0 &&
+                   !sanitized(spec->argv[0]);
+    /* Without a pids cgroup RLIMIT_NPROC is the floor; it counts the
+     * target uid's processes (nobody's, or ours in the user namespace). */
+    p->rlimit_nproc = !(cgroup && h->cg_pids);
+    p->proc = h->proc;
+    p->outer_uid = getuid();
+    p->outer_gid = getgid();
+}
+
+/* Tasks (threads) the uid already runs: RLIMIT_NPROC counts them too. */
+static int tasks_of(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char path[300];
+        struct stat st;
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/task", e->d_name);
+        if (stat(path, &st) == 0 && st.st_uid == uid)
+            n += (int)st.st_nlink - 2;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Hands the scratch dir to the uid the target runs as (root drops to
+ * nobody, which must still write there). */
+static int give_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)flag, (void)ftw;
+    if (st->st_uid == SB_NOBODY && st->st_gid == SB_NOBODY)
+        return 0;
+    return lchown(path, SB_NOBODY, SB_NOBODY) < 0 ? -1 : 0;
+}
+
+static int give_scratch(const sb_plan_t *p, const char *dir)
+{
+    if (!p->drop_uid || !dir)
+        return 0;
+    return nftw(dir, give_entry, 16, FTW_PHYS) == 0 ? 0 : -errno;
+}
+
+static void plan_limits(const sandbox_spec_t *spec, sb_plan_t *p)
+{
+    p->fsize = spec->fsize_bytes ? spec->fsize_bytes : SB_DEFAULT_FSIZE;
+    p->cpu_s = spec->cpu_s > 0 ? (uint64_t)(spec->cpu_s + 0.999) : 0;
+    p->memory = spec->memory_bytes;
+    p->pids = spec->pids;
+    p->tmp_size = p->fsize;
+    if (p->rlimit_nproc && p->pids > 0 && !p->userns)
+        p->pids += tasks_of(p->drop_uid ? SB_NOBODY : getuid());
+}
+
+/* ---- the run ---- */
+
+typedef struct sb_run {
+    const sandbox_spec_t *spec;
+    sb_plan_t plan;
+    sb_cgroup_t *cg;
+    sb_capture_t out, err;
+    int out_r, err_r, ctl_r;
+    pid_t warden, init, target;     /* init/target as seen in their namespace */
+    bool have_status;
+    int status;
+    int exec_errno, setup_errno, setup_step;
+    bool killed, wall_hit, cpu_hit;
+    double start, kill_time;
+} sb_run_t;
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* Kills the whole tree; the verdict is decided later. */
+static void kill_tree(sb_run_t *r)
+{
+    if (r->cg)
+        sb_cgroup_kill(r->cg);
+    if (r->plan.pidns) {
+        /* init's host pid: the warden's fork() result, sent as INIT. */
+        if (r->init > 0)
+            kill(r->init, SIGKILL);
+    } else if (r->target > 0) {
+        kill(-r->target, SIGKILL);
+        kill(r->target, SIGKILL);
+    }
+    if (!r->killed)
+        r->kill_time = now_s();
+    r->killed = true;
+}
+
+static void read_ctl(sb_run_t *r)
+{
+    sb_msg_t m;
+    ssize_t n = read(r->ctl_r, &m, sizeof(m));
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+        close_fd(&r->ctl_r);
+        return;
+    }
+    if (n != (ssize_t)sizeof(m))
+        return;
+    switch (m.type) {
+    case SB_MSG_INIT: r->init = m.value; break;
+    case SB_MSG_TARGET: r->target = m.value; break;
+    case SB_MSG_STATUS: r->have_status = true; r->status = m.value; break;
+    case SB_MSG_EXECFAIL: r->exec_errno = m.value; break;
+    case SB_MSG_SETUPFAIL: r->setup_errno = m.value ? m.value : EIO; r->setup_step = m.where; break;
+    }
+}
+
+static void read_stream(int *fd, sb_capture_t *c)
+{
+    char buf[65536];
+    ssize_t n = read(*fd, buf, sizeof(buf));
+    if (n > 0)
+        sb_capture_add(c, buf, (size_t)n);
+    else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+        close_fd(fd);
+}
+
+static void check_limits(sb_run_t *r, double wall_limit)
+{
+    double t = now_s();
+    if (r->killed) {
+        /* Whatever still holds a pipe after the grace period is ignored. */
+        if (t - r->kill_time > SB_KILL_GRACE) {
+            kill(-r->warden, SIGKILL);
+            close_fd(&r->out_r);
+            close_fd(&r->err_r);
+            close_fd(&r->ctl_r);
+        }
+        return;
+    }
+    if (t - r->start >= wall_limit) {
+        r->wall_hit = true;
+        kill_tree(r);
+    } else if (r->cg && r->spec->cpu_s > 0 && sb_cgroup_cpu(r->cg) > r->spec->cpu_s) {
+        /* The rlimit is per process; the cgroup sees the whole tree. */
+        r->cpu_hit = true;
+        kill_tree(r);
+    }
+}
+
+/* Pumps the pipes until all three close, enforcing the wall clock. */
+static void pump(sb_run_t *r)
+{
+    double wall = r->spec->wall_s > 0 ? r->spec->wall_s : SB_DEFAULT_WALL;
+    while (r->out_r >= 0 || r->err_r >= 0 || r->ctl_r >= 0) {
+        struct pollfd fds[3] = {{r->out_r, POLLIN, 0}, {r->err_r, POLLIN, 0},
+                                {r->ctl_r, POLLIN, 0}};
+        double left = r->killed ? SB_KILL_GRACE : wall - (now_s() - r->start);
+        int ms = left <= 0 ? 0 : left > 0.1 ? 100 : (int)(left * 1000) + 1;
+        int n = poll(fds, 3, ms);
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n > 0) {
+            if (fds[0].revents)
+                read_stream(&r->out_r, &r->out);
+            if (fds[1].revents)
+                read_stream(&r->err_r, &r->err);
+            if (fds[2].revents)
+                read_ctl(r);
+        }
+        check_limits(r, wall);
+        if (r->setup_errno && !r->killed)
+            kill_tree(r);
+    }
+}
+
+static bool signaled(const sb_run_t *r, int sig)
+{
+    return r->have_status && WIFSIGNALED(r->status) && WTERMSIG(r->status) == sig;
+}
+
+/* security > memory > timeout > output limit > signal > exit */
+static void decide(sb_run_t *r, const struct rusage *ru, sandbox_result_t *res)
+{
+    bool oom = false;
+    uint64_t peak = 0;
+    if (r->cg)
+        sb_cgroup_usage(r->cg, &peak, &oom);
+    res->peak_memory = peak ? peak : (uint64_t)ru->ru_maxrss * 1024;
+    res->cpu_s = (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+                 (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+    double cg_cpu = r->cg ? sb_cgroup_cpu(r->cg) : -1;
+    if (cg_cpu > res->cpu_s)
+        res->cpu_s = cg_cpu;
+    bool exited = r->have_status && WIFEXITED(r->status);
+    if (exited)
+        res->exit_code = WEXITSTATUS(r->status);
+    else if (r->have_status && WIFSIGNALED(r->status))
+        res->signal = WTERMSIG(r->status);
+    else
+        res->signal = SIGKILL;  /* init itself was killed: so was the target */
+    bool cpu_over = r->spec->cpu_s > 0 && res->cpu_s >= r->spec->cpu_s;
+
+    if (signaled(r, SIGSYS))
+        res->status = SANDBOX_SECURITY;
+    else if (oom && !exited)
+        res->status = SANDBOX_MEMORY;
+    else if (signaled(r, SIGXCPU) || (!exited && (r->cpu_hit || (cpu_over && !r->wall_hit &&
+                                                  res->signal == SIGKILL))))
+        res->status = SANDBOX_TIMEOUT_CPU;
+    else if (!exited && r->wall_hit)
+        res->status = SANDBOX_TIMEOUT_WALL;
+    else if (signaled(r, SIGXFSZ))
+        res->status = SANDBOX_OUTPUT_LIMIT;
+    else if (!exited)
+        res->status = SANDBOX_SIGNALED;
+    else
+        res->status = SANDBOX_EXITED;
+}
+
+/* The command could not be executed: report it as a shell would. */
+static void exec_failed(sb_run_t *r, sandbox_result_t *res)
+{
+    char msg[512];
+    int n = snprintf(msg, sizeof(msg), "sandbox: cannot execute %s: %s\n", r->spec->argv[0],
+                     strerror(r->exec_errno));
+    sb_capture_add(&r->err, msg, (size_t)n);
+    res->status = SANDBOX_EXITED;
+    res->exit_code = 127;
+    res->signal = 0;
+}
+
+static const char *step_name(int step)
+{
+    static const char *const names[] = {
+        "?", "unshare", "id map", "fork", "mount view", "network",
+        "file descriptors", "chdir", "rlimits", "uid drop", "seccomp"};
+    return step > 0 && step <= SB_STEP_SECCOMP ? names[step] : names[0];
+}
+
+static int make_pipes(int out[2], int err[2], int ctl[2], int go[2])
+{
+    out[0] = err[0] = ctl[0] = go[0] = -1;
+    out[1] = err[1] = ctl[1] = go[1] = -1;
+    /* "go" is a socket so that a dead warden cannot SIGPIPE the grader. */
+    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(ctl, O_CLOEXEC) < 0 ||
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0)
+        return -errno;
+    return 0;
+}
+
+static void close_pipes(int *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        close_fd(&fds[i]);
+}
+
+/* Forks the warden and lets it go once it sits in the cgroup. */
+static int launch(sb_run_t *r, int pipes[8])
+{
+    sb_plan_t *p = &r->plan;
+    p->out_w = pipes[1];
+    p->err_w = pipes[3];
+    p->ctl_w = pipes[5];
+    p->go_r = pipes[6];
+    r->warden = fork();
+    if (r->warden < 0)
+        return -errno;
+    if (r->warden == 0)
+        sb_warden(p);
+    if (r->cg && sb_cgroup_attach(r->cg, r->warden) < 0) {
+        sb_cgroup_destroy(r->cg);   /* run without: the rlimits still hold */
+        r->cg = NULL;
+    }
+    r->out_r = pipes[0];
+    r->err_r = pipes[2];
+    r->ctl_r = pipes[4];
+    pipes[0] = pipes[2] = pipes[4] = -1;
+    close_fd(&pipes[1]);
+    close_fd(&pipes[3]);
+    close_fd(&pipes[5]);
+    close_fd(&pipes[6]);
+    if (send(pipes[7], "g", 1, MSG_NOSIGNAL) != 1)
+        return -EIO;
+    close_fd(&pipes[7]);
+    return 0;
+}
+
+static int finish(sb_run_t *r, sandbox_result_t *res)
+{
+    int st;
+    struct rusage ru;
+    memset(&ru, 0, sizeof(ru));
+    while (wait4(r->warden, &st, __WALL, &ru) < 0 && errno == EINTR)
+        ;
+    res->wall_s = now_s() - r->start;
+    if (r->setup_errno)
+        return set_error(-r->setup_errno, step_name(r->setup_step));
+    decide(r, &ru, res);
+    if (r->exec_errno)
+        exec_failed(r, res);
+    int e1 = sb_capture_finish(&r->out, &res->out);
+    int e2 = sb_capture_finish(&r->err, &res->err);
+    return e1 ? e1 : e2;
+}
+
+static int prepare(sb_run_t *r, const sandbox_spec_t *spec)
+{
+    const sb_host_t *h = sb_probe();
+    size_t cap = spec->output_cap ? spec->output_cap : SB_DEFAULT_CAP;
+    if (sb_capture_init(&r->out, cap) < 0 || sb_capture_init(&r->err, cap) < 0)
+        return set_error(-ENOMEM, "output buffers");
+    if (h->cgroup_version && sb_cgroup_create(spec, !h->ns, &r->cg) < 0)
+        r->cg = NULL;
+    plan_mechanisms(spec, h, r->cg != NULL, &r->plan);
+    plan_limits(spec, &r->plan);
+    r->plan.spec = spec;
+    r->plan.argv = (char *const *)spec->argv;
+    r->plan.envp = (char *const *)(spec->envp ? spec->envp : default_env);
+    r->plan.cwd = spec->cwd ? spec->cwd : spec->scratch_dir;
+    int rc = r->plan.mountns ? sb_mount_plan(spec, &r->plan) : 0;
+    if (rc < 0)
+        return set_error(rc, "mount plan");
+    rc = give_scratch(&r->plan, spec->scratch_dir);
+    if (rc < 0)
+        return set_error(rc, "scratch dir owner");
+    if (r->plan.seccomp) {
+        rc = sb_seccomp_build(spec, getpid(), &r->plan);
+        if (rc < 0)
+            return set_error(rc, "seccomp filter");
+    }
+    return 0;
+}
+
+int sandbox_run(const sandbox_spec_t *spec, sandbox_result_t *res)
+{
+    memset(res, 0, sizeof(*res));
+    if (!spec || !spec->argv || !spec->argv[0])
+        return set_error(-EINVAL, "spec");
+    sb_run_t r = {.spec = spec, .out_r = -1, .err_r = -1, .ctl_r = -1};
+    int pipes[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+    int rc = prepare(&r, spec);
+    if (rc == 0 && (rc = make_pipes(&pipes[0], &pipes[2], &pipes[4], &pipes[6])) < 0)
+        set_error(rc, "pipes");
+    if (rc == 0) {
+        r.start = now_s();
+        rc = launch(&r, pipes);
+        if (rc < 0)
+            set_error(rc, "fork");
+        else {
+            pump(&r);
+            rc = finish(&r, res);
+        }
+    }
+    close_pipes(pipes, 8);
+    close_fd(&r.out_r);
+    close_fd(&r.err_r);
+    close_fd(&r.ctl_r);
+    sb_capture_free(&r.out);
+    sb_capture_free(&r.err);
+    sb_seccomp_free(&r.plan);
+    sb_mount_plan_free(&r.plan);
+    sb_cgroup_destroy(r.cg);
+    if (rc < 0)
+        sandbox_result_free(res), memset(res, 0, sizeof(*res));
+    return rc;
+}
+
+void sandbox_result_free(sandbox_result_t *res)
+{
+    free(res->out.data);
+    free(res->err.data);
+    res->out.data = res->err.data = NULL;
+}

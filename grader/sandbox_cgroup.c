@@ -1,0 +1,427 @@
+/*
+ * sandbox_cgroup.c — one cgroup per run: limits, accounting, teardown.
+ *
+ * rlimits count per process; a cgroup counts the whole tree, whatever it
+ * forks. Each run gets a fresh cgroup *below the grader's own* (never
+ * above it: the grader may itself be confined by its caller), with the
+ * memory limit (swap included when the kernel accounts it), the pids
+ * limit and CPU accounting. At the end the tree is frozen and killed, the
+ * peak memory and the OOM kills are read back, and the cgroup is removed.
+ *
+ * Both layouts are handled through libcgroup: v1, one hierarchy per
+ * controller (memory, pids, cpuacct, freezer), each with its own path for
+ * the grader (see /proc/self/cgroup); and v2, one unified hierarchy with
+ * memory, pids, cpu and cgroup.kill. libcgroup creates, attaches, sets the
+ * limits and deletes; a few counters are read from their files directly
+ * because they are read often (the CPU time, every poll).
+ *
+ * Interface: sb_cgroup_probe(host) → sb_cgroup_create(spec) →
+ * sb_cgroup_attach(pid) → sb_cgroup_cpu/usage → sb_cgroup_destroy.
+ */
+#include "sandbox_impl.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libcgroup.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { SB_CG_MEM, SB_CG_PIDS, SB_CG_CPU, SB_CG_FREEZER, SB_CG_N };
+
+/* v1 controller names; under v2 everything lives in the one "unified" dir. */
+static const char *const v1_names[SB_CG_N] = {"memory", "pids", "cpuacct", "freezer"};
+
+typedef struct sb_cg_part {
+    struct cgroup *cg;      /* libcgroup's handle; NULL: controller unused */
+    char dir[PATH_MAX + 128]; /* its directory */
+} sb_cg_part_t;
+
+struct sb_cgroup {
+    int version;
+    sb_cg_part_t part[SB_CG_N];     /* v2: only part[0] */
+};
+
+static int cg_version;                  /* as probed */
+static bool cg_have[SB_CG_N];
+static char cg_base[SB_CG_N][PATH_MAX]; /* the grader's own dir per controller */
+static char cg_rel[SB_CG_N][PATH_MAX];  /* the same, relative to the mount */
+static atomic_uint cg_seq;
+
+/* ---- small file helpers ---- */
+
+static int write_text(const char *dir, const char *file, const char *text)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    ssize_t n = write(fd, text, strlen(text));
+    int err = errno;
+    close(fd);
+    return n < 0 ? -err : 0;
+}
+
+static ssize_t read_text(const char *dir, const char *file, char *buf, size_t len)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    if (n < 0)
+        return -errno;
+    buf[n] = '\0';
+    return n;
+}
+
+static bool file_exists(const char *dir, const char *file)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    return access(path, F_OK) == 0;
+}
+
+/* The number after "key " in a flat keyed file (memory.events, cpu.stat). */
+static uint64_t keyed_value(const char *text, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+        if (!strncmp(p, key, n) && p[n] == ' ')
+            return strtoull(p + n + 1, NULL, 10);
+    return 0;
+}
+
+/* ---- probing ---- */
+
+/* True when the comma-separated list holds name. */
+static bool list_has(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+        if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
+/* The grader's own path for a v1 controller, or for v2 (ctrl ""), from
+ * /proc/self/cgroup ("id:controllers:path"). Returns 0 or -ENOENT. */
+static int own_path(const char *ctrl, char *out, size_t len)
+{
+    FILE *f = fopen("/proc/self/cgroup", "re");
+    if (!f)
+        return -errno;
+    char line[PATH_MAX + 64];
+    int rc = -ENOENT;
+    while (rc < 0 && fgets(line, sizeof(line), f)) {
+        char *a = strchr(line, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+        if (!b)
+            continue;
+        *b++ = '\0';
+        b[strcspn(b, "\n")] = '\0';
+        bool match = *ctrl ? list_has(a + 1, ctrl) : !strcmp(line, "0") && a[1] == '\0';
+        if (match) {
+            snprintf(out, len, "%s", b);
+            rc = 0;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+/* We may create a child here: try it (mkdir and rmdir, nothing else). */
+static bool can_create_under(const char *dir)
+{
+    char probe[PATH_MAX + 64];
+    snprintf(probe, sizeof(probe), "%s/undergo-probe-%d", dir, (int)getpid());
+    if (mkdir(probe, 0755) < 0)
+        return false;
+    rmdir(probe);
+    return true;
+}
+
+/* Removes the empty cgroups of graders that died before cleaning up
+ * ("undergo-<pid>-<n>" whose pid is gone). */
+static void sweep_stale(const char *base)
+{
+    DIR *d = opendir(base);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        int pid;
+        unsigned n;
+        if (sscanf(e->d_name, "undergo-%d-%u", &pid, &n) != 2 || pid <= 0)
+            continue;
+        if (kill(pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char path[PATH_MAX + 300];
+        snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
+        rmdir(path);
+    }
+    closedir(d);
+}
+
+static bool probe_v1(void)
+{
+    bool any = false;
+    for (int i = 0; i < SB_CG_N; i++) {
+        char *mount = NULL;
+        if (own_path(v1_names[i], cg_rel[i], sizeof(cg_rel[i])) < 0 ||
+            cgroup_get_subsys_mount_point(v1_names[i], &mount) != 0 || !mount)
+            continue;
+        int n = snprintf(cg_base[i], sizeof(cg_base[i]), "%s%s", mount,
+                         strcmp(cg_rel[i], "/") ? cg_rel[i] : "");
+        free(mount);
+        if (n >= (int)sizeof(cg_base[i]))
+            continue;
+        cg_have[i] = can_create_under(cg_base[i]);
+        if (cg_have[i])
+            sweep_stale(cg_base[i]);
+        any |= cg_have[i];
+    }
+    return any;
+}
+
+/* v2: the controllers our cgroup may hand down to its children. */
+static bool probe_v2(void)
+{
+    char rel[PATH_MAX], ctl[256];
+    const char *mounts[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified", NULL};
+    if (own_path("", rel, sizeof(rel)) < 0)
+        return false;
+    for (size_t m = 0; mounts[m]; m++) {
+        char dir[PATH_MAX];
+        if (snprintf(dir, sizeof(dir), "%s%s", mounts[m], strcmp(rel, "/") ? rel : "") >=
+            (int)sizeof(dir))
+            continue;
+        if (read_text(dir, "cgroup.subtree_control", ctl, sizeof(ctl)) < 0 ||
+            !can_create_under(dir))
+            continue;
+        snprintf(cg_base[0], sizeof(cg_base[0]), "%s", dir);
+        sweep_stale(dir);
+        snprintf(cg_rel[0], sizeof(cg_rel[0]), "%s", rel);
+        cg_have[SB_CG_MEM] = strstr(ctl, "memory") != NULL;
+        cg_have[SB_CG_PIDS] = strstr(ctl, "pids") != NULL;
+        cg_have[SB_CG_CPU] = true;      /* cpu.stat exists everywhere */
+        cg_have[SB_CG_FREEZER] = file_exists(dir, "cgroup.kill");
+        return cg_have[SB_CG_MEM] || cg_have[SB_CG_PIDS];
+    }
+    return false;
+}
+
+void sb_cgroup_probe(sb_host_t *h)
+{
+    h->cgroup_version = 0;
+    if (cgroup_init() != 0)
+        return;
+    /* Hybrid hosts mount v1 controllers and an empty v2: v1 wins. */
+    if (probe_v1())
+        cg_version = 1;
+    else if (memset(cg_have, 0, sizeof(cg_have)), probe_v2())
+        cg_version = 2;
+    h->cgroup_version = cg_version;
+    h->cg_memory = cg_have[SB_CG_MEM];
+    h->cg_pids = cg_have[SB_CG_PIDS];
+    h->cg_cpu = cg_have[SB_CG_CPU];
+    h->cg_freezer = cg_have[SB_CG_FREEZER];
+}
+
+/* ---- one run's cgroup ---- */
+
+static int set_limits(struct cgroup_controller *c, int which, const sandbox_spec_t *spec,
+                      const char *parent)
+{
+    int rc = 0;
+    if (which == SB_CG_MEM && spec->memory_bytes > 0) {
+        bool v2 = cg_version == 2;
+        rc = cgroup_add_value_uint64(c, v2 ? "memory.max" : "memory.limit_in_bytes",
+                                     spec->memory_bytes);
+        /* No swapping around the limit, where the kernel accounts swap. */
+        if (rc == 0 && !v2 && file_exists(parent, "memory.memsw.limit_in_bytes"))
+            rc = cgroup_add_value_uint64(c, "memory.memsw.limit_in_bytes", spec->memory_bytes);
+        if (rc == 0 && v2 && file_exists(parent, "memory.swap.max"))
+            rc = cgroup_add_value_uint64(c, "memory.swap.max", 0);
+    }
+    if (which == SB_CG_PIDS && spec->pids > 0)
+        rc = cgroup_add_value_uint64(c, "pids.max", (uint64_t)spec->pids);
+    return rc;
+}
+
+/* Creates one controller's cgroup (v1) or the unified one (v2, which 0). */
+static int create_part(sb_cgroup_t *g, int which, const char *name, const sandbox_spec_t *spec)
+{
+    char rel[PATH_MAX + 128];
+    const char *base = cg_rel[which];
+    snprintf(rel, sizeof(rel), "%s/%s", strcmp(base, "/") ? base : "", name);
+    struct cgroup *cg = cgroup_new_cgroup(rel + 1);
+    if (!cg)
+        return -ENOMEM;
+    int rc = 0;
+    for (int i = 0; i < SB_CG_N && rc == 0; i++) {
+        if (cg_version == 1 && i != which)
+            continue;
+        if (!cg_have[i] || (cg_version == 2 && (i == SB_CG_FREEZER || i == SB_CG_CPU)))
+            continue;
+        const char *ctrl = cg_version == 1 ? v1_names[i] : i == SB_CG_MEM ? "memory" : "pids";
+        struct cgroup_controller *c = cgroup_add_controller(cg, ctrl);
+        rc = c ? set_limits(c, i, spec, cg_base[which]) : -ENOMEM;
+    }
+    if (rc == 0)
+        rc = cgroup_create_cgroup(cg, 1);
+    if (rc != 0) {
+        cgroup_free(&cg);
+        return -EPERM;
+    }
+    g->part[which].cg = cg;
+    snprintf(g->part[which].dir, sizeof(g->part[which].dir), "%s/%s", cg_base[which], name);
+    return 0;
+}
+
+int sb_cgroup_create(const sandbox_spec_t *spec, bool freeze, sb_cgroup_t **out)
+{
+    *out = NULL;
+    if (!cg_version)
+        return -ENOSYS;
+    sb_cgroup_t *g = calloc(1, sizeof(*g));
+    if (!g)
+        return -ENOMEM;
+    g->version = cg_version;
+    char name[64];
+    snprintf(name, sizeof(name), "undergo-%d-%u", (int)getpid(), atomic_fetch_add(&cg_seq, 1));
+    int rc = 0;
+    for (int i = 0; i < (cg_version == 1 ? SB_CG_N : 1) && rc == 0; i++)
+        if ((cg_have[i] && (i != SB_CG_FREEZER || freeze)) || cg_version == 2)
+            rc = create_part(g, i, name, spec);
+    if (rc < 0) {
+        sb_cgroup_destroy(g);
+        return rc;
+    }
+    *out = g;
+    return 0;
+}
+
+int sb_cgroup_attach(sb_cgroup_t *g, pid_t pid)
+{
+    for (int i = 0; i < SB_CG_N; i++)
+        if (g->part[i].cg && cgroup_attach_task_pid(g->part[i].cg, pid) != 0)
+            return -EPERM;
+    return 0;
+}
+
+/* The directory holding a counter of controller which (v2: the one dir). */
+static const char *dir_of(sb_cgroup_t *g, int which)
+{
+    const sb_cg_part_t *p = &g->part[g->version == 2 ? 0 : which];
+    return p->cg ? p->dir : NULL;
+}
+
+double sb_cgroup_cpu(sb_cgroup_t *g)
+{
+    char buf[1024];
+    const char *dir = dir_of(g, SB_CG_CPU);
+    if (!dir)
+        return -1;
+    if (g->version == 1)
+        return read_text(dir, "cpuacct.usage", buf, sizeof(buf)) > 0
+                   ? (double)strtoull(buf, NULL, 10) / 1e9 : -1;
+    return read_text(dir, "cpu.stat", buf, sizeof(buf)) > 0
+               ? (double)keyed_value(buf, "usage_usec") / 1e6 : -1;
+}
+
+/* SIGKILL to every process listed; the number signalled. */
+static int kill_listed(const char *dir)
+{
+    char buf[16384];
+    if (read_text(dir, "cgroup.procs", buf, sizeof(buf)) <= 0)
+        return 0;
+    int n = 0;
+    for (char *p = buf; *p;) {
+        char *end;
+        long pid = strtol(p, &end, 10);
+        if (end == p)
+            break;
+        if (pid > 0 && kill((pid_t)pid, SIGKILL) == 0)
+            n++;
+        p = end + (*end != '\0');
+    }
+    return n;
+}
+
+void sb_cgroup_kill(sb_cgroup_t *g)
+{
+    if (g->version == 2) {
+        if (g->part[0].cg && write_text(g->part[0].dir, "cgroup.kill", "1") == 0)
+            return;
+    }
+    const char *fz = g->version == 1 ? dir_of(g, SB_CG_FREEZER) : NULL;
+    const char *any = fz ? fz : dir_of(g, SB_CG_PIDS) ? dir_of(g, SB_CG_PIDS) : dir_of(g, SB_CG_MEM);
+    if (!any)
+        return;
+    /* Frozen, nobody can fork between our reading the list and the kill. */
+    if (fz)
+        write_text(fz, "freezer.state", "FROZEN");
+    for (int round = 0; round < 100 && kill_listed(any) > 0; round++)
+        ;
+    if (fz)
+        write_text(fz, "freezer.state", "THAWED");
+}
+
+void sb_cgroup_usage(sb_cgroup_t *g, uint64_t *peak, bool *oom)
+{
+    char buf[4096];
+    *peak = 0;
+    *oom = false;
+    const char *dir = dir_of(g, SB_CG_MEM);
+    if (!dir)
+        return;
+    if (g->version == 1) {
+        if (read_text(dir, "memory.max_usage_in_bytes", buf, sizeof(buf)) > 0)
+            *peak = strtoull(buf, NULL, 10);
+        if (read_text(dir, "memory.oom_control", buf, sizeof(buf)) > 0)
+            *oom = keyed_value(buf, "oom_kill") > 0;
+    } else {
+        if (read_text(dir, "memory.peak", buf, sizeof(buf)) > 0)
+            *peak = strtoull(buf, NULL, 10);
+        if (read_text(dir, "memory.events", buf, sizeof(buf)) > 0)
+            *oom = keyed_value(buf, "oom_kill") > 0;
+    }
+}
+
+/* Waits (briefly) for the killed tasks to leave, so rmdir succeeds. */
+static void wait_empty(const char *dir)
+{
+    char buf[64];
+    for (int i = 0; i < 200; i++) {
+        if (read_text(dir, "cgroup.procs", buf, sizeof(buf)) <= 0)
+            return;
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+void sb_cgroup_destroy(sb_cgroup_t *g)
+{
+    if (!g)
+        return;
+    sb_cgroup_kill(g);
+    for (int i = 0; i < SB_CG_N; i++) {
+        if (!g->part[i].cg)
+            continue;
+        wait_empty(g->part[i].dir);
+        cgroup_delete_cgroup_ext(g->part[i].cg, CGFLAG_DELETE_IGNORE_MIGRATION);
+        cgroup_free(&g->part[i].cg);
+    }
+    free(g);
+}

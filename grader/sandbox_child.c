@@ -1,0 +1,316 @@
+/*
+ * sandbox_child.c — the three sandbox processes below the grader.
+ *
+ * Everything here runs after fork(), so it only makes system calls: no
+ * malloc, no stdio, no locks (the grader may have other threads). The plan
+ * was prepared by the parent; any failure is reported on the control pipe
+ * as one sb_msg_t and the process exits.
+ *
+ *   warden  leaves the grader's namespaces (unshare), forks init, waits.
+ *   init    pid 1 of the new pid namespace (or a child subreaper without
+ *           one): builds the mount view, forks the target, reaps everything,
+ *           kills what outlives the target, reports the target's status.
+ *   target  drops privileges, sets rlimits, no_new_privs, the seccomp
+ *           filter, and executes argv.
+ *
+ * Interface: sb_warden(plan) in the child of fork(); never returns.
+ */
+#include "sandbox_impl.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void send_msg(int fd, int type, int value, int where)
+{
+    sb_msg_t m = {.type = type, .value = value, .where = where};
+    ssize_t n;
+    do
+        n = write(fd, &m, sizeof(m));
+    while (n < 0 && errno == EINTR);
+}
+
+static _Noreturn void fail(int ctl, int type, int where)
+{
+    send_msg(ctl, type, errno, where);
+    _exit(127);
+}
+
+/* Writes a short string to a file; the id maps of a user namespace. */
+static int write_file(const char *path, const char *s)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, s, strlen(s));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* "id id 1\n" without stdio. */
+static void id_line(char *buf, unsigned id)
+{
+    char num[16];
+    int n = 0;
+    do
+        num[n++] = (char)('0' + id % 10);
+    while ((id /= 10) > 0);
+    char *b = buf;
+    for (int rep = 0; rep < 2; rep++) {
+        for (int i = n - 1; i >= 0; i--)
+            *b++ = num[i];
+        *b++ = ' ';
+    }
+    memcpy(b, "1\n", 3);
+}
+
+/* Maps our own uid and gid to themselves in the new user namespace, so
+ * files keep their owners and the target runs without capabilities. */
+static int map_ids(const sb_plan_t *p)
+{
+    char line[64];
+    if (write_file("/proc/self/setgroups", "deny") < 0)
+        return -1;
+    id_line(line, p->outer_uid);
+    if (write_file("/proc/self/uid_map", line) < 0)
+        return -1;
+    id_line(line, p->outer_gid);
+    return write_file("/proc/self/gid_map", line);
+}
+
+static int ns_flags(const sb_plan_t *p)
+{
+    return (p->userns ? CLONE_NEWUSER : 0) | (p->pidns ? CLONE_NEWPID : 0) |
+           (p->mountns ? CLONE_NEWNS : 0) | (p->netns ? CLONE_NEWNET : 0) |
+           (p->ipcns ? CLONE_NEWIPC | CLONE_NEWCGROUP : 0) | (p->utsns ? CLONE_NEWUTS : 0);
+}
+
+static void set_limit(int res, uint64_t soft, uint64_t hard)
+{
+    struct rlimit rl = {.rlim_cur = soft, .rlim_max = hard};
+    if (setrlimit(res, &rl) < 0)
+        fail(3, SB_MSG_SETUPFAIL, SB_STEP_RLIMIT);
+}
+
+/* Runs after set_fds(): failures go to fd 3. */
+static void set_rlimits(const sb_plan_t *p)
+{
+    /* CPU: SIGXCPU at the soft limit, SIGKILL one second later. */
+    if (p->cpu_s > 0)
+        set_limit(RLIMIT_CPU, p->cpu_s, p->cpu_s + 1);
+    set_limit(RLIMIT_FSIZE, p->fsize, p->fsize);
+    set_limit(RLIMIT_NOFILE, 1024, 1024);
+    set_limit(RLIMIT_CORE, 0, 0);
+    set_limit(RLIMIT_STACK, 8u << 20, 8u << 20);
+    if (p->rlimit_as && p->memory > 0)
+        set_limit(RLIMIT_AS, p->memory, p->memory);
+    if (p->rlimit_nproc && p->pids > 0)
+        set_limit(RLIMIT_NPROC, (uint64_t)p->pids, (uint64_t)p->pids);
+}
+
+/* stdin from /dev/null, stdout and stderr to the pipes, the control pipe
+ * on fd 3 until exec, nothing else. */
+static void set_fds(const sb_plan_t *p)
+{
+    int nul = open("/dev/null", O_RDONLY);
+    if (nul < 0 || dup2(nul, 0) < 0 || dup2(p->out_w, 1) < 0 || dup2(p->err_w, 2) < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_FDS);
+    if (p->ctl_w != 3 && dup3(p->ctl_w, 3, O_CLOEXEC) < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_FDS);
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    if (syscall(SYS_close_range, 4u, ~0u, 0u) < 0)
+        fail(3, SB_MSG_SETUPFAIL, SB_STEP_FDS);
+}
+
+static void drop_privileges(const sb_plan_t *p)
+{
+    if (p->drop_uid || p->userns) {
+        /* Empty the bounding set while we still may (CAP_SETPCAP). */
+        for (int cap = 0; cap <= 63; cap++)
+            if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
+                break;
+    }
+    if (p->drop_uid) {
+        if (setgroups(0, NULL) < 0 || setresgid(SB_NOBODY, SB_NOBODY, SB_NOBODY) < 0 ||
+            setresuid(SB_NOBODY, SB_NOBODY, SB_NOBODY) < 0)
+            fail(3, SB_MSG_SETUPFAIL, SB_STEP_UID);
+    }
+    if (p->drop_uid || p->userns) {
+        /* No capability survives, even in the user namespace we own. */
+        struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+        struct __user_cap_data_struct d[2];
+        memset(d, 0, sizeof(d));
+        if (syscall(SYS_capset, &h, d) < 0)
+            fail(3, SB_MSG_SETUPFAIL, SB_STEP_UID);
+    }
+}
+
+static _Noreturn void run_target(const sb_plan_t *p)
+{
+    setsid();
+    set_fds(p);                 /* from here on, failures go to fd 3 */
+    if (p->cwd && chdir(p->cwd) < 0)
+        fail(3, SB_MSG_SETUPFAIL, SB_STEP_CHDIR);
+    set_rlimits(p);
+    drop_privileges(p);
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        fail(3, SB_MSG_SETUPFAIL, SB_STEP_SECCOMP);
+    if (p->seccomp && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p->bpf) < 0)
+        fail(3, SB_MSG_SETUPFAIL, SB_STEP_SECCOMP);
+    execve(p->argv[0], p->argv, p->envp);
+    fail(3, SB_MSG_EXECFAIL, 0);
+}
+
+/* Without a pid namespace: kill every descendant (they were reparented to
+ * us, the subreaper) until none is left. */
+static void kill_descendants(void)
+{
+    char path[64] = "/proc/self/task/";
+    char *end = path + strlen(path);
+    pid_t self = getpid();
+    /* tid of a single-threaded process = pid */
+    char num[16];
+    int n = 0;
+    unsigned v = (unsigned)self;
+    do
+        num[n++] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    while (n > 0)
+        *end++ = num[--n];
+    memcpy(end, "/children", 10);
+    for (;;) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            char buf[4096];
+            ssize_t len = read(fd, buf, sizeof(buf) - 1);
+            close(fd);
+            long pid = 0;
+            for (ssize_t i = 0; i < len; i++) {
+                if (buf[i] >= '0' && buf[i] <= '9') {
+                    pid = pid * 10 + (buf[i] - '0');
+                } else if (pid > 0) {
+                    kill((pid_t)pid, SIGKILL);
+                    pid = 0;
+                }
+            }
+        }
+        if (waitpid(-1, NULL, __WALL) < 0 && errno == ECHILD)
+            return;
+    }
+}
+
+static _Noreturn void run_init(const sb_plan_t *p)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (!p->pidns)
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    if (p->mountns && sb_mount_view(p) < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_MOUNT);
+    if (p->netns && p->spec->network == SANDBOX_NET_LOOPBACK && sb_loopback_up() < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_NET);
+    if (p->utsns)
+        sethostname("sandbox", 7);
+    pid_t target = fork();
+    if (target < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_FORK);
+    if (target == 0)
+        run_target(p);
+    send_msg(p->ctl_w, SB_MSG_TARGET, target, 0);
+    close(p->out_w);
+    close(p->err_w);
+    int status = 0;
+    for (;;) {
+        int st;
+        pid_t w = waitpid(-1, &st, __WALL);
+        if (w == target) {
+            status = st;
+            break;
+        }
+        if (w < 0 && errno != EINTR)
+            break;
+    }
+    if (!p->pidns)
+        kill_descendants();
+    send_msg(p->ctl_w, SB_MSG_STATUS, status, 0);
+    /* pid 1 exiting kills the rest of its namespace. */
+    _exit(0);
+}
+
+/* Closes every descriptor but the plan's four. Another thread of the
+ * grader may have had pipes open when we forked: holding their write ends
+ * would keep that run from ever seeing EOF. */
+static void close_others(const sb_plan_t *p)
+{
+    int keep[4] = {p->out_w, p->err_w, p->ctl_w, p->go_r};
+    for (int i = 1; i < 4; i++)     /* insertion sort of four */
+        for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+            int t = keep[j];
+            keep[j] = keep[j - 1];
+            keep[j - 1] = t;
+        }
+    unsigned lo = 3;
+    for (int i = 0; i < 4; i++) {
+        if ((unsigned)keep[i] > lo)
+            syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0u);
+        if ((unsigned)keep[i] + 1 > lo)
+            lo = (unsigned)keep[i] + 1;
+    }
+    syscall(SYS_close_range, lo, ~0u, 0u);
+}
+
+/* The grader may ignore SIGPIPE or block signals in its thread; both
+ * would survive exec and change how the target behaves. */
+static void reset_signals(void)
+{
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &dfl, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+_Noreturn void sb_warden(const sb_plan_t *p)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    reset_signals();
+    close_others(p);
+    setpgid(0, 0);
+    char go;
+    while (read(p->go_r, &go, 1) < 0 && errno == EINTR)
+        ;
+    close(p->go_r);
+    int flags = ns_flags(p);
+    if (flags && unshare(flags) < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_UNSHARE);
+    if (p->userns && map_ids(p) < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_IDMAP);
+    pid_t init = fork();
+    if (init < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_FORK);
+    if (init == 0)
+        run_init(p);
+    send_msg(p->ctl_w, SB_MSG_INIT, init, 0);
+    syscall(SYS_close_range, 0u, ~0u, 0u);
+    int st;
+    while (waitpid(init, &st, __WALL) < 0 && errno == EINTR)
+        ;
+    _exit(0);
+}

@@ -1,0 +1,172 @@
+/*
+ * sandbox_impl.h — the sandbox's internal pieces, shared by its files only.
+ *
+ * sandbox_run() (sandbox.c) decides a plan (which mechanisms to use, from
+ * the host's capabilities, sandbox_probe.c), prepares everything that needs
+ * memory in the parent (argv, environment, the seccomp program, the cgroup),
+ * then forks. After the fork the children only make system calls, so the
+ * grader may be multithreaded. The process tree is:
+ *
+ *   grader ─ warden ─ init ─ target
+ *
+ * The warden leaves the grader's namespaces (unshare) and forks init, which
+ * is pid 1 of a new pid namespace when there is one (or else a child
+ * subreaper); init builds the mount view and forks the target, which drops
+ * its privileges, sets rlimits and the seccomp filter and executes argv.
+ * When the target ends, init kills whatever is left and reports the
+ * target's wait status on the control pipe.
+ *
+ * Interface: sb_probe() → sb_plan_make() → sb_warden() in the child;
+ * sb_capture_* for the output; sb_cgroup_* and sb_seccomp_* for the rest.
+ */
+#ifndef UNDERGO_SANDBOX_IMPL_H
+#define UNDERGO_SANDBOX_IMPL_H
+
+#include "sandbox.h"
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum { SB_NOBODY = 65534 };  /* the uid and gid root drops to */
+
+/* ---- what this host allows (sandbox_probe.c) ---- */
+
+typedef struct sb_host {
+    bool root;              /* euid 0 with CAP_SYS_ADMIN */
+    bool userns;            /* an unprivileged user namespace can be created */
+    bool ns;                /* pid/mount/net/ipc/uts namespaces can be created */
+    bool proc;              /* and a fresh /proc mounted in them */
+    bool seccomp;           /* seccomp filters load */
+    bool io_uring;          /* the kernel has io_uring */
+    int cgroup_version;     /* 0: no usable cgroup, 1 or 2 */
+    bool cg_memory, cg_pids, cg_cpu, cg_freezer;
+} sb_host_t;
+
+/* The host's capabilities, probed once (thread-safe). Never NULL. */
+const sb_host_t *sb_probe(void);
+
+/* ---- the plan handed to the children (sandbox_child.c) ---- */
+
+enum { SB_MSG_INIT = 1, SB_MSG_TARGET, SB_MSG_STATUS, SB_MSG_EXECFAIL, SB_MSG_SETUPFAIL };
+
+/* Steps named in SETUPFAIL messages. */
+enum { SB_STEP_UNSHARE = 1, SB_STEP_IDMAP, SB_STEP_FORK, SB_STEP_MOUNT, SB_STEP_NET,
+       SB_STEP_FDS, SB_STEP_CHDIR, SB_STEP_RLIMIT, SB_STEP_UID, SB_STEP_SECCOMP };
+
+/* One message on the control pipe (children → grader). */
+typedef struct sb_msg {
+    int type;               /* SB_MSG_* */
+    int value;              /* pid, wait status or errno */
+    int where;              /* for SETUPFAIL: the step that failed */
+} sb_msg_t;
+
+/* One entry of the private filesystem view, prepared by the parent. */
+typedef enum { SB_M_RO, SB_M_RW, SB_M_SYMLINK } sb_mount_kind_t;
+
+typedef struct sb_mount {
+    char *path;             /* absolute; the same path inside and outside */
+    char *link;             /* SB_M_SYMLINK: the link's text */
+    sb_mount_kind_t kind;
+    bool is_file;
+} sb_mount_t;
+
+enum { SB_MAX_MOUNTS = 64 };
+
+typedef struct sb_plan {
+    const sandbox_spec_t *spec;
+    char *const *argv;
+    char *const *envp;
+    const char *cwd;
+    /* mechanisms */
+    bool userns, pidns, mountns, netns, ipcns, utsns;
+    bool drop_uid;          /* root: become 65534 with no capabilities */
+    bool seccomp;
+    bool rlimit_as;         /* no memory cgroup: RLIMIT_AS is the memory floor */
+    bool rlimit_nproc;      /* no pids cgroup: RLIMIT_NPROC as a floor */
+    uid_t outer_uid;        /* our uid, mapped inside the user namespace */
+    gid_t outer_gid;
+    struct sock_fprog bpf;  /* the seccomp program (owned by the parent) */
+    sb_mount_t mounts[SB_MAX_MOUNTS];   /* the mount view, parents first */
+    size_t nmounts;
+    uint64_t tmp_size;      /* bytes of the private /tmp */
+    bool proc;              /* mount a fresh /proc in the view */
+    /* limits */
+    uint64_t fsize, cpu_s, memory;
+    int pids;
+    /* pipes: child ends */
+    int out_w, err_w, ctl_w, go_r;
+} sb_plan_t;
+
+/* The warden: leaves the namespaces, forks init, exits with it. Never returns. */
+_Noreturn void sb_warden(const sb_plan_t *p);
+
+/* Lists what the mount view shows (system dirs, a few /etc files, the
+ * ro_paths, the scratch dir) into p->mounts. Parent side. Returns 0 or a
+ * negative errno; sb_mount_plan_free() releases it. */
+int sb_mount_plan(const sandbox_spec_t *spec, sb_plan_t *p);
+/* Frees the strings of p->mounts. Can't fail. */
+void sb_mount_plan_free(sb_plan_t *p);
+
+/* Builds the private mount view in the current (new) mount namespace and
+ * pivots into it. Returns 0 or a negative errno. Child-side only. */
+int sb_mount_view(const sb_plan_t *p);
+
+/* Brings the loopback interface up in the current network namespace.
+ * Returns 0 or a negative errno. Child-side only. */
+int sb_loopback_up(void);
+
+/* ---- output capture (sandbox_output.c) ---- */
+
+typedef struct sb_capture {
+    size_t cap;             /* bytes kept at each end */
+    char *head;             /* the first cap bytes */
+    size_t head_len;
+    char *ring;             /* the last cap bytes after the head, circular */
+    size_t ring_pos, ring_len;
+    size_t total;
+} sb_capture_t;
+
+/* Allocates the buffers. Returns 0 or -ENOMEM. */
+int sb_capture_init(sb_capture_t *c, size_t cap);
+/* Appends bytes; keeps the head and the tail. Can't fail. */
+void sb_capture_add(sb_capture_t *c, const char *buf, size_t n);
+/* Moves the text (head, cut mark, tail) into *out and frees c. Returns 0 or -ENOMEM. */
+int sb_capture_finish(sb_capture_t *c, sandbox_output_t *out);
+/* Frees c without producing output. Can't fail. */
+void sb_capture_free(sb_capture_t *c);
+
+/* ---- seccomp (sandbox_seccomp.c) ---- */
+
+/* Builds the filter for the spec into p->bpf (malloc'd). Returns 0 or a
+ * negative errno. sb_seccomp_free() releases it. */
+int sb_seccomp_build(const sandbox_spec_t *spec, pid_t grader, sb_plan_t *p);
+/* Frees p->bpf. Can't fail. */
+void sb_seccomp_free(sb_plan_t *p);
+
+/* ---- cgroups (sandbox_cgroup.c) ---- */
+
+typedef struct sb_cgroup sb_cgroup_t;
+
+/* Fills the cgroup fields of *h: version and usable controllers. */
+void sb_cgroup_probe(sb_host_t *h);
+
+/* Creates a cgroup for one run under the grader's own, with the spec's
+ * limits; the v1 freezer only when freeze is set (a pid namespace makes it
+ * unneeded: its teardown is atomic). Returns 0 and *out, or a negative
+ * errno (then run without). */
+int sb_cgroup_create(const sandbox_spec_t *spec, bool freeze, sb_cgroup_t **out);
+/* Moves pid into the cgroup. Returns 0 or a negative errno. */
+int sb_cgroup_attach(sb_cgroup_t *cg, pid_t pid);
+/* CPU seconds used so far by the whole tree; -1 when unknown. */
+double sb_cgroup_cpu(sb_cgroup_t *cg);
+/* Freezes and kills every task of the cgroup. Can't fail. */
+void sb_cgroup_kill(sb_cgroup_t *cg);
+/* Reads peak memory (bytes, 0 unknown) and whether the OOM killer fired. */
+void sb_cgroup_usage(sb_cgroup_t *cg, uint64_t *peak, bool *oom);
+/* Kills what is left, removes the cgroup, frees cg. NULL is fine. */
+void sb_cgroup_destroy(sb_cgroup_t *cg);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * sandbox_seccomp.c — the system-call filter of every sandboxed process.
+ *
+ * A deny list on top of "allow": compilers, test binaries and benchmarks
+ * need hundreds of ordinary calls, and what must never happen is a short
+ * list — debugging other processes (ptrace, process_vm_*), loading code
+ * into the kernel (bpf, modules, kexec), changing the view of the system
+ * (mount, namespaces), the kernel keyring, perf, swap, reboot. Those kill
+ * the whole process (SIGSYS, the SECURITY verdict). Calls of another ABI
+ * (int $0x80, x32) are killed too: the filter only understands the native
+ * one. Sockets are limited to the lab's network policy, and io_uring (which
+ * bypasses the filter's view of I/O) to the labs that need it; those fail
+ * with an errno, as a sandbox without the feature would.
+ *
+ * The program is built once per run in the parent with libseccomp and
+ * exported as raw BPF, so the child only has to load it (no allocation
+ * after fork).
+ *
+ * Interface: sb_seccomp_build(spec, grader_pid, plan) → plan->bpf →
+ * sb_seccomp_free(plan).
+ */
+#include "sandbox_impl.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Killed on sight. */
+static const char *const deadly[] = {
+    "ptrace", "process_vm_readv", "process_vm_writev", "bpf", "userfaultfd",
+    "mount", "umount2", "pivot_root", "chroot", "unshare", "setns",
+    "fsopen", "fsmount", "fsconfig", "fspick", "move_mount", "open_tree", "mount_setattr",
+    "keyctl", "add_key", "request_key", "kexec_load", "kexec_file_load",
+    "init_module", "finit_module", "delete_module", "reboot", "swapon", "swapoff",
+    "perf_event_open", "acct", "quotactl", "syslog", "iopl", "ioperm",
+    "open_by_handle_at", "lookup_dcookie", "vhangup", NULL};
+
+static const char *const io_uring_calls[] = {"io_uring_setup", "io_uring_enter",
+                                             "io_uring_register", NULL};
+
+static int add_all(scmp_filter_ctx ctx, uint32_t action, const char *const *names)
+{
+    for (size_t i = 0; names[i]; i++) {
+        int nr = seccomp_syscall_resolve_name(names[i]);
+        if (nr == __NR_SCMP_ERROR)
+            continue;   /* not on this architecture */
+        int rc = seccomp_rule_add(ctx, action, nr, 0);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* clone() may not create namespaces; clone3() hides its flags in memory,
+ * so it answers ENOSYS and libc falls back to clone(). */
+static int add_clone_rules(scmp_filter_ctx ctx)
+{
+    static const uint64_t ns_flags[] = {CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET,
+                                        CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP};
+    for (size_t i = 0; i < sizeof(ns_flags) / sizeof(ns_flags[0]); i++) {
+        int rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
+                                  SCMP_A0_64(SCMP_CMP_MASKED_EQ, ns_flags[i], ns_flags[i]));
+        if (rc < 0)
+            return rc;
+    }
+    return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+}
+
+/* socket() families: AF_UNIX always; AF_INET and AF_INET6 with loopback.
+ * Any value with high bits set is "greater than" and refused too. */
+static int add_socket_rules(scmp_filter_ctx ctx, sandbox_net_t net)
+{
+    uint32_t no = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+    int rc = seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1, SCMP_A0_64(SCMP_CMP_EQ, AF_UNSPEC));
+    if (net == SANDBOX_NET_NONE)
+        return rc < 0 ? rc
+                      : seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1,
+                                         SCMP_A0_64(SCMP_CMP_GT, AF_UNIX));
+    for (uint64_t f = AF_INET + 1; rc == 0 && f < AF_INET6; f++)
+        rc = seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1, SCMP_A0_64(SCMP_CMP_EQ, f));
+    return rc < 0 ? rc
+                  : seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1,
+                                     SCMP_A0_64(SCMP_CMP_GT, AF_INET6));
+}
+
+/* Without a pid namespace the grader is visible: signals to it, to its
+ * process group and to "everyone" (-1) are refused. */
+static int add_kill_rules(scmp_filter_ctx ctx, pid_t grader)
+{
+    uint32_t no = SCMP_ACT_ERRNO(EPERM);
+    const uint32_t targets[] = {(uint32_t)-1, (uint32_t)grader, (uint32_t)-grader,
+                                (uint32_t)-getpgrp()};
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof(targets) / sizeof(targets[0]); i++) {
+        rc = seccomp_rule_add(ctx, no, SCMP_SYS(kill), 1, SCMP_A0_32(SCMP_CMP_EQ, targets[i]));
+        if (rc == 0 && (int32_t)targets[i] > 0)
+            rc = seccomp_rule_add(ctx, no, SCMP_SYS(tgkill), 1,
+                                  SCMP_A0_32(SCMP_CMP_EQ, targets[i]));
+        if (rc == 0 && (int32_t)targets[i] > 0)
+            rc = seccomp_rule_add(ctx, no, SCMP_SYS(pidfd_open), 1,
+                                  SCMP_A0_32(SCMP_CMP_EQ, targets[i]));
+    }
+    return rc;
+}
+
+static int add_rules(scmp_filter_ctx ctx, const sandbox_spec_t *spec, pid_t grader,
+                     const sb_plan_t *p)
+{
+    int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+    if (rc == 0)
+        rc = add_all(ctx, SCMP_ACT_KILL_PROCESS, deadly);
+    if (rc == 0 && !spec->io_uring)
+        rc = add_all(ctx, SCMP_ACT_KILL_PROCESS, io_uring_calls);
+    if (rc == 0)
+        rc = add_clone_rules(ctx);
+    if (rc == 0)
+        rc = add_socket_rules(ctx, spec->network);
+    if (rc == 0 && !p->pidns)
+        rc = add_kill_rules(ctx, grader);
+    return rc;
+}
+
+/* Exports the filter as BPF into a malloc'd program. */
+static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *out)
+{
+    int fd = memfd_create("sandbox-bpf", MFD_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = seccomp_export_bpf(ctx, fd);
+    off_t size = rc == 0 ? lseek(fd, 0, SEEK_END) : -1;
+    if (rc == 0 && (size <= 0 || size % (off_t)sizeof(struct sock_filter)))
+        rc = -EINVAL;
+    struct sock_filter *prog = rc == 0 ? malloc((size_t)size) : NULL;
+    if (rc == 0 && !prog)
+        rc = -ENOMEM;
+    if (rc == 0 && pread(fd, prog, (size_t)size, 0) != size)
+        rc = -EIO;
+    close(fd);
+    if (rc < 0) {
+        free(prog);
+        return rc;
+    }
+    out->filter = prog;
+    out->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+    return 0;
+}
+
+int sb_seccomp_build(const sandbox_spec_t *spec, pid_t grader, sb_plan_t *p)
+{
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    if (!ctx)
+        return -ENOMEM;
+    int rc = add_rules(ctx, spec, grader, p);
+    if (rc == 0)
+        rc = export_bpf(ctx, &p->bpf);
+    seccomp_release(ctx);
+    return rc;
+}
+
+void sb_seccomp_free(sb_plan_t *p)
+{
+    free(p->bpf.filter);
+    p->bpf.filter = NULL;
+    p->bpf.len = 0;
+}

@@ -1,0 +1,5 @@
+/* has_main.c — defines main: the harness's main would be replaced. */
+int main(void)
+{
+    return 0;
+}
