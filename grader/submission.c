@@ -373,6 +373,13 @@ int submission_build(const grade_opts_t *o, const lab_t *lab, const char *scratc
         rc = stage_sources(o, lab, src, out, &log);
     if (!rc)
         rc = build_binaries(o, lab, scratch, out, &log);
+    /* The staged libraries and objects are not needed to run the tests; the
+     * candidate's code should not find them lying in its scratch dir. */
+    char lib[4200], obj[4200];
+    snprintf(lib, sizeof lib, "%s/lib", scratch);
+    snprintf(obj, sizeof obj, "%s/obj", scratch);
+    fsutil_remove_tree(lib);
+    fsutil_remove_tree(obj);
     if (rc < 0) {
         out->status = LAB_INTERNAL_ERROR;
         strbuf_addf(&log, "grader: cannot build lab '%s': %s\n", lab->name, strerror(-rc));

@@ -87,6 +87,20 @@ json_check "gradescope results add up" gs.json \
 xmllint --noout ref.xml 2>err.txt && ok "junit report is well-formed XML" || not_ok "junit xml" "$(cat err.txt)"
 grep -q "^1.1 *iface *3.00/3" out.txt && ok "table shows iface 3.00/3" || not_ok "table" "$(cat out.txt)"
 
+# ---- bench -> compare, the reviewer's workflow -------------------------------------------
+mkdir benchout
+expect "bench runs both sides interleaved" 0 - "$grader" bench iface --count 2 --benchtime 20ms -o benchout
+[ "$(grep -c '^variant: ' out.txt)" = 4 ] && ok "bench printed four runs, each with its variant" \
+  || not_ok "bench runs" "$(head -20 out.txt)"
+grep -q '^BenchmarkAssertCached-[0-9]* ' benchout/candidate.txt && grep -q '^BenchmarkAssertCached' benchout/reference.txt \
+  && ok "bench wrote both series in Go's format" || not_ok "bench files" "$(ls -l benchout)"
+expect "compare reads both series" 0 - "$grader" compare benchout/reference.txt benchout/candidate.txt
+grep -q "AssertCached" out.txt && grep -q "need >= 6 samples" out.txt \
+  && ok "compare prints the table and the small-sample warning" || not_ok "compare output" "$(cat out.txt)"
+expect "compare names a missing file" 1 "cannot open 'nope.txt'" "$grader" compare nope.txt benchout/candidate.txt
+expect "bench of an unknown lab is a usage error" 2 "unknown lab 'nolab'" "$grader" bench nolab
+expect "doctor reports the isolation" 0 - "$grader" doctor
+
 # ---- the stub: zero, without crashing -----------------------------------------------------
 expect "stub grades without crashing" 0 - "$grader" run iface --variant stub --json stub.json
 json_check "stub scores zero and fails every test" stub.json \
