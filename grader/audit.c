@@ -10,7 +10,18 @@
  * undefined reference to ug__* would reach into the harness's internals.
  * Local symbols are private to the object, so they are allowed.
  *
- * Interface: audit_object(path, why, whylen) → 0 | -EPERM | -errno.
+ * Calls matter too. Lab code that prints "ok 1 - <test>" and then ends the
+ * process itself (exit, _exit, an exec of another program, a raw syscall())
+ * would forge a pass, since the test's verdict is what the process printed
+ * and its exit status. Lab code never needs to end the process: it returns
+ * errors. So references to those functions, and to dlsym (which would find
+ * them by name), are refused as well.
+ *
+ * Sanitizer builds (CI's ASan+UBSan run) put a module constructor into
+ * every object; AUDIT_SANITIZED accepts exactly those, recognised by the
+ * priority only the implementation may use.
+ *
+ * Interface: audit_object(path, flags, why, whylen) → 0 | -EPERM | -errno.
  */
 #include "audit.h"
 
@@ -33,6 +44,19 @@ static const char *const banned_names[] = {
 /* Prefixes an object may not define. */
 static const char *const banned_prefixes[] = {"_assert_", "_cmocka", "cmocka_", "cm_", "ug_",
                                               "_test_", NULL};
+
+/* Functions lab code may not call: each could end the process after a forged
+ * result line, or find such a function at run time. */
+static const char *const banned_calls[] = {
+    "exit", "_exit", "_Exit", "quick_exit", "syscall", "execve", "execv", "execvp", "execvpe",
+    "execl", "execlp", "execle", "fexecve", "execveat", "dlsym", "dlvsym", "dlopen", NULL};
+
+/* GCC's sanitizers register their module constructor and destructor with
+ * priority 99, one of the priorities GCC reserves for the implementation:
+ * lab code asking for it gets a warning, which -Werror makes an error. A
+ * pragma can silence that warning, so sanitizer builds are for CI and for
+ * trusted code: grade untrusted submissions with the default build. */
+static const char *const sanitizer_sections[] = {".init_array.00099", ".fini_array.00099", NULL};
 
 /* Sections whose code runs outside the tests' control. */
 static const char *const banned_sections[] = {".init_array", ".fini_array", ".preinit_array",
@@ -80,7 +104,16 @@ static bool banned_section(const char *name, GElf_Word type)
     return false;
 }
 
-static int check_sections(Elf *elf, size_t shstrndx, const char *path, char *why, size_t len)
+static bool is_sanitizer_section(const char *name)
+{
+    for (size_t i = 0; sanitizer_sections[i]; i++)
+        if (!strcmp(name, sanitizer_sections[i]))
+            return true;
+    return false;
+}
+
+static int check_sections(Elf *elf, size_t shstrndx, unsigned flags, const char *path,
+                          char *why, size_t len)
 {
     Elf_Scn *scn = NULL;
     while ((scn = elf_nextscn(elf, scn)) != NULL) {
@@ -88,10 +121,13 @@ static int check_sections(Elf *elf, size_t shstrndx, const char *path, char *why
         if (!gelf_getshdr(scn, &sh))
             return say(why, len, -EINVAL, "%s: unreadable section header", path);
         const char *name = elf_strptr(elf, shstrndx, sh.sh_name);
-        if (name && banned_section(name, sh.sh_type))
-            return say(why, len, -EPERM,
-                       "%s: has a %s section (constructors and destructors are not allowed)",
-                       path, name);
+        if (!name || !banned_section(name, sh.sh_type))
+            continue;
+        if ((flags & AUDIT_SANITIZED) && is_sanitizer_section(name))
+            continue;
+        return say(why, len, -EPERM,
+                   "%s: has a %s section (constructors and destructors are not allowed)", path,
+                   name);
     }
     return 0;
 }
@@ -106,6 +142,11 @@ static int check_symbol(const GElf_Sym *sym, const char *name, const char *path,
         if (has_prefix(name, "ug__"))
             return say(why, len, -EPERM, "%s: refers to %s (the harness's internals)", path,
                        name);
+        for (size_t i = 0; banned_calls[i]; i++)
+            if (!strcmp(name, banned_calls[i]))
+                return say(why, len, -EPERM,
+                           "%s: calls %s (lab code returns errors; it never ends the process)",
+                           path, name);
         return 0;
     }
     const char *reason = banned_definition(name);
@@ -136,7 +177,7 @@ static int check_symbols(Elf *elf, const char *path, char *why, size_t len)
     return 0;
 }
 
-static int audit_elf(Elf *elf, const char *path, char *why, size_t len)
+static int audit_elf(Elf *elf, unsigned flags, const char *path, char *why, size_t len)
 {
     GElf_Ehdr eh;
     size_t shstrndx;
@@ -146,11 +187,11 @@ static int audit_elf(Elf *elf, const char *path, char *why, size_t len)
         return say(why, len, -EPERM, "%s: not a relocatable object (.o)", path);
     if (elf_getshdrstrndx(elf, &shstrndx) < 0)
         return say(why, len, -EINVAL, "%s: no section name table", path);
-    int rc = check_sections(elf, shstrndx, path, why, len);
+    int rc = check_sections(elf, shstrndx, flags, path, why, len);
     return rc < 0 ? rc : check_symbols(elf, path, why, len);
 }
 
-int audit_object(const char *path, char *why, size_t whylen)
+int audit_object(const char *path, unsigned flags, char *why, size_t whylen)
 {
     if (whylen > 0)
         why[0] = '\0';
@@ -162,7 +203,7 @@ int audit_object(const char *path, char *why, size_t whylen)
         return say(why, whylen, -err, "%s: %s", path, strerror(err));
     }
     Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-    int rc = elf ? audit_elf(elf, path, why, whylen)
+    int rc = elf ? audit_elf(elf, flags, path, why, whylen)
                  : say(why, whylen, -EINVAL, "%s: %s", path, elf_errmsg(-1));
     elf_end(elf);
     close(fd);

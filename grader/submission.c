@@ -116,6 +116,15 @@ static int stage_libs(recipe_t *r, const char *scratch, const char **args, size_
     return rc;
 }
 
+/* True when the recipe builds with a sanitizer (CI's ASan+UBSan build). */
+static bool recipe_sanitized(const recipe_t *r)
+{
+    for (size_t i = 0; i < r->n_cflags; i++)
+        if (!strncmp(r->cflags[i], "-fsanitize=", 11))
+            return true;
+    return false;
+}
+
 /* ---- the candidate's files --------------------------------------------------------- */
 
 char *submission_find(const char *dir, const lab_t *lab, const char *file)
@@ -313,7 +322,7 @@ static int compile_all(const grade_opts_t *o, const lab_t *lab, const recipe_t *
             return rc;
         if (!(objs[i] = strdup(obj)))
             return -ENOMEM;
-        if (audit_object(obj, why, sizeof why) != 0) {
+        if (audit_object(obj, recipe_sanitized(r) ? AUDIT_SANITIZED : 0, why, sizeof why) != 0) {
             strbuf_addf(log, "labs/%s/%s: rejected: %s\n", lab->name, lab->sources[i], why);
             return 1;
         }

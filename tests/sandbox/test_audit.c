@@ -38,7 +38,7 @@ static const char *object(const char *name)
 static void expect_rejected(const char *name, const char *reason_part)
 {
     char why[256];
-    assert_int_equal(audit_object(object(name), why, sizeof(why)), -EPERM);
+    assert_int_equal(audit_object(object(name), 0, why, sizeof(why)), -EPERM);
     if (!strstr(why, reason_part))
         fail_msg("reason '%s' does not mention '%s'", why, reason_part);
     assert_null(strchr(why, '\n'));
@@ -78,10 +78,34 @@ static void test_audit_accepts_a_clean_object(void **state)
 {
     (void)state;
     char why[256];
-    assert_int_equal(audit_object(object("clean"), why, sizeof(why)), 0);
+    assert_int_equal(audit_object(object("clean"), 0, why, sizeof(why)), 0);
     assert_string_equal(why, "");
     /* Not an object at all: an error, but not a verdict on the candidate. */
-    assert_int_equal(audit_object("/nonexistent.o", why, sizeof(why)), -ENOENT);
+    assert_int_equal(audit_object("/nonexistent.o", 0, why, sizeof(why)), -ENOENT);
+}
+
+static void test_audit_rejects_calls_that_end_the_process_after_a_forged_result(void **state)
+{
+    (void)state;
+    expect_rejected("calls_exit", "calls _exit");
+    expect_rejected("calls_dlsym", "calls dlsym");
+}
+
+static void test_audit_accepts_sanitizer_constructors_only_in_sanitized_builds(void **state)
+{
+    (void)state;
+    char why[256];
+    assert_int_equal(audit_object(object("asan_clean"), AUDIT_SANITIZED, why, sizeof(why)), 0);
+    assert_int_equal(audit_object(object("asan_clean"), 0, why, sizeof(why)), -EPERM);
+    assert_non_null(strstr(why, "constructors and destructors are not allowed"));
+}
+
+static void test_audit_rejects_a_candidate_constructor_in_a_sanitized_build(void **state)
+{
+    (void)state;
+    char why[256];
+    assert_int_equal(audit_object(object("asan_ctor"), AUDIT_SANITIZED, why, sizeof(why)), -EPERM);
+    assert_non_null(strstr(why, ".init_array"));
 }
 
 UG_TEST_GROUP(sandbox_audit, NULL, NULL,
@@ -90,4 +114,7 @@ UG_TEST_GROUP(sandbox_audit, NULL, NULL,
               cmocka_unit_test(test_audit_rejects_a_definition_of_exit_functions),
               cmocka_unit_test(test_audit_rejects_a_definition_of_cmocka_internals),
               cmocka_unit_test(test_audit_rejects_a_reference_to_internal_symbols),
-              cmocka_unit_test(test_audit_accepts_a_clean_object));
+              cmocka_unit_test(test_audit_accepts_a_clean_object),
+              cmocka_unit_test(test_audit_rejects_calls_that_end_the_process_after_a_forged_result),
+              cmocka_unit_test(test_audit_accepts_sanitizer_constructors_only_in_sanitized_builds),
+              cmocka_unit_test(test_audit_rejects_a_candidate_constructor_in_a_sanitized_build));
