@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "manifest.h"
+#include "result.h"
 
 enum {
     EXIT_GRADED = 0,        /* grading completed, whatever the score */
@@ -43,5 +44,33 @@ int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_handout(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_leaderboard(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+
+/* Loads a run from a JSON report or "DB:RUN_ID" into *r (free with
+ * run_result_free). Returns 0, or an exit code after printing why. */
+int report_load_run(const char *in, run_result_t *r);
+
+/* `grader run --record <db> [--candidate <id>]` (cmd_history.c). */
+typedef struct record {
+    struct history *h;
+    char *candidate;
+    char sha256[65];
+} record_t;
+
+/* Opens (creating) db, hashes the submission and checks that candidate
+ * (default: the submission's folder name, or the variant) is not already
+ * used by another submission. Returns 0, or an exit code after printing
+ * why; call record_free either way. */
+int record_prepare(record_t *rec, const char *db, const char *candidate, const char *submission,
+                   const char *variant, const tree_t *t, const lab_set_t *set);
+
+/* Records r in one transaction. Returns 0, or an exit code after printing why. */
+int record_run(record_t *rec, const run_result_t *r);
+
+/* Closes the history. Can't fail. */
+void record_free(record_t *rec);
 
 #endif

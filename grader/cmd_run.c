@@ -28,10 +28,11 @@
     "usage: grader run [--submission <dir>] [--variant ref|stub] [--json <file>]\n"           \
     "                  [--gradescope <file>] [--junit <file>] [--jobs <n>] [--seed <n>]\n"    \
     "                  [--no-bench] [--bench-rounds <n>] [--benchtime <d>] [-run <regex>]\n" \
-    "                  [<lab>...]\n"
+    "                  [--html <file>] [--record <db> [--candidate <id>]] [<lab>...]\n"
 
 typedef struct run_args {
     const char *submission, *variant, *json, *gradescope, *junit, *filter, *benchtime;
+    const char *html, *record, *candidate;
     long long jobs, seed, rounds;
     bool bench;
     const char **labs;
@@ -74,6 +75,9 @@ static int parse_args(int argc, char **argv, run_args_t *a)
         STR_OPT("--json", json)
         STR_OPT("--gradescope", gradescope)
         STR_OPT("--junit", junit)
+        STR_OPT("--html", html)
+        STR_OPT("--record", record)
+        STR_OPT("--candidate", candidate)
         STR_OPT("-run", filter)
         STR_OPT("--run", filter)
         STR_OPT("--benchtime", benchtime)
@@ -112,8 +116,8 @@ static int check_args(const run_args_t *a, const lab_set_t *set)
                   errno ? strerror(errno) : "Not a directory");
         return EXIT_USAGE;
     }
-    const char *outs[] = {a->json, a->gradescope, a->junit};
-    for (size_t i = 0; i < 3; i++) {
+    const char *outs[] = {a->json, a->gradescope, a->junit, a->html};
+    for (size_t i = 0; i < sizeof outs / sizeof *outs; i++) {
         if (!outs[i])
             continue;
         int rc = fsutil_check_writable(outs[i]);
@@ -183,6 +187,7 @@ static int write_reports(const run_args_t *a, const run_result_t *r)
     bad |= a->json ? write_report(a->json, report_json(r)) : 0;
     bad |= a->gradescope ? write_report(a->gradescope, report_gradescope(r)) : 0;
     bad |= a->junit ? write_report(a->junit, report_junit(r)) : 0;
+    bad |= a->html ? write_report(a->html, report_html(r)) : 0;
     return bad;
 }
 
@@ -240,6 +245,7 @@ int cmd_run(int argc, char **argv)
     run_args_t a;
     lab_set_t set = {0};
     run_result_t r = {0};
+    record_t rec = {0};
     regex_t re;
     bool have_re = false;
     tree_t t = cli_tree();
@@ -258,6 +264,10 @@ int cmd_run(int argc, char **argv)
             rc = usage_error("-run: '%s' is not a valid regular expression", a.filter);
         have_re = !rc;
     }
+    if (!rc && a.candidate && !a.record)
+        rc = usage_error("option '%s' needs --record <db>", "--candidate");
+    if (!rc && a.record)
+        rc = record_prepare(&rec, a.record, a.candidate, a.submission, a.variant, &t, &set);
     if (!rc) {
         double start = progress_clock();
         init_run(&a, &t, &r);
@@ -265,9 +275,14 @@ int cmd_run(int argc, char **argv)
         r.duration_s = progress_clock() - start;
         report_print_table(stdout, &r, progress_color(stdout));
         rc = write_reports(&a, &r) || failed ? EXIT_CANNOT_GRADE : EXIT_GRADED;
+        if (a.record && failed)
+            cli_error(NULL, "run not recorded: the grader could not grade every lab");
+        else if (a.record && record_run(&rec, &r))
+            rc = EXIT_CANNOT_GRADE;
     }
     if (have_re)
         regfree(&re);
+    record_free(&rec);
     run_result_free(&r);
     manifest_set_free(&set);
     free(a.labs);

@@ -7,6 +7,9 @@
  *   compare   benchstat-style comparison of two benchmark outputs
  *   handout   a candidate's tree: solutions stripped, hidden tests removed
  *   doctor    which isolation mechanisms work on this machine
+ *   report    a saved run (JSON or DB:RUN_ID) as HTML, JSON, JUnit, Gradescope
+ *   history   the runs of a results history; leaderboard ranks its candidates
+ *   batch     grade every submission of a folder, resumably, into a history
  */
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +32,10 @@ static const command_t commands[] = {
     {"compare", cmd_compare, "grader compare <old> <new>"},
     {"handout", cmd_handout, "grader handout --out <dir> [<lab>...]"},
     {"doctor", cmd_doctor, "grader doctor"},
+    {"report", cmd_report, "grader report <results.json | DB:RUN_ID> [--html <file>] ..."},
+    {"history", cmd_history, "grader history <db> [--candidate <id>]"},
+    {"leaderboard", cmd_leaderboard, "grader leaderboard <db>"},
+    {"batch", cmd_batch, "grader batch <dir> --record <db> [--jobs <n>] [--no-bench] [<lab>...]"},
 };
 
 static int usage(FILE *f)

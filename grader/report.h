@@ -7,6 +7,7 @@
  *                          with report_read_json
  *   report_gradescope      Gradescope's results.json
  *   report_junit           JUnit XML, for CI systems
+ *   report_html            one self-contained page for reviewers (report_html.c)
  *
  * The render functions return a new string (caller frees) or NULL when out
  * of memory; the grader writes them with fsutil_write_atomic().
@@ -36,5 +37,10 @@ char *report_gradescope(const run_result_t *r);
 
 /* Renders JUnit XML: a testsuite per lab, a testcase per test. */
 char *report_junit(const run_result_t *r);
+
+/* Renders one self-contained HTML page (inline CSS and SVG, no script, no
+ * outside links): score per exam section, a card per lab, benchmark charts
+ * with 95% confidence whiskers, isolation, machine and timestamps. */
+char *report_html(const run_result_t *r);
 
 #endif

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Batches and the history end to end, on the iface lab with tiny
+# submissions (two solutions, two stubs): bad input gets one line and its
+# exit code and loses nothing; a batch killed with SIGKILL after its first
+# candidate is recorded resumes and ends with exactly one run per
+# candidate; a reused candidate id is refused; recorded runs report again.
+#
+# usage: batch_test.sh <grader> <source-root>
+set -u
+grader=$1 root=$2
+work=$(mktemp -d /tmp/ug-batch-XXXXXX)
+trap 'kill -9 $bpid 2>/dev/null; rm -rf "$work"' EXIT
+bpid=
+cd "$work" || exit 1
+export TMPDIR=$work   # a killed batch leaves its work folder behind
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok - $1"; }
+not_ok() { failed=$((failed + 1)); echo "not ok - $1"; shift; for l in "$@"; do echo "    $l"; done; }
+
+# expect <name> <exit> <stderr-substring|-> <command...>
+expect() {
+  local name=$1 want=$2 msg=$3; shift 3
+  "$@" >out.txt 2>err.txt
+  local got=$?
+  if [ "$got" != "$want" ]; then
+    not_ok "$name" "exit $got, want $want" "$(head -c 2000 err.txt)" "$(tail -c 1000 out.txt)"
+  elif [ "$msg" != - ] && ! grep -qF -- "$msg" err.txt; then
+    not_ok "$name" "stderr lacks: $msg" "$(head -c 2000 err.txt)"
+  else
+    ok "$name"
+  fi
+}
+
+# runs <db>: the recorded runs, one "candidate" per line (empty if none).
+runs() { "$grader" history "$1" 2>/dev/null | awk 'NR > 1 { print $2 }'; }
+
+# candidate <dir> good|stub
+candidate() {
+  mkdir -p "$1/labs/iface"
+  for f in iface.c itab.c; do
+    if [ "$2" = good ]; then
+      unifdef -DLAB_SOLUTION=1 "$root/labs/iface/$f" >"$1/labs/iface/$f"
+    else
+      cp "$root/labs/iface/$f" "$1/labs/iface/$f"
+    fi
+  done
+}
+candidate subs/c1 good
+candidate subs/c2 stub
+candidate subs/c3 good
+echo "/* c3's own comment */" >>subs/c3/labs/iface/iface.c
+candidate subs/c4 stub
+mkdir -p empty
+
+# ---- bad input ----
+expect "a missing folder is a usage error" 2 "grader: cannot open batch folder 'nope'" \
+  "$grader" batch nope --record h.db --no-bench iface
+expect "a folder without submissions is a usage error" 2 "no submissions in 'empty'" \
+  "$grader" batch empty --record h.db --no-bench iface
+expect "a batch needs --record" 2 "--record <db> is required" "$grader" batch subs --no-bench
+expect "an unknown lab is a usage error" 2 "unknown lab 'nolab'" \
+  "$grader" batch subs --record h.db nolab
+printf 'not a database, but precious\n' >corrupt.db
+cp corrupt.db corrupt.orig
+expect "a corrupt database cannot be used" 1 "grader: history 'corrupt.db': file is not a database" \
+  "$grader" batch subs --record corrupt.db --no-bench iface
+if cmp -s corrupt.db corrupt.orig; then ok "the corrupt database is left as it was"; else
+  not_ok "the corrupt database is left as it was"; fi
+expect "history of a corrupt database fails" 1 "file is not a database" "$grader" history corrupt.db
+expect "history of a missing database is a usage error" 2 "cannot open history 'none.db'" \
+  "$grader" history none.db
+[ -e h.db ] && not_ok "refused batches create no database" || ok "refused batches create no database"
+
+# ---- kill a batch after its first run, then resume ----
+"$grader" batch subs --record h.db --jobs 1 --no-bench iface >batch1.out 2>&1 &
+bpid=$!
+for _ in $(seq 1 3000); do
+  [ -n "$(runs h.db)" ] && break
+  kill -0 $bpid 2>/dev/null || break
+  sleep 0.1
+done
+kill -9 $bpid 2>/dev/null
+wait $bpid 2>/dev/null
+bpid=
+before=$(runs h.db | wc -l)
+if [ "$before" -ge 1 ] && [ "$before" -lt 4 ]; then
+  ok "the batch was killed midway ($before of 4 recorded)"
+else
+  not_ok "the batch was killed midway" "$before of 4 recorded" "$(cat batch1.out)"
+fi
+expect "the restarted batch resumes and finishes" 0 "4 of 4 candidates recorded" \
+  "$grader" batch subs --record h.db --jobs 2 --no-bench iface
+grep -qF "resuming batch 1" err.txt && ok "the restart says it resumes" ||
+  not_ok "the restart says it resumes" "$(cat err.txt)"
+got=$(runs h.db | sort | tr '\n' ' ')
+[ "$got" = "c1 c2 c3 c4 " ] && ok "exactly one run per candidate" ||
+  not_ok "exactly one run per candidate" "runs: $got"
+if "$grader" history h.db --candidate c1 | grep -qF "3.00 /   3.00"; then
+  ok "a solution scores full marks"
+else
+  not_ok "a solution scores full marks" "$("$grader" report h.db:1 2>&1 | tail -3)"
+fi
+board=$("$grader" leaderboard h.db | awk 'NR > 1 { print $2 }' | tr '\n' ' ')
+case "$board" in
+  "c1 c3 c2 c4 ") ok "the leaderboard puts the solutions first" ;;
+  *) not_ok "the leaderboard puts the solutions first" "$board" ;;
+esac
+expect "a finished batch, started again, grades everyone anew" 0 "batch 2: 4 of 4 candidates recorded (4 this time)" \
+  "$grader" batch subs --record h.db --jobs 2 --no-bench iface
+grep -qF "resuming" err.txt && not_ok "a finished batch is not resumed" "$(cat err.txt)" ||
+  ok "a finished batch is not resumed"
+[ "$(runs h.db | wc -l)" = 8 ] && ok "the second batch added one run per candidate" ||
+  not_ok "the second batch added one run per candidate" "$(runs h.db | tr '\n' ' ')"
+
+# ---- candidate ids ----
+candidate other/c1 stub
+expect "a reused candidate id fails the batch" 1 "candidate 'c1' is already recorded with another submission" \
+  "$grader" batch other --record h.db --no-bench iface
+expect "grader run refuses a reused id before grading" 2 "give this submission its own --candidate id" \
+  "$grader" run --submission other/c1 --record h.db --no-bench iface
+expect "--candidate without --record is a usage error" 2 "option '--candidate' needs --record <db>" \
+  "$grader" run --submission other/c1 --candidate c1-second --no-bench iface
+expect "grader run records under a new id" 0 "recorded run 9 of 'c1-second'" \
+  "$grader" run --submission other/c1 --record h.db --candidate c1-second --html c1.html \
+  --no-bench iface
+grep -qF 'id="sections"' c1.html && ok "grader run --html writes the page" ||
+  not_ok "grader run --html writes the page"
+[ "$(runs h.db | wc -l)" = 9 ] && ok "refused runs recorded nothing" ||
+  not_ok "refused runs recorded nothing" "$(runs h.db | tr '\n' ' ')"
+
+# ---- recorded runs report again ----
+expect "a recorded run renders as HTML" 0 - "$grader" report h.db:1 --html r1.html
+grep -qF '<svg' r1.html && not_ok "a --no-bench run draws no chart" || ok "a --no-bench run draws no chart"
+grep -qF 'id="sections"' r1.html && ok "the recorded run's report has its sections" ||
+  not_ok "the recorded run's report has its sections"
+expect "an unknown run is an error" 1 "history 'h.db' has no run 99" "$grader" report h.db:99
+printf '{"schema_version": 1, "labs": [' >bad.json
+expect "a corrupt JSON report is an error with its line" 1 "grader: bad.json:1:" \
+  "$grader" report bad.json --html bad.html
+[ -e bad.html ] && not_ok "nothing is written from a corrupt report" || ok "nothing is written from a corrupt report"
+expect "a missing JSON report is a usage error" 2 "cannot open report 'missing.json'" \
+  "$grader" report missing.json
+expect "compare refuses a run without samples" 1 "has no benchmark samples" \
+  "$grader" compare h.db:1 h.db:2
+
+echo "# $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
