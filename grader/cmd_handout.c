@@ -15,13 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "fsutil.h"
 #include "proc.h"
 #include "strbuf.h"
+#include "text.h"
 
 #define HANDOUT_USAGE "usage: grader handout --out <dir> [<lab>...]\n"
 
@@ -224,13 +224,11 @@ static int write_readme(const char *out, const lab_set_t *set)
 
 static int write_marker(const char *out, const lab_set_t *set)
 {
-    char when[64], path[4096];
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char path[4096], *when = text_utc_now();
     strbuf_t sb = STRBUF_INIT;
-    strbuf_addf(&sb, "{\"schema_version\": 1, \"generated_at\": \"%s\", \"labs\": [", when);
+    strbuf_addf(&sb, "{\"schema_version\": 1, \"generated_at\": \"%s\", \"labs\": [",
+                when ? when : "");
+    free(when);
     for (size_t i = 0; i < set->n; i++)
         strbuf_addf(&sb, "%s\"%s\"", i ? ", " : "", set->labs[i].name);
     strbuf_adds(&sb, "]}\n");

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -23,6 +22,7 @@
 #include "sandbox.h"
 #include "score.h"
 #include "strbuf.h"
+#include "text.h"
 
 #define RUN_USAGE                                                                              \
     "usage: grader run [--submission <dir>] [--variant ref|stub] [--json <file>]\n"           \
@@ -158,16 +158,6 @@ static char *machine_line(void)
     return strbuf_detach(&sb);
 }
 
-static char *utc_now(void)
-{
-    char buf[64];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return strdup(buf);
-}
-
 static int write_report(const char *path, char *text)
 {
     if (!path) {
@@ -208,7 +198,7 @@ static void init_run(const run_args_t *a, const tree_t *t, run_result_t *r)
     r->variant = strdup(a->submission || t->handout ? "candidate" : a->variant);
     r->isolation = strdup(sandbox_describe());
     r->machine = machine_line();
-    r->started_at = utc_now();
+    r->started_at = text_utc_now();
     r->seed = (uint64_t)a->seed;
     r->filter = a->filter ? strdup(a->filter) : NULL;
 }

@@ -12,6 +12,7 @@
  * history_close.
  */
 #include "history.h"
+#include "text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -21,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -141,16 +141,6 @@ static char *col_str(sqlite3_stmt *st, int i)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
     return strdup(s ? (const char *)s : "");
-}
-
-static char *h_now(void)
-{
-    char buf[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return strdup(buf);
 }
 
 /* ---- open ------------------------------------------------------------------------------- */
@@ -336,7 +326,7 @@ static int insert_run(history_t *h, const char *candidate, const char *sha256,
         tests += (long)r->labs[i].n_tests;
         passed += (long)lab_count(&r->labs[i], VERDICT_PASS);
     }
-    char *report = report_json(r), *now = h_now();
+    char *report = report_json(r), *now = text_utc_now();
     int rc = report && now ? 0 : -ENOMEM;
     if (!rc)
         rc = h_done(h, h_stmt(h, "INSERT INTO runs(candidate, submission_sha256, batch_id,"
@@ -599,7 +589,7 @@ int history_batch_open(history_t *h, const char *dir, int64_t *batch_id, bool *r
         return err;
     *resumed = id > 0;
     if (!id) {
-        char *now = h_now();
+        char *now = text_utc_now();
         err = now ? h_done(h, h_stmt(h, "INSERT INTO batches(dir, created_at) VALUES(?1, ?2)",
                                      "ss", dir, now)) : -ENOMEM;
         free(now);
@@ -651,7 +641,7 @@ int history_batch_finish(history_t *h, int64_t batch_id, size_t *done, size_t *t
     *total = (size_t)t;
     if (d < t)
         return 0;
-    char *now = h_now();
+    char *now = text_utc_now();
     rc = now ? h_done(h, h_stmt(h, "UPDATE batches SET finished_at = ?2 WHERE id = ?1", "is",
                                 batch_id, now)) : -ENOMEM;
     free(now);

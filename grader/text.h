@@ -14,6 +14,10 @@
  * return becomes '?'. Caller frees; NULL when out of memory. */
 char *text_clean(const char *s, size_t len);
 
+/* Now, UTC, as ISO 8601 ("2026-11-27T17:30:00Z"). Caller frees; NULL when
+ * out of memory. */
+char *text_utc_now(void);
+
 /* Appends s with &, <, >, " and ' escaped (s must be text_clean()ed). */
 void text_add_xml(strbuf_t *sb, const char *s);
 
