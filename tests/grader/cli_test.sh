@@ -134,6 +134,20 @@ expect "an empty submission grades" 0 - "$grader" run iface --submission empty -
 json_check "an empty submission is not-submitted" empty.json \
   'r["labs"][0]["status"] == "not-submitted" and r["score"] == 0'
 
+# ---- every lab's reference, handed in as a submission, passes every test ------------------
+# This proves the submission path (staging, the sandboxed compiler, the audit,
+# linking against the pristine tests) accepts real solutions of every lab.
+labs=$("$grader" list | awk 'NR > 1 && $2 != "total" && NF > 2 { print $2 }')
+for lab in $labs; do
+  mkdir -p "allref/labs/$lab"
+  for f in $(sed -n 's/^editable: *\[\(.*\)\]/\1/p' "$root/labs/$lab/lab.yaml" | tr -d ' ' | tr ',' ' '); do
+    unifdef -DLAB_SOLUTION=1 -o "allref/labs/$lab/$f" "$root/labs/$lab/$f"
+  done
+done
+expect "every reference grades as a submission" 0 - "$grader" run --submission allref --no-bench --json allref.json
+json_check "every reference submission passes every test" allref.json \
+  'all(l["status"] == "graded" and l["correctness"] == 1 for l in r["labs"]) and len(r["labs"]) >= 1'
+
 # ---- the handout --------------------------------------------------------------------------
 expect "handout is written" 0 - "$grader" handout --out ho iface
 if grep -rl --include='*.c' --include='*.h' LAB_SOLUTION ho/labs; then
