@@ -9,6 +9,7 @@
 #include "report.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "strbuf.h"
@@ -55,15 +56,34 @@ static void print_row(FILE *f, const lab_result_t *lr, colors_t c)
             lr->score, lr->points, c.off, pass, lr->n_tests, perf, verdicts);
 }
 
+/* TAP's own lines (the plan, result lines, the seed and group comments)
+ * say nothing the verdict line does not; what the test printed is the rest,
+ * with TAP's "# " taken off. */
+static bool tap_plumbing(const char *line, int n)
+{
+    static const char *const prefixes[] = {"1..", "ok ", "not ok ", "# seed ", "# ok - ",
+                                           "# not ok - "};
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+        int k = (int)strlen(prefixes[i]);
+        if (n >= k && !strncmp(line, prefixes[i], (size_t)k))
+            return true;
+    }
+    return false;
+}
+
 static void print_indented(FILE *f, const char *text, int max_lines)
 {
     int lines = 0;
-    for (const char *p = text; *p && lines < max_lines; lines++) {
+    for (const char *p = text; *p && lines < max_lines;) {
         const char *nl = strchr(p, '\n');
         int n = nl ? (int)(nl - p) : (int)strlen(p);
-        fprintf(f, "    %.*s\n", n, p);
+        if (!tap_plumbing(p, n)) {
+            bool comment = n >= 2 && p[0] == '#' && p[1] == ' ';
+            fprintf(f, "    %.*s\n", comment ? n - 2 : n, comment ? p + 2 : p);
+            lines++;
+        }
         p += n + (nl != NULL);
-        if (lines + 1 == max_lines && *p)
+        if (lines == max_lines && *p)
             fprintf(f, "    [... more in the report ...]\n");
     }
 }
