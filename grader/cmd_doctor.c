@@ -11,6 +11,7 @@
 #include "sandbox.h"
 #include "sandbox_impl.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -58,8 +59,13 @@ static void self_test(void)
 
 int cmd_doctor(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc > 1) {
+        bool help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
+        if (!help)
+            fprintf(stderr, "grader: unknown argument '%s'\n", argv[1]);
+        fputs("usage: grader doctor\n", help ? stdout : stderr);
+        return help ? 0 : 2;
+    }
     const sb_host_t *h = sb_probe();
     struct utsname u;
     uname(&u);

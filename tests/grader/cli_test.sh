@@ -105,6 +105,9 @@ grep -q "AssertCached" out.txt && grep -q "need >= 6 samples" out.txt \
 expect "compare names a missing file" 1 "cannot open 'nope.txt'" "$grader" compare nope.txt benchout/candidate.txt
 expect "bench of an unknown lab is a usage error" 2 "unknown lab 'nolab'" "$grader" bench nolab
 expect "doctor reports the isolation" 0 - "$grader" doctor
+grep -q "summary" out.txt && grep -q "self-test *ok" out.txt && ok "doctor prints a summary and passes its self-test" \
+  || not_ok "doctor output" "$(cat out.txt)"
+expect "doctor refuses arguments" 2 "unknown argument '--frob'" "$grader" doctor --frob
 
 # ---- the stub: zero, without crashing -----------------------------------------------------
 expect "stub grades without crashing" 0 - "$grader" run iface --variant stub --json stub.json
