@@ -49,7 +49,8 @@ static const char *const banned_prefixes[] = {"_assert_", "_cmocka", "cmocka_", 
  * result line, or find such a function at run time. */
 static const char *const banned_calls[] = {
     "exit", "_exit", "_Exit", "quick_exit", "syscall", "execve", "execv", "execvp", "execvpe",
-    "execl", "execlp", "execle", "fexecve", "execveat", "dlsym", "dlvsym", "dlopen", NULL};
+    "execl", "execlp", "execle", "fexecve", "execveat", "dlsym", "dlvsym", "dlopen",
+    "pthread_exit", "thrd_exit", NULL};
 
 /* GCC's sanitizers register their module constructor and destructor with
  * priority 99, one of the priorities GCC reserves for the implementation:
@@ -60,7 +61,7 @@ static const char *const sanitizer_sections[] = {".init_array.00099", ".fini_arr
 
 /* Sections whose code runs outside the tests' control. */
 static const char *const banned_sections[] = {".init_array", ".fini_array", ".preinit_array",
-                                              ".ctors", ".dtors", NULL};
+                                              ".ctors", ".dtors", ".init", ".fini", NULL};
 
 static int say(char *why, size_t len, int err, const char *fmt, ...)
 {
@@ -97,7 +98,8 @@ static bool banned_section(const char *name, GElf_Word type)
         return true;
     for (size_t i = 0; banned_sections[i]; i++) {
         size_t n = strlen(banned_sections[i]);
-        /* .init_array.101 (a prioritized constructor) counts as well. */
+        /* .init_array.101 (a prioritized constructor) counts as well;
+         * .init and .fini are the legacy code run before and after main. */
         if (!strncmp(name, banned_sections[i], n) && (name[n] == '\0' || name[n] == '.'))
             return true;
     }

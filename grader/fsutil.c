@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "proc.h"
+
 /* Splits path into an open directory fd and the final name. */
 static int open_parent(const char *path, int *dirfd, char *name, size_t namelen)
 {
@@ -145,31 +147,47 @@ int fsutil_mkdirs(const char *dir)
     return 0;
 }
 
+/* Copies in to out until end of file. Returns 0 or -errno. */
+static int copy_stream(int in, int out)
+{
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? -errno : 0;
+        int rc = write_all(out, buf, (size_t)n);
+        if (rc)
+            return rc;
+    }
+}
+
+/* Opens `to` for writing with mode, copies in into it. Returns 0 or -errno. */
+static int copy_to(int in, const char *to, mode_t mode)
+{
+    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+    if (out < 0)
+        return -errno;
+    int rc = copy_stream(in, out);
+    if (close(out) < 0 && !rc)
+        rc = -errno;
+    return rc;
+}
+
+int fsutil_copy_fd(int in, const char *to)
+{
+    return copy_to(in, to, 0644);
+}
+
 int fsutil_copy(const char *from, const char *to)
 {
     int in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (in < 0)
         return -errno;
     struct stat st;
-    int rc = fstat(in, &st) < 0 ? -errno : 0;
-    int out = rc ? -1 : open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                             st.st_mode & 07777);
-    if (!rc && out < 0)
-        rc = -errno;
-    char buf[65536];
-    while (!rc) {
-        ssize_t n = read(in, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            rc = n < 0 ? -errno : 0;
-            break;
-        }
-        rc = write_all(out, buf, (size_t)n);
-    }
+    int rc = fstat(in, &st) < 0 ? -errno : copy_to(in, to, st.st_mode & 07777);
     close(in);
-    if (out >= 0 && close(out) < 0 && !rc)
-        rc = -errno;
     return rc;
 }
 
@@ -230,7 +248,13 @@ int fsutil_remove_tree(const char *path)
 {
     if (!fsutil_exists(path))
         return 0;
-    return nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) < 0 ? -errno : 0;
+    if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) == 0)
+        return 0;
+    /* nftw() gives up on paths longer than PATH_MAX, which a submission can
+     * build in its scratch dir; rm walks by descriptors and has no limit. */
+    const char *argv[] = {"rm", "-rf", "--one-file-system", "--", path, NULL};
+    int rc = proc_run(argv, NULL, NULL);
+    return rc == 0 && !fsutil_exists(path) ? 0 : -ENOTEMPTY;
 }
 
 bool fsutil_exists(const char *path)

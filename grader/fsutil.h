@@ -26,6 +26,10 @@ int fsutil_read(const char *path, char **data, size_t *len);
 /* Creates dir and its parents (mode 0755). Returns 0 or a negative errno. */
 int fsutil_mkdirs(const char *dir);
 
+/* Copies what remains of the open file in to a new file `to` (0644).
+ * Returns 0 or -errno; in stays open. */
+int fsutil_copy_fd(int in, const char *to);
+
 /* Copies a regular file, keeping its mode bits. Returns 0 or -errno. */
 int fsutil_copy(const char *from, const char *to);
 

@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,9 +36,14 @@
 #include "tap.h"
 #include "text.h"
 
+/* work/            this lab's private folder (0711: nobody may pass, not list)
+ * work/build/      the submission's compile scratch; binaries in build/bin/
+ * work/run/        the scratch dir of test and bench runs
+ * A run sees build/bin/ read-only (as its binary's folder) and run/
+ * writable: so tests cannot replace the binary the next test runs. */
 typedef struct lab_bins {
     char *test, *cand_bench, *ref_bench;
-    char scratch[256];
+    char work[256], build[300], scratch[300];
 } lab_bins_t;
 
 typedef struct job {
@@ -63,9 +70,12 @@ static void emit(const grade_opts_t *o, grade_event_t ev)
 
 /* ---- sandbox specs ------------------------------------------------------------------ */
 
-static const char *const *run_env(const char *scratch, char *home, char *tmp, size_t len)
+/* The environment of a sandboxed run; key, when not NULL, is the run's
+ * UG_RESULT_KEY=... entry (see tap.h). */
+static const char *const *run_env(const char *scratch, char *home, char *tmp, size_t len,
+                                  const char *key)
 {
-    static __thread const char *env[6];
+    static __thread const char *env[7];
     snprintf(home, len, "HOME=%s", scratch);
     snprintf(tmp, len, "TMPDIR=%s", scratch);
     env[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
@@ -75,7 +85,8 @@ static const char *const *run_env(const char *scratch, char *home, char *tmp, si
     /* In sanitizer builds: LeakSanitizer stops the world with ptrace, which
      * the sandbox forbids; leaks are not what the grader judges. */
     env[4] = "ASAN_OPTIONS=detect_leaks=0";
-    env[5] = NULL;
+    env[5] = key;
+    env[6] = NULL;
     return env;
 }
 
@@ -102,7 +113,8 @@ static int crash_signal_in(const char *text)
     return paren ? atoi(paren + 1) : 0;
 }
 
-static verdict_t verdict_of(const sandbox_result_t *res, const char *name, int *sig)
+static verdict_t verdict_of(const sandbox_result_t *res, const char *name, const char *key,
+                            int *sig)
 {
     *sig = 0;
     switch (res->status) {
@@ -114,7 +126,7 @@ static verdict_t verdict_of(const sandbox_result_t *res, const char *name, int *
     case SANDBOX_SIGNALED: *sig = res->signal; return VERDICT_CRASH;
     case SANDBOX_EXITED: break;
     }
-    tap_outcome_t tap = tap_verdict(res->out.data ? res->out.data : "", res->out.len, name);
+    tap_outcome_t tap = tap_verdict(res->out.data ? res->out.data : "", res->out.len, name, key);
     if (tap == TAP_PASS && res->exit_code == 0)
         return VERDICT_PASS;
     if ((*sig = crash_signal_in(res->out.data)) || (*sig = crash_signal_in(res->err.data)))
@@ -139,17 +151,33 @@ static char *joined_output(const sandbox_result_t *res)
 
 /* ---- running tests ---------------------------------------------------------------------- */
 
+/* A fresh random key for one test process: "UG_RESULT_KEY=<32 hex>". */
+static int result_key(char env[64], const char **key)
+{
+    unsigned char raw[16];
+    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+        return -EIO;
+    int n = snprintf(env, 64, "UG_RESULT_KEY=");
+    for (size_t i = 0; i < sizeof raw; i++)
+        n += snprintf(env + n, 64 - (size_t)n, "%02x", raw[i]);
+    *key = env + strlen("UG_RESULT_KEY=");
+    return 0;
+}
+
 static void run_test(const job_t *j, test_result_t *t)
 {
-    char seed[32], home[512], tmp[512];
+    char seed[32], home[512], tmp[512], key_env[64];
+    const char *key = NULL;
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)t->seed);
     const char *argv[] = {j->bins->test, "--tap", "--run", t->name, "--seed", seed, NULL};
     const char *const *ro = NULL;   /* only the binary's own folder: no sources, no reference */
     sandbox_spec_t spec = lab_spec(j->lab, j->bins->scratch, ro);
     spec.argv = argv;
-    spec.envp = run_env(j->bins->scratch, home, tmp, sizeof home);
+    int rc = result_key(key_env, &key);
+    spec.envp = run_env(j->bins->scratch, home, tmp, sizeof home, key_env);
     sandbox_result_t res;
-    int rc = sandbox_run(&spec, &res);
+    if (!rc)
+        rc = sandbox_run(&spec, &res);
     if (rc) {
         t->verdict = VERDICT_INTERNAL_ERROR;
         strbuf_t sb = STRBUF_INIT;
@@ -158,7 +186,7 @@ static void run_test(const job_t *j, test_result_t *t)
         return;
     }
     t->duration_s = res.wall_s;
-    t->verdict = verdict_of(&res, t->name, &t->signal);
+    t->verdict = verdict_of(&res, t->name, key, &t->signal);
     t->output = joined_output(&res);
     sandbox_result_free(&res);
 }
@@ -203,6 +231,29 @@ static void run_tests(const grade_opts_t *o, const lab_t *lab, const lab_bins_t 
 }
 
 /* ---- binaries --------------------------------------------------------------------------- */
+
+/* Creates work/, work/build/ and work/run/ (see lab_bins_t). Returns 0 or -errno. */
+static int bins_init(const lab_t *lab, lab_bins_t *b)
+{
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(b->work, sizeof b->work, "%s/undergo-%s-XXXXXX", tmp, lab->name);
+    if (!mkdtemp(b->work))
+        return -errno;
+    snprintf(b->build, sizeof b->build, "%s/build", b->work);
+    snprintf(b->scratch, sizeof b->scratch, "%s/run", b->work);
+    if (chmod(b->work, 0711) < 0 || mkdir(b->build, 0755) < 0 || mkdir(b->scratch, 0755) < 0)
+        return -errno;
+    return 0;
+}
+
+static void bins_free(lab_bins_t *b)
+{
+    if (b->work[0] && strstr(b->work, "undergo-"))
+        fsutil_remove_tree(b->work);
+    free(b->test);
+    free(b->cand_bench);
+    free(b->ref_bench);
+}
 
 static int set_failed(lab_result_t *lr, lab_status_t st, char *log)
 {
@@ -276,7 +327,7 @@ static int prepare_bins(const grade_opts_t *o, const lab_t *lab, lab_bins_t *b,
         return 0;
     }
     submission_out_t so;
-    int rc = submission_build(o, lab, b->scratch, &so);
+    int rc = submission_build(o, lab, b->build, &so);
     if (so.status != LAB_GRADED) {
         set_failed(lr, so.status, so.log);
         so.log = NULL;
@@ -299,7 +350,7 @@ static int list_tests(const lab_t *lab, const lab_bins_t *b, char **names, char 
     const char *const *ro = NULL;   /* only the binary's own folder: no sources, no reference */
     sandbox_spec_t spec = lab_spec(lab, b->scratch, ro);
     spec.argv = argv;
-    spec.envp = run_env(b->scratch, home, tmp, sizeof home);
+    spec.envp = run_env(b->scratch, home, tmp, sizeof home, NULL);
     sandbox_result_t res;
     int rc = sandbox_run(&spec, &res);
     if (rc)
@@ -307,7 +358,7 @@ static int list_tests(const lab_t *lab, const lab_bins_t *b, char **names, char 
     if (res.status != SANDBOX_EXITED || res.exit_code != 0) {
         int sig;
         strbuf_t sb = STRBUF_INIT;
-        verdict_t v = verdict_of(&res, "", &sig);
+        verdict_t v = verdict_of(&res, "", NULL, &sig);
         strbuf_addf(&sb, "the test binary could not list its tests (%s",
                     verdict_name(v == VERDICT_PASS ? VERDICT_FAIL : v));
         if (sig)
@@ -451,7 +502,7 @@ static int bench_exec(const lab_t *lab, const lab_bins_t *b, const char *bin, bo
     const char *const *ro = NULL;   /* only the binary's own folder: no sources, no reference */
     sandbox_spec_t spec = lab_spec(lab, b->scratch, ro);
     spec.argv = argv;
-    spec.envp = run_env(b->scratch, home, tmp, sizeof home);
+    spec.envp = run_env(b->scratch, home, tmp, sizeof home, NULL);
     spec.wall_s = spec.cpu_s = 300;
     int rc = re ? sandbox_run(&spec, res) : -ENOMEM;
     free(re);
@@ -631,10 +682,8 @@ int grade_lab(const grade_opts_t *o, const lab_t *lab, lab_result_t *lr)
     lab_bins_t b = {0};
     int rc = init_result(lab, lr);
     emit(o, (grade_event_t){.kind = GRADE_EV_LAB_START, .lab = lab, .lr = lr});
-    snprintf(b.scratch, sizeof b.scratch, "%s/undergo-%s-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", lab->name);
-    if (!rc && !mkdtemp(b.scratch))
-        rc = -errno;
+    if (!rc)
+        rc = bins_init(lab, &b);
     if (!rc)
         rc = prepare_bins(o, lab, &b, lr);
     emit(o, (grade_event_t){.kind = GRADE_EV_BUILT, .lab = lab, .lr = lr});
@@ -649,11 +698,7 @@ int grade_lab(const grade_opts_t *o, const lab_t *lab, lab_result_t *lr)
         rc = -ENOMEM;
     score_lab(lr);
     lr->duration_s = now_s() - start;
-    if (b.scratch[0] && strstr(b.scratch, "undergo-"))
-        fsutil_remove_tree(b.scratch);
-    free(b.test);
-    free(b.cand_bench);
-    free(b.ref_bench);
+    bins_free(&b);
     emit(o, (grade_event_t){.kind = GRADE_EV_LAB_DONE, .lab = lab, .lr = lr});
     return rc;
 }
@@ -668,10 +713,8 @@ int grade_bench_series(const grade_opts_t *o, const lab_t *lab, int count,
     lab_result_t lr;
     *why = NULL;
     int rc = init_result(lab, &lr);
-    snprintf(b.scratch, sizeof b.scratch, "%s/undergo-%s-XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", lab->name);
-    if (!rc && !mkdtemp(b.scratch))
-        rc = -errno;
+    if (!rc)
+        rc = bins_init(lab, &b);
     if (!rc)
         rc = prepare_bins(o, lab, &b, &lr);
     if (!rc && lr.status != LAB_GRADED) {
@@ -697,10 +740,7 @@ int grade_bench_series(const grade_opts_t *o, const lab_t *lab, int count,
         }
         sandbox_result_free(&res);
     }
-    fsutil_remove_tree(b.scratch);
-    free(b.test);
-    free(b.cand_bench);
-    free(b.ref_bench);
+    bins_free(&b);
     free(lr.name);
     free(lr.title);
     free(lr.question);

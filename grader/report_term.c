@@ -62,7 +62,7 @@ static void print_row(FILE *f, const lab_result_t *lr, colors_t c)
 static bool tap_plumbing(const char *line, int n)
 {
     static const char *const prefixes[] = {"1..", "ok ", "not ok ", "# seed ", "# ok - ",
-                                           "# not ok - "};
+                                           "# not ok - ", "# ug-end "};
     for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
         int k = (int)strlen(prefixes[i]);
         if (n >= k && !strncmp(line, prefixes[i], (size_t)k))

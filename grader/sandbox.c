@@ -3,7 +3,7 @@
  *
  * The parent side of the sandbox: it turns a spec into a plan (which
  * mechanisms this host allows, the argv and environment, the seccomp
- * program, the cgroup), forks the warden (sandbox_child.c), then pumps the
+ * program, the cgroup), clones init (sandbox_child.c), then pumps the
  * stdout and stderr pipes into head+tail captures while it watches the
  * wall clock and the tree's CPU time. When a limit is hit the whole tree is
  * killed: by the cgroup when there is one, by killing pid 1 of the pid
@@ -102,6 +102,12 @@ static void plan_mechanisms(const sandbox_spec_t *spec, const sb_host_t *h, bool
      * target uid's processes (nobody's, or ours in the user namespace). */
     p->rlimit_nproc = !(cgroup && h->cg_pids);
     p->proc = h->proc;
+    /* A kept network namespace only where a run cannot leave anything in
+     * it: no network, sockets limited to AF_UNIX by the filter, a pid
+     * namespace that ends the whole tree, root (see sandbox_netns.c). */
+    p->netns_fd = -1;
+    if (p->netns && h->root && p->seccomp && p->pidns && spec->network == SANDBOX_NET_NONE)
+        p->netns_fd = sb_netns_get();
     p->outer_uid = getuid();
     p->outer_gid = getgid();
 }
@@ -163,7 +169,9 @@ typedef struct sb_run {
     sb_cgroup_t *cg;
     sb_capture_t out, err;
     int out_r, err_r, ctl_r;
-    pid_t warden, init, target;     /* init/target as seen in their namespace */
+    pid_t init;                     /* as seen by the grader */
+    pid_t target;                   /* as seen in its pid namespace */
+    bool reaped;                    /* init (so the whole tree) is gone */
     bool have_status;
     int status;
     int exec_errno, setup_errno, setup_step;
@@ -184,7 +192,7 @@ static void kill_tree(sb_run_t *r)
     if (r->cg)
         sb_cgroup_kill(r->cg);
     if (r->plan.pidns) {
-        /* init's host pid: the warden's fork() result, sent as INIT. */
+        /* pid 1 dies, and its namespace with it. */
         if (r->init > 0)
             kill(r->init, SIGKILL);
     } else if (r->target > 0) {
@@ -207,7 +215,6 @@ static void read_ctl(sb_run_t *r)
     if (n != (ssize_t)sizeof(m))
         return;
     switch (m.type) {
-    case SB_MSG_INIT: r->init = m.value; break;
     case SB_MSG_TARGET: r->target = m.value; break;
     case SB_MSG_STATUS: r->have_status = true; r->status = m.value; break;
     case SB_MSG_EXECFAIL: r->exec_errno = m.value; break;
@@ -231,7 +238,8 @@ static void check_limits(sb_run_t *r, double wall_limit)
     if (r->killed) {
         /* Whatever still holds a pipe after the grace period is ignored. */
         if (t - r->kill_time > SB_KILL_GRACE) {
-            kill(-r->warden, SIGKILL);
+            kill(-r->init, SIGKILL);
+            kill(r->init, SIGKILL);
             close_fd(&r->out_r);
             close_fd(&r->err_r);
             close_fd(&r->ctl_r);
@@ -334,15 +342,15 @@ static const char *step_name(int step)
 {
     static const char *const names[] = {
         "?", "unshare", "id map", "fork", "mount view", "network",
-        "file descriptors", "chdir", "rlimits", "uid drop", "seccomp"};
-    return step > 0 && step <= SB_STEP_SECCOMP ? names[step] : names[0];
+        "file descriptors", "chdir", "rlimits", "uid drop", "seccomp", "cgroup"};
+    return step > 0 && step <= SB_STEP_CGROUP ? names[step] : names[0];
 }
 
 static int make_pipes(int out[2], int err[2], int ctl[2], int go[2])
 {
     out[0] = err[0] = ctl[0] = go[0] = -1;
     out[1] = err[1] = ctl[1] = go[1] = -1;
-    /* "go" is a socket so that a dead warden cannot SIGPIPE the grader. */
+    /* "go" is a socket so that a dead init cannot SIGPIPE the grader. */
     if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(ctl, O_CLOEXEC) < 0 ||
         socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0)
         return -errno;
@@ -355,7 +363,29 @@ static void close_pipes(int *fds, size_t n)
         close_fd(&fds[i]);
 }
 
-/* Forks the warden and lets it go once it sits in the cgroup. */
+/* Moves init into the cgroup, then lets it start the target. The move
+ * waits for the kernel (see sandbox_cgroup.c); init builds the mount view
+ * meanwhile. init is our own child, so its pid cannot be reused before we
+ * reap it. A cgroup that cannot take init fails the run: the plan counted
+ * on its limits. */
+static void start_target(sb_run_t *r, int *go)
+{
+    if (r->cg) {
+        int rc = sb_cgroup_attach(r->cg, r->init);
+        if (rc < 0) {
+            r->setup_errno = -rc;
+            r->setup_step = SB_STEP_CGROUP;
+        }
+    }
+    /* Without "go" init exits before starting anything. */
+    if (!r->setup_errno && send(*go, "g", 1, MSG_NOSIGNAL) != 1) {
+        r->setup_errno = EIO;
+        r->setup_step = SB_STEP_FORK;
+    }
+    close_fd(go);
+}
+
+/* Clones init; the target starts once init sits in the cgroup. */
 static int launch(sb_run_t *r, int pipes[8])
 {
     sb_plan_t *p = &r->plan;
@@ -363,15 +393,9 @@ static int launch(sb_run_t *r, int pipes[8])
     p->err_w = pipes[3];
     p->ctl_w = pipes[5];
     p->go_r = pipes[6];
-    r->warden = fork();
-    if (r->warden < 0)
-        return -errno;
-    if (r->warden == 0)
-        sb_warden(p);
-    if (r->cg && sb_cgroup_attach(r->cg, r->warden) < 0) {
-        sb_cgroup_destroy(r->cg);   /* run without: the rlimits still hold */
-        r->cg = NULL;
-    }
+    r->init = sb_init_spawn(p);
+    if (r->init < 0)
+        return r->init;
     r->out_r = pipes[0];
     r->err_r = pipes[2];
     r->ctl_r = pipes[4];
@@ -380,9 +404,7 @@ static int launch(sb_run_t *r, int pipes[8])
     close_fd(&pipes[3]);
     close_fd(&pipes[5]);
     close_fd(&pipes[6]);
-    if (send(pipes[7], "g", 1, MSG_NOSIGNAL) != 1)
-        return -EIO;
-    close_fd(&pipes[7]);
+    start_target(r, &pipes[7]);
     return 0;
 }
 
@@ -391,8 +413,9 @@ static int finish(sb_run_t *r, sandbox_result_t *res)
     int st;
     struct rusage ru;
     memset(&ru, 0, sizeof(ru));
-    while (wait4(r->warden, &st, __WALL, &ru) < 0 && errno == EINTR)
+    while (wait4(r->init, &st, __WALL, &ru) < 0 && errno == EINTR)
         ;
+    r->reaped = true;
     res->wall_s = now_s() - r->start;
     if (r->setup_errno)
         return set_error(-r->setup_errno, step_name(r->setup_step));
@@ -438,6 +461,7 @@ int sandbox_run(const sandbox_spec_t *spec, sandbox_result_t *res)
     if (!spec || !spec->argv || !spec->argv[0])
         return set_error(-EINVAL, "spec");
     sb_run_t r = {.spec = spec, .out_r = -1, .err_r = -1, .ctl_r = -1};
+    r.plan.netns_fd = -1;
     int pipes[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
     int rc = prepare(&r, spec);
     if (rc == 0 && (rc = make_pipes(&pipes[0], &pipes[2], &pipes[4], &pipes[6])) < 0)
@@ -461,6 +485,7 @@ int sandbox_run(const sandbox_spec_t *spec, sandbox_result_t *res)
     sb_seccomp_free(&r.plan);
     sb_mount_plan_free(&r.plan);
     sb_cgroup_destroy(r.cg);
+    sb_netns_put(r.plan.netns_fd, r.init <= 0 || r.reaped);
     if (rc < 0)
         sandbox_result_free(res), memset(res, 0, sizeof(*res));
     return rc;

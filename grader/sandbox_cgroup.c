@@ -2,18 +2,26 @@
  * sandbox_cgroup.c — one cgroup per run: limits, accounting, teardown.
  *
  * rlimits count per process; a cgroup counts the whole tree, whatever it
- * forks. Each run gets a fresh cgroup *below the grader's own* (never
+ * forks. Each run gets a cgroup of its own *below the grader's own* (never
  * above it: the grader may itself be confined by its caller), with the
  * memory limit (swap included when the kernel accounts it), the pids
  * limit and CPU accounting. At the end the tree is frozen and killed, the
- * peak memory and the OOM kills are read back, and the cgroup is removed.
+ * peak memory and the OOM kills are read back, and the cgroup is removed,
+ * or on v1 kept for a later run once it is verifiably empty (see "kept
+ * cgroups" below).
  *
- * Both layouts are handled through libcgroup: v1, one hierarchy per
- * controller (memory, pids, cpuacct, freezer), each with its own path for
- * the grader (see /proc/self/cgroup); and v2, one unified hierarchy with
- * memory, pids, cpu and cgroup.kill. libcgroup creates, attaches, sets the
- * limits and deletes; a few counters are read from their files directly
- * because they are read often (the CPU time, every poll).
+ * Both layouts are handled: v1, one hierarchy per controller (memory,
+ * pids, cpuacct, freezer), each with its own path for the grader (see
+ * /proc/self/cgroup); and v2, one unified hierarchy with memory, pids, cpu
+ * and cgroup.kill. libcgroup finds the v1 mount points when probing; the
+ * per-run work is a few plain file operations (mkdir, the limit files,
+ * cgroup.procs, rmdir), since it is on every run's path.
+ *
+ * What a run costs here is mostly the move into the cgroup: writing
+ * cgroup.procs takes the kernel's cgroup-wide threadgroup lock for writing,
+ * which waits for an RCU grace period (milliseconds on a busy machine).
+ * sandbox.c therefore moves init while it is still building the mount
+ * view, and holds the target back until the move is done.
  *
  * Interface: sb_cgroup_probe(host) → sb_cgroup_create(spec) →
  * sb_cgroup_attach(pid) → sb_cgroup_cpu/usage → sb_cgroup_destroy.
@@ -41,13 +49,16 @@ enum { SB_CG_MEM, SB_CG_PIDS, SB_CG_CPU, SB_CG_FREEZER, SB_CG_N };
 static const char *const v1_names[SB_CG_N] = {"memory", "pids", "cpuacct", "freezer"};
 
 typedef struct sb_cg_part {
-    struct cgroup *cg;      /* libcgroup's handle; NULL: controller unused */
+    bool made;              /* the directory exists; false: controller unused */
     char dir[PATH_MAX + 128]; /* its directory */
 } sb_cg_part_t;
 
 struct sb_cgroup {
     int version;
     sb_cg_part_t part[SB_CG_N];     /* v2: only part[0] */
+    uint64_t oom_base;              /* OOM kills counted before this run (kept cgroups) */
+    uint64_t memory;                /* the limits in force: 0 none */
+    int pids;
 };
 
 static int cg_version;                  /* as probed */
@@ -240,53 +251,194 @@ void sb_cgroup_probe(sb_host_t *h)
 
 /* ---- one run's cgroup ---- */
 
-static int set_limits(struct cgroup_controller *c, int which, const sandbox_spec_t *spec,
-                      const char *parent)
+/* Writes a number into dir/file. Returns 0 or a negative errno. */
+static int write_u64(const char *dir, const char *file, uint64_t v)
+{
+    char num[24];
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+    return write_text(dir, file, num);
+}
+
+/* v1: memory and memory+swap limits to v ("-1": none). memory+swap may
+ * never be below memory, so the order depends on the way it moves: try
+ * memory+swap first (raising), memory first when that is refused. */
+static int set_v1_memory(const char *dir, const char *v)
+{
+    if (!file_exists(dir, "memory.memsw.limit_in_bytes"))
+        return write_text(dir, "memory.limit_in_bytes", v);
+    int rc = write_text(dir, "memory.memsw.limit_in_bytes", v);
+    if (rc == -EINVAL) {
+        rc = write_text(dir, "memory.limit_in_bytes", v);
+        return rc < 0 ? rc : write_text(dir, "memory.memsw.limit_in_bytes", v);
+    }
+    return rc < 0 ? rc : write_text(dir, "memory.limit_in_bytes", v);
+}
+
+/* Writes the spec's limits; a kept cgroup (again) gets "none" where the
+ * spec has no limit, since its last run may have had one. */
+static int set_limits(int which, const sandbox_spec_t *spec, const char *dir, bool again)
 {
     int rc = 0;
-    if (which == SB_CG_MEM && spec->memory_bytes > 0) {
-        bool v2 = cg_version == 2;
-        rc = cgroup_add_value_uint64(c, v2 ? "memory.max" : "memory.limit_in_bytes",
-                                     spec->memory_bytes);
+    bool v2 = cg_version == 2;
+    char v[24];
+    if ((which == SB_CG_MEM || v2) && cg_have[SB_CG_MEM] && (spec->memory_bytes > 0 || again)) {
+        snprintf(v, sizeof(v), spec->memory_bytes ? "%llu" : "-1",
+                 (unsigned long long)spec->memory_bytes);
         /* No swapping around the limit, where the kernel accounts swap. */
-        if (rc == 0 && !v2 && file_exists(parent, "memory.memsw.limit_in_bytes"))
-            rc = cgroup_add_value_uint64(c, "memory.memsw.limit_in_bytes", spec->memory_bytes);
-        if (rc == 0 && v2 && file_exists(parent, "memory.swap.max"))
-            rc = cgroup_add_value_uint64(c, "memory.swap.max", 0);
+        if (!v2)
+            rc = set_v1_memory(dir, v);
+        else
+            rc = write_u64(dir, "memory.max", spec->memory_bytes);
+        if (rc == 0 && v2 && file_exists(dir, "memory.swap.max"))
+            rc = write_u64(dir, "memory.swap.max", 0);
     }
-    if (which == SB_CG_PIDS && spec->pids > 0)
-        rc = cgroup_add_value_uint64(c, "pids.max", (uint64_t)spec->pids);
+    if (rc == 0 && (which == SB_CG_PIDS || v2) && cg_have[SB_CG_PIDS] && (spec->pids > 0 || again)) {
+        snprintf(v, sizeof(v), spec->pids > 0 ? "%d" : "max", spec->pids);
+        rc = write_text(dir, "pids.max", v);
+    }
     return rc;
 }
 
-/* Creates one controller's cgroup (v1) or the unified one (v2, which 0). */
+/* The directory holding a counter of controller which (v2: the one dir). */
+static const char *dir_of(sb_cgroup_t *g, int which)
+{
+    const sb_cg_part_t *p = &g->part[g->version == 2 ? 0 : which];
+    return p->made ? p->dir : NULL;
+}
+
+/* ---- kept cgroups (v1) ----
+ *
+ * Making and removing the cgroups of a run costs a few hundred
+ * microseconds, and more in kernel workers afterwards (a memory cgroup is
+ * freed after an RCU grace period). On v1 every counter we read can be
+ * reset or taken as a difference, so a cgroup whose run is over is kept
+ * for the next one when it is verifiably empty (no task left in any of its
+ * controllers) and its last run left (almost) nothing charged to it:
+ * files the run wrote stay charged to the cgroup, and they must not count
+ * against the next run. Each kept cgroup serves one run at a time; all
+ * are removed at exit (or by sweep_stale() after a crash). v2 has no reset
+ * for memory.peak: there each run gets a new cgroup.
+ */
+
+enum { SB_CG_KEEP = 8 };
+/* Bytes a kept cgroup may still hold: after any run some kernel objects
+ * and the per-CPU charge cache (up to 64 pages a CPU) remain, a few
+ * hundred KiB; the next run's limit and peak include them. */
+#define SB_CG_LEFTOVER (512u << 10)
+
+static struct {
+    pthread_mutex_t lock;
+    sb_cgroup_t *kept[SB_CG_KEEP];  /* guarded by lock */
+    size_t n;                       /* guarded by lock */
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER};
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+static pid_t pool_owner;    /* a forked child that calls exit() leaves them */
+
+static void remove_dirs(sb_cgroup_t *g)
+{
+    for (int i = 0; i < SB_CG_N; i++)
+        if (g->part[i].made)
+            rmdir(g->part[i].dir);
+}
+
+/* atexit: the kept cgroups are empty; remove them. */
+static void pool_drain(void)
+{
+    if (getpid() != pool_owner)
+        return;
+    pthread_mutex_lock(&pool.lock);
+    while (pool.n > 0) {
+        sb_cgroup_t *g = pool.kept[--pool.n];
+        remove_dirs(g);
+        free(g);
+    }
+    pthread_mutex_unlock(&pool.lock);
+}
+
+static void pool_init(void)
+{
+    pool_owner = getpid();
+    atexit(pool_drain);
+}
+
+/* Readies a kept cgroup for a new run: the spec's limits, the peak and
+ * CPU counters back to zero, the OOM kills so far remembered. */
+static int pool_reset(sb_cgroup_t *g, const sandbox_spec_t *spec)
+{
+    char buf[4096];
+    int rc = 0;
+    const char *mem = dir_of(g, SB_CG_MEM), *pids = dir_of(g, SB_CG_PIDS);
+    const char *cpu = dir_of(g, SB_CG_CPU);
+    if (mem) {
+        /* The limits are written only when they change: each write is a
+         * few system calls, and most runs of a grader share them. */
+        if (g->memory != spec->memory_bytes)
+            rc = set_limits(SB_CG_MEM, spec, mem, true);
+        if (rc == 0)
+            rc = write_text(mem, "memory.max_usage_in_bytes", "0");
+        if (rc == 0 && read_text(mem, "memory.oom_control", buf, sizeof(buf)) > 0)
+            g->oom_base = keyed_value(buf, "oom_kill");
+    }
+    if (rc == 0 && pids && g->pids != spec->pids)
+        rc = set_limits(SB_CG_PIDS, spec, pids, true);
+    if (rc == 0 && cpu)
+        rc = write_text(cpu, "cpuacct.usage", "0");
+    if (rc == 0) {
+        g->memory = spec->memory_bytes;
+        g->pids = spec->pids;
+    }
+    return rc;
+}
+
+/* A kept cgroup set up for spec, or NULL (then make a new one). */
+static sb_cgroup_t *pool_take(const sandbox_spec_t *spec)
+{
+    for (;;) {
+        pthread_mutex_lock(&pool.lock);
+        sb_cgroup_t *g = pool.n > 0 ? pool.kept[--pool.n] : NULL;
+        pthread_mutex_unlock(&pool.lock);
+        if (!g || pool_reset(g, spec) == 0)
+            return g;
+        remove_dirs(g);     /* could not be reset: never reuse it */
+        free(g);
+    }
+}
+
+/* True when nothing of the last run is left in g: no task, and at most
+ * SB_CG_LEFTOVER bytes still charged. */
+static bool reusable(sb_cgroup_t *g, bool empty)
+{
+    char buf[64];
+    const char *mem = dir_of(g, SB_CG_MEM);
+    if (!empty || g->version != 1)
+        return false;
+    return !mem || (read_text(mem, "memory.usage_in_bytes", buf, sizeof(buf)) > 0 &&
+                    strtoull(buf, NULL, 10) <= SB_CG_LEFTOVER);
+}
+
+/* Keeps g for another run. Returns false when the pool is full. */
+static bool pool_keep(sb_cgroup_t *g)
+{
+    pthread_once(&pool_once, pool_init);
+    pthread_mutex_lock(&pool.lock);
+    bool kept = pool.n < SB_CG_KEEP;
+    if (kept)
+        pool.kept[pool.n++] = g;
+    pthread_mutex_unlock(&pool.lock);
+    return kept;
+}
+
+/* Creates one controller's cgroup (v1) or the unified one (v2, which 0):
+ * a mkdir and the limits written into it, no more (libcgroup's creation
+ * walks and rewrites the whole path, several times slower). */
 static int create_part(sb_cgroup_t *g, int which, const char *name, const sandbox_spec_t *spec)
 {
-    char rel[PATH_MAX + 128];
-    const char *base = cg_rel[which];
-    snprintf(rel, sizeof(rel), "%s/%s", strcmp(base, "/") ? base : "", name);
-    struct cgroup *cg = cgroup_new_cgroup(rel + 1);
-    if (!cg)
-        return -ENOMEM;
-    int rc = 0;
-    for (int i = 0; i < SB_CG_N && rc == 0; i++) {
-        if (cg_version == 1 && i != which)
-            continue;
-        if (!cg_have[i] || (cg_version == 2 && (i == SB_CG_FREEZER || i == SB_CG_CPU)))
-            continue;
-        const char *ctrl = cg_version == 1 ? v1_names[i] : i == SB_CG_MEM ? "memory" : "pids";
-        struct cgroup_controller *c = cgroup_add_controller(cg, ctrl);
-        rc = c ? set_limits(c, i, spec, cg_base[which]) : -ENOMEM;
-    }
-    if (rc == 0)
-        rc = cgroup_create_cgroup(cg, 1);
-    if (rc != 0) {
-        cgroup_free(&cg);
-        return -EPERM;
-    }
-    g->part[which].cg = cg;
-    snprintf(g->part[which].dir, sizeof(g->part[which].dir), "%s/%s", cg_base[which], name);
-    return 0;
+    sb_cg_part_t *part = &g->part[which];
+    snprintf(part->dir, sizeof(part->dir), "%s/%s", cg_base[which], name);
+    if (mkdir(part->dir, 0755) < 0)
+        return -errno;
+    part->made = true;
+    return set_limits(which, spec, part->dir, false);
 }
 
 int sb_cgroup_create(const sandbox_spec_t *spec, bool freeze, sb_cgroup_t **out)
@@ -294,6 +446,8 @@ int sb_cgroup_create(const sandbox_spec_t *spec, bool freeze, sb_cgroup_t **out)
     *out = NULL;
     if (!cg_version)
         return -ENOSYS;
+    if ((*out = pool_take(spec)) != NULL)
+        return 0;
     sb_cgroup_t *g = calloc(1, sizeof(*g));
     if (!g)
         return -ENOMEM;
@@ -304,6 +458,8 @@ int sb_cgroup_create(const sandbox_spec_t *spec, bool freeze, sb_cgroup_t **out)
     for (int i = 0; i < (cg_version == 1 ? SB_CG_N : 1) && rc == 0; i++)
         if ((cg_have[i] && (i != SB_CG_FREEZER || freeze)) || cg_version == 2)
             rc = create_part(g, i, name, spec);
+    g->memory = spec->memory_bytes;
+    g->pids = spec->pids;
     if (rc < 0) {
         sb_cgroup_destroy(g);
         return rc;
@@ -314,17 +470,12 @@ int sb_cgroup_create(const sandbox_spec_t *spec, bool freeze, sb_cgroup_t **out)
 
 int sb_cgroup_attach(sb_cgroup_t *g, pid_t pid)
 {
-    for (int i = 0; i < SB_CG_N; i++)
-        if (g->part[i].cg && cgroup_attach_task_pid(g->part[i].cg, pid) != 0)
-            return -EPERM;
+    for (int i = 0; i < SB_CG_N; i++) {
+        int rc = g->part[i].made ? write_u64(g->part[i].dir, "cgroup.procs", (uint64_t)pid) : 0;
+        if (rc < 0)
+            return rc;
+    }
     return 0;
-}
-
-/* The directory holding a counter of controller which (v2: the one dir). */
-static const char *dir_of(sb_cgroup_t *g, int which)
-{
-    const sb_cg_part_t *p = &g->part[g->version == 2 ? 0 : which];
-    return p->cg ? p->dir : NULL;
 }
 
 double sb_cgroup_cpu(sb_cgroup_t *g)
@@ -362,7 +513,7 @@ static int kill_listed(const char *dir)
 void sb_cgroup_kill(sb_cgroup_t *g)
 {
     if (g->version == 2) {
-        if (g->part[0].cg && write_text(g->part[0].dir, "cgroup.kill", "1") == 0)
+        if (g->part[0].made && write_text(g->part[0].dir, "cgroup.kill", "1") == 0)
             return;
     }
     const char *fz = g->version == 1 ? dir_of(g, SB_CG_FREEZER) : NULL;
@@ -390,7 +541,7 @@ void sb_cgroup_usage(sb_cgroup_t *g, uint64_t *peak, bool *oom)
         if (read_text(dir, "memory.max_usage_in_bytes", buf, sizeof(buf)) > 0)
             *peak = strtoull(buf, NULL, 10);
         if (read_text(dir, "memory.oom_control", buf, sizeof(buf)) > 0)
-            *oom = keyed_value(buf, "oom_kill") > 0;
+            *oom = keyed_value(buf, "oom_kill") > g->oom_base;
     } else {
         if (read_text(dir, "memory.peak", buf, sizeof(buf)) > 0)
             *peak = strtoull(buf, NULL, 10);
@@ -399,16 +550,19 @@ void sb_cgroup_usage(sb_cgroup_t *g, uint64_t *peak, bool *oom)
     }
 }
 
-/* Waits (briefly) for the killed tasks to leave, so rmdir succeeds. */
-static void wait_empty(const char *dir)
+/* Waits (briefly) for the killed tasks to leave, so rmdir succeeds.
+ * True when the cgroup is seen empty. */
+static bool wait_empty(const char *dir)
 {
     char buf[64];
     for (int i = 0; i < 200; i++) {
-        if (read_text(dir, "cgroup.procs", buf, sizeof(buf)) <= 0)
-            return;
+        ssize_t n = read_text(dir, "cgroup.procs", buf, sizeof(buf));
+        if (n <= 0)
+            return n == 0;
         struct timespec ts = {0, 5 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
+    return false;
 }
 
 void sb_cgroup_destroy(sb_cgroup_t *g)
@@ -416,12 +570,12 @@ void sb_cgroup_destroy(sb_cgroup_t *g)
     if (!g)
         return;
     sb_cgroup_kill(g);
-    for (int i = 0; i < SB_CG_N; i++) {
-        if (!g->part[i].cg)
-            continue;
-        wait_empty(g->part[i].dir);
-        cgroup_delete_cgroup_ext(g->part[i].cg, CGFLAG_DELETE_IGNORE_MIGRATION);
-        cgroup_free(&g->part[i].cg);
-    }
+    bool empty = true;
+    for (int i = 0; i < SB_CG_N; i++)
+        if (g->part[i].made && !wait_empty(g->part[i].dir))
+            empty = false;
+    if (reusable(g, empty) && pool_keep(g))
+        return;
+    remove_dirs(g);
     free(g);
 }

@@ -1,26 +1,36 @@
 /*
- * sandbox_child.c — the three sandbox processes below the grader.
+ * sandbox_child.c — the two sandbox processes below the grader.
  *
- * Everything here runs after fork(), so it only makes system calls: no
+ * Everything here runs after a clone(), so it only makes system calls: no
  * malloc, no stdio, no locks (the grader may have other threads). The plan
  * was prepared by the parent; any failure is reported on the control pipe
  * as one sb_msg_t and the process exits.
  *
- *   warden  leaves the grader's namespaces (unshare), forks init, waits.
- *   init    pid 1 of the new pid namespace (or a child subreaper without
- *           one): builds the mount view, forks the target, reaps everything,
- *           kills what outlives the target, reports the target's status.
+ *   init    born in the new namespaces (clone with CLONE_NEW*): pid 1 of
+ *           the new pid namespace (or a child subreaper without one).
+ *           Builds the mount view, waits for the grader's "go" (sent once
+ *           init sits in the run's cgroup), starts the target, reaps
+ *           everything, kills what outlives the target, reports the
+ *           target's status.
  *   target  drops privileges, sets rlimits, no_new_privs, the seccomp
  *           filter, and executes argv.
  *
- * Interface: sb_warden(plan) in the child of fork(); never returns.
+ * init is made by the raw clone system call, not by fork(): glibc has no
+ * fork that takes namespace flags, and a process in between (unshare, then
+ * fork) costs a whole process per run. So init (and the target, which
+ * shares init's memory until it executes) runs on a copy of libc's state
+ * taken while other threads may have been in the middle of anything: it
+ * calls no libc function that looks at threads or locks. In particular the
+ * uid and gid changes are raw system calls (libc's would signal "the other
+ * threads", the grader's, whose thread ids it still remembers).
+ *
+ * Interface: sb_init_spawn(plan) in the grader → init → target.
  */
 #include "sandbox_impl.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -94,8 +104,9 @@ static int map_ids(const sb_plan_t *p)
 
 static int ns_flags(const sb_plan_t *p)
 {
+    bool new_net = p->netns && p->netns_fd < 0;
     return (p->userns ? CLONE_NEWUSER : 0) | (p->pidns ? CLONE_NEWPID : 0) |
-           (p->mountns ? CLONE_NEWNS : 0) | (p->netns ? CLONE_NEWNET : 0) |
+           (p->mountns ? CLONE_NEWNS : 0) | (new_net ? CLONE_NEWNET : 0) |
            (p->ipcns ? CLONE_NEWIPC | CLONE_NEWCGROUP : 0) | (p->utsns ? CLONE_NEWUTS : 0);
 }
 
@@ -145,8 +156,9 @@ static void drop_privileges(const sb_plan_t *p)
                 break;
     }
     if (p->drop_uid) {
-        if (setgroups(0, NULL) < 0 || setresgid(SB_NOBODY, SB_NOBODY, SB_NOBODY) < 0 ||
-            setresuid(SB_NOBODY, SB_NOBODY, SB_NOBODY) < 0)
+        if (syscall(SYS_setgroups, 0, NULL) < 0 ||
+            syscall(SYS_setresgid, SB_NOBODY, SB_NOBODY, SB_NOBODY) < 0 ||
+            syscall(SYS_setresuid, SB_NOBODY, SB_NOBODY, SB_NOBODY) < 0)
             fail(3, SB_MSG_SETUPFAIL, SB_STEP_UID);
     }
     if (p->drop_uid || p->userns) {
@@ -173,6 +185,24 @@ static _Noreturn void run_target(const sb_plan_t *p)
         fail(3, SB_MSG_SETUPFAIL, SB_STEP_SECCOMP);
     execve(p->argv[0], p->argv, p->envp);
     fail(3, SB_MSG_EXECFAIL, 0);
+}
+
+static int target_main(void *plan)
+{
+    run_target(plan);
+}
+
+/* Starts the target the way posix_spawn does: it borrows init's memory
+ * (CLONE_VM) until it executes, and init waits until then (CLONE_VFORK),
+ * so no page table of the grader's image is copied a second time. Its
+ * stack is a buffer in this frame, which stays put while init waits; being
+ * inside the stack the thread had, it is where a sanitizer (which checks
+ * stack bounds when the target fails and exits) expects a stack to be. */
+__attribute__((no_sanitize_address)) static pid_t spawn_target(const sb_plan_t *p)
+{
+    char stack[64 << 10] __attribute__((aligned(64)));
+    return clone(target_main, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD,
+                 (void *)p);
 }
 
 /* Without a pid namespace: kill every descendant (they were reparented to
@@ -213,57 +243,35 @@ static void kill_descendants(void)
     }
 }
 
-static _Noreturn void run_init(const sb_plan_t *p)
+/* Blocks until the grader says go: 1 when it did, 0 when it closed the
+ * socket instead (the run is abandoned). */
+static int wait_go(const sb_plan_t *p)
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (!p->pidns)
-        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    if (p->mountns && sb_mount_view(p) < 0)
-        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_MOUNT);
-    if (p->netns && p->spec->network == SANDBOX_NET_LOOPBACK && sb_loopback_up() < 0)
-        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_NET);
-    if (p->utsns)
-        sethostname("sandbox", 7);
-    pid_t target = fork();
-    if (target < 0)
-        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_FORK);
-    if (target == 0)
-        run_target(p);
-    send_msg(p->ctl_w, SB_MSG_TARGET, target, 0);
-    close(p->out_w);
-    close(p->err_w);
-    int status = 0;
-    for (;;) {
-        int st;
-        pid_t w = waitpid(-1, &st, __WALL);
-        if (w == target) {
-            status = st;
-            break;
-        }
-        if (w < 0 && errno != EINTR)
-            break;
-    }
-    if (!p->pidns)
-        kill_descendants();
-    send_msg(p->ctl_w, SB_MSG_STATUS, status, 0);
-    /* pid 1 exiting kills the rest of its namespace. */
-    _exit(0);
+    char go;
+    ssize_t n;
+    while ((n = read(p->go_r, &go, 1)) < 0 && errno == EINTR)
+        ;
+    close(p->go_r);
+    return n == 1;
 }
 
-/* Closes every descriptor but the plan's four. Another thread of the
- * grader may have had pipes open when we forked: holding their write ends
- * would keep that run from ever seeing EOF. */
+/* Closes every descriptor but the plan's (the pipes, "go", the kept
+ * network namespace). Another thread of the grader may have had pipes open
+ * when we were cloned: holding their write ends would keep that run from ever
+ * seeing EOF. */
 static void close_others(const sb_plan_t *p)
 {
-    int keep[4] = {p->out_w, p->err_w, p->ctl_w, p->go_r};
-    for (int i = 1; i < 4; i++)     /* insertion sort of four */
+    int keep[5] = {p->out_w, p->err_w, p->ctl_w, p->go_r, p->netns_fd};
+    for (int i = 1; i < 5; i++)     /* insertion sort of five */
         for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
             int t = keep[j];
             keep[j] = keep[j - 1];
             keep[j - 1] = t;
         }
     unsigned lo = 3;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
+        if (keep[i] < 0)
+            continue;
         if ((unsigned)keep[i] > lo)
             syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0u);
         if ((unsigned)keep[i] + 1 > lo)
@@ -287,30 +295,70 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-_Noreturn void sb_warden(const sb_plan_t *p)
+/* Enters the kept network namespace and writes the id maps of a new user
+ * namespace. Returns 0, or -1 with errno and *where set. */
+static int join_namespaces(const sb_plan_t *p, int *where)
+{
+    *where = SB_STEP_UNSHARE;
+    if (p->netns_fd >= 0) {
+        if (setns(p->netns_fd, CLONE_NEWNET) < 0)
+            return -1;
+        close(p->netns_fd);
+    }
+    *where = SB_STEP_IDMAP;
+    return p->userns ? map_ids(p) : 0;
+}
+
+static _Noreturn void run_init(const sb_plan_t *p)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     reset_signals();
     close_others(p);
     setpgid(0, 0);
-    char go;
-    while (read(p->go_r, &go, 1) < 0 && errno == EINTR)
-        ;
-    close(p->go_r);
-    int flags = ns_flags(p);
-    if (flags && unshare(flags) < 0)
-        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_UNSHARE);
-    if (p->userns && map_ids(p) < 0)
-        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_IDMAP);
-    pid_t init = fork();
-    if (init < 0)
+    if (!p->pidns)
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    int where;
+    if (join_namespaces(p, &where) < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, where);
+    /* The grader moves us into the cgroup meanwhile: that move waits for
+     * the kernel (an RCU grace period), and this work overlaps it. */
+    if (p->mountns && sb_mount_view(p) < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_MOUNT);
+    if (p->netns && p->spec->network == SANDBOX_NET_LOOPBACK && sb_loopback_up() < 0)
+        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_NET);
+    if (p->utsns)
+        sethostname("sandbox", 7);
+    /* Nothing of the submission may run outside the cgroup. */
+    if (!wait_go(p))
+        _exit(127);
+    pid_t target = spawn_target(p);
+    if (target < 0)
         fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_FORK);
-    if (init == 0)
-        run_init(p);
-    send_msg(p->ctl_w, SB_MSG_INIT, init, 0);
-    syscall(SYS_close_range, 0u, ~0u, 0u);
-    int st;
-    while (waitpid(init, &st, __WALL) < 0 && errno == EINTR)
-        ;
+    send_msg(p->ctl_w, SB_MSG_TARGET, target, 0);
+    close(p->out_w);
+    close(p->err_w);
+    int status = 0;
+    for (;;) {
+        int st;
+        pid_t w = waitpid(-1, &st, __WALL);
+        if (w == target) {
+            status = st;
+            break;
+        }
+        if (w < 0 && errno != EINTR)
+            break;
+    }
+    if (!p->pidns)
+        kill_descendants();
+    send_msg(p->ctl_w, SB_MSG_STATUS, status, 0);
+    /* pid 1 exiting kills the rest of its namespace. */
     _exit(0);
+}
+
+pid_t sb_init_spawn(const sb_plan_t *p)
+{
+    long pid = syscall(SYS_clone, (unsigned long)ns_flags(p) | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid == 0)
+        run_init(p);
+    return pid < 0 ? -errno : (pid_t)pid;
 }

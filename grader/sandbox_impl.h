@@ -4,19 +4,20 @@
  * sandbox_run() (sandbox.c) decides a plan (which mechanisms to use, from
  * the host's capabilities, sandbox_probe.c), prepares everything that needs
  * memory in the parent (argv, environment, the seccomp program, the cgroup),
- * then forks. After the fork the children only make system calls, so the
- * grader may be multithreaded. The process tree is:
+ * then clones init. After the clone the children only make system calls,
+ * so the grader may be multithreaded. The process tree is:
  *
- *   grader ─ warden ─ init ─ target
+ *   grader ─ init ─ target
  *
- * The warden leaves the grader's namespaces (unshare) and forks init, which
- * is pid 1 of a new pid namespace when there is one (or else a child
- * subreaper); init builds the mount view and forks the target, which drops
- * its privileges, sets rlimits and the seccomp filter and executes argv.
- * When the target ends, init kills whatever is left and reports the
- * target's wait status on the control pipe.
+ * init is born in the new namespaces: pid 1 of a new pid namespace when
+ * there is one (or else a child subreaper); the grader moves init into the
+ * run's cgroup while init builds the mount view, then says "go"; init
+ * starts the target, which drops its privileges, sets rlimits and the
+ * seccomp filter and executes argv. When the target ends, init kills
+ * whatever is left and reports the target's wait status on the control
+ * pipe.
  *
- * Interface: sb_probe() → sb_plan_make() → sb_warden() in the child;
+ * Interface: sb_probe() → plan → sb_init_spawn() → init and target;
  * sb_capture_* for the output; sb_cgroup_* and sb_seccomp_* for the rest.
  */
 #ifndef UNDERGO_SANDBOX_IMPL_H
@@ -50,11 +51,12 @@ const sb_host_t *sb_probe(void);
 
 /* ---- the plan handed to the children (sandbox_child.c) ---- */
 
-enum { SB_MSG_INIT = 1, SB_MSG_TARGET, SB_MSG_STATUS, SB_MSG_EXECFAIL, SB_MSG_SETUPFAIL };
+enum { SB_MSG_TARGET = 1, SB_MSG_STATUS, SB_MSG_EXECFAIL, SB_MSG_SETUPFAIL };
 
 /* Steps named in SETUPFAIL messages. */
 enum { SB_STEP_UNSHARE = 1, SB_STEP_IDMAP, SB_STEP_FORK, SB_STEP_MOUNT, SB_STEP_NET,
-       SB_STEP_FDS, SB_STEP_CHDIR, SB_STEP_RLIMIT, SB_STEP_UID, SB_STEP_SECCOMP };
+       SB_STEP_FDS, SB_STEP_CHDIR, SB_STEP_RLIMIT, SB_STEP_UID, SB_STEP_SECCOMP,
+       SB_STEP_CGROUP };
 
 /* One message on the control pipe (children → grader). */
 typedef struct sb_msg {
@@ -82,13 +84,15 @@ typedef struct sb_plan {
     const char *cwd;
     /* mechanisms */
     bool userns, pidns, mountns, netns, ipcns, utsns;
+    int netns_fd;           /* >= 0: enter this kept namespace instead of a new one */
     bool drop_uid;          /* root: become 65534 with no capabilities */
     bool seccomp;
     bool rlimit_as;         /* no memory cgroup: RLIMIT_AS is the memory floor */
     bool rlimit_nproc;      /* no pids cgroup: RLIMIT_NPROC as a floor */
     uid_t outer_uid;        /* our uid, mapped inside the user namespace */
     gid_t outer_gid;
-    struct sock_fprog bpf;  /* the seccomp program (owned by the parent) */
+    struct sock_fprog bpf;  /* the seccomp program (the parent's cache, or owned) */
+    bool bpf_owned;         /* bpf is this run's own copy: free it */
     sb_mount_t mounts[SB_MAX_MOUNTS];   /* the mount view, parents first */
     size_t nmounts;
     uint64_t tmp_size;      /* bytes of the private /tmp */
@@ -100,8 +104,10 @@ typedef struct sb_plan {
     int out_w, err_w, ctl_w, go_r;
 } sb_plan_t;
 
-/* The warden: leaves the namespaces, forks init, exits with it. Never returns. */
-_Noreturn void sb_warden(const sb_plan_t *p);
+/* Clones init into the plan's new namespaces; init runs the target and
+ * exits with it. Returns init's pid (in the grader's pid namespace) or a
+ * negative errno. */
+pid_t sb_init_spawn(const sb_plan_t *p);
 
 /* Lists what the mount view shows (system dirs, a few /etc files, the
  * ro_paths, the scratch dir) into p->mounts. Parent side. Returns 0 or a
@@ -117,6 +123,16 @@ int sb_mount_view(const sb_plan_t *p);
 /* Brings the loopback interface up in the current network namespace.
  * Returns 0 or a negative errno. Child-side only. */
 int sb_loopback_up(void);
+
+/* ---- kept network namespaces (sandbox_netns.c) ---- */
+
+/* An empty network namespace (loopback down) for one run: a kept one or a
+ * new one. Returns a descriptor the caller owns, or a negative errno. */
+int sb_netns_get(void);
+/* Gives the namespace back: kept for another run when reusable (the run's
+ * tree is dead and the run could only make AF_UNIX sockets), else closed.
+ * A negative fd is ignored. Can't fail. */
+void sb_netns_put(int fd, bool reusable);
 
 /* ---- output capture (sandbox_output.c) ---- */
 
@@ -140,10 +156,12 @@ void sb_capture_free(sb_capture_t *c);
 
 /* ---- seccomp (sandbox_seccomp.c) ---- */
 
-/* Builds the filter for the spec into p->bpf (malloc'd). Returns 0 or a
- * negative errno. sb_seccomp_free() releases it. */
+/* Points p->bpf at the filter for the spec, compiled once per distinct
+ * policy and shared (read-only) for the life of the process. Returns 0 or
+ * a negative errno. sb_seccomp_free() releases the run's reference. */
 int sb_seccomp_build(const sandbox_spec_t *spec, pid_t grader, sb_plan_t *p);
-/* Frees p->bpf. Can't fail. */
+/* Drops the run's reference to p->bpf (frees it only when the run owned
+ * it). Can't fail. */
 void sb_seccomp_free(sb_plan_t *p);
 
 /* ---- cgroups (sandbox_cgroup.c) ---- */
@@ -153,10 +171,10 @@ typedef struct sb_cgroup sb_cgroup_t;
 /* Fills the cgroup fields of *h: version and usable controllers. */
 void sb_cgroup_probe(sb_host_t *h);
 
-/* Creates a cgroup for one run under the grader's own, with the spec's
- * limits; the v1 freezer only when freeze is set (a pid namespace makes it
- * unneeded: its teardown is atomic). Returns 0 and *out, or a negative
- * errno (then run without). */
+/* A cgroup for one run under the grader's own, with the spec's limits: a
+ * kept one (v1: emptied, counters reset) or a new one; the v1 freezer only
+ * when freeze is set (a pid namespace makes it unneeded: its teardown is
+ * atomic). Returns 0 and *out, or a negative errno (then run without). */
 int sb_cgroup_create(const sandbox_spec_t *spec, bool freeze, sb_cgroup_t **out);
 /* Moves pid into the cgroup. Returns 0 or a negative errno. */
 int sb_cgroup_attach(sb_cgroup_t *cg, pid_t pid);
@@ -166,7 +184,9 @@ double sb_cgroup_cpu(sb_cgroup_t *cg);
 void sb_cgroup_kill(sb_cgroup_t *cg);
 /* Reads peak memory (bytes, 0 unknown) and whether the OOM killer fired. */
 void sb_cgroup_usage(sb_cgroup_t *cg, uint64_t *peak, bool *oom);
-/* Kills what is left, removes the cgroup, frees cg. NULL is fine. */
+/* Kills what is left and waits until the cgroup is empty; keeps it for
+ * another run when nothing of this one is left in it (v1), else removes
+ * it; cg is not the caller's any more either way. NULL is fine. */
 void sb_cgroup_destroy(sb_cgroup_t *cg);
 
 #endif

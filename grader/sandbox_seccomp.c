@@ -12,16 +12,21 @@
  * bypasses the filter's view of I/O) to the labs that need it; those fail
  * with an errno, as a sandbox without the feature would.
  *
- * The program is built once per run in the parent with libseccomp and
- * exported as raw BPF, so the child only has to load it (no allocation
- * after fork).
+ * Building the program with libseccomp costs about a millisecond, more
+ * than loading it, and only a few inputs change it (io_uring allowed, the
+ * network policy, whether there is a pid namespace, and then the grader's
+ * pid and process group). So each distinct program is built once in the
+ * parent, exported as raw BPF and kept for the life of the process in a
+ * small cache under a lock; runs share it read-only and the child only
+ * loads it (no allocation after fork).
  *
- * Interface: sb_seccomp_build(spec, grader_pid, plan) → plan->bpf →
- * sb_seccomp_free(plan).
+ * Interface: sb_seccomp_build(spec, grader_pid, plan) → plan->bpf (shared,
+ * never freed by the run) → sb_seccomp_free(plan).
  */
 #include "sandbox_impl.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdlib.h>
@@ -149,21 +154,89 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *out)
     return 0;
 }
 
-int sb_seccomp_build(const sandbox_spec_t *spec, pid_t grader, sb_plan_t *p)
+static int compile(const sandbox_spec_t *spec, pid_t grader, const sb_plan_t *p,
+                   struct sock_fprog *out)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx)
         return -ENOMEM;
     int rc = add_rules(ctx, spec, grader, p);
     if (rc == 0)
-        rc = export_bpf(ctx, &p->bpf);
+        rc = export_bpf(ctx, out);
     seccomp_release(ctx);
     return rc;
 }
 
+/* ---- the cache of compiled programs ---- */
+
+/* Everything add_rules() reads. The pids only matter without a pid
+ * namespace (the kill rules); they are zero otherwise. */
+typedef struct sb_bpf_key {
+    bool io_uring, pidns;
+    sandbox_net_t network;
+    pid_t grader, pgrp;
+} sb_bpf_key_t;
+
+/* 2 (io_uring) × 2 (network) programs, times the pid-namespace variant:
+ * a handful. A full cache (the process group changed many times) still
+ * works: the run gets a program of its own. */
+enum { SB_BPF_CACHE = 16 };
+
+static struct {
+    pthread_mutex_t lock;
+    size_t n;                           /* guarded by lock */
+    sb_bpf_key_t key[SB_BPF_CACHE];     /* guarded by lock; never change once set */
+    struct sock_fprog prog[SB_BPF_CACHE];
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static bool same_key(const sb_bpf_key_t *a, const sb_bpf_key_t *b)
+{
+    return a->io_uring == b->io_uring && a->pidns == b->pidns && a->network == b->network &&
+           a->grader == b->grader && a->pgrp == b->pgrp;
+}
+
+/* The cached program for key; NULL when there is none. Caller holds the lock. */
+static const struct sock_fprog *cache_find(const sb_bpf_key_t *key)
+{
+    for (size_t i = 0; i < cache.n; i++)
+        if (same_key(&cache.key[i], key))
+            return &cache.prog[i];
+    return NULL;
+}
+
+int sb_seccomp_build(const sandbox_spec_t *spec, pid_t grader, sb_plan_t *p)
+{
+    sb_bpf_key_t key = {.io_uring = spec->io_uring, .pidns = p->pidns,
+                        .network = spec->network == SANDBOX_NET_NONE ? SANDBOX_NET_NONE
+                                                                      : SANDBOX_NET_LOOPBACK,
+                        .grader = p->pidns ? 0 : grader, .pgrp = p->pidns ? 0 : getpgrp()};
+    p->bpf_owned = false;
+    pthread_mutex_lock(&cache.lock);
+    const struct sock_fprog *hit = cache_find(&key);
+    int rc = 0;
+    if (!hit && cache.n < SB_BPF_CACHE) {
+        /* Built under the lock: the first runs of each policy wait for one
+         * build instead of all building the same program. */
+        rc = compile(spec, grader, p, &cache.prog[cache.n]);
+        if (rc == 0) {
+            cache.key[cache.n] = key;
+            hit = &cache.prog[cache.n++];
+        }
+    }
+    if (hit)
+        p->bpf = *hit;
+    pthread_mutex_unlock(&cache.lock);
+    if (hit || rc < 0)
+        return rc;
+    p->bpf_owned = true;
+    return compile(spec, grader, p, &p->bpf);
+}
+
 void sb_seccomp_free(sb_plan_t *p)
 {
-    free(p->bpf.filter);
+    if (p->bpf_owned)
+        free(p->bpf.filter);
     p->bpf.filter = NULL;
     p->bpf.len = 0;
+    p->bpf_owned = false;
 }

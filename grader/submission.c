@@ -14,7 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "fsutil.h"
@@ -127,27 +131,77 @@ static bool recipe_sanitized(const recipe_t *r)
 
 /* ---- the candidate's files --------------------------------------------------------- */
 
+/* Opens dir/rel for reading without following any symlink below dir and
+ * without leaving it (openat2's RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): a
+ * submission's labs/<lab> linked to another candidate's folder, or to a
+ * system file, is not followed. Returns an fd or a negative errno. */
+static int open_beneath(const char *dir, const char *rel)
+{
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0)
+        return -errno;
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                                      RESOLVE_NO_MAGICLINKS};
+    int fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof how);
+    int err = errno;
+    close(dfd);
+    return fd < 0 ? -err : fd;
+}
+
+int submission_open(const char *dir, const lab_t *lab, const char *file, const char **why)
+{
+    char rel[1024];
+    *why = NULL;
+    snprintf(rel, sizeof rel, "labs/%s/%s", lab->name, file);
+    int fd = open_beneath(dir, rel);
+    if (fd == -ENOENT) {
+        snprintf(rel, sizeof rel, "%s/%s", lab->name, file);
+        fd = open_beneath(dir, rel);
+    }
+    if (fd < 0) {
+        *why = fd == -ENOENT ? "is missing" : fd == -ELOOP || fd == -EXDEV
+                                                   ? "is reached through a symbolic link"
+                                                   : "cannot be opened";
+        return fd;
+    }
+    struct stat st;
+    /* A hard link would let the grader, reading as root, copy a file the
+     * submitter could not read (the compiler then quotes it). */
+    *why = fstat(fd, &st) < 0 ? "cannot be read"
+         : !S_ISREG(st.st_mode) ? "is not a regular file"
+         : st.st_nlink != 1 ? "is a hard link"
+         : st.st_size > MAX_SOURCE_BYTES ? "is larger than 1 MiB" : NULL;
+    if (*why) {
+        close(fd);
+        return -EPERM;
+    }
+    return fd;
+}
+
 char *submission_find(const char *dir, const lab_t *lab, const char *file)
 {
+    const char *why;
+    int fd = submission_open(dir, lab, file, &why);
+    if (fd < 0)
+        return NULL;
+    close(fd);
     char path[4096];
-    struct stat st;
     snprintf(path, sizeof path, "%s/labs/%s/%s", dir, lab->name, file);
-    if (lstat(path, &st) == 0)
-        return strdup(path);
-    snprintf(path, sizeof path, "%s/%s/%s", dir, lab->name, file);
-    if (lstat(path, &st) == 0)
-        return strdup(path);
-    return NULL;
+    if (!fsutil_exists(path))
+        snprintf(path, sizeof path, "%s/%s/%s", dir, lab->name, file);
+    return strdup(path);
 }
 
 bool submission_has_lab(const char *dir, const lab_t *lab)
 {
     for (size_t i = 0; i < lab->n_editable; i++) {
-        char *f = submission_find(dir, lab, lab->editable[i]);
-        bool found = f != NULL;
-        free(f);
-        if (found)
-            return true;
+        const char *why;
+        int fd = submission_open(dir, lab, lab->editable[i], &why);
+        if (fd >= 0)
+            close(fd);
+        if (fd != -ENOENT)
+            return true;    /* present, even if unusable: a build error, not absent */
     }
     return false;
 }
@@ -174,17 +228,14 @@ static int stage_sources(const grade_opts_t *o, const lab_t *lab, const char *sr
         return 1;
     }
     for (size_t i = 0; i < lab->n_editable; i++) {
-        char *from = submission_find(o->submission, lab, lab->editable[i]);
-        struct stat st;
-        const char *why = !from ? "is missing"
-                        : lstat(from, &st) < 0 || !S_ISREG(st.st_mode) ? "is not a regular file"
-                        : st.st_size > MAX_SOURCE_BYTES ? "is larger than 1 MiB" : NULL;
-        if (!why) {
+        const char *why;
+        int fd = submission_open(o->submission, lab, lab->editable[i], &why);
+        if (fd >= 0) {
             snprintf(dst, sizeof dst, "%s/%s", src, lab->editable[i]);
-            rc = fsutil_copy(from, dst);
+            rc = fsutil_copy_fd(fd, dst);
+            close(fd);
             why = rc ? strerror(-rc) : NULL;
         }
-        free(from);
         if (why) {
             out->status = LAB_BUILD_ERROR;
             strbuf_addf(log, "submission file labs/%s/%s %s\n", lab->name, lab->editable[i], why);

@@ -31,8 +31,14 @@ int submission_build(const grade_opts_t *o, const lab_t *lab, const char *scratc
 /* Frees what submission_build() filled. Can't fail. */
 void submission_out_free(submission_out_t *out);
 
-/* Where the submission keeps the lab's file `file`: DIR/labs/<lab>/<file>,
- * else DIR/<lab>/<file>. Returns a new string, or NULL when neither exists. */
+/* Opens the lab's file `file` of the submission in dir: DIR/labs/<lab>/<file>,
+ * else DIR/<lab>/<file>, never through a symbolic link, and only a regular
+ * file of at most 1 MiB that is not a hard link. Returns an fd (caller
+ * closes), -ENOENT when absent, or another negative errno with *why set to
+ * the reason ("is a hard link"). */
+int submission_open(const char *dir, const lab_t *lab, const char *file, const char **why);
+
+/* The path of a file submission_open() accepts, or NULL. Caller frees. */
 char *submission_find(const char *dir, const lab_t *lab, const char *file);
 
 /* True when dir holds at least one of lab's editable files. */

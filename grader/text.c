@@ -38,8 +38,9 @@ char *text_clean(const char *s, size_t len)
     size_t i = 0, o = 0;
     while (i < len) {
         size_t n = utf8_len(p + i, len - i);
+        /* A carriage return could redraw a line on a reviewer's terminal. */
         bool control = n == 1 && (p[i] < 0x20 || p[i] == 0x7f) && p[i] != '\t' &&
-                       p[i] != '\n' && p[i] != '\r';
+                       p[i] != '\n';
         if (n == 0 || control) {
             out[o++] = '?';
             i++;

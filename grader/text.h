@@ -10,8 +10,8 @@
 #include "strbuf.h"
 
 /* Copies len bytes of s into a new string in which every invalid UTF-8
- * sequence, NUL and control character other than tab, newline and carriage
- * return becomes '?'. Caller frees; NULL when out of memory. */
+ * sequence, NUL and control character other than tab and newline (a
+ * carriage return too) becomes '?'. Caller frees; NULL when out of memory. */
 char *text_clean(const char *s, size_t len);
 
 /* Now, UTC, as ISO 8601 ("2026-11-27T17:30:00Z"). Caller frees; NULL when

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -166,9 +168,9 @@ static void test_text_clean_replaces_invalid_utf8_and_controls(void **state)
     char *out = text_clean(in, sizeof in - 1);
     assert_string_equal("ok?\xc3\xa9???\n\t???\xf0\x9f\x98\x80", out);
     free(out);
-    char with_nul[] = {'a', 0, 'b'};
-    out = text_clean(with_nul, 3);
-    assert_string_equal("a?b", out);
+    char with_nul[] = {'a', 0, 'b', '\r', 'c'};
+    out = text_clean(with_nul, 5);
+    assert_string_equal("a?b?c", out);
     free(out);
 }
 
@@ -191,10 +193,32 @@ static void test_atomic_write_replaces_a_planted_symlink_not_its_target(void **s
     free(target);
 }
 
+static void test_remove_tree_removes_a_tree_deeper_than_path_max(void **state)
+{
+    (void)state;
+    char root[64], name[201];
+    snprintf(root, sizeof root, "/tmp/ug-deep-%ld", (long)getpid());
+    memset(name, 'd', 200);
+    name[200] = '\0';
+    assert_int_equal(0, fsutil_mkdirs(root));
+    int fd = open(root, O_RDONLY | O_DIRECTORY);
+    for (int depth = 0; depth < 40 && fd >= 0; depth++) {   /* 40 × 201 bytes > PATH_MAX */
+        assert_int_equal(0, mkdirat(fd, name, 0755));
+        int next = openat(fd, name, O_RDONLY | O_DIRECTORY);
+        close(fd);
+        fd = next;
+    }
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(0, fsutil_remove_tree(root));
+    assert_false(fsutil_exists(root));
+}
+
 UG_TEST_GROUP(report, NULL, NULL,
     cmocka_unit_test(test_json_report_reads_back_to_the_same_document),
     cmocka_unit_test(test_corrupt_json_report_is_an_error_with_its_line),
     cmocka_unit_test(test_gradescope_tests_add_up_to_the_score),
     cmocka_unit_test(test_junit_xml_is_well_formed_with_hostile_output),
     cmocka_unit_test(test_text_clean_replaces_invalid_utf8_and_controls),
-    cmocka_unit_test(test_atomic_write_replaces_a_planted_symlink_not_its_target));
+    cmocka_unit_test(test_atomic_write_replaces_a_planted_symlink_not_its_target),
+    cmocka_unit_test(test_remove_tree_removes_a_tree_deeper_than_path_max));

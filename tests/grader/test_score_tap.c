@@ -81,7 +81,7 @@ static void test_unmeasured_performance_scores_correctness_alone(void **state)
 
 static tap_outcome_t tap(const char *text, const char *name)
 {
-    return tap_verdict(text, strlen(text), name);
+    return tap_verdict(text, strlen(text), name, NULL);
 }
 
 static void test_tap_pass_needs_plan_and_one_ok_for_the_name(void **state)
@@ -111,7 +111,20 @@ static void test_tap_truncated_or_garbage_output_is_no_result(void **state)
     assert_int_equal(TAP_NO_RESULT, tap("1..1\no", "test_a"));
     assert_int_equal(TAP_NO_RESULT, tap("\xff\xfe garbage \x01\n\n", "test_a"));
     const char partial[] = "1..1\nok 1 - test_a";
-    assert_int_equal(TAP_NO_RESULT, tap_verdict(partial, 8, "test_a"));
+    assert_int_equal(TAP_NO_RESULT, tap_verdict(partial, 8, "test_a", NULL));
+}
+
+static void test_tap_with_a_key_passes_only_when_the_harness_closed_the_stream(void **state)
+{
+    (void)state;
+    const char *ok = "1..1\nok 1 - test_a\n# ug-end 0123abcd\n";
+    const char *early = "1..1\nok 1 - test_a\n";
+    const char *wrong = "1..1\nok 1 - test_a\n# ug-end 0123abce\n";
+    const char *failed = "1..1\nnot ok 1 - test_a\n# ug-end 0123abcd\n";
+    assert_int_equal(TAP_PASS, tap_verdict(ok, strlen(ok), "test_a", "0123abcd"));
+    assert_int_equal(TAP_NO_RESULT, tap_verdict(early, strlen(early), "test_a", "0123abcd"));
+    assert_int_equal(TAP_NO_RESULT, tap_verdict(wrong, strlen(wrong), "test_a", "0123abcd"));
+    assert_int_equal(TAP_FAIL, tap_verdict(failed, strlen(failed), "test_a", "0123abcd"));
 }
 
 UG_TEST_GROUP(score_tap, NULL, NULL,
@@ -122,4 +135,5 @@ UG_TEST_GROUP(score_tap, NULL, NULL,
     cmocka_unit_test(test_unmeasured_performance_scores_correctness_alone),
     cmocka_unit_test(test_tap_pass_needs_plan_and_one_ok_for_the_name),
     cmocka_unit_test(test_tap_forged_extra_results_never_pass),
-    cmocka_unit_test(test_tap_truncated_or_garbage_output_is_no_result));
+    cmocka_unit_test(test_tap_truncated_or_garbage_output_is_no_result),
+    cmocka_unit_test(test_tap_with_a_key_passes_only_when_the_harness_closed_the_stream));

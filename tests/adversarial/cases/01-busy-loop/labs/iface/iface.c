@@ -1,0 +1,16 @@
+/*
+ * Busy loop: iface_type_seal spins. The CPU limit (RLIMIT_CPU, the cgroup's
+ * CPU time) ends it: timeout.
+ */
+#include <stdint.h>
+
+#include "iface.h"
+
+int ref_type_seal(iface_type_t *t);
+
+int iface_type_seal(iface_type_t *t)
+{
+    for (volatile uint64_t i = 0; i < (1ULL << 62); i++)
+        ;
+    return ref_type_seal(t);
+}

@@ -1,0 +1,14 @@
+/*
+ * Not lab code: run.sh replaces this file in the submission with a hard
+ * link to /etc/shadow (a regular file to lstat, so the symlink check does
+ * not see it). The grader reads submissions as root; none of the file may
+ * reach the build log or the report.
+ */
+#include "iface.h"
+
+int ref_type_seal(iface_type_t *t);
+
+int iface_type_seal(iface_type_t *t)
+{
+    return ref_type_seal(t);
+}
