@@ -30,7 +30,8 @@ static void cgroup_rows(const sb_host_t *h)
                                  "fall back to RLIMIT_AS and RLIMIT_NPROC");
         return;
     }
-    snprintf(line, sizeof(line), "v%d, a cgroup per run below the grader's own", h->cgroup_version);
+    snprintf(line, sizeof(line), "v%d, below the grader's own; %s", h->cgroup_version,
+             h->cgroup_version == 1 ? "emptied and reused between runs" : "one per run");
     row("cgroup", true, line, "");
     row("  memory", h->cg_memory, "limit, peak and OOM kills (SANDBOX_MEMORY)",
         "RLIMIT_AS instead; no peak or OOM verdict");

@@ -8,7 +8,9 @@
  * The names sort the anchors first, so the sandbox's line reports its
  * ratio to each (x-vs-plain, x-vs-bwrap). BenchmarkSpawn_4Interleaved runs
  * the three in turn (A B C, B C A, ...) so that drift of the machine hits
- * them alike, and reports each one's ns/op and the ratios.
+ * them alike, and reports each one's mean ns/op, the sandbox's and bwrap's
+ * medians, and the ratios of both (the median resists the outliers of a
+ * shared machine).
  *
  * Interface: sandbox_bench [-bench REGEX] [-benchtime 1s|3x] (bench.h).
  */
@@ -126,11 +128,28 @@ UG_BENCH(BenchmarkSpawn_3Sandbox)
         ug_bench_metric(b, ns / bwrap_ns, "x-vs-bwrap");
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of n samples; sorts them. */
+static double median(double *v, uint64_t n)
+{
+    qsort(v, n, sizeof(v[0]), by_value);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 UG_BENCH(BenchmarkSpawn_4Interleaved)
 {
     ug_bench_stop_timer(b);
     run_sandbox();
     bool bw = bwrap_works();
+    double *each[3];
+    for (int k = 0; k < 3; k++)
+        if (!(each[k] = calloc(b->n, sizeof(double))))
+            abort();
     ug_bench_start_timer(b);
     double t[3] = {0, 0, 0};
     for (uint64_t i = 0; i < b->n; i++) {
@@ -145,15 +164,25 @@ UG_BENCH(BenchmarkSpawn_4Interleaved)
                 run_sandbox();
             else if (run_bwrap() != 0)
                 abort();
-            t[which] += now_ns() - t0;
+            each[which][i] = now_ns() - t0;
+            t[which] += each[which][i];
         }
     }
+    ug_bench_stop_timer(b);
     double n = (double)b->n;
+    double med[3];
+    for (int k = 0; k < 3; k++) {
+        med[k] = median(each[k], b->n);
+        free(each[k]);
+    }
     ug_bench_metric(b, t[0] / n, "plain-ns/op");
     ug_bench_metric(b, t[1] / n, "sandbox-ns/op");
     ug_bench_metric(b, t[1] / t[0], "x-vs-plain");
+    ug_bench_metric(b, med[1], "sandbox-median-ns");
     if (bw) {
         ug_bench_metric(b, t[2] / n, "bwrap-ns/op");
         ug_bench_metric(b, t[1] / t[2], "x-vs-bwrap");
+        ug_bench_metric(b, med[2], "bwrap-median-ns");
+        ug_bench_metric(b, med[1] / med[2], "median-x-vs-bwrap");
     }
 }

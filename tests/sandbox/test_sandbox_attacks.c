@@ -372,6 +372,62 @@ static void test_writing_outside_the_scratch_dir_fails(void **state)
     sandbox_result_free(&r);
 }
 
+/* Runs without network may share a kept network namespace, one after the
+ * other: a name an earlier run bound (and left a daemon holding) must be
+ * gone for the next run. */
+static void test_a_run_cannot_meet_an_earlier_run_through_its_network_namespace(void **state)
+{
+    sbt_t *t = *state;
+    sbt_require(sb_probe()->ns, "a network namespace");
+    sandbox_spec_t s = sbt_spec(t, "abstract", "listen", t->token);
+    s.network = SANDBOX_NET_NONE;
+    sandbox_result_t r;
+    run_checked(t, &s, &r);
+    assert_int_equal(r.status, SANDBOX_EXITED);
+    assert_int_equal(r.exit_code, 0);
+    sandbox_result_free(&r);
+
+    for (int i = 0; i < 3; i++) {
+        s = sbt_spec(t, "abstract", "connect", t->token);
+        s.network = SANDBOX_NET_NONE;
+        run_checked(t, &s, &r);
+        assert_int_equal(r.status, SANDBOX_EXITED);
+        assert_int_equal(r.exit_code, 0);
+        sandbox_result_free(&r);
+    }
+}
+
+/* A run's cgroup may be kept for the next run: the next run's limit,
+ * verdict and peak memory must be its own, not the earlier run's. */
+static void test_a_run_after_a_memory_bomb_has_its_own_memory_counters(void **state)
+{
+    sbt_t *t = *state;
+    sbt_require(has_memory_cgroup(), "a memory cgroup");
+    /* A looser limit first: the bomb's own (tighter) one must replace it. */
+    sandbox_spec_t s = sbt_spec(t, "recursion", NULL, NULL);
+    s.memory_bytes = 256u << 20;
+    sandbox_result_t r;
+    run_checked(t, &s, &r);
+    assert_int_equal(r.status, SANDBOX_SIGNALED);
+    sandbox_result_free(&r);
+
+    s = sbt_spec(t, "membomb", NULL, NULL);
+    s.memory_bytes = 64u << 20;
+    run_checked(t, &s, &r);
+    assert_int_equal(r.status, SANDBOX_MEMORY);
+    assert_true(r.peak_memory >= (32u << 20));
+    assert_true(r.peak_memory <= (64u << 20));
+    sandbox_result_free(&r);
+
+    /* A crash of its own: a signal verdict, not the bomb's memory one. */
+    s = sbt_spec(t, "recursion", NULL, NULL);
+    s.memory_bytes = 64u << 20;
+    run_checked(t, &s, &r);
+    assert_int_equal(r.status, SANDBOX_SIGNALED);
+    assert_true(r.peak_memory < (32u << 20));
+    sandbox_result_free(&r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, sbt_setup, sbt_teardown)
 
 UG_TEST_GROUP(sandbox_attacks, NULL, NULL,
@@ -393,4 +449,6 @@ UG_TEST_GROUP(sandbox_attacks, NULL, NULL,
               T(test_io_uring_is_refused_unless_the_spec_allows_it),
               T(test_killing_parent_and_everyone_spares_the_grader),
               T(test_secret_files_do_not_leak),
-              T(test_writing_outside_the_scratch_dir_fails));
+              T(test_writing_outside_the_scratch_dir_fails),
+              T(test_a_run_cannot_meet_an_earlier_run_through_its_network_namespace),
+              T(test_a_run_after_a_memory_bomb_has_its_own_memory_counters));
