@@ -27,7 +27,9 @@ typedef struct sandbox_spec {
     const char *const *argv;      /* argv[0] is a path; NULL-terminated */
     const char *const *envp;      /* NULL: a minimal PATH/HOME/LANG environment */
     const char *cwd;              /* working directory (inside scratch_dir usually) */
-    const char *scratch_dir;      /* the one writable directory */
+    const char *scratch_dir;      /* the one writable directory; for PROFILE_TEST a private
+                                   * tmpfs at this path, empty, capped like /tmp
+                                   * (fsize_bytes), gone after the run */
     const char *const *ro_paths;  /* extra read-only paths to expose; NULL-terminated or NULL */
     sandbox_profile_t profile;
     sandbox_net_t network;

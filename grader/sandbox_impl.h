@@ -66,7 +66,9 @@ typedef struct sb_msg {
 } sb_msg_t;
 
 /* One entry of the private filesystem view, prepared by the parent. */
-typedef enum { SB_M_RO, SB_M_RW, SB_M_SYMLINK } sb_mount_kind_t;
+/* SB_M_TMPFS: a private, size-capped tmpfs at the path (a test run's
+ * scratch dir: what it writes is not needed afterwards). */
+typedef enum { SB_M_RO, SB_M_RW, SB_M_SYMLINK, SB_M_TMPFS } sb_mount_kind_t;
 
 typedef struct sb_mount {
     char *path;             /* absolute; the same path inside and outside */

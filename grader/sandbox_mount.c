@@ -5,7 +5,8 @@
  * what it needs, bound from the host at the same paths — /usr and its
  * merged-/usr links (/bin, /lib...) read-only, a few /etc files (passwd,
  * the loader cache, alternatives; never shadow), the spec's ro_paths and
- * the directory of argv[0] read-only, the scratch dir read-write — plus a
+ * the directory of argv[0] read-only, the scratch dir read-write (for a
+ * test run, a private size-capped tmpfs at its path instead) — plus a
  * fresh /proc of its own pid namespace, a /dev with null, zero, full,
  * random and urandom, and a size-capped private /tmp. Then the root itself
  * becomes read-only.
@@ -48,6 +49,14 @@ static const char *const system_paths[] = {
     "/etc/passwd", "/etc/group", "/etc/hosts", "/etc/nsswitch.conf", "/etc/ld.so.cache",
     "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/alternatives", "/etc/localtime", NULL};
 
+static void tmp_options(char *buf, uint64_t size);
+
+/* The kinds mounted writable, after the read-only view is sealed. */
+static bool writable(sb_mount_kind_t kind)
+{
+    return kind == SB_M_RW || kind == SB_M_TMPFS;
+}
+
 /* ---- parent side: the list ---- */
 
 static bool covered(const sb_plan_t *p, const char *path)
@@ -55,7 +64,7 @@ static bool covered(const sb_plan_t *p, const char *path)
     for (size_t i = 0; i < p->nmounts; i++) {
         const sb_mount_t *m = &p->mounts[i];
         size_t n = strlen(m->path);
-        if (m->kind != SB_M_RW && !strncmp(path, m->path, n) &&
+        if (!writable(m->kind) && !strncmp(path, m->path, n) &&
             (path[n] == '\0' || path[n] == '/'))
             return true;
     }
@@ -67,7 +76,7 @@ static int add_mount(sb_plan_t *p, const char *path, sb_mount_kind_t kind)
     struct stat st;
     if (!path || path[0] != '/' || lstat(path, &st) < 0)
         return 0;   /* what does not exist is simply not shown */
-    if (kind != SB_M_RW && covered(p, path))
+    if (!writable(kind) && covered(p, path))
         return 0;
     if (p->nmounts == SB_MAX_MOUNTS)
         return -E2BIG;
@@ -135,8 +144,13 @@ int sb_mount_plan(const sandbox_spec_t *spec, sb_plan_t *p)
         rc = add_mount(p, system_paths[i], SB_M_RO);
     if (rc == 0)
         rc = add_user_paths(spec, p);
+    /* A test run's scratch dir is a private tmpfs, capped like /tmp: a
+     * submission cannot fill the host's disk with many files each under
+     * the file-size limit. The compiler's output must outlive the run, so
+     * it gets the host dir itself. */
     if (rc == 0)
-        rc = add_mount(p, spec->scratch_dir, SB_M_RW);
+        rc = add_mount(p, spec->scratch_dir,
+                       spec->profile == SANDBOX_PROFILE_TEST ? SB_M_TMPFS : SB_M_RW);
     if (rc < 0)
         sb_mount_plan_free(p);
     return rc;
@@ -237,16 +251,21 @@ static int seal_one(const char *dst, bool ro)
 }
 
 /* Binds one entry of the plan in one of two passes: first the read-only
- * binds (sealed later, all at once: seal_view) and the read-write one's
- * mount point; then the read-write bind itself. */
-static int bind_one(const sb_mount_t *m, int fd, bool rw_pass)
+ * binds (sealed later, all at once: seal_view) and the writable one's
+ * mount point; then the writable bind, or tmpfs, itself. */
+static int bind_one(const sb_mount_t *m, int fd, bool rw_pass, uint64_t tmpfs_size)
 {
     char dst[PATH_MAX], src[32];
     join(dst, sizeof(dst), SB_NEWROOT, m->path);
-    if (m->kind == SB_M_RW && !rw_pass)
+    if (writable(m->kind) && !rw_pass)
         return make_point(dst, m->is_file);     /* while the skeleton is writable */
-    if (rw_pass != (m->kind == SB_M_RW))
+    if (rw_pass != writable(m->kind))
         return 0;
+    if (m->kind == SB_M_TMPFS) {
+        char opts[64];
+        tmp_options(opts, tmpfs_size);
+        return mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts);
+    }
     if (m->kind == SB_M_SYMLINK)
         return make_parents(dst) < 0 ? -1 : symlink(m->link, dst);
     if (make_point(dst, m->is_file) < 0)
@@ -391,7 +410,7 @@ int sb_mount_view(const sb_plan_t *p)
         if (pass == 1 && (make_points(p) < 0 || seal_view(p) < 0))
             return -errno;
         for (size_t i = 0; i < p->nmounts; i++)
-            if (bind_one(&p->mounts[i], fds[i], pass == 1) < 0)
+            if (bind_one(&p->mounts[i], fds[i], pass == 1, p->tmp_size) < 0)
                 return -errno;
     }
     for (size_t i = 0; i < p->nmounts; i++)

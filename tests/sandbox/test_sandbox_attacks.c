@@ -261,9 +261,16 @@ static void test_compiler_builds_and_the_binary_runs_in_the_sandbox(void **state
         fail_msg("cc: status %d exit %d: %s", r.status, r.exit_code, r.err.data);
     sandbox_result_free(&r);
 
+    /* A test run's scratch dir is a private tmpfs, so the binary runs from
+     * outside it (its folder is shown read-only), as the grader does. */
+    char run_dir[160];
+    snprintf(run_dir, sizeof(run_dir), "%s/run", t->scratch);
+    assert_int_equal(mkdir(run_dir, 0777), 0);
     const char *run[] = {bin, NULL};
     s.argv = run;
     s.profile = SANDBOX_PROFILE_TEST;
+    s.scratch_dir = run_dir;
+    s.cwd = run_dir;
     run_checked(t, &s, &r);
     assert_int_equal(r.status, SANDBOX_EXITED);
     assert_string_equal(r.out.data, "built here\n");
@@ -361,10 +368,18 @@ static void test_writing_outside_the_scratch_dir_fails(void **state)
     assert_int_not_equal(r.exit_code, 0);
     sandbox_result_free(&r);
 
-    /* The scratch dir itself is writable. */
+    /* The scratch dir itself is writable: for a test run it is a private
+     * tmpfs (the write succeeds, the host never sees it); for the compiler
+     * it is the host's folder (its output is kept). */
     char inside[128];
     snprintf(inside, sizeof(inside), "%s/mine", t->scratch);
     s = sbt_spec(t, "writer", inside, NULL);
+    run_checked(t, &s, &r);
+    assert_int_equal(r.status, SANDBOX_EXITED);
+    assert_int_equal(r.exit_code, 0);
+    assert_int_not_equal(stat(inside, &st), 0);
+    sandbox_result_free(&r);
+    s.profile = SANDBOX_PROFILE_COMPILE;
     run_checked(t, &s, &r);
     assert_int_equal(r.status, SANDBOX_EXITED);
     assert_int_equal(r.exit_code, 0);
