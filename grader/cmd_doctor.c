@@ -87,7 +87,9 @@ int cmd_doctor(int argc, char **argv)
         "the host's, with the target's uid permissions");
     row("network", h->ns, "own namespace: nothing, or loopback only",
         h->seccomp ? "the host's; socket families limited by seccomp" : "the host's");
-    row("seccomp", h->seccomp, "deny list; other ABIs (int $0x80, x32) killed",
+    row("seccomp", h->seccomp,
+        h->ns ? "allowlist (unknown calls: ENOSYS); other ABIs (int $0x80, x32) killed"
+              : "deny list (no pid namespace); other ABIs (int $0x80, x32) killed",
         "not available: no system-call filter");
     row("io_uring", h->io_uring, "kernel has it; allowed only for labs that ask",
         "not in this kernel");
