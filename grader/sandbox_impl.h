@@ -75,6 +75,7 @@ typedef struct sb_mount {
     char *link;             /* SB_M_SYMLINK: the link's text */
     sb_mount_kind_t kind;
     bool is_file;
+    bool in_private_tmp;    /* SB_M_TMPFS under /tmp and under no bind: already a tmpfs */
 } sb_mount_t;
 
 enum { SB_MAX_MOUNTS = 64 };

@@ -76,7 +76,8 @@ static int add_mount(sb_plan_t *p, const char *path, sb_mount_kind_t kind)
     struct stat st;
     if (!path || path[0] != '/' || lstat(path, &st) < 0)
         return 0;   /* what does not exist is simply not shown */
-    if (!writable(kind) && covered(p, path))
+    bool is_covered = covered(p, path);
+    if (!writable(kind) && is_covered)
         return 0;
     if (p->nmounts == SB_MAX_MOUNTS)
         return -E2BIG;
@@ -98,6 +99,7 @@ static int add_mount(sb_plan_t *p, const char *path, sb_mount_kind_t kind)
     } else {
         return 0;
     }
+    m->in_private_tmp = kind == SB_M_TMPFS && !strncmp(path, "/tmp/", 5) && !is_covered;
     m->path = strdup(path);
     if (!m->path) {
         free(m->link);
@@ -262,6 +264,10 @@ static int bind_one(const sb_mount_t *m, int fd, bool rw_pass, uint64_t tmpfs_si
     if (rw_pass != writable(m->kind))
         return 0;
     if (m->kind == SB_M_TMPFS) {
+        /* Under /tmp the mount point already lies in the private /tmp, a
+         * tmpfs with the same cap: a folder there is enough, one mount less. */
+        if (m->in_private_tmp)
+            return chmod(dst, 01777);
         char opts[64];
         tmp_options(opts, tmpfs_size);
         return mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts);
