@@ -22,6 +22,7 @@
 #include "sandbox.h"
 #include "score.h"
 #include "strbuf.h"
+#include "submission.h"
 #include "text.h"
 
 #define RUN_USAGE                                                                              \
@@ -216,8 +217,18 @@ static int grade_all(const run_args_t *a, const tree_t *t, const lab_set_t *set,
         .on_event = progress_event, .ctx = &prog,
     };
     r->labs = calloc(set->n ? set->n : 1, sizeof *r->labs);
-    if (!r->labs)
+    const lab_t **chosen = calloc(set->n ? set->n : 1, sizeof *chosen);
+    if (!r->labs || !chosen) {
+        free(chosen);
         return -ENOMEM;
+    }
+    size_t n_chosen = 0;
+    for (size_t i = 0; i < set->n; i++)
+        if (selected(a, &set->labs[i]) &&
+            (!a->submission || submission_has_lab(a->submission, &set->labs[i])))
+            chosen[n_chosen++] = &set->labs[i];
+    o.built = grade_build_all(&o, chosen, n_chosen) == 0;
+    free(chosen);
     int failed = 0;
     for (size_t i = 0; i < set->n; i++) {
         if (!selected(a, &set->labs[i]))

@@ -94,40 +94,47 @@ int fsutil_check_writable(const char *path)
     return rc;
 }
 
-int fsutil_read(const char *path, char **data, size_t *len)
+int fsutil_read_fd(int fd, char **data, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -errno;
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
-    int rc = 0;
     while (buf) {
         if (n + 1 >= cap) {
             char *g = realloc(buf, cap * 2);
-            if (!g) { free(buf); buf = NULL; break; }
+            if (!g)
+                break;
             buf = g;
             cap *= 2;
         }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
+        ssize_t got = read(fd, buf + n, cap - n - 1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            int e = errno;
+            free(buf);
+            return -e;
+        }
+        if (got == 0) {
+            buf[n] = '\0';
+            *data = buf;
+            if (len)
+                *len = n;
+            return 0;
+        }
+        n += (size_t)got;
     }
-    if (!buf)
-        rc = -ENOMEM;
-    else if (ferror(f))
-        rc = -EIO;
-    fclose(f);
-    if (rc) {
-        free(buf);
-        return rc;
-    }
-    buf[n] = '\0';
-    *data = buf;
-    if (len)
-        *len = n;
-    return 0;
+    free(buf);
+    return -ENOMEM;
+}
+
+int fsutil_read(const char *path, char **data, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = fsutil_read_fd(fd, data, len);
+    close(fd);
+    return rc;
 }
 
 int fsutil_mkdirs(const char *dir)

@@ -20,6 +20,10 @@ int fsutil_write_atomic(const char *path, const char *data, size_t len);
  * writable, path is not a folder). Returns 0 or a negative errno. */
 int fsutil_check_writable(const char *path);
 
+/* Reads what remains of the open file fd (NUL-terminated; caller frees).
+ * Returns 0 or -errno; fd stays open. */
+int fsutil_read_fd(int fd, char **data, size_t *len);
+
 /* Reads a whole file (NUL-terminated; caller frees). Returns 0 or -errno. */
 int fsutil_read(const char *path, char **data, size_t *len);
 

@@ -70,14 +70,18 @@ static void emit(const grade_opts_t *o, grade_event_t ev)
 
 /* ---- sandbox specs ------------------------------------------------------------------ */
 
-/* The environment of a sandboxed run; key, when not NULL, is the run's
- * UG_RESULT_KEY=... entry (see tap.h). */
-static const char *const *run_env(const char *scratch, char *home, char *tmp, size_t len,
-                                  const char *key)
+/* The lab's policy as a sandbox spec for running argv, one of its binaries,
+ * with the scratch dir as home and TMPDIR; key, when not NULL, is the run's
+ * "UG_RESULT_KEY=..." entry (see tap.h). The run sees no other path of the
+ * host than its binary's folder: no sources, no reference. The environment
+ * lives in thread-local storage until this thread's next call. */
+static sandbox_spec_t run_spec(const lab_t *lab, const char *scratch, const char *const *argv,
+                               const char *key)
 {
+    static __thread char home[512], tmp[512];
     static __thread const char *env[7];
-    snprintf(home, len, "HOME=%s", scratch);
-    snprintf(tmp, len, "TMPDIR=%s", scratch);
+    snprintf(home, sizeof home, "HOME=%s", scratch);
+    snprintf(tmp, sizeof tmp, "TMPDIR=%s", scratch);
     env[0] = "PATH=/usr/local/bin:/usr/bin:/bin";
     env[1] = home;
     env[2] = tmp;
@@ -87,14 +91,8 @@ static const char *const *run_env(const char *scratch, char *home, char *tmp, si
     env[4] = "ASAN_OPTIONS=detect_leaks=0";
     env[5] = key;
     env[6] = NULL;
-    return env;
-}
-
-/* The lab's policy as a sandbox spec for running one of its binaries. */
-static sandbox_spec_t lab_spec(const lab_t *lab, const char *scratch, const char *const *ro)
-{
     return (sandbox_spec_t){
-        .cwd = scratch, .scratch_dir = scratch, .ro_paths = ro,
+        .argv = argv, .envp = env, .cwd = scratch, .scratch_dir = scratch,
         .profile = SANDBOX_PROFILE_TEST,
         .network = lab->policy.loopback ? SANDBOX_NET_LOOPBACK : SANDBOX_NET_NONE,
         .io_uring = lab->policy.io_uring, .wall_s = lab->policy.wall_s,
@@ -166,15 +164,12 @@ static int result_key(char env[64], const char **key)
 
 static void run_test(const job_t *j, test_result_t *t)
 {
-    char seed[32], home[512], tmp[512], key_env[64];
+    char seed[32], key_env[64];
     const char *key = NULL;
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)t->seed);
     const char *argv[] = {j->bins->test, "--tap", "--run", t->name, "--seed", seed, NULL};
-    const char *const *ro = NULL;   /* only the binary's own folder: no sources, no reference */
-    sandbox_spec_t spec = lab_spec(j->lab, j->bins->scratch, ro);
-    spec.argv = argv;
     int rc = result_key(key_env, &key);
-    spec.envp = run_env(j->bins->scratch, home, tmp, sizeof home, key_env);
+    sandbox_spec_t spec = run_spec(j->lab, j->bins->scratch, argv, key_env);
     sandbox_result_t res;
     if (!rc)
         rc = sandbox_run(&spec, &res);
@@ -271,20 +266,52 @@ static char *bin_path(const char *dir, const char *lab, const char *what)
     return strbuf_detach(&sb);
 }
 
-/* Builds the tree's own targets of lab with cmake (trusted: the pristine
- * tree). Returns 0 or 1 with lr->status and output set. */
-static int cmake_build(const grade_opts_t *o, const lab_t *lab, const char *variant,
-                       lab_result_t *lr)
+/* The CMake targets grading lab needs: its test binary (the stub variant
+ * for a submission, whose build links the same test library), and with
+ * benchmarks its bench binary and the reference's. Returns how many (1..3). */
+static size_t lab_targets(const grade_opts_t *o, const lab_t *lab, char t[3][256])
 {
-    char t1[256], t2[256], t3[256];
-    snprintf(t1, sizeof t1, "%s_test_%s", lab->name, variant);
-    snprintf(t2, sizeof t2, "%s_bench_%s", lab->name, variant);
-    snprintf(t3, sizeof t3, "%s_bench_ref", lab->name);
-    bool bench = lab->has_bench && o->bench;
-    const char *argv[] = {"cmake", "--build", o->bindir, "--target", t1,
-                          bench ? t2 : NULL, bench && !o->handout ? t3 : NULL, NULL};
+    const char *variant = o->submission ? "stub" : o->variant;
+    size_t n = 0;
+    snprintf(t[n++], 256, "%s_test_%s", lab->name, variant);
+    if (lab->has_bench && o->bench) {
+        snprintf(t[n++], 256, "%s_bench_%s", lab->name, variant);
+        if (!o->handout)
+            snprintf(t[n++], 256, "%s_bench_ref", lab->name);
+    }
+    return n;
+}
+
+/* Runs `cmake --build <bindir> --target ...` (trusted: the pristine tree).
+ * Returns its exit status; *out gets what it printed (caller frees). */
+static int cmake_targets(const grade_opts_t *o, const char *const *targets, size_t n, char **out)
+{
+    const char **argv = calloc(n + 5, sizeof *argv);
+    if (!argv)
+        return -ENOMEM;
+    size_t k = 0;
+    argv[k++] = "cmake";
+    argv[k++] = "--build";
+    argv[k++] = o->bindir;
+    argv[k++] = "--target";
+    for (size_t i = 0; i < n; i++)
+        argv[k++] = targets[i];
+    int rc = proc_run(argv, NULL, out);
+    free(argv);
+    return rc;
+}
+
+/* Builds the tree's own targets of lab. Returns 0 or 1 with lr->status and
+ * output set. */
+static int cmake_build(const grade_opts_t *o, const lab_t *lab, lab_result_t *lr)
+{
+    char t[3][256];
+    const char *targets[3];
+    size_t n = lab_targets(o, lab, t);
+    for (size_t i = 0; i < n; i++)
+        targets[i] = t[i];
     char *out = NULL;
-    int rc = proc_run(argv, NULL, &out);
+    int rc = cmake_targets(o, targets, n, &out);
     if (rc == 0) {
         free(out);
         return 0;
@@ -295,6 +322,22 @@ static int cmake_build(const grade_opts_t *o, const lab_t *lab, const char *vari
     free(out);
     set_failed(lr, LAB_BUILD_ERROR, strbuf_detach(&sb));
     return 1;
+}
+
+int grade_build_all(const grade_opts_t *o, const lab_t *const *labs, size_t n)
+{
+    char (*t)[256] = calloc(3 * n + 1, sizeof *t);
+    const char **targets = calloc(3 * n + 1, sizeof *targets);
+    size_t k = 0;
+    for (size_t i = 0; t && targets && i < n; i++) {
+        size_t m = lab_targets(o, labs[i], &t[k]);
+        for (size_t j = 0; j < m; j++, k++)
+            targets[k] = t[k];
+    }
+    int rc = t && targets ? (k ? cmake_targets(o, targets, k, NULL) : 0) : -ENOMEM;
+    free(t);
+    free(targets);
+    return rc;
 }
 
 /* Gets the binaries to grade. Returns 0 (check lr->status) or -errno. */
@@ -312,7 +355,7 @@ static int prepare_bins(const grade_opts_t *o, const lab_t *lab, lab_bins_t *b,
         set_failed(lr, LAB_NOT_SUBMITTED, strbuf_detach(&sb));
         return 0;
     }
-    if (cmake_build(o, lab, variant, lr))
+    if (!o->built && cmake_build(o, lab, lr))
         return 0;
     if (lab->has_bench) {
         b->ref_bench = o->handout ? bin_path(refdir, lab->name, "bench")
@@ -345,12 +388,8 @@ static int prepare_bins(const grade_opts_t *o, const lab_t *lab, lab_bins_t *b,
 /* Runs `test --list` in the sandbox; the names, one per line, in *names. */
 static int list_tests(const lab_t *lab, const lab_bins_t *b, char **names, char **why)
 {
-    char home[512], tmp[512];
     const char *argv[] = {b->test, "--list", NULL};
-    const char *const *ro = NULL;   /* only the binary's own folder: no sources, no reference */
-    sandbox_spec_t spec = lab_spec(lab, b->scratch, ro);
-    spec.argv = argv;
-    spec.envp = run_env(b->scratch, home, tmp, sizeof home, NULL);
+    sandbox_spec_t spec = run_spec(lab, b->scratch, argv, NULL);
     sandbox_result_t res;
     int rc = sandbox_run(&spec, &res);
     if (rc)
@@ -418,6 +457,19 @@ static char *rerun_command(const grade_opts_t *o, const lab_bins_t *b, const lab
     return strbuf_detach(&sb);
 }
 
+/* Appends the manifest's test mt to lr->tests (room for every manifest test
+ * is allocated by the caller). Returns the new entry, or NULL when out of
+ * memory. */
+static test_result_t *add_test(const grade_opts_t *o, const lab_test_t *mt, lab_result_t *lr)
+{
+    test_result_t *t = &lr->tests[lr->n_tests++];
+    t->name = strdup(mt->name);
+    t->weight = mt->weight;
+    t->hidden = mt->hidden;
+    t->seed = o->seed;
+    return t->name ? t : NULL;
+}
+
 /* Fills lr->tests with the manifest's tests that this run grades. Returns
  * 0, or 1 with lr failed when the binary and the manifest disagree. */
 static int plan_tests(const grade_opts_t *o, const lab_t *lab, const lab_bins_t *b,
@@ -443,13 +495,8 @@ static int plan_tests(const grade_opts_t *o, const lab_t *lab, const lab_bins_t 
         }
         if (o->filter && regexec(o->filter, mt->name, 0, NULL, 0) != 0)
             continue;
-        test_result_t *t = &lr->tests[lr->n_tests++];
-        t->name = strdup(mt->name);
-        t->weight = mt->weight;
-        t->hidden = mt->hidden;
-        t->seed = o->seed;
-        t->rerun = rerun_command(o, b, lab, t);
-        if (!t->name || !t->rerun)
+        test_result_t *t = add_test(o, mt, lr);
+        if (!t || !(t->rerun = rerun_command(o, b, lab, t)))
             return -ENOMEM;
     }
     return 0;
@@ -496,13 +543,10 @@ static bench_result_t *bench_slot(lab_result_t *lr, const char *name, size_t rou
 static int bench_exec(const lab_t *lab, const lab_bins_t *b, const char *bin, bool candidate,
                       const char *benchtime, const char *count, sandbox_result_t *res)
 {
-    char *re = bench_regex(lab), home[512], tmp[512];
+    char *re = bench_regex(lab);
     const char *argv[] = {bin, "-bench", re, "-benchtime", benchtime, "-count", count,
                           "-variant", candidate ? "candidate" : "reference", NULL};
-    const char *const *ro = NULL;   /* only the binary's own folder: no sources, no reference */
-    sandbox_spec_t spec = lab_spec(lab, b->scratch, ro);
-    spec.argv = argv;
-    spec.envp = run_env(b->scratch, home, tmp, sizeof home, NULL);
+    sandbox_spec_t spec = run_spec(lab, b->scratch, argv, NULL);
     spec.wall_s = spec.cpu_s = 300;
     int rc = re ? sandbox_run(&spec, res) : -ENOMEM;
     free(re);
@@ -638,22 +682,17 @@ static int init_result(const lab_t *lab, lab_result_t *lr)
 static int fail_all_tests(const grade_opts_t *o, const lab_t *lab, lab_result_t *lr)
 {
     verdict_t v = lr->status == LAB_INTERNAL_ERROR ? VERDICT_INTERNAL_ERROR : VERDICT_BUILD_ERROR;
-    free(lr->tests);
-    lr->n_tests = 0;
+    lab_result_clear_tests(lr);   /* tests planned before the failure */
     lr->tests = calloc(lab->n_tests ? lab->n_tests : 1, sizeof *lr->tests);
     if (!lr->tests)
         return -ENOMEM;
     for (size_t i = 0; i < lab->n_tests; i++) {
         if (o->filter && regexec(o->filter, lab->tests[i].name, 0, NULL, 0) != 0)
             continue;
-        test_result_t *t = &lr->tests[lr->n_tests++];
-        t->name = strdup(lab->tests[i].name);
-        t->weight = lab->tests[i].weight;
-        t->hidden = lab->tests[i].hidden;
-        t->verdict = v;
-        t->seed = o->seed;
-        if (!t->name)
+        test_result_t *t = add_test(o, &lab->tests[i], lr);
+        if (!t)
             return -ENOMEM;
+        t->verdict = v;
     }
     return 0;
 }

@@ -37,6 +37,7 @@ typedef struct grade_opts {
     const char *submission;     /* NULL: grade the tree's own sources */
     const char *variant;        /* "ref" or "stub" for the tree's own sources */
     bool handout;               /* root is a candidate handout */
+    bool built;                 /* grade_build_all() built every target: skip cmake */
     int jobs;                   /* tests run at once */
     uint64_t seed;
     bool bench;
@@ -53,6 +54,12 @@ typedef struct grade_opts {
  * the grader itself failed (lr->status is then LAB_INTERNAL_ERROR with a
  * message in lr->build_output). */
 int grade_lab(const grade_opts_t *o, const lab_t *lab, lab_result_t *lr);
+
+/* Builds, in one `cmake --build`, every target grading labs[0..n) needs
+ * (one call instead of one per lab: a batch runs a grader per candidate).
+ * Returns 0 when all built; otherwise grade_lab() builds each lab itself
+ * and so names the lab that fails. */
+int grade_build_all(const grade_opts_t *o, const lab_t *const *labs, size_t n);
 
 /* `grader bench`: builds lab's candidate and reference bench binaries and
  * runs them interleaved (C R R C ...), count times each; sink gets each

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -240,11 +241,13 @@ const char *history_error(const history_t *h)
 
 /* ---- the submission hash ---------------------------------------------------------------- */
 
-static int hash_file(sha256_t *s, const char *rel, const char *path)
+/* Hashes the file open at fd under the name rel (length-prefixed, so no
+ * two different trees hash alike). Returns 0 or -errno. */
+static int hash_fd(sha256_t *s, const char *rel, int fd)
 {
     char *data;
     size_t len;
-    int rc = fsutil_read(path, &data, &len);
+    int rc = fsutil_read_fd(fd, &data, &len);
     if (rc)
         return rc;
     char head[64];
@@ -254,6 +257,28 @@ static int hash_file(sha256_t *s, const char *rel, const char *path)
     sha256_update(s, data, len);
     free(data);
     return 0;
+}
+
+/* An editable file of the tree (no submission) or of the submission, open;
+ * -ENOENT or another negative errno when it is absent or refused. A planted
+ * symlink is never followed. */
+static int open_editable(const char *root, const char *submission, const lab_t *lab,
+                         const char *file)
+{
+    const char *why;
+    if (submission)
+        return submission_open(submission, lab, file, &why);
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/labs/%s/%s", root, lab->name, file);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -EINVAL;
+    }
+    return fd;
 }
 
 int history_hash_submission(const lab_set_t *set, const char *root, const char *submission,
@@ -266,16 +291,13 @@ int history_hash_submission(const lab_set_t *set, const char *root, const char *
     for (size_t i = 0; i < set->n; i++) {
         const lab_t *lab = &set->labs[i];
         for (size_t j = 0; j < lab->n_editable; j++) {
-            char rel[1024], *path;
+            char rel[1024];
             snprintf(rel, sizeof rel, "labs/%s/%s", lab->name, lab->editable[j]);
-            if (submission) {
-                path = submission_find(submission, lab, lab->editable[j]);
-            } else if (asprintf(&path, "%s/%s", root, rel) < 0) {
-                return -ENOMEM;
-            }
-            struct stat st;   /* regular files only: a planted symlink is not followed */
-            int rc = path && !lstat(path, &st) && S_ISREG(st.st_mode) ? hash_file(&s, rel, path) : 0;
-            free(path);
+            int fd = open_editable(root, submission, lab, lab->editable[j]);
+            if (fd < 0)
+                continue;   /* absent or refused: not part of what is graded */
+            int rc = hash_fd(&s, rel, fd);
+            close(fd);
             if (rc)
                 return rc;
         }

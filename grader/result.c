@@ -49,18 +49,25 @@ size_t lab_count(const lab_result_t *lr, verdict_t v)
     return n;
 }
 
-static void lab_result_free(lab_result_t *lr)
+void lab_result_clear_tests(lab_result_t *lr)
 {
-    free(lr->name);
-    free(lr->title);
-    free(lr->question);
-    free(lr->build_output);
     for (size_t i = 0; i < lr->n_tests; i++) {
         free(lr->tests[i].name);
         free(lr->tests[i].output);
         free(lr->tests[i].rerun);
     }
     free(lr->tests);
+    lr->tests = NULL;
+    lr->n_tests = 0;
+}
+
+static void lab_result_free(lab_result_t *lr)
+{
+    free(lr->name);
+    free(lr->title);
+    free(lr->question);
+    free(lr->build_output);
+    lab_result_clear_tests(lr);
     for (size_t i = 0; i < lr->n_benches; i++) {
         free(lr->benches[i].name);
         free(lr->benches[i].unit);

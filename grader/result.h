@@ -109,6 +109,9 @@ int lab_status_parse(const char *s);
 /* Counts tests of lr with verdict v. */
 size_t lab_count(const lab_result_t *lr, verdict_t v);
 
+/* Frees lr's test results and leaves it with none. Can't fail. */
+void lab_result_clear_tests(lab_result_t *lr);
+
 /* Frees everything a run_result_t owns. Can't fail. */
 void run_result_free(run_result_t *r);
 

@@ -179,20 +179,6 @@ int submission_open(const char *dir, const lab_t *lab, const char *file, const c
     return fd;
 }
 
-char *submission_find(const char *dir, const lab_t *lab, const char *file)
-{
-    const char *why;
-    int fd = submission_open(dir, lab, file, &why);
-    if (fd < 0)
-        return NULL;
-    close(fd);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/labs/%s/%s", dir, lab->name, file);
-    if (!fsutil_exists(path))
-        snprintf(path, sizeof path, "%s/%s/%s", dir, lab->name, file);
-    return strdup(path);
-}
-
 bool submission_has_lab(const char *dir, const lab_t *lab)
 {
     for (size_t i = 0; i < lab->n_editable; i++) {

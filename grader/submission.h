@@ -38,8 +38,6 @@ void submission_out_free(submission_out_t *out);
  * the reason ("is a hard link"). */
 int submission_open(const char *dir, const lab_t *lab, const char *file, const char **why);
 
-/* The path of a file submission_open() accepts, or NULL. Caller frees. */
-char *submission_find(const char *dir, const lab_t *lab, const char *file);
 
 /* True when dir holds at least one of lab's editable files. */
 bool submission_has_lab(const char *dir, const lab_t *lab);

@@ -7,10 +7,8 @@
 #
 # Interface: doctor_test.sh <grader> → "ok - ..." lines → exit 1 on a failure.
 set -u
+. "$(dirname "$0")/../lib/check.sh"
 grader=$1
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; shift; for l in "$@"; do echo "    $l"; done; }
 check() {   # check <name> <file> <extended regex that must match a line>
   if grep -Eq -- "$3" "$2"; then ok "$1"; else not_ok "$1" "no line matches: $3" "$(cat "$2")"; fi
 }
@@ -75,5 +73,4 @@ else
   not_ok "seccomp, io_uring and rlimits rows differ" "$(cat "$work/same.diff")"
 fi
 echo
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+check_finish

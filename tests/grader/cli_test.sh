@@ -6,38 +6,11 @@
 #
 # usage: cli_test.sh <grader> <source-root> <build-dir>
 set -u
+. "$(dirname "$0")/../lib/check.sh"
 grader=$1 root=$2 bindir=$3
 work=$(mktemp -d /tmp/ug-cli-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cd "$work" || exit 1
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; shift; for l in "$@"; do echo "    $l"; done; }
-
-# expect <name> <exit> <stderr-substring|-> <command...>
-expect() {
-  local name=$1 want=$2 msg=$3; shift 3
-  "$@" >out.txt 2>err.txt
-  local got=$?
-  if [ "$got" != "$want" ]; then
-    not_ok "$name" "exit $got, want $want" "$(head -c 2000 err.txt)" "$(tail -c 2000 out.txt)"
-  elif [ "$msg" != - ] && ! grep -qF -- "$msg" err.txt; then
-    not_ok "$name" "stderr lacks: $msg" "$(head -c 2000 err.txt)"
-  else
-    ok "$name"
-  fi
-}
-
-# json_check <name> <file> <python expression over r>
-json_check() {
-  if python3 -c "import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if ($3) else 1)" "$2"; then
-    ok "$1"
-  else
-    not_ok "$1" "false: $3" "$(head -c 1500 "$2")"
-  fi
-}
-
 # ---- usage errors: one line, exit 2 -------------------------------------------------------
 expect "no command is a usage error" 2 "usage: grader" "$grader"
 expect "unknown command is named" 2 "'frob' is not a grader command" "$grader" frob
@@ -171,6 +144,4 @@ else
   not_ok "handout builds" "$(tail -20 ho-cfg.log ho-build.log)"
 fi
 
-echo
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+check_finish

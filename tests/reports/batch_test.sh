@@ -7,31 +7,13 @@
 #
 # usage: batch_test.sh <grader> <source-root>
 set -u
+. "$(dirname "$0")/../lib/check.sh"
 grader=$1 root=$2
 work=$(mktemp -d /tmp/ug-batch-XXXXXX)
 trap 'kill -9 $bpid 2>/dev/null; rm -rf "$work"' EXIT
 bpid=
 cd "$work" || exit 1
 export TMPDIR=$work   # a killed batch leaves its work folder behind
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; shift; for l in "$@"; do echo "    $l"; done; }
-
-# expect <name> <exit> <stderr-substring|-> <command...>
-expect() {
-  local name=$1 want=$2 msg=$3; shift 3
-  "$@" >out.txt 2>err.txt
-  local got=$?
-  if [ "$got" != "$want" ]; then
-    not_ok "$name" "exit $got, want $want" "$(head -c 2000 err.txt)" "$(tail -c 1000 out.txt)"
-  elif [ "$msg" != - ] && ! grep -qF -- "$msg" err.txt; then
-    not_ok "$name" "stderr lacks: $msg" "$(head -c 2000 err.txt)"
-  else
-    ok "$name"
-  fi
-}
-
 # runs <db>: the recorded runs, one "candidate" per line (empty if none).
 runs() { "$grader" history "$1" 2>/dev/null | awk 'NR > 1 { print $2 }'; }
 
@@ -144,5 +126,4 @@ expect "a missing JSON report is a usage error" 2 "cannot open report 'missing.j
 expect "compare refuses a run without samples" 1 "has no benchmark samples" \
   "$grader" compare h.db:1 h.db:2
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_finish

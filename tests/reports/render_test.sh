@@ -7,13 +7,10 @@
 #
 # usage: render_test.sh <grader> <tests/reports source dir> <build dir>
 set -u
+. "$(dirname "$0")/../lib/check.sh"
 grader=$1 src=$2 out=$3
 work=$(mktemp -d /tmp/ug-render-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() { failed=$((failed + 1)); echo "not ok - $1"; shift; for l in "$@"; do echo "    $l"; done; }
 check() { if grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1" "missing: $3"; fi; }
 absent() { if grep -qF -- "$3" "$2"; then not_ok "$1" "present: $3"; else ok "$1"; fi; }
 
@@ -102,5 +99,4 @@ absent "hostile output did not retitle the page" "$dom" '<title>pwned'
 check "hostile output is shown as text" "$dom" '&lt;script&gt;document.title'
 absent "the report loads nothing from the network" "$work/report.html" 'http'
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check_finish
