@@ -1,6 +1,14 @@
-# Adds every lab from its manifest. The manifests are read by `labtool`, built
-# here at configure time from the grader's own manifest parser, so CMake and
-# the grader agree on every field and report errors the same way.
+# Adds every shared lib (libs/<name>/) and every lab from its manifest. The
+# manifests are read by `labtool`, built here at configure time from the
+# grader's own manifest parser, so CMake and the grader agree on every field
+# and report errors the same way.
+#
+# A lab's `needs:` names, in any order:
+#   runtime      the Go-like runtime (runtime/, include/undergo/)
+#   <lib>        a shared lab library, libs/<lib>/ (pristine code no candidate edits)
+#   <module>     anything else is a pkg-config module (liburing, bdw-gc, ...)
+# A lib's own needs follow the same rule, so a lab that needs `http` gets
+# the runtime and http-parser with it. A lab never needs another lab.
 
 set(UNDERGO_LABTOOL ${CMAKE_BINARY_DIR}/labtool)
 
@@ -17,37 +25,113 @@ function(undergo_build_labtool)
                ${src} ${CMAKE_SOURCE_DIR}/grader/manifest.h)
 endfunction()
 
+# ---- needs -------------------------------------------------------------------
+
+# Sets ${out} to the CMake targets for a list of needs (see the top).
+function(undergo_need_targets needs out)
+  set(targets)
+  foreach(n IN LISTS needs)
+    if(n STREQUAL "runtime")
+      list(APPEND targets undergo_runtime)
+    elseif(EXISTS ${CMAKE_SOURCE_DIR}/libs/${n}/CMakeLists.txt)
+      if(NOT TARGET undergo_lib_${n})
+        message(FATAL_ERROR "needs '${n}': libs/${n}/CMakeLists.txt does not define undergo_lib_${n}")
+      endif()
+      list(APPEND targets undergo_lib_${n})
+    else()
+      string(MAKE_C_IDENTIFIER "${n}" var)
+      if(NOT TARGET PkgConfig::${var})
+        pkg_check_modules(${var} QUIET IMPORTED_TARGET GLOBAL ${n})
+        if(NOT ${var}_FOUND)
+          message(FATAL_ERROR "needs '${n}': no lib libs/${n}/ and no pkg-config module '${n}' "
+                              "(scripts/debian-packages.txt lists the -dev packages)")
+        endif()
+      endif()
+      list(APPEND targets PkgConfig::${var})
+    endif()
+  endforeach()
+  set(${out} ${targets} PARENT_SCOPE)
+endfunction()
+
+# undergo_add_lib(NAME n SOURCES a.c.. [NEEDS x..]) — in libs/<n>/CMakeLists.txt.
+# Defines undergo_lib_<n>, a static library whose public headers are
+# libs/<n>/include/ (so a lab includes <undergo/<n>.h> or similar).
+function(undergo_add_lib)
+  cmake_parse_arguments(L "" "NAME" "SOURCES;NEEDS" ${ARGN})
+  set(dir ${CMAKE_SOURCE_DIR}/libs/${L_NAME})
+  undergo_need_targets("${L_NEEDS}" deps)
+  list(TRANSFORM L_SOURCES PREPEND ${dir}/)
+  add_library(undergo_lib_${L_NAME} STATIC ${L_SOURCES})
+  target_include_directories(undergo_lib_${L_NAME} PUBLIC ${dir}/include)
+  target_link_libraries(undergo_lib_${L_NAME} PUBLIC undergo_common ${deps})
+  set_property(GLOBAL PROPERTY UNDERGO_NEEDS_undergo_lib_${L_NAME} "${deps}")
+endfunction()
+
+function(undergo_add_all_libs)
+  file(GLOB libs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/libs/*/CMakeLists.txt)
+  foreach(l IN LISTS libs)
+    get_filename_component(dir ${l} DIRECTORY)
+    add_subdirectory(${dir} ${CMAKE_BINARY_DIR}/libs/${dir})
+  endforeach()
+endfunction()
+
+# Appends to the caller's `recipe_cflags`/`recipe_libs` what linking
+# `targets` outside CMake takes: each static archive (libs first, then
+# what they need, as a link line must order them), include dirs and
+# pkg-config flags.
+function(undergo_recipe_flags targets)
+  set(cflags ${recipe_cflags})
+  set(libs ${recipe_libs})
+  foreach(t IN LISTS targets)
+    if(t MATCHES "^PkgConfig::(.*)$")
+      set(var ${CMAKE_MATCH_1})
+      list(APPEND cflags ${${var}_CFLAGS})
+      list(APPEND libs ${${var}_LDFLAGS})
+      continue()
+    endif()
+    list(APPEND libs "$<TARGET_FILE:${t}>")
+    if(t MATCHES "^undergo_lib_(.*)$")
+      list(APPEND cflags -I${CMAKE_SOURCE_DIR}/libs/${CMAKE_MATCH_1}/include)
+    endif()
+    get_property(sub GLOBAL PROPERTY UNDERGO_NEEDS_${t})
+    if(sub)
+      set(recipe_cflags ${cflags})
+      set(recipe_libs ${libs})
+      undergo_recipe_flags("${sub}")
+      set(cflags ${recipe_cflags})
+      set(libs ${recipe_libs})
+    endif()
+  endforeach()
+  set(recipe_cflags ${cflags} PARENT_SCOPE)
+  set(recipe_libs ${libs} PARENT_SCOPE)
+endfunction()
+
 # The recipe the grader follows to build a submission of lab `name`: the
 # compiler, its flags and the link lines, with every library path resolved
-# by CMake. Written to <build>/labs/<name>/recipe.json.
-function(undergo_write_recipe name libs benches)
-  set(cflags -std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -DLAB_SOLUTION=0
-             -I${CMAKE_SOURCE_DIR}/include)
+# by CMake. Written to <build>/labs/<name>/recipe.json. A candidate's
+# warnings are shown, not fatal (-Werror is for the project's own code);
+# the linker plugin is off, so LTO bytecode in an object is never used.
+function(undergo_write_recipe name deps benches)
+  set(recipe_cflags -std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -DLAB_SOLUTION=0
+                    -I${CMAKE_SOURCE_DIR}/include)
+  set(recipe_libs)
+  undergo_recipe_flags("${deps}")
+  set(cflags ${recipe_cflags})
   set(ldflags)
+  if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
+    list(APPEND ldflags -fno-use-linker-plugin)
+  endif()
   if(UNDERGO_SANITIZE)
     list(APPEND cflags -fsanitize=${UNDERGO_SANITIZE} -fno-omit-frame-pointer)
     list(APPEND ldflags -fsanitize=${UNDERGO_SANITIZE})
   endif()
-  set(extra_libs)
-  foreach(l IN LISTS libs)
-    if(l STREQUAL "undergo_runtime")
-      get_target_property(type undergo_runtime TYPE)
-      if(type STREQUAL "STATIC_LIBRARY")
-        list(APPEND extra_libs "$<TARGET_FILE:undergo_runtime>")
-      endif()
-    elseif(l MATCHES "^PkgConfig::(.*)$")
-      set(var ${CMAKE_MATCH_1})
-      list(APPEND cflags ${${var}_CFLAGS})
-      list(APPEND extra_libs ${${var}_LDFLAGS})
-    endif()
-  endforeach()
-  list(APPEND extra_libs ${cmocka_LDFLAGS} -lm -lpthread)
+  set(extra_libs ${recipe_libs} ${cmocka_LDFLAGS} -lm -lpthread)
   set(test_link -Wl,--whole-archive "$<TARGET_FILE:${name}_tests>" -Wl,--no-whole-archive
                 "$<TARGET_FILE:undergo_labtest>" ${extra_libs} ${ldflags})
   set(bench_link)
   if(benches)
-    set(bench_link -Wl,--whole-archive "$<TARGET_FILE:${name}_benches>"
-                   "$<TARGET_FILE:undergo_bench>" -Wl,--no-whole-archive ${extra_libs} ${ldflags})
+    set(bench_link -Wl,--whole-archive "$<TARGET_FILE:${name}_benches>" -Wl,--no-whole-archive
+                   "$<TARGET_FILE:undergo_bench>" ${extra_libs} ${ldflags})
   endif()
   foreach(v cflags test_link bench_link)
     list(JOIN ${v} "\", \"" joined)
@@ -61,21 +145,15 @@ function(undergo_write_recipe name libs benches)
 "{\"cc\": \"${CMAKE_C_COMPILER}\",\n \"cflags\": ${cflags_json},\n \"test_link\": ${test_link_json},\n \"bench_link\": ${bench_link_json}}\n")
 endfunction()
 
-# undergo_add_lab(NAME n SOURCES a.c.. NEEDS mod..) — called from the file
+# ---- labs --------------------------------------------------------------------
+
+# undergo_add_lab(NAME n SOURCES a.c.. NEEDS x..) — called from the file
 # labtool generates; one call per lab.
 function(undergo_add_lab)
   cmake_parse_arguments(L "" "NAME" "SOURCES;NEEDS" ${ARGN})
   set(dir ${CMAKE_SOURCE_DIR}/labs/${L_NAME})
-  set(libs undergo_common)
-  foreach(n IN LISTS L_NEEDS)
-    if(n STREQUAL "runtime")
-      list(APPEND libs undergo_runtime)
-    else()
-      string(MAKE_C_IDENTIFIER "${n}" var)
-      pkg_check_modules(${var} REQUIRED QUIET IMPORTED_TARGET ${n})
-      list(APPEND libs PkgConfig::${var})
-    endif()
-  endforeach()
+  undergo_need_targets("${L_NEEDS}" deps)
+  set(libs undergo_common ${deps})
   list(TRANSFORM L_SOURCES PREPEND ${dir}/)
 
   foreach(variant ref stub)
@@ -118,7 +196,7 @@ function(undergo_add_lab)
                             ${L_NAME}_${variant} undergo_bench)
     endif()
   endforeach()
-  undergo_write_recipe(${L_NAME} "${libs}" "${benches}")
+  undergo_write_recipe(${L_NAME} "${deps}" "${benches}")
 
   add_test(NAME lab.${L_NAME}.reference_passes COMMAND ${L_NAME}_test_ref)
   add_test(NAME lab.${L_NAME}.stub_fails_every_test COMMAND ${L_NAME}_test_stub --expect-all-fail)

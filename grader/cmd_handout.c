@@ -27,9 +27,9 @@
 
 /* Top-level entries copied whole. tests/ and benchmarks/ get only their
  * CMakeLists.txt: the project's own tests are not the candidate's. */
-static const char *const tree_parts[] = {"CMakeLists.txt", "CMakePresets.json", "cmake",
-                                         "include", "runtime", "grader", "scripts",
-                                         "tests/CMakeLists.txt", "benchmarks/CMakeLists.txt"};
+static const char *const tree_parts[] = {
+    "CMakeLists.txt", "CMakePresets.json", "cmake", "include", "runtime", "harness", "libs",
+    "grader", "scripts", "tests/CMakeLists.txt", "benchmarks/CMakeLists.txt"};
 
 static bool skip_hidden(const char *rel)
 {
@@ -49,7 +49,7 @@ static int copy_part(const char *root, const char *out, const char *part)
     snprintf(from, sizeof from, "%s/%s", root, part);
     snprintf(to, sizeof to, "%s/%s", out, part);
     if (stat(from, &st) < 0)
-        return -errno;
+        return errno == ENOENT && !strcmp(part, "libs") ? 0 : -errno;   /* libs/ is optional */
     if (S_ISDIR(st.st_mode))
         return fsutil_copy_tree(from, to, skip_nothing);
     char *slash = strrchr(to, '/');

@@ -249,16 +249,30 @@ static void add_first_lines(strbuf_t *log, const char *text)
         strbuf_adds(log, "[... more compiler output cut ...]\n");
 }
 
+/* The public header folders of the recipe (include/ and libs/<name>/include/),
+ * the only part of the source tree the compiler may see: never the lab
+ * sources (the reference lives there) nor the build tree; the lab's own
+ * files are already in scratch/src. Fills ro (NULL-terminated, pointers into
+ * the recipe) and returns how many. */
+static size_t header_dirs(const grade_opts_t *o, const recipe_t *r, const char **ro, size_t max)
+{
+    size_t n = 0, rootlen = strlen(o->root);
+    for (size_t i = 0; i < r->n_cflags && n + 1 < max; i++) {
+        const char *f = r->cflags[i];
+        if (!strncmp(f, "-I", 2) && !strncmp(f + 2, o->root, rootlen) && f[2 + rootlen] == '/')
+            ro[n++] = f + 2;
+    }
+    ro[n] = NULL;
+    return n;
+}
+
 /* Runs one compiler command. Returns 0, 1 when it failed (log says why),
  * or a negative errno when the sandbox could not run it. */
-static int sandboxed_cc(const grade_opts_t *o, const char *scratch, const char **argv,
-                        strbuf_t *log)
+static int sandboxed_cc(const grade_opts_t *o, const recipe_t *r, const char *scratch,
+                        const char **argv, strbuf_t *log)
 {
-    /* Public headers only: never the lab sources (the reference lives there)
-     * nor the build tree; the lab's own files are already in scratch/src. */
-    char include[4200];
-    snprintf(include, sizeof include, "%s/include", o->root);
-    const char *ro[] = {include, NULL};
+    const char *ro[16];
+    header_dirs(o, r, ro, sizeof ro / sizeof ro[0]);
     sandbox_spec_t spec = {
         .argv = argv, .cwd = scratch, .scratch_dir = scratch, .ro_paths = ro,
         .profile = SANDBOX_PROFILE_COMPILE, .network = SANDBOX_NET_NONE,
@@ -306,7 +320,7 @@ static int compile_source(const grade_opts_t *o, const recipe_t *r, const char *
     argv[n++] = src_file;
     argv[n++] = "-o";
     argv[n++] = obj;
-    int rc = sandboxed_cc(o, scratch, argv, log);
+    int rc = sandboxed_cc(o, r, scratch, argv, log);
     free(argv);
     return rc;
 }
@@ -327,7 +341,7 @@ static int link_binary(const grade_opts_t *o, const recipe_t *r, const char *scr
         argv[n++] = objs[i];
     for (size_t i = 0; i < nlink; i++)
         argv[n++] = link[i];
-    int rc = sandboxed_cc(o, scratch, argv, log);
+    int rc = sandboxed_cc(o, r, scratch, argv, log);
     free(argv);
     return rc;
 }

@@ -14,8 +14,14 @@
  *
  * The bench binary understands Go's flags: -bench REGEX (default "."),
  * -benchtime 1s | 500ms | 1000x, -count N, -list; and -variant NAME (a
- * configuration line). B/op and allocs/op come from malloc interposition
- * in the bench binary, counted between the timer's start and stop.
+ * configuration line).
+ *
+ * B/op and allocs/op: a bench source that writes UG_BENCH_COUNT_ALLOCS()
+ * (once, at file scope) links the harness's malloc interposer into its
+ * binary, which then counts every malloc-family call between the timer's
+ * start and stop and prints both columns, as Go's ReportAllocs does. It
+ * replaces the malloc of the whole process, so a bench that measures an
+ * allocator (glibc's, jemalloc) leaves it out and reports no memory columns.
  */
 #ifndef UNDERGO_BENCH_H
 #define UNDERGO_BENCH_H
@@ -43,6 +49,12 @@ typedef struct ug_bench_def {
     static const ug_bench_def_t *const ug__bdefp_##name                       \
         __attribute__((used, section("ug_benches"))) = &ug__bdef_##name;      \
     static void name(ug_bench_t *b)
+
+/* Opts this bench binary into B/op and allocs/op (see above). */
+#define UG_BENCH_COUNT_ALLOCS()                                               \
+    extern const int ug__bench_alloc_counter;                                 \
+    __attribute__((used)) static const int *const ug__bench_counts_allocs =   \
+        &ug__bench_alloc_counter
 
 /* Zeroes elapsed time and allocation counts; the timer keeps running. */
 void ug_bench_reset_timer(ug_bench_t *b);

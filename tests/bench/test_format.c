@@ -44,7 +44,7 @@ static void test_values_from_999_95_print_as_integers(void **state)
 
 static void test_result_line_has_iterations_ns_and_memory(void **state)
 {
-    ug_bench_result_t r = {.n = 100, .ns = 2345, .alloc_bytes = 6400, .allocs = 100};
+    ug_bench_result_t r = {.n = 100, .ns = 2345, .alloc_bytes = 6400, .allocs = 100, .memstats = true};
     char buf[256];
 
     (void)state;
@@ -55,7 +55,7 @@ static void test_result_line_has_iterations_ns_and_memory(void **state)
 static void test_result_line_shows_mb_per_s_when_bytes_are_set(void **state)
 {
     /* 1000 ops of 1000 bytes in 1 ms: 1e6 B / 1e-3 s = 1000 MB/s. */
-    ug_bench_result_t r = {.n = 1000, .ns = 1000000, .bytes_per_op = 1000};
+    ug_bench_result_t r = {.n = 1000, .ns = 1000000, .bytes_per_op = 1000, .memstats = true};
     char buf[256];
 
     (void)state;
@@ -67,7 +67,7 @@ static void test_result_line_shows_mb_per_s_when_bytes_are_set(void **state)
 static void test_custom_metrics_are_sorted_by_unit_before_memory(void **state)
 {
     ug_bench_result_t r = {.n = 10, .ns = 100, .nmetrics = 2,
-                           .metrics = {{7, "zeta/op"}, {0.5, "alpha"}}};
+                           .metrics = {{7, "zeta/op"}, {0.5, "alpha"}}, .memstats = true};
     char buf[256];
 
     (void)state;
@@ -80,7 +80,7 @@ static void test_custom_metrics_are_sorted_by_unit_before_memory(void **state)
 static void test_metric_named_like_a_builtin_replaces_it(void **state)
 {
     ug_bench_result_t r = {.n = 10, .ns = 100, .allocs = 50, .nmetrics = 2,
-                           .metrics = {{42, "ns/op"}, {3, "allocs/op"}}};
+                           .metrics = {{42, "ns/op"}, {3, "allocs/op"}}, .memstats = true};
     char buf[256];
 
     (void)state;
@@ -88,9 +88,19 @@ static void test_metric_named_like_a_builtin_replaces_it(void **state)
     assert_string_equal("      10\t        42.00 ns/op\t       0 B/op\t       3 allocs/op", buf);
 }
 
-static void test_truncated_buffer_reports_needed_length(void **state)
+static void test_memory_columns_are_left_out_when_allocations_are_not_counted(void **state)
 {
     ug_bench_result_t r = {.n = 100, .ns = 2345, .alloc_bytes = 6400, .allocs = 100};
+    char buf[256];
+
+    (void)state;
+    ug_bench__format_result(buf, sizeof buf, &r);
+    assert_string_equal("     100\t        23.45 ns/op", buf);
+}
+
+static void test_truncated_buffer_reports_needed_length(void **state)
+{
+    ug_bench_result_t r = {.n = 100, .ns = 2345, .alloc_bytes = 6400, .allocs = 100, .memstats = true};
     char small[8];
     size_t need;
 
@@ -137,6 +147,7 @@ UG_TEST_GROUP(bench_format, NULL, NULL,
     cmocka_unit_test(test_result_line_shows_mb_per_s_when_bytes_are_set),
     cmocka_unit_test(test_custom_metrics_are_sorted_by_unit_before_memory),
     cmocka_unit_test(test_metric_named_like_a_builtin_replaces_it),
+    cmocka_unit_test(test_memory_columns_are_left_out_when_allocations_are_not_counted),
     cmocka_unit_test(test_truncated_buffer_reports_needed_length),
     cmocka_unit_test(test_units_must_be_nonempty_without_spaces),
     cmocka_unit_test(test_si_scaling_picks_prefix_and_four_digits));

@@ -2,7 +2,9 @@
  * bench_alloc.c — B/op and allocs/op for bench binaries, by interposing on
  * the malloc family.
  *
- * A bench binary links this file, so its own malloc, calloc, realloc,
+ * A bench binary that asks for it (UG_BENCH_COUNT_ALLOCS() in bench.h, which
+ * references ug__bench_alloc_counter and so pulls this object out of the
+ * undergo_bench archive) links this file, so its own malloc, calloc, realloc,
  * reallocarray, posix_memalign, aligned_alloc, memalign and free replace
  * glibc's for the whole process: the dynamic linker resolves every call,
  * including those made inside libc (strdup, fopen, ...), to the
@@ -35,6 +37,9 @@
 #else
 #define UG_BALLOC_INTERPOSE 1
 #endif
+
+/* What UG_BENCH_COUNT_ALLOCS() refers to: the reason this object is linked. */
+const int ug__bench_alloc_counter = 1;
 
 static atomic_bool counting;
 static atomic_uint_fast64_t n_allocs;

@@ -9,19 +9,23 @@
  * Interface: ug_balloc_count(true) → benchmark runs → ug_balloc_read() →
  * ug_balloc_count(false).
  */
-#ifndef UNDERGO_RUNTIME_BENCH_ALLOC_H
-#define UNDERGO_RUNTIME_BENCH_ALLOC_H
+#ifndef UNDERGO_HARNESS_BENCH_ALLOC_H
+#define UNDERGO_HARNESS_BENCH_ALLOC_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The counter is linked only into binaries that ask for it
+ * (UG_BENCH_COUNT_ALLOCS() in bench.h), so these are weak references: NULL
+ * when the binary does not count. */
+
 /* Turns counting on or off for every thread. Can't fail. */
-void ug_balloc_count(bool on);
+void ug_balloc_count(bool on) __attribute__((weak));
 
 /* Stores the totals counted so far (allocations, requested bytes). */
-void ug_balloc_read(uint64_t *allocs, uint64_t *bytes);
+void ug_balloc_read(uint64_t *allocs, uint64_t *bytes) __attribute__((weak));
 
 /* True when this build really counts (false under ASan/TSan). */
-bool ug_balloc_active(void);
+bool ug_balloc_active(void) __attribute__((weak));
 
 #endif

@@ -129,7 +129,6 @@ static void format_extras(char *buf, size_t len, size_t *off, const ug_bench_res
 
 size_t ug_bench__format_result(char *buf, size_t len, const ug_bench_result_t *r)
 {
-    const ug_bench_metric_t *m;
     uint64_t n = r->n ? r->n : 1;
     int64_t bop, aop;
     size_t off = 0;
@@ -140,10 +139,11 @@ size_t ug_bench__format_result(char *buf, size_t len, const ug_bench_result_t *r
     format_speed(buf, len, &off, r);
     format_extras(buf, len, &off, r);
     /* Go truncates per-op memory figures to integers. */
-    m = format_find(r, "B/op");
-    bop = m ? (int64_t)m->value : (int64_t)(r->alloc_bytes / n);
-    m = format_find(r, "allocs/op");
-    aop = m ? (int64_t)m->value : (int64_t)(r->allocs / n);
+    const ug_bench_metric_t *mb = format_find(r, "B/op"), *ma = format_find(r, "allocs/op");
+    if (!r->memstats && !mb && !ma)
+        return off;
+    bop = mb ? (int64_t)mb->value : (int64_t)(r->alloc_bytes / n);
+    aop = ma ? (int64_t)ma->value : (int64_t)(r->allocs / n);
     FORMAT_APPEND(buf, len, &off, "\t%8" PRId64 " B/op\t%8" PRId64 " allocs/op", bop, aop);
     return off;
 }

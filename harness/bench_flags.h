@@ -5,8 +5,8 @@
  * Interface: ug_bench__parse_flags(argc, argv, &opts) → opts.re, ... →
  * regfree(&opts.re).
  */
-#ifndef UNDERGO_RUNTIME_BENCH_FLAGS_H
-#define UNDERGO_RUNTIME_BENCH_FLAGS_H
+#ifndef UNDERGO_HARNESS_BENCH_FLAGS_H
+#define UNDERGO_HARNESS_BENCH_FLAGS_H
 
 #include <regex.h>
 #include <stdbool.h>

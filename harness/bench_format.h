@@ -5,8 +5,8 @@
  * Interface: fill a ug_bench_result_t → ug_bench__format_result() → print
  * after the padded name.
  */
-#ifndef UNDERGO_RUNTIME_BENCH_FORMAT_H
-#define UNDERGO_RUNTIME_BENCH_FORMAT_H
+#ifndef UNDERGO_HARNESS_BENCH_FORMAT_H
+#define UNDERGO_HARNESS_BENCH_FORMAT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,6 +27,7 @@ typedef struct ug_bench_result {
     uint64_t bytes_per_op;  /* from ug_bench_set_bytes, 0 if unset */
     uint64_t alloc_bytes;   /* bytes allocated while timed */
     uint64_t allocs;        /* allocations while timed */
+    bool memstats;          /* print B/op and allocs/op (the counter is linked) */
     size_t nmetrics;        /* custom metrics, in the order reported */
     ug_bench_metric_t metrics[UG_BENCH_MAX_METRICS];
 } ug_bench_result_t;
@@ -36,7 +37,9 @@ typedef struct ug_bench_result {
 int ug_bench__format_value(char *buf, size_t len, double x, const char *unit);
 
 /* Writes everything after "Name-P\t": iterations, ns/op, MB/s, custom
- * metrics sorted by unit, B/op, allocs/op; no newline. Returns the length
+ * metrics sorted by unit, then B/op and allocs/op when r->memstats is set
+ * or either was reported as a metric (Go prints them only with
+ * -benchmem or ReportAllocs); no newline. Returns the length
  * it needed (truncates like snprintf). */
 size_t ug_bench__format_result(char *buf, size_t len, const ug_bench_result_t *r);
 
