@@ -126,7 +126,7 @@ function(undergo_write_recipe name deps benches)
     list(APPEND ldflags -fsanitize=${UNDERGO_SANITIZE})
   endif()
   set(extra_libs ${recipe_libs} ${cmocka_LDFLAGS} -lm -lpthread)
-  set(test_link -Wl,--whole-archive "$<TARGET_FILE:${name}_tests>" -Wl,--no-whole-archive
+  set(test_link -Wl,--whole-archive "$<TARGET_FILE:${name}_tests_rec>" -Wl,--no-whole-archive
                 "$<TARGET_FILE:undergo_labtest>" ${extra_libs} ${ldflags})
   set(bench_link)
   if(benches)
@@ -170,13 +170,24 @@ function(undergo_add_lab)
 
   # Test and bench objects are built once, from the pristine tree, into
   # static libraries that are linked whole (their tests register through a
-  # linker section nothing references by name). A submission's objects are
-  # linked against these same libraries.
+  # linker section nothing references by name). Tests are compiled twice:
+  # judging (the reference's and stub's binaries, and the trusted run of
+  # grading) and recording (UG_RECORD_ONLY: the binary linked with the code
+  # being graded, with the expected operands compiled out; labtest.h).
+  # A submission's objects are linked against these same libraries.
   file(GLOB tests CONFIGURE_DEPENDS ${dir}/tests/*.c ${dir}/tests/hidden/*.c)
-  add_library(${L_NAME}_tests STATIC ${tests})
-  target_include_directories(${L_NAME}_tests PRIVATE ${dir})
-  target_link_libraries(${L_NAME}_tests PRIVATE undergo_common PkgConfig::cmocka ${libs})
-  set(link_tests "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_tests>")
+  foreach(kind judge rec)
+    set(t ${L_NAME}_tests)
+    if(kind STREQUAL "rec")
+      set(t ${L_NAME}_tests_rec)
+    endif()
+    add_library(${t} STATIC ${tests})
+    target_include_directories(${t} PRIVATE ${dir})
+    target_link_libraries(${t} PRIVATE undergo_common PkgConfig::cmocka ${libs})
+    if(kind STREQUAL "rec")
+      target_compile_definitions(${t} PRIVATE UG_RECORD_ONLY=1)
+    endif()
+  endforeach()
 
   file(GLOB benches CONFIGURE_DEPENDS ${dir}/bench/*.c)
   if(benches)
@@ -186,9 +197,16 @@ function(undergo_add_lab)
     set(link_benches "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_benches>")
   endif()
 
+  # <lab>_test_<variant> judges (people, ctest, the trusted run);
+  # <lab>_graded_<variant> records (what `grader run` grades).
   foreach(variant ref stub)
     add_executable(${L_NAME}_test_${variant} ${CMAKE_SOURCE_DIR}/cmake/empty.c)
-    target_link_libraries(${L_NAME}_test_${variant} PRIVATE ${link_tests} ${L_NAME}_${variant}
+    target_link_libraries(${L_NAME}_test_${variant} PRIVATE
+                          "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_tests>" ${L_NAME}_${variant}
+                          undergo_labtest)
+    add_executable(${L_NAME}_graded_${variant} ${CMAKE_SOURCE_DIR}/cmake/empty.c)
+    target_link_libraries(${L_NAME}_graded_${variant} PRIVATE
+                          "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_tests_rec>" ${L_NAME}_${variant}
                           undergo_labtest)
     if(benches)
       add_executable(${L_NAME}_bench_${variant} ${CMAKE_SOURCE_DIR}/cmake/empty.c)

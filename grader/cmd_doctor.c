@@ -91,6 +91,10 @@ int cmd_doctor(int argc, char **argv)
         h->ns ? "allowlist (unknown calls: ENOSYS); other ABIs (int $0x80, x32) killed"
               : "deny list (no pid namespace); other ABIs (int $0x80, x32) killed",
         "not available: no system-call filter");
+    row("landlock", h->landlock > 0 && h->ns,
+        "test runs write only beneath their scratch dir, /tmp and /dev (not /proc/self/mem)",
+        h->landlock ? "needs the private mount view" : "not in this kernel: /proc/self/mem "
+                                                       "is writable by a test");
     row("io_uring", h->io_uring, "kernel has it; allowed only for labs that ask",
         "not in this kernel");
     cgroup_rows(h);

@@ -33,7 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { SB_DEFAULT_CAP = 32 << 10 };
+enum { SB_DEFAULT_CAP = 32 << 10, SB_DEFAULT_RECORD_CAP = 16 << 20 };
 #define SB_DEFAULT_FSIZE (64ull << 20)
 #define SB_DEFAULT_WALL 60.0
 #define SB_KILL_GRACE 2.0   /* seconds to drain pipes after a kill */
@@ -108,6 +108,14 @@ static void plan_mechanisms(const sandbox_spec_t *spec, const sb_host_t *h, bool
     p->netns_fd = -1;
     if (p->netns && h->root && p->seccomp && p->pidns && spec->network == SANDBOX_NET_NONE)
         p->netns_fd = sb_netns_get();
+    /* A socket can outlive every process (one in flight in its own queue,
+     * say): init looks before the namespace goes back to the pool. */
+    p->check_netns = p->netns_fd >= 0 && p->proc && p->mountns;
+    /* Landlock keeps a test from writing where the mount view could not
+     * stop it: /proc (its own /proc/self/mem, which writes through any
+     * page protection). */
+    p->landlock = h->landlock > 0 && p->mountns && spec->profile == SANDBOX_PROFILE_TEST;
+    p->landlock_abi = h->landlock;
     p->outer_uid = getuid();
     p->outer_gid = getgid();
 }
@@ -168,7 +176,10 @@ typedef struct sb_run {
     sb_plan_t plan;
     sb_cgroup_t *cg;
     sb_capture_t out, err;
-    int out_r, err_r, ctl_r;
+    int out_r, err_r, ctl_r, rec_r;
+    char *rec;                      /* fd 3, whole up to rec_cap */
+    size_t rec_len, rec_total, rec_cap;
+    bool netns_dirty;               /* init saw sockets left in a kept namespace */
     pid_t init;                     /* as seen by the grader */
     pid_t target;                   /* as seen in its pid namespace */
     bool reaped;                    /* init (so the whole tree) is gone */
@@ -216,7 +227,11 @@ static void read_ctl(sb_run_t *r)
         return;
     switch (m.type) {
     case SB_MSG_TARGET: r->target = m.value; break;
-    case SB_MSG_STATUS: r->have_status = true; r->status = m.value; break;
+    case SB_MSG_STATUS:
+        r->have_status = true;
+        r->status = m.value;
+        r->netns_dirty = m.where != 0;
+        break;
     case SB_MSG_EXECFAIL: r->exec_errno = m.value; break;
     case SB_MSG_SETUPFAIL: r->setup_errno = m.value ? m.value : EIO; r->setup_step = m.where; break;
     }
@@ -232,6 +247,32 @@ static void read_stream(int *fd, sb_capture_t *c)
         close_fd(fd);
 }
 
+/* fd 3 of the target: kept whole up to rec_cap, the rest counted. */
+static void read_record(sb_run_t *r)
+{
+    char buf[65536];
+    ssize_t n = read(r->rec_r, buf, sizeof(buf));
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
+        close_fd(&r->rec_r);
+        return;
+    }
+    if (n < 0)
+        return;
+    r->rec_total += (size_t)n;
+    size_t keep = r->rec_len + (size_t)n > r->rec_cap ? r->rec_cap - r->rec_len : (size_t)n;
+    if (!keep)
+        return;
+    char *grown = realloc(r->rec, r->rec_len + keep + 1);
+    if (!grown) {
+        r->rec_cap = r->rec_len;    /* keep what we have; the rest counts as cut */
+        return;
+    }
+    r->rec = grown;
+    memcpy(r->rec + r->rec_len, buf, keep);
+    r->rec_len += keep;
+    r->rec[r->rec_len] = '\0';
+}
+
 static void check_limits(sb_run_t *r, double wall_limit)
 {
     double t = now_s();
@@ -243,6 +284,7 @@ static void check_limits(sb_run_t *r, double wall_limit)
             close_fd(&r->out_r);
             close_fd(&r->err_r);
             close_fd(&r->ctl_r);
+            close_fd(&r->rec_r);
         }
         return;
     }
@@ -256,16 +298,16 @@ static void check_limits(sb_run_t *r, double wall_limit)
     }
 }
 
-/* Pumps the pipes until all three close, enforcing the wall clock. */
+/* Pumps the pipes until all of them close, enforcing the wall clock. */
 static void pump(sb_run_t *r)
 {
     double wall = r->spec->wall_s > 0 ? r->spec->wall_s : SB_DEFAULT_WALL;
-    while (r->out_r >= 0 || r->err_r >= 0 || r->ctl_r >= 0) {
-        struct pollfd fds[3] = {{r->out_r, POLLIN, 0}, {r->err_r, POLLIN, 0},
-                                {r->ctl_r, POLLIN, 0}};
+    while (r->out_r >= 0 || r->err_r >= 0 || r->ctl_r >= 0 || r->rec_r >= 0) {
+        struct pollfd fds[4] = {{r->out_r, POLLIN, 0}, {r->err_r, POLLIN, 0},
+                                {r->ctl_r, POLLIN, 0}, {r->rec_r, POLLIN, 0}};
         double left = r->killed ? SB_KILL_GRACE : wall - (now_s() - r->start);
         int ms = left <= 0 ? 0 : left > 0.1 ? 100 : (int)(left * 1000) + 1;
-        int n = poll(fds, 3, ms);
+        int n = poll(fds, 4, ms);
         if (n < 0 && errno != EINTR)
             break;
         if (n > 0) {
@@ -275,6 +317,8 @@ static void pump(sb_run_t *r)
                 read_stream(&r->err_r, &r->err);
             if (fds[2].revents)
                 read_ctl(r);
+            if (fds[3].revents)
+                read_record(r);
         }
         check_limits(r, wall);
         if (r->setup_errno && !r->killed)
@@ -342,17 +386,21 @@ static const char *step_name(int step)
 {
     static const char *const names[] = {
         "?", "unshare", "id map", "fork", "mount view", "network",
-        "file descriptors", "chdir", "rlimits", "uid drop", "seccomp", "cgroup"};
-    return step > 0 && step <= SB_STEP_CGROUP ? names[step] : names[0];
+        "file descriptors", "chdir", "rlimits", "uid drop", "seccomp", "cgroup", "landlock"};
+    return step > 0 && step <= SB_STEP_LANDLOCK ? names[step] : names[0];
 }
 
-static int make_pipes(int out[2], int err[2], int ctl[2], int go[2])
+/* pipes[0..9]: out, err, ctl, go (a socket), rec (only with spec.record),
+ * read end first. */
+static int make_pipes(int pipes[10], bool record)
 {
-    out[0] = err[0] = ctl[0] = go[0] = -1;
-    out[1] = err[1] = ctl[1] = go[1] = -1;
+    for (int i = 0; i < 10; i++)
+        pipes[i] = -1;
     /* "go" is a socket so that a dead init cannot SIGPIPE the grader. */
-    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 || pipe2(ctl, O_CLOEXEC) < 0 ||
-        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0)
+    if (pipe2(&pipes[0], O_CLOEXEC) < 0 || pipe2(&pipes[2], O_CLOEXEC) < 0 ||
+        pipe2(&pipes[4], O_CLOEXEC) < 0 ||
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, &pipes[6]) < 0 ||
+        (record && pipe2(&pipes[8], O_CLOEXEC) < 0))
         return -errno;
     return 0;
 }
@@ -386,24 +434,27 @@ static void start_target(sb_run_t *r, int *go)
 }
 
 /* Clones init; the target starts once init sits in the cgroup. */
-static int launch(sb_run_t *r, int pipes[8])
+static int launch(sb_run_t *r, int pipes[10])
 {
     sb_plan_t *p = &r->plan;
     p->out_w = pipes[1];
     p->err_w = pipes[3];
     p->ctl_w = pipes[5];
     p->go_r = pipes[6];
+    p->rec_w = pipes[9];
     r->init = sb_init_spawn(p);
     if (r->init < 0)
         return r->init;
     r->out_r = pipes[0];
     r->err_r = pipes[2];
     r->ctl_r = pipes[4];
-    pipes[0] = pipes[2] = pipes[4] = -1;
+    r->rec_r = pipes[8];
+    pipes[0] = pipes[2] = pipes[4] = pipes[8] = -1;
     close_fd(&pipes[1]);
     close_fd(&pipes[3]);
     close_fd(&pipes[5]);
     close_fd(&pipes[6]);
+    close_fd(&pipes[9]);
     start_target(r, &pipes[7]);
     return 0;
 }
@@ -424,6 +475,15 @@ static int finish(sb_run_t *r, sandbox_result_t *res)
         exec_failed(r, res);
     int e1 = sb_capture_finish(&r->out, &res->out);
     int e2 = sb_capture_finish(&r->err, &res->err);
+    if (r->spec->record) {
+        res->rec.data = r->rec ? r->rec : strdup("");
+        res->rec.len = r->rec_len;
+        res->rec.total = r->rec_total;
+        res->rec.truncated = r->rec_total > r->rec_len;
+        r->rec = NULL;
+        if (!res->rec.data)
+            e1 = -ENOMEM;
+    }
     return e1 ? e1 : e2;
 }
 
@@ -460,11 +520,12 @@ int sandbox_run(const sandbox_spec_t *spec, sandbox_result_t *res)
     memset(res, 0, sizeof(*res));
     if (!spec || !spec->argv || !spec->argv[0])
         return set_error(-EINVAL, "spec");
-    sb_run_t r = {.spec = spec, .out_r = -1, .err_r = -1, .ctl_r = -1};
+    sb_run_t r = {.spec = spec, .out_r = -1, .err_r = -1, .ctl_r = -1, .rec_r = -1,
+                  .rec_cap = spec->record_cap ? spec->record_cap : SB_DEFAULT_RECORD_CAP};
     r.plan.netns_fd = -1;
-    int pipes[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+    int pipes[10];
     int rc = prepare(&r, spec);
-    if (rc == 0 && (rc = make_pipes(&pipes[0], &pipes[2], &pipes[4], &pipes[6])) < 0)
+    if (rc == 0 && (rc = make_pipes(pipes, spec->record)) < 0)
         set_error(rc, "pipes");
     if (rc == 0) {
         r.start = now_s();
@@ -476,16 +537,21 @@ int sandbox_run(const sandbox_spec_t *spec, sandbox_result_t *res)
             rc = finish(&r, res);
         }
     }
-    close_pipes(pipes, 8);
+    close_pipes(pipes, 10);
     close_fd(&r.out_r);
     close_fd(&r.err_r);
     close_fd(&r.ctl_r);
+    close_fd(&r.rec_r);
+    free(r.rec);
     sb_capture_free(&r.out);
     sb_capture_free(&r.err);
     sb_seccomp_free(&r.plan);
     sb_mount_plan_free(&r.plan);
     sb_cgroup_destroy(r.cg);
-    sb_netns_put(r.plan.netns_fd, r.init <= 0 || r.reaped);
+    /* Reusable when the whole tree is gone and nothing of it stayed behind:
+     * a namespace init could not look into is not given out again. */
+    bool clean = r.init <= 0 || (r.reaped && r.have_status && !r.netns_dirty);
+    sb_netns_put(r.plan.netns_fd, clean);
     if (rc < 0)
         sandbox_result_free(res), memset(res, 0, sizeof(*res));
     return rc;
@@ -495,5 +561,6 @@ void sandbox_result_free(sandbox_result_t *res)
 {
     free(res->out.data);
     free(res->err.data);
-    res->out.data = res->err.data = NULL;
+    free(res->rec.data);
+    res->out.data = res->err.data = res->rec.data = NULL;
 }

@@ -40,6 +40,8 @@ typedef struct sandbox_spec {
     int pids;                     /* 0: no limit */
     uint64_t fsize_bytes;         /* largest file it may write; 0: default 64 MiB */
     size_t output_cap;            /* bytes kept at each end of stdout and of stderr; 0: 32 KiB */
+    bool record;                  /* give the target fd 3, a pipe kept whole in res->rec */
+    size_t record_cap;            /* most bytes of fd 3 kept; past it rec.truncated; 0: 16 MiB */
 } sandbox_spec_t;
 
 typedef enum {
@@ -67,6 +69,7 @@ typedef struct sandbox_result {
     uint64_t peak_memory;   /* bytes; 0 when unknown */
     sandbox_output_t out;   /* stdout */
     sandbox_output_t err;   /* stderr */
+    sandbox_output_t rec;   /* fd 3 with spec.record: whole, or its first record_cap bytes */
 } sandbox_result_t;
 
 /* Runs spec->argv to completion under the spec's limits. Returns 0 with *res

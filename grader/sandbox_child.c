@@ -32,6 +32,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/landlock.h>
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)    /* ABI 3 (Linux 6.2); Debian 12's headers are 6.1 */
+#endif
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -133,18 +137,67 @@ static void set_rlimits(const sb_plan_t *p)
         set_limit(RLIMIT_NPROC, (uint64_t)p->pids, (uint64_t)p->pids);
 }
 
-/* stdin from /dev/null, stdout and stderr to the pipes, the control pipe
- * on fd 3 until exec, nothing else. */
+/* Where the target reports setup failures once set_fds() ran: fd 3, or
+ * fd 4 when fd 3 is the record pipe. */
+static int ctl_fd(const sb_plan_t *p)
+{
+    return p->rec_w >= 0 ? 4 : 3;
+}
+
+/* stdin from /dev/null, stdout and stderr to the pipes, the record pipe (if
+ * any) on fd 3, the control pipe on the next fd until exec, nothing else.
+ * Every descriptor is first moved above 9, so no dup2 below overwrites a
+ * pipe end that has not been placed yet. */
 static void set_fds(const sb_plan_t *p)
 {
-    int nul = open("/dev/null", O_RDONLY);
-    if (nul < 0 || dup2(nul, 0) < 0 || dup2(p->out_w, 1) < 0 || dup2(p->err_w, 2) < 0)
+    int out = fcntl(p->out_w, F_DUPFD, 10), err = fcntl(p->err_w, F_DUPFD, 10);
+    int ctl = fcntl(p->ctl_w, F_DUPFD_CLOEXEC, 10);
+    int rec = p->rec_w >= 0 ? fcntl(p->rec_w, F_DUPFD, 10) : -1;
+    int nul0 = open("/dev/null", O_RDONLY), nul = nul0 >= 0 ? fcntl(nul0, F_DUPFD, 10) : -1;
+    if (out < 0 || err < 0 || ctl < 0 || (p->rec_w >= 0 && rec < 0) || nul < 0)
         fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_FDS);
-    if (p->ctl_w != 3 && dup3(p->ctl_w, 3, O_CLOEXEC) < 0)
-        fail(p->ctl_w, SB_MSG_SETUPFAIL, SB_STEP_FDS);
-    fcntl(3, F_SETFD, FD_CLOEXEC);
-    if (syscall(SYS_close_range, 4u, ~0u, 0u) < 0)
-        fail(3, SB_MSG_SETUPFAIL, SB_STEP_FDS);
+    int c = ctl_fd(p);
+    if (dup3(ctl, c, O_CLOEXEC) < 0 || dup2(nul, 0) < 0 || dup2(out, 1) < 0 ||
+        dup2(err, 2) < 0 || (rec >= 0 && dup2(rec, 3) < 0))
+        fail(ctl, SB_MSG_SETUPFAIL, SB_STEP_FDS);
+    if (syscall(SYS_close_range, (unsigned)c + 1, ~0u, 0u) < 0)
+        fail(c, SB_MSG_SETUPFAIL, SB_STEP_FDS);
+}
+
+/* Landlock: from here on files may be written (or made, removed, renamed)
+ * only beneath the scratch dir, /tmp and /dev. The mount view is read-only
+ * everywhere else already; what this adds is /proc, where a process could
+ * otherwise open its own memory for writing and patch code that page
+ * protections keep read-only. A kernel without Landlock was probed for. */
+static void restrict_writes(const sb_plan_t *p)
+{
+    __u64 fs = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+               LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
+               LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+               LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+               LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
+    if (p->landlock_abi >= 2)
+        fs |= LANDLOCK_ACCESS_FS_REFER;
+    if (p->landlock_abi >= 3)
+        fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
+    struct landlock_ruleset_attr attr = {.handled_access_fs = fs};
+    int rs = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
+    if (rs < 0)
+        fail(ctl_fd(p), SB_MSG_SETUPFAIL, SB_STEP_LANDLOCK);
+    const char *writable[] = {p->spec->scratch_dir, "/tmp", "/dev"};
+    for (size_t i = 0; i < sizeof writable / sizeof *writable; i++) {
+        int dir = writable[i] ? open(writable[i], O_PATH | O_CLOEXEC) : -1;
+        if (dir < 0)
+            continue;
+        struct landlock_path_beneath_attr rule = {.allowed_access = fs, .parent_fd = dir};
+        long rc = syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+        close(dir);
+        if (rc < 0)
+            fail(ctl_fd(p), SB_MSG_SETUPFAIL, SB_STEP_LANDLOCK);
+    }
+    if (syscall(SYS_landlock_restrict_self, rs, 0) < 0)
+        fail(ctl_fd(p), SB_MSG_SETUPFAIL, SB_STEP_LANDLOCK);
+    close(rs);
 }
 
 static void drop_privileges(const sb_plan_t *p)
@@ -174,17 +227,20 @@ static void drop_privileges(const sb_plan_t *p)
 static _Noreturn void run_target(const sb_plan_t *p)
 {
     setsid();
-    set_fds(p);                 /* from here on, failures go to fd 3 */
+    set_fds(p);                 /* from here on, failures go to ctl_fd(p) */
+    int ctl = ctl_fd(p);
     if (p->cwd && chdir(p->cwd) < 0)
-        fail(3, SB_MSG_SETUPFAIL, SB_STEP_CHDIR);
+        fail(ctl, SB_MSG_SETUPFAIL, SB_STEP_CHDIR);
     set_rlimits(p);
     drop_privileges(p);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        fail(3, SB_MSG_SETUPFAIL, SB_STEP_SECCOMP);
+        fail(ctl, SB_MSG_SETUPFAIL, SB_STEP_SECCOMP);
+    if (p->landlock)
+        restrict_writes(p);
     if (p->seccomp && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &p->bpf) < 0)
-        fail(3, SB_MSG_SETUPFAIL, SB_STEP_SECCOMP);
+        fail(ctl, SB_MSG_SETUPFAIL, SB_STEP_SECCOMP);
     execve(p->argv[0], p->argv, p->envp);
-    fail(3, SB_MSG_EXECFAIL, 0);
+    fail(ctl, SB_MSG_EXECFAIL, 0);
 }
 
 static int target_main(void *plan)
@@ -243,6 +299,26 @@ static void kill_descendants(void)
     }
 }
 
+/* True when /proc/net/unix (of our network namespace) lists a socket, or
+ * cannot be read. A socket can outlive its processes: one sent over itself
+ * stays in its own queue until the kernel's collector finds it. */
+static int unix_sockets_left(void)
+{
+    int fd = open("/proc/net/unix", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 1;
+    char buf[512];
+    ssize_t n, total = 0;
+    int lines = 0;
+    while ((n = read(fd, buf, sizeof(buf))) > 0 && lines < 2) {
+        for (ssize_t i = 0; i < n; i++)
+            lines += buf[i] == '\n';
+        total += n;
+    }
+    close(fd);
+    return n < 0 || total == 0 || lines >= 2;   /* the first line is the header */
+}
+
 /* Blocks until the grader says go: 1 when it did, 0 when it closed the
  * socket instead (the run is abandoned). */
 static int wait_go(const sb_plan_t *p)
@@ -261,15 +337,16 @@ static int wait_go(const sb_plan_t *p)
  * seeing EOF. */
 static void close_others(const sb_plan_t *p)
 {
-    int keep[5] = {p->out_w, p->err_w, p->ctl_w, p->go_r, p->netns_fd};
-    for (int i = 1; i < 5; i++)     /* insertion sort of five */
+    enum { N = 6 };
+    int keep[N] = {p->out_w, p->err_w, p->ctl_w, p->go_r, p->netns_fd, p->rec_w};
+    for (int i = 1; i < N; i++)     /* insertion sort of six */
         for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
             int t = keep[j];
             keep[j] = keep[j - 1];
             keep[j - 1] = t;
         }
     unsigned lo = 3;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < N; i++) {
         if (keep[i] < 0)
             continue;
         if ((unsigned)keep[i] > lo)
@@ -337,6 +414,8 @@ static _Noreturn void run_init(const sb_plan_t *p)
     send_msg(p->ctl_w, SB_MSG_TARGET, target, 0);
     close(p->out_w);
     close(p->err_w);
+    if (p->rec_w >= 0)
+        close(p->rec_w);
     int status = 0;
     for (;;) {
         int st;
@@ -350,7 +429,16 @@ static _Noreturn void run_init(const sb_plan_t *p)
     }
     if (!p->pidns)
         kill_descendants();
-    send_msg(p->ctl_w, SB_MSG_STATUS, status, 0);
+    int kept_sockets = 0;
+    if (p->netns_fd >= 0) {
+        /* A kept namespace goes back to the pool only if no socket of this
+         * run is left in it, so first nothing of the run may be alive. */
+        kill(-1, SIGKILL);
+        while (waitpid(-1, NULL, __WALL) >= 0 || errno == EINTR)
+            ;
+        kept_sockets = !p->check_netns || unix_sockets_left();
+    }
+    send_msg(p->ctl_w, SB_MSG_STATUS, status, kept_sockets);
     /* pid 1 exiting kills the rest of its namespace. */
     _exit(0);
 }

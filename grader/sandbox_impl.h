@@ -42,6 +42,7 @@ typedef struct sb_host {
     bool proc;              /* and a fresh /proc mounted in them */
     bool seccomp;           /* seccomp filters load */
     bool io_uring;          /* the kernel has io_uring */
+    int landlock;           /* Landlock ABI version; 0: none */
     int cgroup_version;     /* 0: no usable cgroup, 1 or 2 */
     bool cg_memory, cg_pids, cg_cpu, cg_freezer;
 } sb_host_t;
@@ -56,13 +57,14 @@ enum { SB_MSG_TARGET = 1, SB_MSG_STATUS, SB_MSG_EXECFAIL, SB_MSG_SETUPFAIL };
 /* Steps named in SETUPFAIL messages. */
 enum { SB_STEP_UNSHARE = 1, SB_STEP_IDMAP, SB_STEP_FORK, SB_STEP_MOUNT, SB_STEP_NET,
        SB_STEP_FDS, SB_STEP_CHDIR, SB_STEP_RLIMIT, SB_STEP_UID, SB_STEP_SECCOMP,
-       SB_STEP_CGROUP };
+       SB_STEP_CGROUP, SB_STEP_LANDLOCK };
 
 /* One message on the control pipe (children → grader). */
 typedef struct sb_msg {
     int type;               /* SB_MSG_* */
     int value;              /* pid, wait status or errno */
-    int where;              /* for SETUPFAIL: the step that failed */
+    int where;              /* for SETUPFAIL: the step that failed; for STATUS:
+                             * 1 when the network namespace keeps sockets */
 } sb_msg_t;
 
 /* One entry of the private filesystem view, prepared by the parent. */
@@ -100,11 +102,14 @@ typedef struct sb_plan {
     size_t nmounts;
     uint64_t tmp_size;      /* bytes of the private /tmp */
     bool proc;              /* mount a fresh /proc in the view */
+    bool landlock;          /* writes only beneath the scratch dir, /tmp and /dev */
+    int landlock_abi;
+    bool check_netns;       /* init reports a kept namespace that a run left sockets in */
     /* limits */
     uint64_t fsize, cpu_s, memory;
     int pids;
-    /* pipes: child ends */
-    int out_w, err_w, ctl_w, go_r;
+    /* pipes: child ends (rec_w: -1 without spec.record) */
+    int out_w, err_w, ctl_w, go_r, rec_w;
 } sb_plan_t;
 
 /* Clones init into the plan's new namespaces; init runs the target and

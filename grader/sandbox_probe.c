@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
@@ -127,6 +128,13 @@ static bool has_io_uring(void)
     return rc < 0 && errno == EFAULT;
 }
 
+/* The Landlock ABI version the kernel offers; 0 without Landlock. */
+static int landlock_abi(void)
+{
+    long v = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    return v > 0 ? (int)v : 0;
+}
+
 /* UNDERGO_SANDBOX_OFF=ns,seccomp,cgroup turns mechanisms off, to see how
  * the sandbox degrades on a host without them (tests, `grader doctor`). */
 static bool turned_off(const char *what)
@@ -149,6 +157,7 @@ static void probe(void)
     host.userns = host.ns && !host.root;
     host.seccomp = !turned_off("seccomp") && in_child(seccomp_adapter, false) == 0;
     host.io_uring = has_io_uring();
+    host.landlock = turned_off("landlock") ? 0 : landlock_abi();
     if (!turned_off("cgroup"))
         sb_cgroup_probe(&host);
 }
@@ -167,13 +176,13 @@ static void describe(void)
         snprintf(cg, sizeof(cg), ", cgroup v%d (%s%s%s%s)", h->cgroup_version,
                  h->cg_memory ? "memory " : "", h->cg_pids ? "pids " : "",
                  h->cg_cpu ? "cpu " : "", h->cg_freezer ? "kill" : "");
-    snprintf(description, sizeof(description), "rlimits, setsid, %s%s%s%s%s",
+    snprintf(description, sizeof(description), "rlimits, setsid, %s%s%s%s%s%s",
              h->ns ? "pid namespace" : "subreaper",
              h->ns ? (h->root ? ", mount/net/ipc/uts namespaces, uid nobody"
                               : ", user/mount/net/ipc/uts namespaces")
                    : "",
              h->ns && !h->proc ? " (no private /proc)" : "",
-             h->seccomp ? ", seccomp" : "", cg);
+             h->seccomp ? ", seccomp" : "", h->landlock && h->ns ? ", landlock" : "", cg);
 }
 
 const char *sandbox_describe(void)

@@ -4,22 +4,44 @@
  * Tests are collected from the "ug_test_groups" linker section that
  * UG_TEST_GROUP fills, so a lab's test files never list each other.
  *
- * Two modes. The grader runs `--tap --run NAME`: one test, in this process,
- * TAP on stdout — the grader's sandbox is the isolation. A person (or ctest)
- * runs the binary bare: every test in a child process of its own, so a crash
- * in one cannot hide the others, and every failure ends with its seed and the
- * one command that reruns it. The last line is "N passed, M failed".
+ * Modes. The grader runs `--transcript --run NAME --seed S`: one test, in
+ * this process, its transcript on fd 3 (transcript.c says what a line
+ * holds). A judging build runs the test under cmocka and its exit status
+ * says whether the test passed; a recording build (the candidate's binary)
+ * runs it under the harness's own runner, which never judges: checks only
+ * record, and the grader compares. A person (or ctest) runs the binary
+ * bare: every test in a child process of its own, so a crash in one cannot
+ * hide the others, and every failure ends with its seed and the one command
+ * that reruns it. --check-transcripts is the lab author's rigor check.
+ *
+ * In the grader's mode, before any test code runs, the harness closes the
+ * door on a few things no test needs and a forger would: a second seccomp
+ * filter refuses new executable mappings (so code cannot be patched) and
+ * io_uring_setup (a lab that needs io_uring gets its ring from pristine
+ * code that ran before main). The jump in the filter below skips to the
+ * errno return for io_uring_setup and past the prot test otherwise.
  */
 #include <undergo/labtest.h>
 
 #include <errno.h>
+#include <execinfo.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "transcript.h"
 
 extern const ug_test_group_t *const __start_ug_test_groups[] __attribute__((weak));
 extern const ug_test_group_t *const __stop_ug_test_groups[] __attribute__((weak));
@@ -70,30 +92,6 @@ uint64_t ug_rand_below(uint64_t bound)
     return r % bound;
 }
 
-/* ---- the result key ------------------------------------------------------------ */
-
-static char result_key[65];
-
-/* Moves UG_RESULT_KEY out of the environment: the bytes are overwritten in
- * place, since /proc/self/environ reads the original block. */
-static void take_result_key(void)
-{
-    char *v = getenv("UG_RESULT_KEY");
-    if (!v)
-        return;
-    snprintf(result_key, sizeof result_key, "%s", v);
-    memset(v, 'x', strlen(v));
-    unsetenv("UG_RESULT_KEY");
-}
-
-static void print_result_end(void)
-{
-    if (result_key[0])
-        printf("# ug-end %s\n", result_key);
-    memset(result_key, 0, sizeof result_key);
-    fflush(stdout);
-}
-
 /* ---- finding tests ---------------------------------------------------------- */
 
 typedef struct found {
@@ -119,12 +117,95 @@ static found_t find_test(const char *name)
     return (found_t){NULL, NULL};
 }
 
-/* Runs one test of its group in this process; returns cmocka's failure count. */
+/* ---- running one test in this process ------------------------------------------ */
+
+/* The recording runner: setup, test, teardown, no judging and no signal
+ * catching (a crash is the process's own). fail() and skip() come back
+ * here through ug__runner_jump. Returns 0. */
+static void *rec_state;   /* static: it must survive the longjmp */
+
+static int run_recorded(found_t f)
+{
+    static jmp_buf here;
+    rec_state = f.test->initial_state;
+    if (setjmp(here) == 0) {
+        ug__runner_jump = &here;
+        if (f.group->setup)
+            f.group->setup(&rec_state);
+        if (f.test->setup_func)
+            f.test->setup_func(&rec_state);
+        f.test->test_func(&rec_state);
+    }
+    if (setjmp(here) == 0) {
+        ug__runner_jump = &here;
+        if (f.test->teardown_func)
+            f.test->teardown_func(&rec_state);
+        if (f.group->teardown)
+            f.group->teardown(&rec_state);
+    }
+    ug__runner_jump = NULL;
+    return 0;
+}
+
+/* True when this binary is a recording build (the tests judge nothing). */
+static bool recording_build(void)
+{
+    return ngroups() && __start_ug_test_groups[0]->recording;
+}
+
+/* Runs one test of its group in this process; returns how many failed
+ * (a recording build never fails on its own). The transcript ends with an
+ * "E" line when the test came back to the harness. */
 static int run_one(found_t f)
 {
-    cmocka_set_test_filter(f.test->name);
-    return _cmocka_run_group_tests(f.group->name, f.group->tests, f.group->count,
-                                   f.group->setup, f.group->teardown);
+    int failed;
+    if (f.group->recording) {
+        failed = run_recorded(f);
+    } else {
+        cmocka_set_test_filter(f.test->name);
+        failed = _cmocka_run_group_tests(f.group->name, f.group->tests, f.group->count,
+                                         f.group->setup, f.group->teardown);
+    }
+    ug_transcript_end();
+    return failed;
+}
+
+/* ---- the grader's mode: what no test needs ----------------------------------------- */
+
+/* Refuses new executable mappings and io_uring_setup from here on. The
+ * unwinder that backtrace() loads on first use is loaded first. Returns 0
+ * or a negative errno (the sandbox already filters; this is a second wall).
+ *
+ * The program is written out rather than built with libseccomp: this runs
+ * inside the process under test, and libseccomp's allocations (some of
+ * them never freed) would show up in what the leak lab's detector sees. */
+static int close_doors(void)
+{
+    void *pc[2];
+    backtrace(pc, 2);
+#define LD(field) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, field))
+#define RET(v) BPF_STMT(BPF_RET | BPF_K, (v))
+    struct sock_filter prog[] = {
+        LD(arch),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+        RET(SECCOMP_RET_ALLOW),                 /* the sandbox's filter handles other ABIs */
+        LD(nr),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 5, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mmap, 2, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 1, 0),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pkey_mprotect, 0, 3),
+        LD(args[2]),                            /* prot (low 32 bits) */
+        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 0, 1),
+        RET(SECCOMP_RET_ERRNO | EPERM),
+        RET(SECCOMP_RET_ALLOW),
+    };
+#undef LD
+#undef RET
+    struct sock_fprog fprog = {.len = sizeof prog / sizeof prog[0], .filter = prog};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog) < 0)
+        return -errno;
+    return 0;
 }
 
 /* ---- the bare mode: a child per test ---------------------------------------- */
@@ -184,72 +265,198 @@ static int run_all(const char *argv0, bool expect_all_fail)
     return t.failed ? 1 : 0;
 }
 
+/* ---- the rigor check ---------------------------------------------------------------- */
+
+/* Runs test f with seed s in a child with fd 3 on a pipe; *out gets the
+ * transcript (caller frees). Returns the child's wait status or -1. */
+static int transcript_of(found_t f, uint64_t s, char **out)
+{
+    int fds[2];
+    *out = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    if (pipe(fds) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        if (dup2(fds[1], 3) < 0)
+            _exit(127);
+        int nul = open("/dev/null", O_WRONLY);
+        dup2(nul, 1);
+        dup2(nul, 2);
+        seed_rng(s);
+        ug_transcript_open(3);
+        _exit(run_one(f) ? 1 : 0);
+    }
+    close(fds[1]);
+    size_t len = 0, cap = 0;
+    char buf[4096];
+    ssize_t n;
+    while (pid > 0 && (n = read(fds[0], buf, sizeof buf)) > 0) {
+        if (len + (size_t)n + 1 > cap) {
+            cap = (len + (size_t)n + 1) * 2;
+            char *grown = realloc(*out, cap);
+            if (!grown)
+                break;
+            *out = grown;
+        }
+        memcpy(*out + len, buf, (size_t)n);
+        len += (size_t)n;
+        (*out)[len] = '\0';
+    }
+    close(fds[0]);
+    int status = -1;
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return status;
+}
+
+/* Checks one test; prints each problem. Returns the number of problems. */
+static int check_one(found_t f)
+{
+    char *a, *b, *c;
+    int sa = transcript_of(f, seed, &a), sb = transcript_of(f, seed, &b);
+    int sc = transcript_of(f, seed ^ 0x5eed5eed5eedULL, &c);
+    int problems = 0;
+    const char *name = f.test->name;
+    if (sa != 0 || sb != 0 || sc != 0) {
+        printf("%s: fails on this build (seeds %llu and %llu)\n", name,
+               (unsigned long long)seed, (unsigned long long)(seed ^ 0x5eed5eed5eedULL));
+        problems++;
+    } else if (!a || !b || !c) {
+        printf("%s: wrote no transcript\n", name);
+        problems++;
+    } else {
+        size_t line = 0;
+        if (ug_transcript_diff(a, b, &line)) {
+            printf("%s: two runs with seed %llu differ at check %zu: the test is not "
+                   "deterministic\n", name, (unsigned long long)seed, line);
+            problems++;
+        }
+        if (!ug_transcript_diff(a, c, &line)) {
+            printf("%s: the transcript does not depend on the seed: draw part of the input "
+                   "from ug_rand()\n", name);
+            problems++;
+        }
+        if (!ug_transcript_has_value(a)) {
+            printf("%s: judges only through booleans: add a value check "
+                   "(assert_int_equal, assert_string_equal, assert_memory_equal)\n", name);
+            problems++;
+        }
+    }
+    free(a);
+    free(b);
+    free(c);
+    return problems;
+}
+
+static int check_all(const char *only)
+{
+    int problems = 0, tests = 0;
+    for (size_t g = 0; g < ngroups(); g++) {
+        const ug_test_group_t *grp = __start_ug_test_groups[g];
+        for (size_t i = 0; i < grp->count; i++) {
+            if (only && strcmp(only, grp->tests[i].name))
+                continue;
+            tests++;
+            problems += check_one((found_t){grp, &grp->tests[i]});
+        }
+    }
+    printf("%d tests checked, %d problems\n", tests, problems);
+    return problems || !tests ? 1 : 0;
+}
+
 /* ---- main -------------------------------------------------------------------- */
 
 static int usage(const char *argv0, const char *why)
 {
     if (why)
         fprintf(stderr, "labtest: %s\n", why);
-    fprintf(stderr, "usage: %s [--list] [--run <test>] [--seed <n>] [--tap] [--expect-all-fail]\n",
-            argv0);
+    fprintf(stderr,
+            "usage: %s [--list] [--run <test>] [--seed <n>] [--transcript] [--expect-all-fail]\n"
+            "       %s --check-transcripts [--run <test>] [--seed <n>]\n",
+            argv0, argv0);
     return 2;
+}
+
+typedef struct args {
+    const char *run;
+    bool list, transcript, expect_all_fail, check;
+    uint64_t seed;
+} args_t;
+
+static int parse(int argc, char **argv, args_t *a)
+{
+    *a = (args_t){.seed = 1};
+    for (int i = 1; i < argc; i++) {
+        const char *s = argv[i];
+        if (!strcmp(s, "--list")) {
+            a->list = true;
+        } else if (!strcmp(s, "--transcript")) {
+            a->transcript = true;
+        } else if (!strcmp(s, "--expect-all-fail")) {
+            a->expect_all_fail = true;
+        } else if (!strcmp(s, "--check-transcripts")) {
+            a->check = true;
+        } else if (!strcmp(s, "--run") && i + 1 < argc) {
+            a->run = argv[++i];
+        } else if (!strcmp(s, "--seed") && i + 1 < argc) {
+            char *end;
+            errno = 0;
+            a->seed = strtoull(argv[++i], &end, 0);
+            if (errno || *end || !*argv[i])
+                return usage(argv[0], "--seed takes a whole number");
+        } else if (!strcmp(s, "--help") || !strcmp(s, "-h")) {
+            usage(argv[0], NULL);
+            return -1;
+        } else {
+            char why[256];
+            snprintf(why, sizeof why, "unknown option '%s'", s);
+            return usage(argv[0], why);
+        }
+    }
+    if (a->transcript && !a->run)
+        return usage(argv[0], "--transcript goes with --run <test>");
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    const char *run = NULL;
-    bool list = false, tap = false, expect_all_fail = false;
-    uint64_t s = 1;
-    take_result_key();
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--list")) {
-            list = true;
-        } else if (!strcmp(a, "--tap")) {
-            tap = true;
-        } else if (!strcmp(a, "--expect-all-fail")) {
-            expect_all_fail = true;
-        } else if (!strcmp(a, "--run") && i + 1 < argc) {
-            run = argv[++i];
-        } else if (!strcmp(a, "--seed") && i + 1 < argc) {
-            char *end;
-            errno = 0;
-            s = strtoull(argv[++i], &end, 0);
-            if (errno || *end || !*argv[i])
-                return usage(argv[0], "--seed takes a whole number");
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            return usage(argv[0], NULL), 0;
-        } else {
-            char why[256];
-            snprintf(why, sizeof why, "unknown option '%s'", a);
-            return usage(argv[0], why);
-        }
-    }
-    seed_rng(s);
-    if (list) {
+    args_t a;
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    seed_rng(a.seed);
+    if (a.list) {
         for (size_t g = 0; g < ngroups(); g++)
             for (size_t i = 0; i < __start_ug_test_groups[g]->count; i++)
                 printf("%s\n", __start_ug_test_groups[g]->tests[i].name);
         return 0;
     }
-    if (tap && !run)
-        return usage(argv[0], "--tap goes with --run <test>");
-    if (tap)
-        cmocka_set_message_output(CM_OUTPUT_TAP);
-    if (run) {
-        found_t f = find_test(run);
-        if (!f.test) {
-            fprintf(stderr, "labtest: no test named '%s'\nhint: --list shows them\n", run);
-            return 2;
-        }
-        if (tap) {
-            printf("# seed %llu\n", (unsigned long long)seed);
-            int failed = run_one(f);
-            print_result_end();
-            return failed ? 1 : 0;
-        }
-        bool ok = run_in_child(f, argv[0]);
-        return expect_all_fail ? ok : !ok;
+    if (a.check)
+        return check_all(a.run);
+    found_t f = {0};
+    if (a.run && !(f = find_test(a.run)).test) {
+        fprintf(stderr, "labtest: no test named '%s'\nhint: --list shows them\n", a.run);
+        return 2;
     }
-    return run_all(argv[0], expect_all_fail);
+    if (a.transcript) {
+        ug_transcript_open(fcntl(3, F_GETFD) >= 0 ? 3 : 1);
+        if ((rc = close_doors()) < 0)
+            fprintf(stderr, "labtest: cannot load the test filter: %s\n", strerror(-rc));
+        int failed = run_one(f);
+        return failed ? 1 : 0;
+    }
+    if (recording_build()) {
+        fprintf(stderr, "labtest: this binary records its checks for the grader and judges "
+                        "nothing\nhint: grader run <lab> grades it; <lab>_test_* judge by "
+                        "themselves\n");
+        return 2;
+    }
+    if (a.run) {
+        bool ok = run_in_child(f, argv[0]);
+        return a.expect_all_fail ? ok : !ok;
+    }
+    return run_all(argv[0], a.expect_all_fail);
 }

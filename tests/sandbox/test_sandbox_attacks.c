@@ -412,6 +412,79 @@ static void test_a_run_cannot_meet_an_earlier_run_through_its_network_namespace(
     }
 }
 
+/* A socket no process holds (it sits in its own queue) outlives the run's
+ * processes: the namespace it is bound in must not be handed to a later
+ * run, which would find it answering. */
+static void test_a_socket_left_in_its_own_queue_does_not_reach_a_later_run(void **state)
+{
+    sbt_t *t = *state;
+    sbt_require(sb_probe()->ns, "a network namespace");
+    for (int round = 0; round < 3; round++) {
+        sandbox_spec_t s = sbt_spec(t, "abstract", "selfqueue", t->token);
+        s.network = SANDBOX_NET_NONE;
+        sandbox_result_t r;
+        run_checked(t, &s, &r);
+        assert_int_equal(r.status, SANDBOX_EXITED);
+        assert_int_equal(r.exit_code, 0);
+        sandbox_result_free(&r);
+        for (int i = 0; i < 3; i++) {
+            s = sbt_spec(t, "abstract", "connect", t->token);
+            s.network = SANDBOX_NET_NONE;
+            run_checked(t, &s, &r);
+            assert_int_equal(r.status, SANDBOX_EXITED);
+            assert_int_equal(r.exit_code, 0);
+            sandbox_result_free(&r);
+        }
+    }
+}
+
+/* Landlock: a test may not open its own memory for writing (that writes
+ * through page protections, so code could be patched), nor write anything
+ * outside its scratch dir, /tmp and /dev. */
+static void test_a_run_cannot_write_its_own_memory_through_proc(void **state)
+{
+    sbt_t *t = *state;
+    sbt_require(sb_probe()->ns && sb_probe()->landlock > 0, "Landlock and a mount view");
+    sandbox_spec_t s = sbt_spec(t, "procmem", NULL, NULL);
+    sandbox_result_t r;
+    run_checked(t, &s, &r);
+    assert_int_equal(r.status, SANDBOX_EXITED);
+    assert_string_equal("read ok\nwrite refused\n", r.out.data);
+    assert_int_equal(0, r.exit_code);
+    sandbox_result_free(&r);
+}
+
+/* spec.record gives the target fd 3, read whole; the control pipe moves
+ * out of its way, and no other descriptor is open. */
+static void test_the_record_channel_is_fd_3_and_kept_whole(void **state)
+{
+    sbt_t *t = *state;
+    sandbox_spec_t s = sbt_spec(t, "record", "100000", NULL);
+    s.record = true;
+    sandbox_result_t r;
+    run_checked(t, &s, &r);
+    assert_int_equal(r.status, SANDBOX_EXITED);
+    assert_int_equal(0, r.exit_code);
+    assert_int_equal(100000 * 8, r.rec.len);
+    assert_false(r.rec.truncated);
+    assert_memory_equal("0000000\n", r.rec.data, 8);
+    assert_memory_equal("0099999\n", r.rec.data + r.rec.len - 8, 8);
+    sandbox_result_free(&r);
+
+    s.record_cap = 1000;
+    run_checked(t, &s, &r);
+    assert_int_equal(1000, r.rec.len);
+    assert_true(r.rec.truncated);
+    assert_int_equal(100000 * 8, r.rec.total);
+    sandbox_result_free(&r);
+
+    s.record = false;   /* without it fd 3 is closed: the program exits 3 */
+    run_checked(t, &s, &r);
+    assert_int_equal(3, r.exit_code);
+    assert_null(r.rec.data);
+    sandbox_result_free(&r);
+}
+
 /* A run's cgroup may be kept for the next run: the next run's limit,
  * verdict and peak memory must be its own, not the earlier run's. */
 static void test_a_run_after_a_memory_bomb_has_its_own_memory_counters(void **state)
@@ -466,4 +539,7 @@ UG_TEST_GROUP(sandbox_attacks, NULL, NULL,
               T(test_secret_files_do_not_leak),
               T(test_writing_outside_the_scratch_dir_fails),
               T(test_a_run_cannot_meet_an_earlier_run_through_its_network_namespace),
+              T(test_a_socket_left_in_its_own_queue_does_not_reach_a_later_run),
+              T(test_a_run_cannot_write_its_own_memory_through_proc),
+              T(test_the_record_channel_is_fd_3_and_kept_whole),
               T(test_a_run_after_a_memory_bomb_has_its_own_memory_counters));
