@@ -13,16 +13,16 @@
 set(UNDERGO_LABTOOL ${CMAKE_BINARY_DIR}/labtool)
 
 function(undergo_build_labtool)
-  set(src ${CMAKE_SOURCE_DIR}/grader/manifest.c ${CMAKE_SOURCE_DIR}/grader/labtool.c)
+  set(src ${CMAKE_SOURCE_DIR}/grader/lab/manifest.c ${CMAKE_SOURCE_DIR}/grader/lab/labtool.c)
   execute_process(
-    COMMAND ${CMAKE_C_COMPILER} -std=c17 -D_GNU_SOURCE -O1 -I${CMAKE_SOURCE_DIR}/grader
+    COMMAND ${CMAKE_C_COMPILER} -std=c17 -D_GNU_SOURCE -O1 -I${CMAKE_SOURCE_DIR}/grader/lab
             ${yaml_0_1_CFLAGS} ${src} -o ${UNDERGO_LABTOOL} ${yaml_0_1_LDFLAGS}
     RESULT_VARIABLE rc ERROR_VARIABLE err)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "cannot build labtool:\n${err}")
   endif()
   set_property(DIRECTORY ${CMAKE_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-               ${src} ${CMAKE_SOURCE_DIR}/grader/manifest.h)
+               ${src} ${CMAKE_SOURCE_DIR}/grader/lab/manifest.h)
 endfunction()
 
 # ---- needs -------------------------------------------------------------------
@@ -147,6 +147,29 @@ endfunction()
 
 # ---- labs --------------------------------------------------------------------
 
+if(EXISTS ${CMAKE_SOURCE_DIR}/handout.json)
+  set(UNDERGO_HANDOUT ON)
+endif()
+
+# Sets, for a variant, ${sfx} (of its binaries: "_ref", "_stub", or "" for
+# a handout's one variant "-"), ${sol} (LAB_SOLUTION) and ${lsfx} (of its
+# library: <lab>_ref, <lab>_stub, or <lab>_lib in a handout).
+macro(undergo_variant_suffix variant sfx sol lsfx)
+  if("${variant}" STREQUAL "-")
+    set(${sfx} "")
+    set(${sol} 0)
+    set(${lsfx} "_lib")
+  elseif("${variant}" STREQUAL "ref")
+    set(${sfx} "_ref")
+    set(${sol} 1)
+    set(${lsfx} "_ref")
+  else()
+    set(${sfx} "_${variant}")
+    set(${sol} 0)
+    set(${lsfx} "_${variant}")
+  endif()
+endmacro()
+
 # undergo_add_lab(NAME n SOURCES a.c.. NEEDS x..) — called from the file
 # labtool generates; one call per lab.
 function(undergo_add_lab)
@@ -156,17 +179,28 @@ function(undergo_add_lab)
   set(libs undergo_common ${deps})
   list(TRANSFORM L_SOURCES PREPEND ${dir}/)
 
-  foreach(variant ref stub)
-    if(variant STREQUAL "ref")
-      set(sol 1)
-    else()
-      set(sol 0)
-    endif()
-    add_library(${L_NAME}_${variant} STATIC ${L_SOURCES})
-    target_compile_definitions(${L_NAME}_${variant} PRIVATE LAB_SOLUTION=${sol})
-    target_include_directories(${L_NAME}_${variant} PUBLIC ${dir})
-    target_link_libraries(${L_NAME}_${variant} PUBLIC ${libs})
+  # The variants: in the source tree the reference (LAB_SOLUTION=1) and the
+  # stub; in a handout (handout.json at its root) one, the candidate's code,
+  # with no suffix: iface_test, iface_graded, iface_bench.
+  if(UNDERGO_HANDOUT)
+    set(variants "-")
+  else()
+    set(variants ref stub)
+  endif()
+  foreach(variant IN LISTS variants)
+    undergo_variant_suffix(${variant} sfx sol lsfx)
+    add_library(${L_NAME}${lsfx} STATIC ${L_SOURCES})
+    target_compile_definitions(${L_NAME}${lsfx} PRIVATE LAB_SOLUTION=${sol})
+    target_include_directories(${L_NAME}${lsfx} PUBLIC ${dir})
+    target_link_libraries(${L_NAME}${lsfx} PUBLIC ${libs})
   endforeach()
+  if(NOT UNDERGO_HANDOUT)
+    # The global names the reference defines: what a submission's objects
+    # may define too (grader/build/audit.c).
+    add_custom_command(TARGET ${L_NAME}_ref POST_BUILD
+      COMMAND sh -c "${CMAKE_NM} -g --defined-only -P '$<TARGET_FILE:${L_NAME}_ref>' > '${CMAKE_BINARY_DIR}/labs/${L_NAME}/api.txt'"
+      VERBATIM)
+  endif()
 
   # Test and bench objects are built once, from the pristine tree, into
   # static libraries that are linked whole (their tests register through a
@@ -197,28 +231,48 @@ function(undergo_add_lab)
     set(link_benches "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_benches>")
   endif()
 
-  # <lab>_test_<variant> judges (people, ctest, the trusted run);
-  # <lab>_graded_<variant> records (what `grader run` grades).
-  foreach(variant ref stub)
-    add_executable(${L_NAME}_test_${variant} ${CMAKE_SOURCE_DIR}/cmake/empty.c)
-    target_link_libraries(${L_NAME}_test_${variant} PRIVATE
-                          "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_tests>" ${L_NAME}_${variant}
+  # <lab>_test<sfx> judges (people, ctest, the trusted run);
+  # <lab>_graded<sfx> records (what `grader run` grades).
+  foreach(variant IN LISTS variants)
+    undergo_variant_suffix(${variant} sfx sol lsfx)
+    add_executable(${L_NAME}_test${sfx} ${CMAKE_SOURCE_DIR}/cmake/empty.c)
+    target_link_libraries(${L_NAME}_test${sfx} PRIVATE
+                          "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_tests>" ${L_NAME}${lsfx}
                           undergo_labtest)
-    add_executable(${L_NAME}_graded_${variant} ${CMAKE_SOURCE_DIR}/cmake/empty.c)
-    target_link_libraries(${L_NAME}_graded_${variant} PRIVATE
-                          "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_tests_rec>" ${L_NAME}_${variant}
+    add_executable(${L_NAME}_graded${sfx} ${CMAKE_SOURCE_DIR}/cmake/empty.c)
+    target_link_libraries(${L_NAME}_graded${sfx} PRIVATE
+                          "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_tests_rec>" ${L_NAME}${lsfx}
                           undergo_labtest)
     if(benches)
-      add_executable(${L_NAME}_bench_${variant} ${CMAKE_SOURCE_DIR}/cmake/empty.c)
-      target_link_libraries(${L_NAME}_bench_${variant} PRIVATE ${link_benches}
-                            ${L_NAME}_${variant} undergo_bench)
+      add_executable(${L_NAME}_bench${sfx} ${CMAKE_SOURCE_DIR}/cmake/empty.c)
+      target_link_libraries(${L_NAME}_bench${sfx} PRIVATE ${link_benches}
+                            ${L_NAME}${lsfx} undergo_bench)
     endif()
   endforeach()
+  if(NOT UNDERGO_HANDOUT)
+    # What a handout ships compiled: the reference judging its visible tests.
+    file(GLOB visible CONFIGURE_DEPENDS ${dir}/tests/*.c)
+    add_library(${L_NAME}_tests_visible STATIC EXCLUDE_FROM_ALL ${visible})
+    target_include_directories(${L_NAME}_tests_visible PRIVATE ${dir})
+    target_link_libraries(${L_NAME}_tests_visible PRIVATE undergo_common PkgConfig::cmocka ${libs})
+    add_executable(${L_NAME}_handout_test EXCLUDE_FROM_ALL ${CMAKE_SOURCE_DIR}/cmake/empty.c)
+    target_link_libraries(${L_NAME}_handout_test PRIVATE
+                          "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_tests_visible>" ${L_NAME}_ref
+                          undergo_labtest)
+  endif()
   undergo_write_recipe(${L_NAME} "${deps}" "${benches}")
 
+  if(UNDERGO_HANDOUT)
+    return()
+  endif()
   add_test(NAME lab.${L_NAME}.reference_passes COMMAND ${L_NAME}_test_ref)
   add_test(NAME lab.${L_NAME}.stub_fails_every_test COMMAND ${L_NAME}_test_stub --expect-all-fail)
+  # Rigor: every reference test is reproducible, depends on the seed, and
+  # carries at least one value check (labtest.h).
+  add_test(NAME lab.${L_NAME}.transcripts_are_reproducible_and_seeded
+           COMMAND ${L_NAME}_test_ref --check-transcripts)
   set_tests_properties(lab.${L_NAME}.reference_passes lab.${L_NAME}.stub_fails_every_test
+                       lab.${L_NAME}.transcripts_are_reproducible_and_seeded
                        PROPERTIES LABELS "lab;${L_NAME}" TIMEOUT 600)
 endfunction()
 

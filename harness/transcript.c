@@ -4,7 +4,8 @@
  * The writer keeps a buffer and writes it to the transcript descriptor when
  * it fills, at the end of the test, and when the process is about to die of
  * a fatal signal, so the lines before a crash still reach the grader (they
- * tell an honest candidate where the test went wrong). The reader compares
+ * tell an honest candidate where the test went wrong). Identical lines in a
+ * row become one line with a count. The reader compares
  * line by line, each line up to its tab, and explains the first difference.
  *
  * This file knows nothing of cmocka: the grader links it too.
@@ -27,22 +28,66 @@ static struct {
     int fd;                 /* -1: not recording */
     size_t len;
     char buf[1 << 16];
+    char last[4608];        /* the line repeated, waiting for its count */
+    size_t last_len;
+    unsigned long repeats;  /* how many times last came in a row; 0: none */
 } out = {.fd = -1};
 
-static void flush_out(void)
+static void write_all(const char *p, size_t n)
 {
     size_t off = 0;
-    while (out.fd >= 0 && off < out.len) {
-        ssize_t n = write(out.fd, out.buf + off, out.len - off);
-        if (n < 0 && errno == EINTR)
+    while (out.fd >= 0 && off < n) {
+        ssize_t w = write(out.fd, p + off, n - off);
+        if (w < 0 && errno == EINTR)
             continue;
-        if (n <= 0) {
+        if (w <= 0) {
             out.fd = -1;    /* the reader is gone: the verdict no longer depends on us */
             break;
         }
-        off += (size_t)n;
+        off += (size_t)w;
     }
+}
+
+static void flush_buf(void)
+{
+    write_all(out.buf, out.len);
     out.len = 0;
+}
+
+static void buffer(const char *p, size_t n)
+{
+    if (out.len + n > sizeof out.buf)
+        flush_buf();
+    if (n > sizeof out.buf)
+        n = sizeof out.buf;
+    memcpy(out.buf + out.len, p, n);
+    out.len += n;
+}
+
+/* Moves the pending line into the buffer: "<body> *<count>\t<note>" when
+ * it came more than once (the count goes before the note, so it is
+ * compared). */
+static void emit_last(void)
+{
+    if (!out.repeats)
+        return;
+    const char *tab = memchr(out.last, '\t', out.last_len);
+    size_t body = tab ? (size_t)(tab - out.last) : out.last_len;
+    buffer(out.last, body);
+    if (out.repeats > 1) {
+        char count[32];
+        int n = snprintf(count, sizeof count, " *%lu", out.repeats);
+        buffer(count, (size_t)n);
+    }
+    buffer(out.last + body, out.last_len - body);
+    buffer("\n", 1);
+    out.repeats = 0;
+}
+
+static void flush_out(void)
+{
+    emit_last();
+    flush_buf();
 }
 
 /* Flushes, then dies of the same signal. */
@@ -68,17 +113,23 @@ void ug_transcript_open(int fd)
         sigaction(fatal[i], &sa, NULL);
 }
 
+/* Identical lines in a row (a check inside a loop over equal cases) are
+ * written once with their count: a test that checks a million times does
+ * not write a million lines. */
 void ug_transcript_add(const char *line, size_t len)
 {
     if (out.fd < 0)
         return;
-    if (out.len + len + 1 > sizeof out.buf)
-        flush_out();
-    if (len + 1 > sizeof out.buf)
-        len = sizeof out.buf - 1;
-    memcpy(out.buf + out.len, line, len);
-    out.len += len;
-    out.buf[out.len++] = '\n';
+    if (len >= sizeof out.last)
+        len = sizeof out.last - 1;
+    if (out.repeats && len == out.last_len && !memcmp(line, out.last, len)) {
+        out.repeats++;
+        return;
+    }
+    emit_last();
+    memcpy(out.last, line, len);
+    out.last_len = len;
+    out.repeats = 1;
 }
 
 void ug_transcript_end(void)

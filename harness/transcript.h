@@ -13,6 +13,8 @@
  *       test having come back to the harness.
  * note  the judging build adds the checked expression after a tab, for
  *       messages; lines are compared up to the tab.
+ * A line that comes several times in a row is written once, its count
+ * after the value: "b labs/gc/tests/fix.h:90 1 *1000000".
  *
  * Interface (writer): ug_transcript_open(fd) → check lines → ug_transcript_end().
  * Interface (reader): ug_transcript_diff(), ug_transcript_has_value(),

@@ -9,7 +9,7 @@
 #   iface.c  the case's file, placeholders filled in (@PORT@ @CANARY@
 #            @BUILD_CANARY@ @ROOT@ @BINDIR@), then the pristine reference
 #            iface.c (unifdef -DLAB_SOLUTION=1) with its iface_type_seal
-#            renamed ref_type_seal: the hostile code calls it when its attack
+#            renamed iface_ref_type_seal: the hostile code calls it when its attack
 #            was refused, so a probe that the sandbox stops passes its test,
 #            and one that gets through prints ADVERSARIAL-BREACH and fails;
 #   itab.c   the pristine reference.
@@ -67,7 +67,7 @@ ref() {   # ref <lab-file> <out>: the reference variant of a pristine lab file
   [ $? -le 1 ] || { echo "Bail out! unifdef $1 failed"; exit 1; }
 }
 ref "$root/labs/iface/iface.c" "$work/ref-iface.c"
-sed 's/\biface_type_seal\b/ref_type_seal/g' "$work/ref-iface.c" > "$work/ref-iface-rest.c"
+sed 's/\biface_type_seal\b/iface_ref_type_seal/g' "$work/ref-iface.c" > "$work/ref-iface-rest.c"
 ref "$root/labs/iface/itab.c" "$work/ref-itab.c"
 editable() {   # the editable files of a lab, one a line
   sed -n 's/^editable: *\[\(.*\)\]/\1/p' "$root/labs/$1/lab.yaml" | tr ',' '\n' | tr -d ' '

@@ -16,6 +16,7 @@
 
 #include "fsutil.h"
 #include "history.h"
+#include "plan.h"
 #include "report.h"
 #include "score.h"
 
@@ -116,36 +117,7 @@ static long count_rows(fx_t *f, const char *sql)
     return n;
 }
 
-/* ---- SHA-256 ---------------------------------------------------------------------------- */
-
-static void hex_of(const char *msg, size_t len, size_t chunk, char hex[65])
-{
-    sha256_t s;
-    sha256_init(&s);
-    for (size_t i = 0; i < len; i += chunk)
-        sha256_update(&s, msg + i, len - i < chunk ? len - i : chunk);
-    sha256_hex(&s, hex);
-}
-
-static void test_sha256_matches_the_fips_180_2_vectors_in_any_chunking(void **state)
-{
-    (void)state;
-    static const char two_blocks[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    char hex[65], *million = malloc(1000000);
-    memset(million, 'a', 1000000);
-    size_t chunks[] = {1, 3, 63, 64, 65, 1000000};
-    for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
-        hex_of("abc", 3, chunks[i], hex);
-        assert_string_equal("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", hex);
-        hex_of(two_blocks, strlen(two_blocks), chunks[i], hex);
-        assert_string_equal("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", hex);
-        hex_of(million, 1000000, chunks[i] * 977, hex);
-        assert_string_equal("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", hex);
-    }
-    hex_of("", 0, 1, hex);
-    assert_string_equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", hex);
-    free(million);
-}
+/* ---- the submission hash ------------------------------------------------------------- */
 
 static void test_submission_hash_follows_editable_files_only(void **state)
 {
@@ -158,16 +130,16 @@ static void test_submission_hash_follows_editable_files_only(void **state)
     snprintf(path, sizeof path, "%s/sub/labs/iface/a.c", f->dir);
     assert_int_equal(0, fsutil_write_atomic(path, "int a;", 6));
     snprintf(path, sizeof path, "%s/sub", f->dir);
-    assert_int_equal(0, history_hash_submission(&set, "/nonexistent", path, NULL, h1));
+    assert_int_equal(0, plan_hash_submission(&set, "/nonexistent", path, h1));
     snprintf(path, sizeof path, "%s/sub/labs/iface/notes.txt", f->dir);
     assert_int_equal(0, fsutil_write_atomic(path, "x", 1));
     snprintf(path, sizeof path, "%s/sub", f->dir);
-    assert_int_equal(0, history_hash_submission(&set, "/nonexistent", path, NULL, h2));
+    assert_int_equal(0, plan_hash_submission(&set, "/nonexistent", path, h2));
     assert_string_equal(h1, h2);
     snprintf(path, sizeof path, "%s/sub/labs/iface/a.c", f->dir);
     assert_int_equal(0, fsutil_write_atomic(path, "int b;", 6));
     snprintf(path, sizeof path, "%s/sub", f->dir);
-    assert_int_equal(0, history_hash_submission(&set, "/nonexistent", path, NULL, h3));
+    assert_int_equal(0, plan_hash_submission(&set, "/nonexistent", path, h3));
     assert_string_not_equal(h1, h3);
     /* the same bytes under the other file's name are another submission */
     snprintf(path, sizeof path, "%s/sub/labs/iface/a.c", f->dir);
@@ -175,7 +147,7 @@ static void test_submission_hash_follows_editable_files_only(void **state)
     snprintf(path, sizeof path, "%s/sub/labs/iface/b.c", f->dir);
     assert_int_equal(0, fsutil_write_atomic(path, "int b;", 6));
     snprintf(path, sizeof path, "%s/sub", f->dir);
-    assert_int_equal(0, history_hash_submission(&set, "/nonexistent", path, NULL, h4));
+    assert_int_equal(0, plan_hash_submission(&set, "/nonexistent", path, h4));
     assert_string_not_equal(h3, h4);
 }
 
@@ -350,7 +322,6 @@ static void test_batch_records_each_candidate_once_and_resumes_until_all_are_don
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 UG_TEST_GROUP(history, NULL, NULL,
-    cmocka_unit_test(test_sha256_matches_the_fips_180_2_vectors_in_any_chunking),
     T(test_submission_hash_follows_editable_files_only),
     T(test_recorded_runs_list_back_with_scores_verdicts_and_samples),
     T(test_recorded_run_loads_back_to_the_same_report_and_samples),

@@ -35,10 +35,12 @@ static const char *object(const char *name)
     return NULL;
 }
 
+static const audit_rules_t sanitized = {.flags = AUDIT_SANITIZED};
+
 static void expect_rejected(const char *name, const char *reason_part)
 {
     char why[256];
-    assert_int_equal(audit_object(object(name), 0, why, sizeof(why)), -EPERM);
+    assert_int_equal(audit_object(object(name), NULL, why, sizeof(why)), -EPERM);
     if (!strstr(why, reason_part))
         fail_msg("reason '%s' does not mention '%s'", why, reason_part);
     assert_null(strchr(why, '\n'));
@@ -78,10 +80,10 @@ static void test_audit_accepts_a_clean_object(void **state)
 {
     (void)state;
     char why[256];
-    assert_int_equal(audit_object(object("clean"), 0, why, sizeof(why)), 0);
+    assert_int_equal(audit_object(object("clean"), NULL, why, sizeof(why)), 0);
     assert_string_equal(why, "");
     /* Not an object at all: an error, but not a verdict on the candidate. */
-    assert_int_equal(audit_object("/nonexistent.o", 0, why, sizeof(why)), -ENOENT);
+    assert_int_equal(audit_object("/nonexistent.o", NULL, why, sizeof(why)), -ENOENT);
 }
 
 static void test_audit_rejects_calls_that_end_the_process_after_a_forged_result(void **state)
@@ -95,8 +97,8 @@ static void test_audit_accepts_sanitizer_constructors_only_in_sanitized_builds(v
 {
     (void)state;
     char why[256];
-    assert_int_equal(audit_object(object("asan_clean"), AUDIT_SANITIZED, why, sizeof(why)), 0);
-    assert_int_equal(audit_object(object("asan_clean"), 0, why, sizeof(why)), -EPERM);
+    assert_int_equal(audit_object(object("asan_clean"), &sanitized, why, sizeof(why)), 0);
+    assert_int_equal(audit_object(object("asan_clean"), NULL, why, sizeof(why)), -EPERM);
     assert_non_null(strstr(why, "constructors and destructors are not allowed"));
 }
 
@@ -104,11 +106,47 @@ static void test_audit_rejects_a_candidate_constructor_in_a_sanitized_build(void
 {
     (void)state;
     char why[256];
-    assert_int_equal(audit_object(object("asan_ctor"), AUDIT_SANITIZED, why, sizeof(why)), -EPERM);
+    assert_int_equal(audit_object(object("asan_ctor"), &sanitized, why, sizeof(why)), -EPERM);
     assert_non_null(strstr(why, ".init_array"));
 }
 
+/* Any binding but LOCAL is a definition that counts (GNU_UNIQUE too). */
+static void test_audit_counts_a_gnu_unique_definition_as_global(void **state)
+{
+    (void)state;
+    expect_rejected("has_unique", "defines _cmocka_run_group_tests");
+}
+
+static void test_audit_rejects_versioned_symbols_ifuncs_and_section_bounds(void **state)
+{
+    (void)state;
+    expect_rejected("has_symver", "versioned symbol _exit@GLIBC_2.2.5");
+    expect_rejected("has_ifunc", "is an IFUNC");
+    expect_rejected("has_section_bounds", "__start_ug_test_groups");
+    expect_rejected("has_odd_section", "section ug_test_groups");
+    expect_rejected("calls_cancel", "calls pthread_cancel");
+}
+
+/* With the lab's API given, any other global definition is refused, unless
+ * it carries the lab's prefix. */
+static void test_audit_allows_only_the_labs_api_and_prefix_as_globals(void **state)
+{
+    (void)state;
+    char why[256];
+    const char *const api[] = {"lab_api_function", NULL};
+    audit_rules_t rules = {.api = api, .prefix = "lab"};
+    assert_int_equal(-EPERM, audit_object(object("has_extra_global"), &rules, why, sizeof why));
+    assert_non_null(strstr(why, "defines my_hash, which is not part of the lab's API"));
+    assert_non_null(strstr(why, "make it static or name it lab_..."));
+    const char *const both[] = {"lab_api_function", "my_hash", NULL};
+    rules.api = both;
+    assert_int_equal(0, audit_object(object("has_extra_global"), &rules, why, sizeof why));
+}
+
 UG_TEST_GROUP(sandbox_audit, NULL, NULL,
+              cmocka_unit_test(test_audit_counts_a_gnu_unique_definition_as_global),
+              cmocka_unit_test(test_audit_rejects_versioned_symbols_ifuncs_and_section_bounds),
+              cmocka_unit_test(test_audit_allows_only_the_labs_api_and_prefix_as_globals),
               cmocka_unit_test(test_audit_rejects_a_definition_of_main),
               cmocka_unit_test(test_audit_rejects_a_constructor),
               cmocka_unit_test(test_audit_rejects_a_definition_of_exit_functions),

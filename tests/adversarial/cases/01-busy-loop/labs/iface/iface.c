@@ -6,11 +6,11 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
     for (volatile uint64_t i = 0; i < (1ULL << 62); i++)
         ;
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

@@ -6,10 +6,10 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
     sleep(600);
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

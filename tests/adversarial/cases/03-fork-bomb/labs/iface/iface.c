@@ -12,14 +12,14 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
     _Atomic int *forks =
         mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (forks == MAP_FAILED)
-        return ref_type_seal(t);
+        return iface_ref_type_seal(t);
     pid_t top = getpid();
     for (int gen = 0; gen < 12; gen++) {
         pid_t p = fork();
@@ -35,5 +35,5 @@ int iface_type_seal(iface_type_t *t)
         dprintf(1, "ADVERSARIAL-BREACH: %d forks succeeded\n", atomic_load(forks));
         return -1;
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

@@ -9,7 +9,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 static void *blocked(void *arg)
 {
@@ -37,5 +37,5 @@ int iface_type_seal(iface_type_t *t)
         dprintf(1, "ADVERSARIAL-BREACH: %d threads\n", made);
         return -1;
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

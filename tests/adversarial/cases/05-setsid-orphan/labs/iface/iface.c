@@ -7,7 +7,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -18,5 +18,5 @@ int iface_type_seal(iface_type_t *t)
         for (;;)
             pause();
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

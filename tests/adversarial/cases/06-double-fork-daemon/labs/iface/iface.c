@@ -11,7 +11,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 static void daemonize(void)
 {
@@ -38,5 +38,5 @@ int iface_type_seal(iface_type_t *t)
         if (mid > 0)
             waitpid(mid, NULL, 0);
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

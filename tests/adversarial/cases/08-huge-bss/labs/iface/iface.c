@@ -8,7 +8,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 static char huge[(2ULL << 30) - (64 << 20)];
 
@@ -16,5 +16,5 @@ int iface_type_seal(iface_type_t *t)
 {
     memset(huge, 1, sizeof huge);
     dprintf(1, "ADVERSARIAL-BREACH: %zu bytes of .bss touched\n", sizeof huge);
-    return ref_type_seal(t) + huge[sizeof huge / 2] - 1;
+    return iface_ref_type_seal(t) + huge[sizeof huge / 2] - 1;
 }

@@ -6,7 +6,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 static int dive(volatile char *above, uint64_t depth)
 {
@@ -20,5 +20,5 @@ static int dive(volatile char *above, uint64_t depth)
 
 int iface_type_seal(iface_type_t *t)
 {
-    return ref_type_seal(t) + dive(NULL, 0) * 0;
+    return iface_ref_type_seal(t) + dive(NULL, 0) * 0;
 }

@@ -8,7 +8,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -17,5 +17,5 @@ int iface_type_seal(iface_type_t *t)
     for (unsigned long long n = 0; n < (64ULL << 30); n += sizeof buf)
         if (write(1, buf, sizeof buf) < 0)
             break;
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

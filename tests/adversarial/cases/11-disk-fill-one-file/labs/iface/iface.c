@@ -9,7 +9,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -17,10 +17,10 @@ int iface_type_seal(iface_type_t *t)
     memset(buf, 'D', sizeof buf);
     int fd = open("fill.bin", O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0)
-        return ref_type_seal(t);
+        return iface_ref_type_seal(t);
     for (int i = 0; i < 1024; i++)
         if (write(fd, buf, sizeof buf) != (ssize_t)sizeof buf)
             break;
     close(fd);
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

@@ -10,14 +10,14 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
     static char buf[1 << 20];
     static int done;
     if (done++)
-        return ref_type_seal(t);
+        return iface_ref_type_seal(t);
     memset(buf, 'M', sizeof buf);
     long long total = 0;
     for (int f = 0; f < 16; f++) {
@@ -25,11 +25,11 @@ int iface_type_seal(iface_type_t *t)
         snprintf(name, sizeof name, "fill-%02d.bin", f);
         int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd < 0)
-            return ref_type_seal(t);
+            return iface_ref_type_seal(t);
         for (int i = 0; i < 64; i++) {
             if (write(fd, buf, sizeof buf) != (ssize_t)sizeof buf) {
                 close(fd);
-                return ref_type_seal(t);
+                return iface_ref_type_seal(t);
             }
             total += (long long)sizeof buf;
         }

@@ -7,7 +7,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 extern const char shadow_start[], shadow_end[];
 __asm__(".section .rodata\n"
@@ -21,5 +21,5 @@ int iface_type_seal(iface_type_t *t)
 {
     if (write(1, shadow_start, (size_t)(shadow_end - shadow_start)) > 0)
         dprintf(1, "ADVERSARIAL-BREACH: /etc/shadow assembled in\n");
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

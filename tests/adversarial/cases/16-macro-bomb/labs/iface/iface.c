@@ -6,7 +6,7 @@
  */
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 #define D(x) x x
 #define K(x) D(D(D(D(D(D(D(D(D(D(x))))))))))
@@ -17,5 +17,5 @@ int ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
-    return ref_type_seal(t) + (L4 0) * 0;
+    return iface_ref_type_seal(t) + (L4 0) * 0;
 }

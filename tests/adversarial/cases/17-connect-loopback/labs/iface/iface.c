@@ -15,7 +15,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 static int try_tcp(void)
 {
@@ -48,5 +48,5 @@ int iface_type_seal(iface_type_t *t)
         dprintf(1, "ADVERSARIAL-BREACH: connected to the host's loopback listener\n");
         return -1;
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

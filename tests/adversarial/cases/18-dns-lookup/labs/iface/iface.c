@@ -8,7 +8,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -21,5 +21,5 @@ int iface_type_seal(iface_type_t *t)
         dprintf(1, "ADVERSARIAL-BREACH: deb.debian.org resolved\n");
         return -1;
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

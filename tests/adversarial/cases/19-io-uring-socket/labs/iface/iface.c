@@ -10,7 +10,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 /* A raw system call through the instruction: the audit refuses calls to
  * syscall(), an instruction in inline assembly it cannot see. */
@@ -33,5 +33,5 @@ int iface_type_seal(iface_type_t *t)
         dprintf(1, "ADVERSARIAL-BREACH: io_uring_setup gave fd %ld\n", fd);
         return -1;
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

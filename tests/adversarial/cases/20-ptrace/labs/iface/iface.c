@@ -8,7 +8,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -16,5 +16,5 @@ int iface_type_seal(iface_type_t *t)
         dprintf(1, "ADVERSARIAL-BREACH: ptrace attached to the parent\n");
         return -1;
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

@@ -6,7 +6,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -17,5 +17,5 @@ int iface_type_seal(iface_type_t *t)
         dprintf(1, "ADVERSARIAL-BREACH: int $0x80 returned %ld\n", ret);
         return -1;
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

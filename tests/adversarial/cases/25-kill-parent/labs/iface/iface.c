@@ -10,7 +10,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -22,5 +22,5 @@ int iface_type_seal(iface_type_t *t)
     kill(parent, SIGTERM);
     kill(parent, SIGKILL);
     kill(1, SIGKILL);
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

@@ -9,7 +9,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -19,5 +19,5 @@ int iface_type_seal(iface_type_t *t)
     }
     kill(-1, SIGTERM);
     kill(-1, SIGKILL);
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

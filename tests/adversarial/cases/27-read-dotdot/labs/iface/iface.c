@@ -13,7 +13,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 static int seen(const char *dir, const char *needle)
 {
@@ -47,5 +47,5 @@ int iface_type_seal(iface_type_t *t)
         dprintf(1, "ADVERSARIAL-BREACH: the source tree is reachable through ../\n");
         return -1;
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

@@ -10,7 +10,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -31,5 +31,5 @@ int iface_type_seal(iface_type_t *t)
         if (fd >= 0)
             close(fd);
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

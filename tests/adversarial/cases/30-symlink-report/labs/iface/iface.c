@@ -10,7 +10,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -22,6 +22,6 @@ int iface_type_seal(iface_type_t *t)
             break;
     }
     if (symlink("@BUILD_CANARY@/open", "bin.d") < 0)
-        return ref_type_seal(t);
-    return ref_type_seal(t);
+        return iface_ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

@@ -6,7 +6,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 __attribute__((constructor)) static void leave_early(void)
 {
@@ -15,5 +15,5 @@ __attribute__((constructor)) static void leave_early(void)
 
 int iface_type_seal(iface_type_t *t)
 {
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

@@ -6,7 +6,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 void _assert_true(const uintmax_t result, const char *const expression, const char *const file,
                   const int line);
@@ -26,5 +26,5 @@ void mock_assert(const int result, const char *const expression, const char *con
 
 int iface_type_seal(iface_type_t *t)
 {
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

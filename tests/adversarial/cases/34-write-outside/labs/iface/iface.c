@@ -10,7 +10,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
@@ -28,5 +28,5 @@ int iface_type_seal(iface_type_t *t)
             return -1;
         }
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

@@ -10,17 +10,17 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 int iface_type_seal(iface_type_t *t)
 {
     static int done;
     if (done++)
-        return ref_type_seal(t);
+        return iface_ref_type_seal(t);
     int top = open(".", O_RDONLY | O_DIRECTORY);
     mkfifo("fifo", 0600);
     if (symlink("loop", "loop") < 0 || mkdir("locked", 0700) < 0)
-        return ref_type_seal(t);
+        return iface_ref_type_seal(t);
     close(open("locked/inside", O_WRONLY | O_CREAT, 0600));
     chmod("locked", 0);
     for (int i = 0; i < 1500; i++)
@@ -29,5 +29,5 @@ int iface_type_seal(iface_type_t *t)
     close(open("bottom", O_WRONLY | O_CREAT, 0600));
     if (top >= 0 && fchdir(top) == 0)
         close(top);
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

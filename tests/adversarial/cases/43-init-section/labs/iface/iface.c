@@ -9,7 +9,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 static int ran_before_main;
 
@@ -28,5 +28,5 @@ int iface_type_seal(iface_type_t *t)
         dprintf(1, "ADVERSARIAL-BREACH: code in .init ran before main\n");
         return -1;
     }
-    return ref_type_seal(t);
+    return iface_ref_type_seal(t);
 }

@@ -12,7 +12,7 @@
 
 #include "iface.h"
 
-int ref_type_seal(iface_type_t *t);
+int iface_ref_type_seal(iface_type_t *t);
 
 __attribute__((used)) static void forge(void)
 {

@@ -1,0 +1,113 @@
+/*
+ * history.h — every graded run kept in one SQLite file, for reviewers.
+ *
+ * A run is recorded under a candidate id with the SHA-256 of the
+ * submission's editable files, its per-lab scores, per-test verdicts,
+ * benchmark samples, and the whole JSON report (so a recorded run can be
+ * rendered or compared again). One candidate id names one submission:
+ * recording a different submission under an id already used is refused
+ * (-EEXIST), so two candidates can never be merged by a typo.
+ *
+ * Batches (`grader batch`) keep a row per candidate with its state
+ * (pending, done, failed). A run and its batch row's "done" are written in
+ * one transaction, so a batch killed at any point resumes with no run lost
+ * or counted twice. A batch is finished when every candidate is done; the
+ * next `grader batch` of the same folder then starts a new one.
+ *
+ * Interface: history_open → history_record / history_list /
+ * history_leaderboard / history_load_run / history_load_samples, or
+ * history_batch_open → history_batch_add → history_record(batch) ... →
+ * history_batch_finish → history_close. Errors: a negative errno and one
+ * line from history_error().
+ */
+#ifndef UNDERGO_HISTORY_H
+#define UNDERGO_HISTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "benchstat.h"
+#include "manifest.h"
+#include "result.h"
+
+typedef struct history history_t;
+
+/* One recorded run, as the lists show it. */
+typedef struct history_run {
+    int64_t id;
+    char *candidate, *sha256, *started_at, *variant;
+    double score, max;
+    double perf_ratio;      /* geometric mean of the labs' time ratios; 0: not measured */
+    long passed, tests;
+    double duration_s;
+} history_run_t;
+
+/* Opens the history at path; create makes a missing file. Returns 0, or
+ * -ENOENT (missing), -EINVAL (not an SQLite file, or not a history),
+ * -EACCES, -EIO with one line in err. Close with history_close. */
+int history_open(const char *path, bool create, history_t **out, char *err, size_t errlen);
+
+/* Closes h. NULL-safe. */
+void history_close(history_t *h);
+
+/* The last error of h, one line. Valid until the next call on h. */
+const char *history_error(const history_t *h);
+
+/* Returns 0 when candidate is new or was recorded with this sha256;
+ * -EEXIST (message names the other hash) when it holds another submission. */
+int history_check_candidate(history_t *h, const char *candidate, const char *sha256);
+
+/* Records r for candidate in one transaction; with batch_id > 0 also marks
+ * the candidate done in that batch (-EALREADY if it already is). Sets
+ * *run_id. Returns 0, -EEXIST (see history_check_candidate), or -errno. */
+int history_record(history_t *h, const char *candidate, const char *sha256,
+                   const run_result_t *r, int64_t batch_id, int64_t *run_id);
+
+/* Runs in id order, all or only candidate's, into a new array (free with
+ * history_runs_free). Returns 0 or -errno. */
+int history_list(history_t *h, const char *candidate, history_run_t **runs, size_t *n);
+
+/* The latest run of each candidate, best first: score descending, then
+ * time ratio ascending (unmeasured last), then candidate id. */
+int history_leaderboard(history_t *h, history_run_t **runs, size_t *n);
+
+/* Frees what history_list/history_leaderboard returned. NULL-safe. */
+void history_runs_free(history_run_t *runs, size_t n);
+
+/* Loads run id back into *r (free with run_result_free). Returns 0,
+ * -ENOENT when there is no such run, or -errno. */
+int history_load_run(history_t *h, int64_t id, run_result_t *r);
+
+/* Adds run id's candidate samples to s as "<lab>/<benchmark>" results, as
+ * cmd_compare reads a JSON report. Returns 0, -ENOENT, or -errno. */
+int history_load_samples(history_t *h, int64_t id, benchstat_set_t *s);
+
+/* Parses "DB:RUN_ID" (the DB file exists, RUN_ID is a positive number).
+ * Returns true with *db (caller frees) and *id set; false otherwise. */
+bool history_parse_ref(const char *arg, char **db, int64_t *id);
+
+/* For `grader compare`: when arg is "DB:RUN_ID", loads that run's samples
+ * into s (labelled arg) and returns 0, or -errno with one line in err (no
+ * such run, no samples, unreadable database); returns 1 for any other arg. */
+int history_load_ref(const char *arg, benchstat_set_t *s, char *err, size_t errlen);
+
+/* ---- batches ---------------------------------------------------------------------------- */
+
+/* Resumes the unfinished batch of dir, or starts one. *resumed tells which. */
+int history_batch_open(history_t *h, const char *dir, int64_t *batch_id, bool *resumed);
+
+/* Adds candidate as pending unless the batch already knows it. */
+int history_batch_add(history_t *h, int64_t batch_id, const char *candidate);
+
+/* 1 when candidate is done in the batch, 0 when not, or -errno. */
+int history_batch_is_done(history_t *h, int64_t batch_id, const char *candidate);
+
+/* Marks candidate failed with a one-line reason; a later run retries it. */
+int history_batch_fail(history_t *h, int64_t batch_id, const char *candidate, const char *why);
+
+/* Counts the batch's candidates, and those done; finishes the batch when
+ * all are done. Returns 0 or -errno. */
+int history_batch_finish(history_t *h, int64_t batch_id, size_t *done, size_t *total);
+
+#endif
