@@ -28,9 +28,9 @@ if [ "$html" = yes ]; then
   run "$bin" --html "$work/page.html"
   [ -s "$work/page.html" ] || fail "--html wrote no page"
   # Self-contained: no script, no external resource, no link out of the page.
-  if grep -Eqi '<script|<link|<iframe|<img|<object|<embed|@import|url\(|(src|href|xlink:href) *= *"[^#"]' \
+  if grep -Eqi '<script|<link|<iframe|<img|<object|<embed|@import|url\([^#]|(src|href|xlink:href) *= *"[^#"]' \
        "$work/page.html"; then
-    fail "the page is not self-contained: $(grep -Eoi '<script|<link|<iframe|<img|<object|<embed|@import|url\(|(src|href|xlink:href) *= *"[^#"][^"]*' "$work/page.html" | head -3)"
+    fail "the page is not self-contained: $(grep -Eoi '<script|<link|<iframe|<img|<object|<embed|@import|url\([^#]|(src|href|xlink:href) *= *"[^#"][^"]*' "$work/page.html" | head -3)"
   fi
   grep -q '</html>' "$work/page.html" || fail "the page is not complete"
   ls "$work"/page.html.tmp-* >/dev/null 2>&1 && fail "a temporary file was left behind"

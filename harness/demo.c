@@ -8,6 +8,7 @@
 #include <undergo/demo.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,7 +172,7 @@ static const char page_style[] =
     "p.note{color:#555}figure{margin:1em 0}figcaption{color:#444;font-size:.95em}\n"
     "svg{background:#fafafa;border:1px solid #ddd;border-radius:6px}\n"
     "svg text{font:13px system-ui,sans-serif}svg text.mono{font:12px monospace}\n"
-    ".frames{display:flex;flex-wrap:wrap;gap:12px}\n"
+    ".frames{display:flex;flex-wrap:wrap;gap:12px}.frames svg{width:350px;height:auto}\n"
     "pre{background:#f4f4f4;padding:.8em;border-radius:6px;overflow-x:auto}\n"
     "table{border-collapse:collapse}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left}\n"
     "</style></head><body>\n<h1>";
@@ -217,6 +218,68 @@ void demo_html_text(FILE *f, const char *s)
         default: fputc(*s, f);
         }
     }
+}
+
+/* ---- SVG ------------------------------------------------------------------- */
+
+static int svg_seq;   /* numbers each <svg>, so every arrowhead id is unique in the page */
+
+void demo_svg_open(FILE *f, int w, int h)
+{
+    svg_seq++;
+    fprintf(f, "<svg width=\"%d\" height=\"%d\" "
+               "viewBox=\"0 0 %d %d\">\n<defs><marker id=\"ah%d\" viewBox=\"0 0 10 10\" "
+               "refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
+               "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" "
+               "fill=\"#555\"/></marker></defs>\n", w, h, w, h, svg_seq);
+}
+
+void demo_svg_close(FILE *f)
+{
+    fputs("</svg>\n", f);
+}
+
+void demo_svg_circle(FILE *f, double x, double y, double r, const char *fill, const char *stroke,
+                     bool dashed, const char *label, const char *label_color)
+{
+    fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" stroke=\"%s\" "
+               "stroke-width=\"2\"%s/>\n", x, y, r, fill, stroke,
+            dashed ? " stroke-dasharray=\"4 3\"" : "");
+    if (label)
+        demo_svg_text(f, x, y + 5, "middle", label_color, "%s", label);
+}
+
+void demo_svg_arrow(FILE *f, double x1, double y1, double x2, double y2, double r,
+                    const char *color)
+{
+    double dx = x2 - x1, dy = y2 - y1, len = sqrt(dx * dx + dy * dy);
+    if (len < 2 * r + 1)
+        return;
+    double ux = dx / len, uy = dy / len;
+    fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+               "stroke-width=\"2\" marker-end=\"url(#ah%d)\"/>\n", x1 + ux * r, y1 + uy * r,
+            x2 - ux * r, y2 - uy * r, color, svg_seq);
+}
+
+void demo_svg_text(FILE *f, double x, double y, const char *anchor, const char *fill,
+                   const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"%s\">", x, y, anchor,
+            fill);
+    demo_html_text(f, buf);
+    fputs("</text>\n", f);
+}
+
+void demo_svg_rect(FILE *f, double x, double y, double w, double h, const char *fill,
+                   const char *stroke)
+{
+    fprintf(f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"3\" "
+               "fill=\"%s\" stroke=\"%s\"/>\n", x, y, w, h, fill, stroke);
 }
 
 int demo_html_close(demo_t *d, FILE *f)

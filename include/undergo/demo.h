@@ -90,6 +90,22 @@ FILE *demo_html_open(demo_t *d, const char *title);
 /* Writes s with &, <, >, " escaped. */
 void demo_html_text(FILE *f, const char *s);
 
+/* SVG drawing for pages: an <svg> of w x h px (with an arrowhead of its
+ * own), circles with a centred label, arrows from circle to circle, text. */
+void demo_svg_open(FILE *f, int w, int h);
+void demo_svg_close(FILE *f);
+void demo_svg_circle(FILE *f, double x, double y, double r, const char *fill, const char *stroke,
+                     bool dashed, const char *label, const char *label_color);
+/* An arrow from (x1, y1) toward (x2, y2), both ends pulled in by r (circle
+ * radii), so it runs from edge to edge. */
+void demo_svg_arrow(FILE *f, double x1, double y1, double x2, double y2, double r,
+                    const char *color);
+/* Text at (x, y); anchor "start", "middle" or "end"; escaped. */
+void demo_svg_text(FILE *f, double x, double y, const char *anchor, const char *fill,
+                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void demo_svg_rect(FILE *f, double x, double y, double w, double h, const char *fill,
+                   const char *stroke);
+
 /* Ends the page, closes it, renames it over d->html and prints "wrote
  * FILE". Returns 0, or -1 after printing why (nothing is left behind). */
 int demo_html_close(demo_t *d, FILE *f);
