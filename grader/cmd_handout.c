@@ -4,9 +4,10 @@
  * Same layout, same two commands. What changes: every lab source goes
  * through `unifdef -DLAB_SOLUTION=0`, leaving only the stub; tests/hidden/
  * is left out; the project's own tests are left out; the reference
- * benchmark binaries are built here and shipped stripped in
- * reference/bin/, so a candidate can measure against the reference without
- * seeing its code. handout.json marks the tree as a handout. The result is
+ * benchmark and demo binaries are built here and shipped stripped in
+ * reference/bin/, so a candidate can measure against the reference and
+ * watch it (`grader demo`) without seeing its code. The demos' sources and
+ * Go originals stay: they show behaviour, not solutions. handout.json marks the tree as a handout. The result is
  * checked: no LAB_SOLUTION may remain in any lab source.
  */
 #include <dirent.h>
@@ -164,6 +165,32 @@ static int ship_reference(const tree_t *t, const char *out, const lab_t *lab)
     return 0;
 }
 
+/* Builds every reference demo of lab here and ships them stripped. */
+static int ship_demos(const tree_t *t, const char *out, const lab_t *lab)
+{
+    for (size_t i = 0; i < lab->n_demos; i++) {
+        char target[256], from[4096], dir[4096], to[4400];
+        snprintf(target, sizeof target, "%s_demo_%s", lab->name, lab->demos[i].name);
+        const char *build[] = {"cmake", "--build", t->bindir, "--target", target, NULL};
+        char *log = NULL;
+        if (proc_run(build, NULL, &log)) {
+            cli_error(NULL, "cannot build '%s':\n%s", target, log ? log : "");
+            free(log);
+            return -1;
+        }
+        free(log);
+        snprintf(from, sizeof from, "%s/bin/%s", t->bindir, target);
+        snprintf(dir, sizeof dir, "%s/reference/bin", out);
+        snprintf(to, sizeof to, "%s/%s", dir, target);
+        const char *strip[] = {"strip", "--strip-all", to, NULL};
+        if (fsutil_mkdirs(dir) || fsutil_copy(from, to) || proc_run(strip, NULL, NULL)) {
+            cli_error(NULL, "cannot ship the reference demo '%s'", target);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static void readme_lab_rows(strbuf_t *sb, const lab_set_t *set)
 {
     strbuf_adds(sb, "| exam | lab | points | what you build | files you edit |\n"
@@ -191,6 +218,9 @@ static int write_readme(const char *out, const lab_set_t *set)
         "./scripts/test         # builds and runs every test through ctest\n"
         "```\n\n"
         "Both work before you write a line: every lab scores 0 until you implement it.\n\n"
+        "Watch a lab's ideas first: `build/bin/grader demo` lists the demonstrations,\n"
+        "`build/bin/grader demo <lab> <name>` runs one on the reference (`--go` beside the\n"
+        "Go original, `--html <file>` as a picture), and `--mine` runs it on your code.\n\n"
         "## Labs\n\n");
     readme_lab_rows(&sb, set);
     strbuf_adds(&sb,
@@ -272,7 +302,8 @@ static int make_handout(const tree_t *t, const char *out, const lab_set_t *set)
         }
     }
     for (size_t i = 0; i < set->n; i++)
-        if (copy_lab(t->root, out, &set->labs[i]) || ship_reference(t, out, &set->labs[i]))
+        if (copy_lab(t->root, out, &set->labs[i]) || ship_reference(t, out, &set->labs[i]) ||
+            ship_demos(t, out, &set->labs[i]))
             return -1;
     if (verify_stripped(out))
         return -1;
