@@ -2,8 +2,10 @@
 # demo_check.sh — that a demo program runs: on the reference it exits 0 within
 # a bounded time and prints something; a demo the manifest says draws a
 # picture writes, with --html, one self-contained page (no script, nothing
-# fetched, no other file referenced). A demo is a program, not a test: what
-# it shows is checked by the lab's tests.
+# fetched, no other file referenced). Built on the stub (<demo>_stub beside
+# it), it must stop cleanly: exit 0, or 1 after naming the call that
+# failed, never a crash. A demo is a program, not a test: what it shows is
+# checked by the lab's tests.
 #
 # usage: demo_check.sh <demo-binary> <yes|no: takes --html>
 set -u
@@ -36,5 +38,11 @@ if [ "$html" = yes ]; then
   ls "$work"/page.html.tmp-* >/dev/null 2>&1 && fail "a temporary file was left behind"
 else
   grep -q -- "--html" "$work/out.txt" && fail "--help offers --html, the manifest does not say html: true"
+fi
+if [ -x "${bin}_stub" ]; then
+  timeout 60 "${bin}_stub" >"$work/out.txt" 2>"$work/err.txt" </dev/null
+  rc=$?
+  [ $rc = 0 ] || { [ $rc = 1 ] && grep -q "failed" "$work/out.txt"; } \
+    || fail "on the stub: exit $rc, not a clean stop; $(tail -c 1500 "$work/out.txt") $(head -c 1500 "$work/err.txt")"
 fi
 echo "ok: $(basename "$bin")"

@@ -484,8 +484,39 @@ typedef struct side {
     bool timed_out;
 } side_t;
 
+static void print_stacked(const side_t *const sides[2], const column_t cols[2], const char *bold,
+                          const char *reset)
+{
+    for (int i = 0; i < 2; i++) {
+        printf("%s── %s%s\n", bold, sides[i]->head, reset);
+        for (size_t j = 0; j < cols[i].n; j++)
+            printf("%s\n", cols[i].lines[j]);
+        printf("\n");
+    }
+}
+
+static void print_columns(const side_t *const sides[2], const column_t cols[2], size_t colw,
+                          const char *bold, const char *reset)
+{
+    char head[512];
+    snprintf(head, sizeof head, "%.*s", (int)prefix_bytes(sides[0]->head, colw), sides[0]->head);
+    fputs(bold, stdout);
+    print_cell(head, colw, true);
+    printf(" │ %.*s%s\n", (int)prefix_bytes(sides[1]->head, colw), sides[1]->head, reset);
+    print_rule(colw);
+    fputs("─┼─", stdout);
+    print_rule(colw);
+    fputc('\n', stdout);
+    for (size_t j = 0; j < cols[0].n || j < cols[1].n; j++) {
+        print_cell(j < cols[0].n ? cols[0].lines[j] : "", colw, true);
+        fputs(" │ ", stdout);
+        print_cell(j < cols[1].n ? cols[1].lines[j] : "", colw, false);
+        fputc('\n', stdout);
+    }
+}
+
 /* Prints the two outputs in two columns, or one above the other when the
- * terminal is narrower than 100 columns. */
+ * terminal is narrower than 100 columns; each ends with its exit status. */
 static void print_sides(const side_t *c, const side_t *g)
 {
     size_t width = terminal_width();
@@ -494,7 +525,7 @@ static void print_sides(const side_t *c, const side_t *g)
     bool tty = isatty(STDOUT_FILENO) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
     const char *bold = tty ? "\033[1m" : "", *reset = tty ? "\033[0m" : "";
     column_t cols[2] = {{0}, {0}};
-    const side_t *sides[2] = {c, g};
+    const side_t *const sides[2] = {c, g};
     for (int i = 0; i < 2; i++) {
         char st[64];
         col_fill(&cols[i], sides[i]->text, colw);
@@ -502,30 +533,10 @@ static void print_sides(const side_t *c, const side_t *g)
         status_text(sides[i]->status, sides[i]->timed_out, st, sizeof st);
         col_push(&cols[i], st, strlen(st));
     }
-    if (stacked) {
-        for (int i = 0; i < 2; i++) {
-            printf("%s── %s%s\n", bold, sides[i]->head, reset);
-            for (size_t j = 0; j < cols[i].n; j++)
-                printf("%s\n", cols[i].lines[j]);
-            printf("\n");
-        }
-    } else {
-        char h0[512];
-        snprintf(h0, sizeof h0, "%.*s", (int)prefix_bytes(c->head, colw), c->head);
-        fputs(bold, stdout);
-        print_cell(h0, colw, true);
-        printf(" │ %.*s%s\n", (int)prefix_bytes(g->head, colw), g->head, reset);
-        print_rule(colw);
-        fputs("─┼─", stdout);
-        print_rule(colw);
-        fputc('\n', stdout);
-        for (size_t j = 0; j < cols[0].n || j < cols[1].n; j++) {
-            print_cell(j < cols[0].n ? cols[0].lines[j] : "", colw, true);
-            fputs(" │ ", stdout);
-            print_cell(j < cols[1].n ? cols[1].lines[j] : "", colw, false);
-            fputc('\n', stdout);
-        }
-    }
+    if (stacked)
+        print_stacked(sides, cols, bold, reset);
+    else
+        print_columns(sides, cols, colw, bold, reset);
     col_free(&cols[0]);
     col_free(&cols[1]);
 }
@@ -563,7 +574,7 @@ static int run_with_go(const tree_t *t, const lab_t *lab, const lab_demo_t *dm, 
     const char *set[] = {"NO_COLOR=1", NULL};
     char **env = env_with(set);
     strbuf_t c_out = STRBUF_INIT, g_out = STRBUF_INIT;
-    side_t c = {.head = mine ? "C, on your code" : "C, on the reference"};
+    side_t c = {.head = !mine ? "C, on the reference" : t->handout ? "C, on your code" : "C, on the stub"};
     side_t g = {.head = "Go"};
     char *gargv[] = {gobin, NULL};
     c.status = env ? run(argv, env, NULL, &c_out, &c.timed_out) : -ENOMEM;
