@@ -38,6 +38,14 @@ expect "the demo's own usage error" 2 "refused its arguments" "$grader" demo ifa
 expect "a demo runs on the reference" 0 - "$grader" demo iface typed-nil
 grep -q "err == nil: false" out.txt && ok "it printed what it shows" || not_ok "typed-nil output" "$(head -20 out.txt)"
 grep -q $'\033\\[' out.txt && not_ok "no colours on a pipe" || ok "no colours on a pipe"
+if command -v script >/dev/null; then
+  # On a terminal (a pseudo-terminal from script(1)) a demo paints; NO_COLOR stops it.
+  script -qec "$grader demo iface typed-nil" /dev/null >tty.txt 2>&1 </dev/null
+  grep -q $'\033\\[' tty.txt && ok "colours on a terminal" || not_ok "colours on a terminal" "$(head -5 tty.txt)"
+  script -qec "env NO_COLOR=1 $grader demo iface typed-nil" /dev/null >tty.txt 2>&1 </dev/null
+  grep -q $'\033\\[' tty.txt && not_ok "NO_COLOR is honoured" "$(head -5 tty.txt | cat -v)" \
+    || ok "NO_COLOR is honoured"
+fi
 expect "--mine runs the stub and stops cleanly" 1 "exited with status 1" "$grader" demo iface typed-nil --mine
 grep -q "failed" out.txt && ok "--mine says which call failed" || not_ok "--mine output" "$(cat out.txt)"
 expect "--html writes a page" 0 - "$grader" demo gc exam-graph --html graph.html
