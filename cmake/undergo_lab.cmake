@@ -170,10 +170,42 @@ macro(undergo_variant_suffix variant sfx sol lsfx)
   endif()
 endmacro()
 
-# undergo_add_lab(NAME n SOURCES a.c.. NEEDS x..) — called from the file
-# labtool generates; one call per lab.
+# Every demo of a lab (labs/<n>/demo/<demo>.c, declared in the manifest)
+# against the reference, <n>_demo_<demo>, and against the stub,
+# <n>_demo_<demo>_stub; in a handout only against the candidate's own code,
+# <n>_demo_<demo>_mine (`grader demo --mine`). A demo sees only the lab's public header
+# (the lab folder's include path) and the public undergo headers.
+function(undergo_add_demos name demos html_demos libs)
+  set(dir ${CMAKE_SOURCE_DIR}/labs/${name}/demo)
+  foreach(demo IN LISTS demos)
+    if(UNDERGO_HANDOUT)
+      # The reference demos come compiled (reference/bin/); --mine runs these.
+      add_executable(${name}_demo_${demo}_mine ${dir}/${demo}.c)
+      target_link_libraries(${name}_demo_${demo}_mine PRIVATE ${name}_lib undergo_demo ${libs})
+      continue()
+    endif()
+    foreach(variant ref stub)
+      set(target ${name}_demo_${demo})
+      if(variant STREQUAL "stub")
+        set(target ${target}_stub)
+      endif()
+      add_executable(${target} ${dir}/${demo}.c)
+      target_link_libraries(${target} PRIVATE ${name}_${variant} undergo_demo ${libs})
+    endforeach()
+    set(html no)
+    if(demo IN_LIST html_demos)
+      set(html yes)
+    endif()
+    add_test(NAME lab.${name}.demo.${demo}
+             COMMAND bash ${CMAKE_SOURCE_DIR}/cmake/demo_check.sh $<TARGET_FILE:${name}_demo_${demo}> ${html})
+    set_tests_properties(lab.${name}.demo.${demo} PROPERTIES LABELS "lab;${name};demo" TIMEOUT 120)
+  endforeach()
+endfunction()
+
+# undergo_add_lab(NAME n SOURCES a.c.. NEEDS x.. [DEMOS d..] [HTML_DEMOS d..]) — from
+# the file labtool generates; one call per lab.
 function(undergo_add_lab)
-  cmake_parse_arguments(L "" "NAME" "SOURCES;NEEDS" ${ARGN})
+  cmake_parse_arguments(L "" "NAME" "SOURCES;NEEDS;DEMOS;HTML_DEMOS" ${ARGN})
   set(dir ${CMAKE_SOURCE_DIR}/labs/${L_NAME})
   undergo_need_targets("${L_NEEDS}" deps)
   set(libs undergo_common ${deps})
@@ -261,6 +293,7 @@ function(undergo_add_lab)
                           undergo_labtest)
   endif()
   undergo_write_recipe(${L_NAME} "${deps}" "${benches}")
+  undergo_add_demos(${L_NAME} "${L_DEMOS}" "${L_HTML_DEMOS}" "${libs}")
 
   if(UNDERGO_HANDOUT)
     return()

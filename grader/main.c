@@ -10,6 +10,7 @@
  *   report    a saved run (JSON or DB:RUN_ID) as HTML, JSON, JUnit, Gradescope
  *   history   the runs of a results history; leaderboard ranks its candidates
  *   batch     grade every submission of a folder, resumably, into a history
+ *   demo      the labs' demonstrations, on the reference or your code, beside Go
  */
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@ static const command_t commands[] = {
     {"history", cmd_history, "grader history <db> [--candidate <id>]"},
     {"leaderboard", cmd_leaderboard, "grader leaderboard <db>"},
     {"batch", cmd_batch, "grader batch <dir> --record <db> [--jobs <n>] [--no-bench] [<lab>...]"},
+    {"demo", cmd_demo, "grader demo [<lab> [<name> [--mine] [--go] [--html <file>]]]"},
 };
 
 static int usage(FILE *f)

@@ -4,9 +4,10 @@
  * Same layout, same two commands. What changes: every lab source goes
  * through `unifdef -DLAB_SOLUTION=0`, leaving only the stub; tests/hidden/
  * is left out; the project's own tests are left out; the reference
- * benchmark binaries are built here and shipped stripped in
- * reference/bin/, so a candidate can measure against the reference without
- * seeing its code. handout.json marks the tree as a handout. The result is
+ * benchmark and demo binaries are built here and shipped stripped in
+ * reference/bin/, so a candidate can measure against the reference and
+ * watch it (`grader demo`) without seeing its code. The demos' sources and
+ * Go originals stay: they show behaviour, not solutions. handout.json marks the tree as a handout. The result is
  * checked: no LAB_SOLUTION may remain in any lab source.
  */
 #include <dirent.h>
@@ -186,6 +187,18 @@ static int ship_reference(const tree_t *t, const char *out, const lab_t *lab)
     return ship_binary(t, out, target, name);
 }
 
+/* Ships every reference demo of lab, stripped, as reference/bin/<lab>_demo_<name>. */
+static int ship_demos(const tree_t *t, const char *out, const lab_t *lab)
+{
+    for (size_t i = 0; i < lab->n_demos; i++) {
+        char target[256];
+        snprintf(target, sizeof target, "%s_demo_%s", lab->name, lab->demos[i].name);
+        if (ship_binary(t, out, target, target))
+            return -1;
+    }
+    return 0;
+}
+
 static void readme_lab_rows(strbuf_t *sb, const lab_set_t *set)
 {
     strbuf_adds(sb, "| exam | lab | points | what you build | files you edit |\n"
@@ -213,6 +226,9 @@ static int write_readme(const char *out, const lab_set_t *set)
         "./scripts/test         # builds and runs every test through ctest\n"
         "```\n\n"
         "Both work before you write a line: every lab scores 0 until you implement it.\n\n"
+        "Watch a lab's ideas first: `build/bin/grader demo` lists the demonstrations,\n"
+        "`build/bin/grader demo <lab> <name>` runs one on the reference (`--go` beside the\n"
+        "Go original, `--html <file>` as a picture), and `--mine` runs it on your code.\n\n"
         "## Labs\n\n");
     readme_lab_rows(&sb, set);
     strbuf_adds(&sb,
@@ -294,7 +310,8 @@ static int make_handout(const tree_t *t, const char *out, const lab_set_t *set)
         }
     }
     for (size_t i = 0; i < set->n; i++)
-        if (copy_lab(t->root, out, &set->labs[i]) || ship_reference(t, out, &set->labs[i]))
+        if (copy_lab(t->root, out, &set->labs[i]) || ship_reference(t, out, &set->labs[i]) ||
+            ship_demos(t, out, &set->labs[i]))
             return -1;
     if (verify_stripped(out))
         return -1;

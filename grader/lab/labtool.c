@@ -3,8 +3,9 @@
  *
  * Built at configure time from the grader's own manifest parser, so CMake
  * and the grader can never disagree about a lab. `labtool cmake labs [NAME...]`
- * prints one undergo_add_lab() call per lab; a broken manifest prints its
- * one-line error and exits 1, which stops the configure step.
+ * prints one undergo_add_lab() call per lab (sources, needs, demos); a broken
+ * manifest prints its one-line error and exits 1, which stops the configure
+ * step.
  */
 #include "manifest.h"
 
@@ -18,6 +19,20 @@ static void print_list(const char *key, char **v, size_t n)
     printf(" %s", key);
     for (size_t i = 0; i < n; i++)
         printf(" \"%s\"", v[i]);
+}
+
+/* DEMOS "a" "b" ..., or with html only those that take --html (HTML_DEMOS). */
+static void print_demos(const lab_t *lab, bool html)
+{
+    bool any = false;
+    for (size_t i = 0; i < lab->n_demos; i++) {
+        if (html && !lab->demos[i].html)
+            continue;
+        if (!any)
+            printf(" %s", html ? "HTML_DEMOS" : "DEMOS");
+        any = true;
+        printf(" \"%s\"", lab->demos[i].name);
+    }
 }
 
 int main(int argc, char **argv)
@@ -38,6 +53,8 @@ int main(int argc, char **argv)
         printf("undergo_add_lab(NAME %s", lab->name);
         print_list("SOURCES", lab->sources, lab->n_sources);
         print_list("NEEDS", lab->needs, lab->n_needs);
+        print_demos(lab, false);
+        print_demos(lab, true);
         printf(")\n");
     }
     manifest_set_free(&set);

@@ -212,6 +212,65 @@ static int parse_tests(parse_t *p, yaml_node_t *n)
     return 0;
 }
 
+/* A demo's name is a file name and part of a CMake target: [a-z][a-z0-9-]*. */
+static bool is_demo_name(const char *s)
+{
+    if (!islower((unsigned char)*s))
+        return false;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '-')
+            return false;
+    return true;
+}
+
+static int demo_pair(parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v, void *ctx)
+{
+    lab_demo_t *dm = ctx;
+    if (!strcmp(key, "name")) {
+        int rc = want_string(p, v, "name", &dm->name);
+        if (!rc && !is_demo_name(dm->name))
+            return fail_at(p, v, "demo name '%s' must be lowercase letters, digits and '-'",
+                           dm->name);
+        return rc;
+    }
+    if (!strcmp(key, "title"))
+        return want_string(p, v, "title", &dm->title);
+    if (!strcmp(key, "go")) {
+        int rc = want_string(p, v, "go", &dm->go);
+        size_t len = rc ? 0 : strlen(dm->go);
+        if (!rc && (!is_plain_filename(dm->go) || len < 4 || strcmp(dm->go + len - 3, ".go")))
+            return fail_at(p, v, "'go' must name a .go file in demo/, not '%s'", dm->go);
+        return rc;
+    }
+    if (!strcmp(key, "html"))
+        return want_bool(p, v, "html", &dm->html);
+    return fail_at(p, k, "unknown key '%s' in a demo (expected name, title, go, html)", key);
+}
+
+static int parse_demos(parse_t *p, yaml_node_t *n)
+{
+    lab_t *lab = p->lab;
+    if (n->type != YAML_SEQUENCE_NODE)
+        return fail_at(p, n, "'demos' must be a list of {name, title, go, html}");
+    size_t cap = n->data.sequence.items.top - n->data.sequence.items.start;
+    lab->demos = calloc(cap ? cap : 1, sizeof *lab->demos);
+    if (!lab->demos)
+        return -ENOMEM;
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+        yaml_node_t *dn = node(p, *it);
+        lab_demo_t *dm = &lab->demos[lab->n_demos++];
+        int rc = each_pair(p, dn, "a demo", demo_pair, dm);
+        if (rc)
+            return rc;
+        if (!dm->name || !dm->title)
+            return fail_at(p, dn, "a demo needs a 'name' and a 'title'");
+        for (size_t j = 0; j + 1 < lab->n_demos; j++)
+            if (!strcmp(lab->demos[j].name, dm->name))
+                return fail_at(p, dn, "demo '%s' is listed twice", dm->name);
+    }
+    return 0;
+}
+
 static int bench_pair(parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v, void *ctx)
 {
     lab_t *lab = ctx;
@@ -301,8 +360,10 @@ static int top_pair(parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v,
     }
     if (!strcmp(key, "sandbox"))
         return each_pair(p, v, "sandbox", sandbox_pair, &lab->policy);
+    if (!strcmp(key, "demos"))
+        return parse_demos(p, v);
     return fail_at(p, k, "unknown key '%s' (expected name, title, question, points, editable, "
-                         "sources, needs, tests, bench, sandbox)", key);
+                         "sources, needs, tests, bench, sandbox, demos)", key);
 }
 
 /* ---- checks after parsing ------------------------------------------------- */
@@ -376,6 +437,17 @@ static int check_lab(parse_t *p, yaml_node_t *root)
         if (is_c && !list_has(lab->sources, lab->n_sources, lab->editable[i]))
             return fail_at(p, root, "editable file '%s' is not one of the sources",
                            lab->editable[i]);
+    }
+    for (size_t i = 0; i < lab->n_demos; i++) {
+        const lab_demo_t *dm = &lab->demos[i];
+        char file[512];
+        snprintf(file, sizeof file, "demo/%s.c", dm->name);
+        if (!lab_file_exists(p, file))
+            return fail_at(p, root, "demo '%s' has no source %s/%s", dm->name, lab->dir, file);
+        snprintf(file, sizeof file, "demo/%s", dm->go ? dm->go : "");
+        if (dm->go && !lab_file_exists(p, file))
+            return fail_at(p, root, "demo '%s': Go original %s/%s is not a file", dm->name,
+                           lab->dir, file);
     }
     if (lab->has_bench && lab->perf_floor <= lab->perf_target)
         return fail_at(p, root, "bench 'floor' (%g) must be above 'target' (%g)", lab->perf_floor,
@@ -464,6 +536,12 @@ void manifest_free(lab_t *lab)
     for (size_t i = 0; i < lab->n_tests; i++)
         free(lab->tests[i].name);
     free(lab->tests);
+    for (size_t i = 0; i < lab->n_demos; i++) {
+        free(lab->demos[i].name);
+        free(lab->demos[i].title);
+        free(lab->demos[i].go);
+    }
+    free(lab->demos);
     memset(lab, 0, sizeof *lab);
 }
 

@@ -21,6 +21,15 @@ typedef struct lab_test {
     bool hidden;            /* lives in tests/hidden/, not in the handout */
 } lab_test_t;
 
+/* A demonstration: labs/<lab>/demo/<name>.c, built against the reference
+ * (<lab>_demo_<name>) and the candidate's code (<lab>_demo_<name>_stub). */
+typedef struct lab_demo {
+    char *name;             /* [a-z][a-z0-9-]* */
+    char *title;            /* one line */
+    char *go;               /* the Go original in demo/, or NULL */
+    bool html;              /* takes --html FILE */
+} lab_demo_t;
+
 typedef struct lab_policy {
     bool loopback;          /* network: loopback (else none) */
     bool io_uring;
@@ -43,6 +52,7 @@ typedef struct lab {
     bool has_bench;
     double perf_share, perf_target, perf_floor;
     char **benchmarks; size_t n_benchmarks;   /* empty: every benchmark */
+    lab_demo_t *demos; size_t n_demos;
     lab_policy_t policy;
 } lab_t;
 

@@ -133,11 +133,18 @@ else
 fi
 [ ! -e ho/labs/iface/tests/hidden ] && ok "handout has no hidden tests" || not_ok "hidden tests shipped"
 [ -x ho/reference/bin/iface_bench ] && ok "handout ships the reference benchmark" || not_ok "no reference bench"
+[ -x ho/reference/bin/iface_demo_typed-nil ] && [ -f ho/labs/iface/demo/typed-nil.c ] \
+  && [ -f ho/labs/iface/demo/typed-nil.go ] && ok "handout ships the demos and the reference's binaries" \
+  || not_ok "handout demos"
 [ -f ho/handout.json ] && grep -q "grader run" ho/README.md && ok "handout has its marker and README" \
   || not_ok "handout marker/README"
 if cmake -S ho -B ho/build >ho-cfg.log 2>&1 && cmake --build ho/build -j2 >ho-build.log 2>&1; then
   ok "handout builds"
   expect "handout grades the stubs" 0 - ho/build/bin/grader run --json ho.json
+  expect "handout runs a demo on the shipped reference" 0 - ho/build/bin/grader demo iface typed-nil
+  grep -q "err == nil: false" out.txt && ok "the shipped reference demo ran" || not_ok "handout demo output"
+  expect "handout runs a demo on the candidate's code" 1 "exited with status 1" \
+    ho/build/bin/grader demo iface typed-nil --mine
   json_check "handout scores 0 without crashing" ho.json \
     'r["score"] == 0 and r["variant"] == "candidate" and all(l["status"] == "graded" for l in r["labs"])'
 else

@@ -34,7 +34,13 @@ static const char *good_yaml =
     "  network: loopback\n"
     "  io_uring: true\n"
     "  memory_mb: 256\n"
-    "  wall_s: 3\n";
+    "  wall_s: 3\n"
+    "demos:\n"
+    "  - name: typed-nil\n"
+    "    title: A first demo\n"
+    "    go: typed-nil.go\n"
+    "    html: true\n"
+    "  - {name: second, title: Another}\n";
 
 typedef struct fixture {
     char root[64];
@@ -62,6 +68,9 @@ static int setup(void **state)
         return -1;
     write_file(fx->root, "labs/demo/demo.c", "int x;\n");
     write_file(fx->root, "labs/demo/helper.c", "int y;\n");
+    write_file(fx->root, "labs/demo/demo/typed-nil.c", "int main(void) { return 0; }\n");
+    write_file(fx->root, "labs/demo/demo/typed-nil.go", "package main\n");
+    write_file(fx->root, "labs/demo/demo/second.c", "int main(void) { return 0; }\n");
     *state = fx;
     return 0;
 }
@@ -129,7 +138,41 @@ static void test_good_manifest_loads_every_field(void **state)
     assert_int_equal(64, lab.policy.pids);           /* default kept */
     assert_true(manifest_total_weight(&lab, true) == 4.5);
     assert_true(manifest_total_weight(&lab, false) == 3.5);
+    assert_int_equal(2, lab.n_demos);
+    assert_string_equal("typed-nil", lab.demos[0].name);
+    assert_string_equal("A first demo", lab.demos[0].title);
+    assert_string_equal("typed-nil.go", lab.demos[0].go);
+    assert_true(lab.demos[0].html);
+    assert_string_equal("second", lab.demos[1].name);
+    assert_null(lab.demos[1].go);
+    assert_false(lab.demos[1].html);
     manifest_free(&lab);
+}
+
+static void test_a_demo_needs_its_source_in_demo(void **state)
+{
+    expect_error(state, "{name: second,", "{name: third,",
+                 "demo 'third' has no source labs/demo/demo/third.c");
+}
+
+static void test_a_demo_name_is_lowercase_words(void **state)
+{
+    expect_error(state, "  - name: typed-nil\n", "  - name: Typed_Nil\n",
+                 "demo name 'Typed_Nil' must be lowercase letters, digits and '-'");
+}
+
+static void test_a_demo_go_original_is_a_go_file_beside_it(void **state)
+{
+    expect_error(state, "    go: typed-nil.go\n", "    go: ../../x.go\n",
+                 "'go' must name a .go file in demo/");
+    expect_error(state, "    go: typed-nil.go\n", "    go: other.go\n",
+                 "Go original labs/demo/demo/other.go is not a file");
+}
+
+static void test_an_unknown_key_in_a_demo_is_an_error(void **state)
+{
+    expect_error(state, "    html: true\n", "    htm: true\n",
+                 "labs/demo/lab.yaml:26: unknown key 'htm' in a demo");
 }
 
 static void test_unknown_key_is_an_error_with_its_line(void **state)
@@ -211,6 +254,9 @@ static void test_labs_load_in_exam_order_and_questions_are_unique(void **state)
     memcpy(first, "\"2.9\" ", 6);
     write_file(fx->root, "labs/alpha/lab.yaml", other);
     write_file(fx->root, "labs/alpha/demo.c", "int z;\n");
+    write_file(fx->root, "labs/alpha/demo/typed-nil.c", "int main(void) { return 0; }\n");
+    write_file(fx->root, "labs/alpha/demo/typed-nil.go", "package main\n");
+    write_file(fx->root, "labs/alpha/demo/second.c", "int main(void) { return 0; }\n");
     assert_int_equal(0, manifest_load_all(fx->root, NULL, &set, err, sizeof err));
     assert_int_equal(2, set.n);
     assert_string_equal("alpha", set.labs[0].name);   /* 2.9 before 2.10: numeric order */
@@ -238,5 +284,10 @@ UG_TEST_GROUP(manifest, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_network_is_none_or_loopback, setup, teardown),
     cmocka_unit_test_setup_teardown(test_yaml_syntax_error_names_its_line, setup, teardown),
     cmocka_unit_test_setup_teardown(test_test_name_must_be_an_identifier, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_a_demo_needs_its_source_in_demo, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_a_demo_name_is_lowercase_words, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_a_demo_go_original_is_a_go_file_beside_it, setup,
+                                    teardown),
+    cmocka_unit_test_setup_teardown(test_an_unknown_key_in_a_demo_is_an_error, setup, teardown),
     cmocka_unit_test_setup_teardown(test_labs_load_in_exam_order_and_questions_are_unique, setup,
                                     teardown));

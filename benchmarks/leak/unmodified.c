@@ -1,11 +1,12 @@
 /*
- * leak_demo.c — an ordinary program with ordinary leaks, for the preloaded
+ * unmodified.c — an ordinary program with ordinary leaks, for the preloaded
  * detector: it knows nothing of the lab and calls plain malloc, strdup and
- * free. Expected at exit: one direct leak of 48 bytes (a list head) with
+ * free. (The same scene through the lab's API is the demo
+ * `grader demo leak lost-memory`.) Expected at exit: one direct leak of 48 bytes (a list head) with
  * two indirect nodes behind it, one direct strdup; the chunk held by a
  * global and the freed one are not reported.
  *
- * Interface: LD_PRELOAD=libleak_preload.so leak_demo.
+ * Interface: LD_PRELOAD=libleak_preload.so leak_unmodified.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +56,6 @@ int main(void)
     lose_list();
     lose_name();
     scrub();
-    puts("leak_demo: done");
+    puts("unmodified: done");
     return 0;
 }
