@@ -20,7 +20,7 @@ static void hour_body(void *p) {
 static void test_an_hour_of_sleep_passes_at_once_on_the_virtual_clock(void **state) {
     (void)state;
     time_state_t s = {0};
-    assert_int_equal(0, run_seeded(hour_body, &s));
+    assert_int_equal(0, run_still(hour_body, &s));
     assert_int_equal(0, s.rc[0]);
     assert_int_equal(0, s.t[0]);
     assert_int_equal(3600 * CLOCK_S, s.t[1]);
@@ -55,7 +55,7 @@ static void order_body(void *p) {
 static void test_sleepers_wake_in_deadline_order(void **state) {
     (void)state;
     time_state_t s = {0};
-    rt_config_t cfg = {.sched = RT_SCHED_FIFO};
+    rt_config_t cfg = {.sched = RT_SCHED_FIFO, .tick = RT_TICK_NONE};
     assert_int_equal(0, rt_run(&cfg, order_body, &s));
     static const int want[] = {1, 3, 4, 2, 0};
     assert_int_equal(5, s.tr.n);
@@ -105,7 +105,7 @@ static void reset_body(void *p) {
 static void test_timer_reset_moves_the_deadline(void **state) {
     (void)state;
     time_state_t s = {0};
-    assert_int_equal(0, run_seeded(reset_body, &s));
+    assert_int_equal(0, run_still(reset_body, &s));
     assert_int_equal(105 * CLOCK_MS, s.t[0]);
 }
 
@@ -246,7 +246,7 @@ static void stopped_timer_body(void *p) {
 static void test_cancel_before_the_deadline_reports_canceled(void **state) {
     (void)state;
     time_state_t s = {0};
-    assert_int_equal(0, run_seeded(stopped_timer_body, &s));
+    assert_int_equal(0, run_still(stopped_timer_body, &s));
     assert_int_equal(0, s.t[0]);
     assert_int_equal(-ECANCELED, s.rc[0]);
 }
@@ -291,7 +291,7 @@ static void real_busy_body(void *p) {
 static void test_real_clock_fires_timers_while_tasks_keep_running(void **state) {
     (void)state;
     time_state_t s = {0};
-    rt_config_t cfg = {.clock = RT_CLOCK_REAL, .sched = RT_SCHED_FIFO};
+    rt_config_t cfg = {.clock = RT_CLOCK_REAL, .sched = RT_SCHED_FIFO, .wait_all = true};
     assert_int_equal(0, rt_run(&cfg, real_busy_body, &s));
     assert_true(s.t[0] >= CLOCK_MS);
     assert_true(s.rc[0] > 0);
