@@ -78,6 +78,7 @@ static void preempt_now(void) {
     sigaddset(&set, PREEMPT_SIGNAL);
     sigprocmask(SIG_UNBLOCK, &set, NULL);   /* the tasks that run next stay preemptible */
     if (rt__s.tick) rt__s.now += rt__s.slice;
+    if (rt__timers_due()) rt__timers_fire_due();   /* a spin may wait for one */
     rt__yield();
     rt__s.locks--;
 }
