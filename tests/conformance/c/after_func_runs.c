@@ -4,14 +4,20 @@
 
 static chan_t *fired;
 
+static void send_text(const char *s) {
+    char msg[16] = {0};           /* a whole element */
+    strncpy(msg, s, sizeof msg - 1);
+    chan_send(fired, msg);
+}
+
 static void first(void *arg) {
     (void)arg;
-    chan_send(fired, "fired");
+    send_text("fired");
 }
 
 static void second(void *arg) {
     (void)arg;
-    chan_send(fired, "second fired");
+    send_text("second fired");
 }
 
 CONF_CASE(after_func_runs) {

@@ -6,7 +6,8 @@ static chan_t *ch;
 static void sleeper(void *arg) {
     (void)arg;
     clock_sleep(30 * CLOCK_MS);
-    chan_send(ch, "the sleeper woke and sent");
+    char msg[32] = "the sleeper woke and sent";   /* a whole element */
+    chan_send(ch, msg);
 }
 
 CONF_CASE(deadlock_not_while_a_timer_is_pending) {
