@@ -89,7 +89,10 @@ static void on_signal(int sig, siginfo_t *si, void *uc) {
     const task_t *t = rt__s.current;
     if (t && t == seen_task && rt__s.switches == seen_switches) {
         if (rt__s.locks == 0 && pc_in_exe(uc) && on_stack_of(t)) preempt_now();
-        else rt__s.preempt_pending = 1;
+        else {
+            rt__s.preempt_pending = 1;
+            rt__s.next_check = INT64_MIN;   /* the next tick looks */
+        }
     }
     seen_task = rt__s.current;
     seen_switches = rt__s.switches;

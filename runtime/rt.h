@@ -112,6 +112,8 @@ struct rt_sched {
     volatile sig_atomic_t preempt_pending;   /* the signal asks for a yield */
     uint64_t switches;               /* task switches so far */
     int64_t slice_end;               /* virtual time the running task must yield at */
+    int64_t next_check;              /* rt__tick's one compare: min(slice_end,
+                                        timer_next), or INT64_MIN on request */
     /* run queue: a ring of capacity ≥ live tasks, so pushes never fail */
     task_t **rq;
     size_t rq_cap, rq_head, rq_len;
@@ -126,6 +128,8 @@ struct rt_sched {
     /* time */
     int64_t now;                     /* virtual clock */
     int64_t tick, slice;             /* resolved from cfg; tick 0: time stands still */
+    bool slicing;                    /* slices and the preemption signal are on */
+    int64_t timer_next;              /* when rt__tick must look at the heap */
     int64_t real_base;
     rt_timer_t **heap;
     size_t heap_len, heap_cap;
@@ -159,9 +163,7 @@ static inline uint64_t rt__self_id(void) { return rt__s.current ? rt__s.current-
 static inline bool rt__tick(void) {
     if (!rt__s.current) return false;
     rt__s.now += rt__s.tick;
-    if (rt__s.heap_len || rt__s.now >= rt__s.slice_end || rt__s.preempt_pending)
-        return rt__tick_slow();
-    return false;
+    return rt__s.now >= rt__s.next_check ? rt__tick_slow() : false;
 }
 
 /* A scheduling point, at the start of every operation that may switch: a
@@ -185,6 +187,11 @@ static inline void rt__leave(int *unused) { (void)unused; rt__s.locks--; }
             rt__s.locks--;                                                    \
         }                                                                     \
     } while (0)
+
+/* Something for rt__tick to look at by time at (INT64_MIN: at once). */
+static inline void rt__check_by(int64_t at) {
+    if (at < rt__s.next_check) rt__s.next_check = at;
+}
 
 /* preempt.c */
 void rt__preempt_start(void);

@@ -54,15 +54,18 @@ void rt__rq_push(task_t *t) {
     rt__s.rq_len++;
 }
 
-static task_t *rq_pop(void) {
+/* Swaps a task chosen by the seed to the front; order is irrelevant in
+ * random mode. Out of line: FIFO's pop then needs no spare registers. */
+static __attribute__((noinline)) void rq_pick_random(void) {
+    size_t i = (rt__s.rq_head + rt__rand_below(rt__s.rq_len)) & (rt__s.rq_cap - 1);
+    task_t *tmp = rt__s.rq[i];
+    rt__s.rq[i] = rt__s.rq[rt__s.rq_head];
+    rt__s.rq[rt__s.rq_head] = tmp;
+}
+
+static inline task_t *rq_pop(void) {
     if (rt__s.rq_len == 0) return NULL;
-    if (rt__s.cfg.sched == RT_SCHED_RANDOM && rt__s.rq_len > 1) {
-        /* Swap the chosen task to the front; order is irrelevant here. */
-        size_t i = (rt__s.rq_head + rt__rand_below(rt__s.rq_len)) & (rt__s.rq_cap - 1);
-        task_t *tmp = rt__s.rq[i];
-        rt__s.rq[i] = rt__s.rq[rt__s.rq_head];
-        rt__s.rq[rt__s.rq_head] = tmp;
-    }
+    if (rt__s.cfg.sched == RT_SCHED_RANDOM && rt__s.rq_len > 1) rq_pick_random();
     task_t *t = rt__s.rq[rt__s.rq_head];
     rt__s.rq_head = (rt__s.rq_head + 1) & (rt__s.rq_cap - 1);
     rt__s.rq_len--;
@@ -84,7 +87,8 @@ static void enter(task_t *t) {
     t->state = TASK_RUNNING;
     rt__s.current = t;
     rt__s.switches++;
-    rt__s.slice_end = rt__s.slice ? rt__s.now + rt__s.slice : INT64_MAX;
+    rt__s.slice_end = rt__s.now + rt__s.slice;
+    rt__s.next_check = rt__s.slice_end < rt__s.timer_next ? rt__s.slice_end : rt__s.timer_next;
     RT_HOOK(on_switch, t->id);
 }
 
@@ -99,9 +103,10 @@ void rt__arrived(void *fake) {
     }
 }
 
-/* The next task to run directly, or NULL to go through the scheduler. */
-static task_t *direct_next(void) {
-    if (rt__s.cfg.clock == RT_CLOCK_REAL && rt__s.heap_len) return NULL;
+/* The next task to run directly, or NULL to go through the scheduler
+ * (which looks at real-clock timers: timer_next is INT64_MIN then). */
+static inline task_t *direct_next(void) {
+    if (rt__s.timer_next == INT64_MIN) return NULL;
     task_t *next = rq_pop();
     if (next && !next->sp && rt__task_start(next) != 0) {
         rt__s.stack_error = -ENOMEM;      /* the scheduler ends the run */
@@ -112,8 +117,9 @@ static task_t *direct_next(void) {
 }
 
 /* Leaves t, which is queued, parked or done. A finished task passes no
- * fake-stack slot, so ASan drops its fake frames: it never runs again. */
-void rt__switch_out(task_t *t) {
+ * fake-stack slot, so ASan drops its fake frames: it never runs again.
+ * Inlined into the yield, the hottest switch. */
+static inline __attribute__((always_inline)) void switch_out(task_t *t) {
     bool dying = t->state == TASK_DONE;
     task_t *next = dying ? NULL : direct_next();
     if (next == t) {
@@ -133,6 +139,8 @@ void rt__switch_out(task_t *t) {
     rt__arrived(t->asan_fake);
     rt__s.locks = t->locks;
 }
+
+void rt__switch_out(task_t *t) { switch_out(t); }
 
 /* The current task ends the run with result: control goes back to the
  * scheduler for good (the task's stack is dropped with the run). */
@@ -222,7 +230,9 @@ static void sched_init(const rt_config_t *cfg) {
     int64_t tick = rt__s.cfg.tick ? rt__s.cfg.tick : RT_DEFAULT_TICK;
     rt__s.tick = rt__s.cfg.clock == RT_CLOCK_VIRTUAL && tick > 0 ? tick : 0;
     int64_t slice = rt__s.cfg.slice ? rt__s.cfg.slice : RT_DEFAULT_SLICE;
-    rt__s.slice = slice > 0 ? slice : 0;
+    rt__s.slicing = slice > 0;
+    rt__s.slice = slice > 0 ? slice : INT64_MAX / 4;   /* never reached, never overflows */
+    rt__s.timer_next = INT64_MAX;
     rt__s.page = 4096;
     size_t sz = rt__s.cfg.stack_size ? rt__s.cfg.stack_size : RT_DEFAULT_STACK;
     if (sz < RT_MIN_STACK) sz = RT_MIN_STACK;
@@ -235,7 +245,7 @@ static void sched_init(const rt_config_t *cfg) {
     last_report = NULL;
     last_panic = NULL;
     run_result = 0;
-    if (rt__s.slice) rt__preempt_start();
+    if (rt__s.slicing) rt__preempt_start();
 }
 
 static void sched_teardown(void) {
@@ -313,16 +323,18 @@ void rt__ready(task_t *t) {
 }
 
 /* The current task goes to the back of the run queue. */
-void rt__yield(void) {
+static inline __attribute__((always_inline)) void yield_now(void) {
     task_t *t = rt__s.current;
     t->state = TASK_RUNNABLE;
     rt__rq_push(t);
-    rt__switch_out(t);
+    switch_out(t);
 }
+
+void rt__yield(void) { yield_now(); }
 
 void task_yield(void) {
     RT_ENTER;
-    if (rt__s.current && !rt__tick()) rt__yield();
+    if (rt__s.current && !rt__tick()) yield_now();
 }
 
 /* The slow half of rt__tick: fire what is due, end a spent slice. */
@@ -333,6 +345,7 @@ bool rt__tick_slow(void) {
         rt__yield();
         return true;
     }
+    rt__s.next_check = rt__s.slice_end < rt__s.timer_next ? rt__s.slice_end : rt__s.timer_next;
     return false;
 }
 

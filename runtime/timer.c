@@ -78,6 +78,15 @@ static void sift_down(size_t i) {
     heap_set(i, t);
 }
 
+/* The heap's top changed: tell rt__tick when to look next. The real clock
+ * cannot be compared with the virtual one: look at every tick. */
+static void heap_changed(void) {
+    if (!rt__s.heap_len) rt__s.timer_next = INT64_MAX;
+    else if (rt__s.cfg.clock == RT_CLOCK_REAL) rt__s.timer_next = INT64_MIN;
+    else rt__s.timer_next = rt__s.heap[0]->when;
+    rt__check_by(rt__s.timer_next);
+}
+
 /* Makes t pending at clock time when (restarting it if pending). Returns 0,
  * or -ENOMEM with t stopped. */
 int rt__timer_start(rt_timer_t *t, int64_t when) {
@@ -92,6 +101,7 @@ int rt__timer_start(rt_timer_t *t, int64_t when) {
     }
     rt__s.heap[rt__s.heap_len++] = t;
     sift_up(rt__s.heap_len - 1);
+    heap_changed();
     return 0;
 }
 
@@ -106,6 +116,7 @@ bool rt__timer_stop(rt_timer_t *t) {
         sift_up(i);
         sift_down(last->slot - 1);
     }
+    heap_changed();
     return true;
 }
 
@@ -135,6 +146,7 @@ void rt__timers_fire_due(void) {
 void rt__timers_clear(void) {
     for (size_t i = 0; i < rt__s.heap_len; i++) rt__s.heap[i]->slot = 0;
     rt__s.heap_len = 0;
+    rt__s.timer_next = INT64_MAX;
 }
 
 /* ---- sleep ---- */
