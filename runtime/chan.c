@@ -38,6 +38,7 @@ static rt_waiter_t *dequeue(rt_waitq_t *q) {
 }
 
 int chan_make(size_t elem_size, size_t cap, chan_t **out) {
+    RT_ENTER;
     if (!out || (elem_size && cap > SIZE_MAX / elem_size)) return -EINVAL;
     chan_t *ch = calloc(1, sizeof *ch);
     if (!ch) return -ENOMEM;
@@ -52,6 +53,7 @@ int chan_make(size_t elem_size, size_t cap, chan_t **out) {
 }
 
 void chan_free(chan_t *ch) {
+    RT_ENTER;
     if (!ch) return;
     free(ch->buf);
     free(ch);
@@ -116,7 +118,8 @@ static int block_forever(task_state_t why) {
 }
 
 int chan_send(chan_t *ch, const void *elem) {
-    rt__preempt();
+    RT_ENTER;
+    rt__point();
     if (!ch) return block_forever(TASK_SEND);
     int rc = chan__send_now(ch, elem);
     if (rc != -EAGAIN) return rc;
@@ -132,9 +135,10 @@ int chan_send(chan_t *ch, const void *elem) {
 }
 
 int chan_recv(chan_t *ch, void *elem, bool *ok) {
+    RT_ENTER;
     bool dummy;
     if (!ok) ok = &dummy;
-    rt__preempt();
+    rt__point();
     if (!ch) return block_forever(TASK_RECV);
     int rc = chan__recv_now(ch, elem, ok);
     if (rc != -EAGAIN) return rc;
@@ -147,15 +151,20 @@ int chan_recv(chan_t *ch, void *elem, bool *ok) {
 }
 
 int chan_try_send(chan_t *ch, const void *elem) {
+    RT_ENTER;
+    rt__point();
     return ch ? chan__send_now(ch, elem) : -EAGAIN;
 }
 
 int chan_try_recv(chan_t *ch, void *elem, bool *ok) {
+    RT_ENTER;
+    rt__point();
     bool dummy;
     return ch ? chan__recv_now(ch, elem, ok ? ok : &dummy) : -EAGAIN;
 }
 
 int chan_close(chan_t *ch) {
+    RT_ENTER;
     if (!ch) {
         rt__panic("close of nil channel");
         return -EINVAL;

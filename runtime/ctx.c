@@ -6,9 +6,13 @@
  * cleanly. Cancel closes the done channel, which wakes every receiver and
  * select at once. A deadline is a runtime timer whose callback cancels with
  * -ETIMEDOUT; a child that would outlive its parent's deadline takes the
- * parent's and needs no timer: the parent's cancel reaches it.
+ * parent's and needs no timer: the parent's cancel reaches it. A value
+ * context is a child that carries one key and value and that nothing but
+ * its parent cancels (Go gives WithValue no cancel function); ctx_value
+ * walks up the parents.
  *
- * Interface: ctx_with_* → ctx_done / ctx_err → ctx_cancel → ctx_free.
+ * Interface: ctx_with_* → ctx_done / ctx_err / ctx_value → ctx_cancel →
+ * ctx_free.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +27,9 @@ struct ctx {
     int err;
     int64_t deadline;
     rt_timer_t timer;
+    bool has_value;                  /* ctx_with_value: key, value; no cancel */
+    const void *key;
+    void *value;
 };
 
 static ctx_t background = {.deadline = NO_DEADLINE};
@@ -61,15 +68,19 @@ static int make_child(ctx_t *parent, ctx_t **out) {
     return 0;
 }
 
-int ctx_with_cancel(ctx_t *parent, ctx_t **out) { return make_child(parent, out); }
+int ctx_with_cancel(ctx_t *parent, ctx_t **out) {
+    RT_ENTER;
+    return make_child(parent, out);
+}
 
 int ctx_with_deadline(ctx_t *parent, int64_t when, ctx_t **out) {
+    RT_ENTER;
     if (!rt__s.active) return -EPERM;
     int rc = make_child(parent, out);
     if (rc || (*out)->err || when >= (*out)->deadline) return rc;
     ctx_t *c = *out;
     c->deadline = when;
-    if (when <= clock_now()) {
+    if (when <= rt__clock()) {
         cancel(c, -ETIMEDOUT);
         return 0;
     }
@@ -82,11 +93,29 @@ int ctx_with_deadline(ctx_t *parent, int64_t when, ctx_t **out) {
 }
 
 int ctx_with_timeout(ctx_t *parent, int64_t ns, ctx_t **out) {
-    return ctx_with_deadline(parent, clock_now() + ns, out);
+    return ctx_with_deadline(parent, rt__clock() + ns, out);
 }
 
 void ctx_cancel(ctx_t *c) {
-    if (c) cancel(c, -ECANCELED);
+    RT_ENTER;
+    if (c && !c->has_value) cancel(c, -ECANCELED);
+}
+
+int ctx_with_value(ctx_t *parent, const void *key, void *value, ctx_t **out) {
+    RT_ENTER;
+    if (!key) return -EINVAL;
+    int rc = make_child(parent, out);
+    if (rc) return rc;
+    (*out)->has_value = true;
+    (*out)->key = key;
+    (*out)->value = value;
+    return 0;
+}
+
+void *ctx_value(const ctx_t *c, const void *key) {
+    for (; c; c = c->parent)
+        if (c->has_value && c->key == key) return c->value;
+    return NULL;
 }
 
 chan_t *ctx_done(const ctx_t *c) { return c ? c->done : NULL; }
@@ -100,6 +129,7 @@ int ctx_deadline(const ctx_t *c, int64_t *when) {
 }
 
 void ctx_free(ctx_t *c) {
+    RT_ENTER;
     if (!c || c == &background) return;
     cancel(c, -ECANCELED);
     if (c->prev) c->prev->next = c->next;

@@ -1,16 +1,22 @@
 /*
- * report.c — the deadlock report, in the shape of Go's fatal error:
+ * report.c — the report of a run that ended badly, in the shape of Go's
+ * fatal error: the message, then every task with Go 1.19's wait reason.
  *
  *   fatal error: all goroutines are asleep - deadlock!
  *
  *   goroutine 1 [chan receive]:
  *   main() created at rt_run
  *   	waits on chan 0x5581c0
- *   goroutine 2 [sync.Mutex.Lock]:
+ *
+ *   goroutine 2 [semacquire]:
  *   worker() created by test_body at tests/runtime/test_deadlock.c:41
  *   	waits on mutex 0x7ffd10 held by goroutine 3
  *
- * Interface: rt__deadlock_report() → malloc'd string (NULL on ENOMEM).
+ * A fatal error ("fatal error: sync: unlock of unlocked mutex") lists the
+ * task that hit it as [running].
+ *
+ * Interface: rt__deadlock_report(why) / rt__fatal_report(msg) → malloc'd
+ * string (NULL on ENOMEM).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +41,8 @@ static void report_wait(FILE *f, const task_info_t *t) {
         fputc('\n', f);
     } else if (t->state == TASK_JOIN) {
         fprintf(f, "\twaits for goroutine %llu\n", (unsigned long long)t->wait_id);
+    } else if (t->state == TASK_RUNNING || t->state == TASK_RUNNABLE) {
+        return;
     } else if (t->wait_kind == RT_OBJ_CHAN && !t->wait_obj) {
         fprintf(f, "\twaits on a nil chan (forever)\n");
     } else if (t->wait_kind == RT_OBJ_MUTEX) {
@@ -47,7 +55,7 @@ static void report_wait(FILE *f, const task_info_t *t) {
 
 static int report_task(const task_info_t *t, void *ud) {
     FILE *f = ud;
-    fprintf(f, "\ngoroutine %llu [%s]:\n", (unsigned long long)t->id, task_state_name(t->state));
+    fprintf(f, "\ngoroutine %llu [%s]:\n", (unsigned long long)t->id, task_wait_reason(t));
     if (t->line)
         fprintf(f, "%s() created by %s at %s:%d\n", t->fn, t->creator, t->file, t->line);
     else
@@ -56,13 +64,17 @@ static int report_task(const task_info_t *t, void *ud) {
     return 0;
 }
 
-char *rt__deadlock_report(void) {
+static char *report(const char *msg) {
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f) return NULL;
-    fputs("fatal error: all goroutines are asleep - deadlock!\n", f);
+    fprintf(f, "fatal error: %s\n", msg);
     task_foreach(report_task, f);
     fclose(f);
     return buf;
 }
+
+char *rt__deadlock_report(const char *why) { return report(why); }
+
+char *rt__fatal_report(const char *msg) { return report(msg); }

@@ -3,11 +3,17 @@
  *
  * rt_run turns the calling thread into the scheduler: it pops a runnable
  * task and switches to it; tasks then hand over to each other directly and
- * give control back when one exits or none is runnable. RT_SCHED_FIFO pops the oldest task; RT_SCHED_RANDOM pops one
- * chosen by a seeded generator, and (unless no_preempt) makes the start of
- * every sync operation a scheduling point, so the seed alone fixes the
- * interleaving. When nothing is runnable the clock advances to the next
- * timer; with no timer either, the live tasks can never run: deadlock.
+ * give control back when one exits or none is runnable. RT_SCHED_FIFO pops
+ * the oldest task; RT_SCHED_RANDOM pops one chosen by a seeded generator,
+ * and (unless no_preempt) yields at every scheduling point, so the seed
+ * alone fixes the interleaving. Every scheduling point is also a tick of
+ * the virtual clock (rt__tick): due timers fire there, and a task whose
+ * time slice is spent yields there.
+ *
+ * The run ends when main returns (Go's exit), at a fatal error, or when no
+ * task is runnable and no timer pending: deadlock. sched_idle is the one
+ * place the scheduler waits for the world; with nothing runnable it moves
+ * the clock to the next timer (a netpoller's wait belongs there too).
  *
  * Interface: rt_run → (tasks: rt__park ↔ rt__ready, task_yield) → returns.
  */
@@ -21,6 +27,7 @@
 struct rt_sched rt__s;
 static char *last_report;
 static const char *last_panic;
+static int run_result;
 
 /* splitmix64: one word of state, every seed (also 0) is good. */
 static uint64_t rng_next(void) {
@@ -47,15 +54,18 @@ void rt__rq_push(task_t *t) {
     rt__s.rq_len++;
 }
 
-static task_t *rq_pop(void) {
+/* Swaps a task chosen by the seed to the front; order is irrelevant in
+ * random mode. Out of line: FIFO's pop then needs no spare registers. */
+static __attribute__((noinline)) void rq_pick_random(void) {
+    size_t i = (rt__s.rq_head + rt__rand_below(rt__s.rq_len)) & (rt__s.rq_cap - 1);
+    task_t *tmp = rt__s.rq[i];
+    rt__s.rq[i] = rt__s.rq[rt__s.rq_head];
+    rt__s.rq[rt__s.rq_head] = tmp;
+}
+
+static inline task_t *rq_pop(void) {
     if (rt__s.rq_len == 0) return NULL;
-    if (rt__s.cfg.sched == RT_SCHED_RANDOM && rt__s.rq_len > 1) {
-        /* Swap the chosen task to the front; order is irrelevant here. */
-        size_t i = (rt__s.rq_head + rt__rand_below(rt__s.rq_len)) & (rt__s.rq_cap - 1);
-        task_t *tmp = rt__s.rq[i];
-        rt__s.rq[i] = rt__s.rq[rt__s.rq_head];
-        rt__s.rq[rt__s.rq_head] = tmp;
-    }
+    if (rt__s.cfg.sched == RT_SCHED_RANDOM && rt__s.rq_len > 1) rq_pick_random();
     task_t *t = rt__s.rq[rt__s.rq_head];
     rt__s.rq_head = (rt__s.rq_head + 1) & (rt__s.rq_cap - 1);
     rt__s.rq_len--;
@@ -72,11 +82,14 @@ static task_t *rq_pop(void) {
 
 static char *stack_lo(const task_t *t) { return t->map + rt__s.page; }
 
-/* t becomes the running task. */
+/* t becomes the running task, with a fresh time slice. */
 static void enter(task_t *t) {
     t->state = TASK_RUNNING;
     rt__s.current = t;
-    if (rt__s.hooks.on_switch) rt__s.hooks.on_switch(rt__s.hooks.ud, t->id);
+    rt__s.switches++;
+    rt__s.slice_end = rt__s.now + rt__s.slice;
+    rt__s.next_check = rt__s.slice_end < rt__s.timer_next ? rt__s.slice_end : rt__s.timer_next;
+    RT_HOOK(on_switch, t->id);
 }
 
 /* On arrival in a task: note the scheduler's stack if we came from it. */
@@ -90,9 +103,10 @@ void rt__arrived(void *fake) {
     }
 }
 
-/* The next task to run directly, or NULL to go through the scheduler. */
-static task_t *direct_next(void) {
-    if (rt__s.cfg.clock == RT_CLOCK_REAL && rt__s.heap_len) return NULL;
+/* The next task to run directly, or NULL to go through the scheduler
+ * (which looks at real-clock timers: timer_next is INT64_MIN then). */
+static inline task_t *direct_next(void) {
+    if (rt__s.timer_next == INT64_MIN) return NULL;
     task_t *next = rq_pop();
     if (next && !next->sp && rt__task_start(next) != 0) {
         rt__s.stack_error = -ENOMEM;      /* the scheduler ends the run */
@@ -103,14 +117,16 @@ static task_t *direct_next(void) {
 }
 
 /* Leaves t, which is queued, parked or done. A finished task passes no
- * fake-stack slot, so ASan drops its fake frames: it never runs again. */
-void rt__switch_out(task_t *t) {
+ * fake-stack slot, so ASan drops its fake frames: it never runs again.
+ * Inlined into the yield, the hottest switch. */
+static inline __attribute__((always_inline)) void switch_out(task_t *t) {
     bool dying = t->state == TASK_DONE;
     task_t *next = dying ? NULL : direct_next();
     if (next == t) {
         enter(t);
         return;
     }
+    t->locks = rt__s.locks;
     if (next) {
         asan_start_switch(&t->asan_fake, stack_lo(next), rt__s.stack_size);
         rt__s.from_sched = false;
@@ -121,6 +137,20 @@ void rt__switch_out(task_t *t) {
         rt__switch(&t->sp, rt__s.sp);
     }
     rt__arrived(t->asan_fake);
+    rt__s.locks = t->locks;
+}
+
+void rt__switch_out(task_t *t) { switch_out(t); }
+
+/* The current task ends the run with result: control goes back to the
+ * scheduler for good (the task's stack is dropped with the run). */
+void rt__end_run(int result) {
+    task_t *t = rt__s.current;
+    rt__s.over = true;
+    run_result = result;
+    asan_start_switch(NULL, rt__s.asan_bottom, rt__s.asan_size);
+    rt__switch(&t->sp, rt__s.sp);
+    __builtin_unreachable();
 }
 
 /* Runs t until some task hands control back to the scheduler; reaps that
@@ -139,12 +169,41 @@ static int run_task(task_t *t) {
     return rt__s.stack_error;
 }
 
+/* Go's checkdead: no task can run and nothing will wake one. */
 static int deadlock(void) {
     free(last_report);
-    last_report = rt__deadlock_report();
-    if (rt__s.hooks.on_deadlock)
-        rt__s.hooks.on_deadlock(rt__s.hooks.ud, last_report ? last_report : "");
+    last_report = rt__deadlock_report(rt__s.live ? "all goroutines are asleep - deadlock!"
+                                                 : "no goroutines (main called runtime.Goexit) - deadlock!");
+    RT_HOOK(on_deadlock, last_report ? last_report : "");
     return -EDEADLK;
+}
+
+/* Sleeps on the real clock until when (the preemption signal may cut a
+ * sleep short: sleep again). */
+static void sleep_until(int64_t when) {
+    for (int64_t wait; (wait = when - rt__clock()) > 0;) {
+        struct timespec ts = {wait / 1000000000, wait % 1000000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Nothing is runnable: wait for the world. This is the one place the
+ * scheduler waits. Today the only source of events is the timer heap: the
+ * virtual clock jumps to the next deadline, the real clock sleeps until it.
+ * A netpoller's epoll_wait goes here, in place of sleep_until, with the
+ * next deadline as its timeout (and "no timer" no longer a deadlock while
+ * it has descriptors). Returns 1 to go on, else the run's result. */
+static int sched_idle(void) {
+    if (rt__s.live == 0) return rt__s.main_exited && !rt__s.cfg.wait_all ? deadlock() : 0;
+    int64_t when = rt__timers_next();
+    if (when == INT64_MAX) return deadlock();
+    if (rt__s.cfg.clock == RT_CLOCK_VIRTUAL) {
+        if (when > rt__s.now) rt__s.now = when;
+    } else {
+        sleep_until(when);
+    }
+    rt__timers_fire_due();
+    return 1;
 }
 
 static int run_loop(void) {
@@ -154,11 +213,11 @@ static int run_loop(void) {
         if (t) {
             int rc = run_task(t);
             if (rc) return rc;
+            if (rt__s.over) return run_result;
             continue;
         }
-        if (rt__s.live == 0) return 0;
-        if (rt__s.heap_len == 0) return deadlock();
-        rt__timers_advance();
+        int rc = sched_idle();
+        if (rc <= 0) return rc;
     }
 }
 
@@ -167,6 +226,13 @@ static void sched_init(const rt_config_t *cfg) {
     if (cfg) rt__s.cfg = *cfg;
     if (cfg && cfg->hooks) rt__s.hooks = *cfg->hooks;
     rt__s.rng = rt__s.cfg.seed;
+    rt__s.yield_points = rt__s.cfg.sched == RT_SCHED_RANDOM && !rt__s.cfg.no_preempt;
+    int64_t tick = rt__s.cfg.tick ? rt__s.cfg.tick : RT_DEFAULT_TICK;
+    rt__s.tick = rt__s.cfg.clock == RT_CLOCK_VIRTUAL && tick > 0 ? tick : 0;
+    int64_t slice = rt__s.cfg.slice ? rt__s.cfg.slice : RT_DEFAULT_SLICE;
+    rt__s.slicing = slice > 0;
+    rt__s.slice = slice > 0 ? slice : INT64_MAX / 4;   /* never reached, never overflows */
+    rt__s.timer_next = INT64_MAX;
     rt__s.page = 4096;
     size_t sz = rt__s.cfg.stack_size ? rt__s.cfg.stack_size : RT_DEFAULT_STACK;
     if (sz < RT_MIN_STACK) sz = RT_MIN_STACK;
@@ -178,11 +244,15 @@ static void sched_init(const rt_config_t *cfg) {
     free(last_report);
     last_report = NULL;
     last_panic = NULL;
+    run_result = 0;
+    if (rt__s.slicing) rt__preempt_start();
 }
 
 static void sched_teardown(void) {
+    rt__preempt_stop();
     rt__timers_clear();
     rt__tasks_free();
+    rt__afters_free();
     free(rt__s.rq);
     free(rt__s.heap);
     rt__s.rq = NULL;
@@ -215,7 +285,9 @@ int rt_run(const rt_config_t *cfg, task_fn main_fn, void *arg) {
 
 const char *rt_report(void) { return last_report; }
 
-const char *rt_panic_message(void) { return last_panic; }
+const char *rt_panic_message(void) {
+    return rt__s.active && rt__s.current ? rt__s.current->panic_msg : last_panic;
+}
 
 /* ---- blocking ---- */
 
@@ -230,8 +302,8 @@ void rt__park(task_state_t why, rt_obj_kind_t kind, const void *obj, rt_waitq_t 
     t->state = why;
     t->wait_kind = kind;
     t->wait_obj = obj;
-    t->blocked_since = clock_now();
-    if (rt__s.hooks.on_block) rt__s.hooks.on_block(rt__s.hooks.ud, t->id, why, obj);
+    t->blocked_since = rt__clock();
+    RT_HOOK(on_block, t->id, why, obj);
     rt__switch_out(t);
 }
 
@@ -247,26 +319,54 @@ void rt__ready(task_t *t) {
     t->waiter = NULL;
     t->sel = NULL;
     rt__rq_push(t);
-    if (rt__s.hooks.on_unblock)
-        rt__s.hooks.on_unblock(rt__s.hooks.ud, t->id, rt__self_id());
+    RT_HOOK(on_unblock, t->id, rt__self_id());
 }
 
-void task_yield(void) {
+/* The current task goes to the back of the run queue. */
+static inline __attribute__((always_inline)) void yield_now(void) {
     task_t *t = rt__s.current;
-    if (!t) return;
     t->state = TASK_RUNNABLE;
     rt__rq_push(t);
-    rt__switch_out(t);
+    switch_out(t);
 }
 
-/* A scheduling point before a sync operation, in seeded random mode. */
-void rt__preempt(void) {
-    if (rt__s.cfg.sched == RT_SCHED_RANDOM && !rt__s.cfg.no_preempt && rt__s.current)
-        task_yield();
+void rt__yield(void) { yield_now(); }
+
+void task_yield(void) {
+    RT_ENTER;
+    if (rt__s.current && !rt__tick()) yield_now();
 }
 
-/* Go would crash; we record the message and let the caller return an error. */
+/* The slow half of rt__tick: fire what is due, end a spent slice. */
+bool rt__tick_slow(void) {
+    if (rt__timers_due()) rt__timers_fire_due();
+    if (rt__s.preempt_pending || rt__s.now >= rt__s.slice_end) {
+        rt__s.preempt_pending = 0;
+        rt__yield();
+        return true;
+    }
+    rt__s.next_check = rt__s.slice_end < rt__s.timer_next ? rt__s.slice_end : rt__s.timer_next;
+    return false;
+}
+
+/* Go panics here (recoverable): we record the message for this task and
+ * let the caller return an error. */
 void rt__panic(const char *msg) {
     last_panic = msg;
-    if (rt__s.hooks.on_panic) rt__s.hooks.on_panic(rt__s.hooks.ud, rt__self_id(), msg);
+    if (rt__s.current) rt__s.current->panic_msg = msg;
+    RT_HOOK(on_panic, rt__self_id(), msg);
+}
+
+/* Go throws here (not recoverable): inside a task the run ends with
+ * -ENOTRECOVERABLE and Go's report; outside one there is no run to end,
+ * so the caller gets -EPERM and the message is recorded. */
+int rt__fatal(const char *msg) {
+    RT_HOOK(on_panic, rt__self_id(), msg);
+    last_panic = msg;
+    if (!rt__s.current) return -EPERM;
+    rt__s.current->panic_msg = msg;
+    free(last_report);
+    last_report = rt__fatal_report(msg);
+    rt__end_run(-ENOTRECOVERABLE);
+    return -ENOTRECOVERABLE;
 }

@@ -78,10 +78,11 @@ static int wait_cases(chan_case_t *cases, size_t n, rt_waiter_t *w) {
 }
 
 int chan_select(chan_case_t *cases, size_t n, bool has_default) {
+    RT_ENTER;
     if (n && !cases) return -EINVAL;
     for (size_t i = 0; i < n; i++)
         if (cases[i].dir != CHAN_SEND && cases[i].dir != CHAN_RECV) return -EINVAL;
-    rt__preempt();
+    rt__point();
     size_t order_local[SELECT_STACK];
     rt_waiter_t w_local[SELECT_STACK];
     size_t *order = order_local;

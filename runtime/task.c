@@ -47,10 +47,25 @@ static void stack_put(char *m) {
 
 /* ---- lifecycle ---- */
 
+/* Takes a finished task out of the live set and wakes its joiners. */
+static void finish(task_t *t) {
+    t->state = TASK_DONE;
+    rt__s.live--;
+    rt_waiter_t *w;
+    while ((w = rt__waitq_pop(&t->joiners))) rt__wake(w);
+    RT_HOOK(on_exit, t->id);
+}
+
 static void task_main(void *p) {
     task_t *t = p;
     rt__arrived(NULL);       /* first arrival on a fresh stack */
+    rt__s.locks = 0;         /* user code from here: preemptible */
     t->fn(t->arg);
+    rt__s.locks++;
+    if (t->id == 1 && !rt__s.cfg.wait_all) {
+        finish(t);           /* Go's exit from main: every other task is dropped */
+        rt__end_run(0);
+    }
     task_exit();
 }
 
@@ -87,6 +102,7 @@ int task__spawn(task_fn fn, void *arg, uint64_t *id, const char *file,
                 int line, const char *creator, const char *fn_name) {
     if (!rt__s.active) return -EPERM;
     if (!fn) return -EINVAL;
+    RT_ENTER;
     if (reserve(rt__s.next_id + 1)) return -ENOMEM;
     task_t *t = calloc(1, sizeof *t);
     if (!t) return -ENOMEM;
@@ -98,7 +114,7 @@ int task__spawn(task_fn fn, void *arg, uint64_t *id, const char *file,
     rt__s.by_id[t->id] = t;
     rt__s.live++;
     rt__rq_push(t);
-    if (rt__s.hooks.on_spawn) rt__s.hooks.on_spawn(rt__s.hooks.ud, t->id, t->parent);
+    RT_HOOK(on_spawn, t->id, t->parent);
     if (id) *id = t->id;
     return 0;
 }
@@ -137,11 +153,10 @@ void rt__tasks_free(void) {
 int task_exit(void) {
     task_t *t = rt__s.current;
     if (!t) return -EPERM;
-    t->state = TASK_DONE;
-    rt__s.live--;
-    rt_waiter_t *w;
-    while ((w = rt__waitq_pop(&t->joiners))) rt__wake(w);
-    if (rt__s.hooks.on_exit) rt__s.hooks.on_exit(rt__s.hooks.ud, t->id);
+    rt__s.locks++;           /* never returns, so no RT_ENTER */
+    rt__onces_finish(t);
+    if (t->id == 1) rt__s.main_exited = true;
+    finish(t);
     rt__switch_out(t);
     __builtin_unreachable();
 }
@@ -153,6 +168,8 @@ static task_t *lookup(uint64_t id) {
 }
 
 int task_join(uint64_t id) {
+    RT_ENTER;
+    rt__point();
     task_t *self = rt__s.current, *t = lookup(id);
     if (!self) return -EPERM;
     if (id == self->id) return -EDEADLK;
@@ -165,12 +182,14 @@ int task_join(uint64_t id) {
 }
 
 int task_park(const void *obj) {
+    RT_ENTER;
     if (!rt__s.current) return -EPERM;
     rt__park(TASK_PARKED, RT_OBJ_USER, obj, NULL, NULL);
     return 0;
 }
 
 int task_ready(uint64_t id) {
+    RT_ENTER;
     task_t *t = lookup(id);
     if (!t) return -ESRCH;
     if (t->state != TASK_PARKED) return -EINVAL;
@@ -194,6 +213,7 @@ void rt__task_info(const task_t *t, task_info_t *out) {
 }
 
 int task_foreach(int (*fn)(const task_info_t *t, void *ud), void *ud) {
+    RT_ENTER;                /* the list must not change under the walk */
     if (!rt__s.active) return 0;
     for (task_t *t = rt__s.all_head, *next; t; t = next) {
         next = t->next;        /* fn may spawn, never free: that is the scheduler */
@@ -212,15 +232,25 @@ int task_lookup(uint64_t id, task_info_t *out) {
     return 0;
 }
 
+/* Go 1.19's waitReasonStrings (runtime/runtime2.go): Mutex, RWMutex and
+ * WaitGroup waits all read "semacquire" there (Go 1.20 names them
+ * "sync.Mutex.Lock" and so on). Join and park have no Go counterpart. */
 const char *task_state_name(task_state_t s) {
     static const char *const names[] = {
         [TASK_RUNNABLE] = "runnable",         [TASK_RUNNING] = "running",
         [TASK_SEND] = "chan send",            [TASK_RECV] = "chan receive",
-        [TASK_SELECT] = "select",             [TASK_MUTEX] = "sync.Mutex.Lock",
-        [TASK_RWMUTEX_R] = "sync.RWMutex.RLock", [TASK_RWMUTEX_W] = "sync.RWMutex.Lock",
-        [TASK_WAITGROUP] = "sync.WaitGroup.Wait", [TASK_COND] = "sync.Cond.Wait",
+        [TASK_SELECT] = "select",             [TASK_MUTEX] = "semacquire",
+        [TASK_RWMUTEX_R] = "semacquire",      [TASK_RWMUTEX_W] = "semacquire",
+        [TASK_WAITGROUP] = "semacquire",      [TASK_COND] = "sync.Cond.Wait",
         [TASK_SLEEP] = "sleep",               [TASK_JOIN] = "join",
         [TASK_PARKED] = "parked",             [TASK_DONE] = "dead",
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
+}
+
+const char *task_wait_reason(const task_info_t *t) {
+    if (t->state == TASK_RECV && !t->wait_obj) return "chan receive (nil chan)";
+    if (t->state == TASK_SEND && !t->wait_obj) return "chan send (nil chan)";
+    if (t->state == TASK_SELECT && t->ncases == 0) return "select (no cases)";
+    return task_state_name(t->state);
 }

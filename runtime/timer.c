@@ -3,18 +3,26 @@
  *
  * Pending timers sit in a binary min-heap ordered by (deadline, start
  * order), so equal deadlines fire first-started first and a run replays
- * exactly. Timers fire on the scheduler's stack, between tasks: a callback
- * may ready tasks, send without blocking or close channels, never block.
- * The virtual clock moves only in rt__timers_advance, when no task can run.
+ * exactly. Timers fire at scheduling points (rt__tick, on the running
+ * task's stack but acting for no task) and when the scheduler is idle: a
+ * callback may ready tasks, send without blocking or close channels, never
+ * block. The virtual clock moves by a tick at every scheduling point and
+ * jumps to the next deadline when no task can run (sched.c).
+ *
+ * A ticker is a timer with a period: firing re-arms it at the next multiple
+ * of the period, skipping ticks a slow receiver missed (its channel holds
+ * one), as Go's does. clock_after's timers belong to the run: they are
+ * freed when it ends.
  *
  * Interface: rt__timer_start / rt__timer_stop (runtime) and timer_new /
- * timer_after_func → timer_stop / timer_reset → timer_free (users);
- * the scheduler calls rt__timers_advance when idle.
+ * timer_after_func / ticker_new / clock_after → timer_stop / timer_reset /
+ * ticker_reset → timer_free (users).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 #include "rt.h"
+#include "chan_impl.h"
 
 /* ---- clock ---- */
 
@@ -24,9 +32,17 @@ static int64_t real_now(void) {
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - rt__s.real_base;
 }
 
-int64_t clock_now(void) {
+int64_t rt__clock(void) {
     if (!rt__s.active) return 0;
     return rt__s.cfg.clock == RT_CLOCK_REAL ? real_now() : rt__s.now;
+}
+
+/* Reading the clock is work: a tick passes after the read. */
+int64_t clock_now(void) {
+    RT_ENTER;
+    int64_t now = rt__clock();
+    rt__tick();
+    return now;
 }
 
 /* ---- heap ---- */
@@ -62,6 +78,15 @@ static void sift_down(size_t i) {
     heap_set(i, t);
 }
 
+/* The heap's top changed: tell rt__tick when to look next. The real clock
+ * cannot be compared with the virtual one: look at every tick. */
+static void heap_changed(void) {
+    if (!rt__s.heap_len) rt__s.timer_next = INT64_MAX;
+    else if (rt__s.cfg.clock == RT_CLOCK_REAL) rt__s.timer_next = INT64_MIN;
+    else rt__s.timer_next = rt__s.heap[0]->when;
+    rt__check_by(rt__s.timer_next);
+}
+
 /* Makes t pending at clock time when (restarting it if pending). Returns 0,
  * or -ENOMEM with t stopped. */
 int rt__timer_start(rt_timer_t *t, int64_t when) {
@@ -76,6 +101,7 @@ int rt__timer_start(rt_timer_t *t, int64_t when) {
     }
     rt__s.heap[rt__s.heap_len++] = t;
     sift_up(rt__s.heap_len - 1);
+    heap_changed();
     return 0;
 }
 
@@ -90,37 +116,37 @@ bool rt__timer_stop(rt_timer_t *t) {
         sift_up(i);
         sift_down(last->slot - 1);
     }
+    heap_changed();
     return true;
 }
 
+bool rt__timers_due(void) {
+    return rt__s.heap_len && rt__s.heap[0]->when <= rt__clock();
+}
+
+int64_t rt__timers_next(void) { return rt__s.heap_len ? rt__s.heap[0]->when : INT64_MAX; }
+
+/* Fires every due timer. The callbacks act for no task (a woken task's
+ * waker, a spawned task's parent: 0), even when a task's tick runs them. */
 void rt__timers_fire_due(void) {
-    int64_t now = clock_now();
+    task_t *self = rt__s.current;
+    rt__s.current = NULL;
+    rt__s.locks++;
+    int64_t now = rt__clock();
     while (rt__s.heap_len && rt__s.heap[0]->when <= now) {
         rt_timer_t *t = rt__s.heap[0];
         rt__timer_stop(t);
         t->fire(t);
     }
-}
-
-/* Nothing can run: move the clock to the next deadline and fire. */
-void rt__timers_advance(void) {
-    int64_t when = rt__s.heap[0]->when;
-    if (rt__s.cfg.clock == RT_CLOCK_VIRTUAL) {
-        if (when > rt__s.now) rt__s.now = when;
-    } else {
-        int64_t wait = when - real_now();
-        if (wait > 0) {
-            struct timespec ts = {wait / 1000000000, wait % 1000000000};
-            nanosleep(&ts, NULL);
-        }
-    }
-    rt__timers_fire_due();
+    rt__s.locks--;
+    rt__s.current = self;
 }
 
 /* End of a run: timers still pending are simply forgotten. */
 void rt__timers_clear(void) {
     for (size_t i = 0; i < rt__s.heap_len; i++) rt__s.heap[i]->slot = 0;
     rt__s.heap_len = 0;
+    rt__s.timer_next = INT64_MAX;
 }
 
 /* ---- sleep ---- */
@@ -128,11 +154,13 @@ void rt__timers_clear(void) {
 static void wake_sleeper(rt_timer_t *t) { rt__ready(t->data); }
 
 int clock_sleep(int64_t ns) {
+    RT_ENTER;
     task_t *self = rt__s.current;
     if (!self) return -EPERM;
+    rt__point();
     if (ns <= 0) return 0;
     rt_timer_t t = {.fire = wake_sleeper, .data = self};
-    int rc = rt__timer_start(&t, clock_now() + ns);
+    int rc = rt__timer_start(&t, rt__clock() + ns);
     if (rc == 0) rt__park(TASK_SLEEP, RT_OBJ_TIMER, &t, NULL, NULL);
     return rc;
 }
@@ -140,8 +168,16 @@ int clock_sleep(int64_t ns) {
 /* ---- user timers ---- */
 
 static void fire_chan(rt_timer_t *t) {
-    int64_t now = clock_now();
-    (void)chan_try_send(t->ch, &now);   /* full: a value is already waiting */
+    int64_t now = rt__clock();
+    (void)chan__send_now(t->ch, &now);  /* full: a value is already waiting */
+}
+
+/* Go's ticker: the next deadline is the next multiple of the period. */
+static void fire_ticker(rt_timer_t *t) {
+    int64_t now = rt__clock();
+    (void)chan__send_now(t->ch, &now);
+    int64_t when = t->when + t->period * (1 + (now - t->when) / t->period);
+    (void)rt__timer_start(t, when);     /* its heap slot was just freed */
 }
 
 static void fire_func(rt_timer_t *t) {
@@ -155,6 +191,7 @@ static int timer_alloc(rt_timer_t **out) {
 }
 
 int timer_new(int64_t ns, rt_timer_t **out) {
+    RT_ENTER;
     int rc = timer_alloc(out);
     if (rc) return rc;
     rc = chan_make(sizeof(int64_t), 1, &(*out)->ch);
@@ -163,34 +200,79 @@ int timer_new(int64_t ns, rt_timer_t **out) {
         return rc;
     }
     (*out)->fire = fire_chan;
-    rc = rt__timer_start(*out, clock_now() + ns);
+    rc = rt__timer_start(*out, rt__clock() + ns);
     if (rc) timer_free(*out);
     return rc;
 }
 
+int ticker_new(int64_t period, rt_timer_t **out) {
+    RT_ENTER;
+    if (period <= 0) return -EINVAL;
+    int rc = timer_new(period, out);
+    if (rc == 0) {
+        (*out)->fire = fire_ticker;
+        (*out)->period = period;
+    }
+    return rc;
+}
+
+int ticker_reset(rt_timer_t *t, int64_t period) {
+    RT_ENTER;
+    if (!t || !t->period || period <= 0) return -EINVAL;
+    if (!rt__s.active) return -EPERM;
+    t->period = period;
+    return rt__timer_start(t, rt__clock() + period);
+}
+
+chan_t *clock_after(int64_t ns) {
+    RT_ENTER;
+    rt_timer_t *t;
+    if (timer_new(ns, &t)) return NULL;
+    t->next = rt__s.afters;
+    rt__s.afters = t;
+    return t->ch;
+}
+
+void rt__afters_free(void) {
+    for (rt_timer_t *t = rt__s.afters, *next; t; t = next) {
+        next = t->next;
+        chan_free(t->ch);
+        free(t);
+    }
+    rt__s.afters = NULL;
+}
+
 int timer_after_func(int64_t ns, task_fn fn, void *arg, rt_timer_t **out) {
+    RT_ENTER;
     if (!fn) return -EINVAL;
     int rc = timer_alloc(out);
     if (rc) return rc;
     (*out)->fire = fire_func;
     (*out)->fn = fn;
     (*out)->arg = arg;
-    rc = rt__timer_start(*out, clock_now() + ns);
+    rc = rt__timer_start(*out, rt__clock() + ns);
     if (rc) timer_free(*out);
     return rc;
 }
 
 chan_t *timer_chan(const rt_timer_t *t) { return t ? t->ch : NULL; }
 
-bool timer_stop(rt_timer_t *t) { return t && rt__timer_stop(t); }
+bool timer_stop(rt_timer_t *t) {
+    RT_ENTER;
+    return t && rt__timer_stop(t);
+}
 
 int timer_reset(rt_timer_t *t, int64_t ns) {
+    RT_ENTER;
     if (!t) return -EINVAL;
     if (!rt__s.active) return -EPERM;
-    return rt__timer_start(t, clock_now() + ns);
+    bool active = t->slot != 0;
+    int rc = rt__timer_start(t, rt__clock() + ns);
+    return rc ? rc : active;
 }
 
 void timer_free(rt_timer_t *t) {
+    RT_ENTER;
     if (!t) return;
     if (rt__s.active) rt__timer_stop(t);
     chan_free(t->ch);

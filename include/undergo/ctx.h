@@ -7,8 +7,9 @@
  * deadline is never later than its parent's.
  *
  * Interface: ctx_background → ctx_with_cancel / ctx_with_timeout /
- * ctx_with_deadline → select on ctx_done(c) → ctx_err → ctx_cancel →
- * ctx_free (in any order between parent and child).
+ * ctx_with_deadline / ctx_with_value → select on ctx_done(c) → ctx_err /
+ * ctx_value → ctx_cancel → ctx_free (in any order between parent and
+ * child, but a value context after its children).
  */
 #ifndef UNDERGO_CTX_H
 #define UNDERGO_CTX_H
@@ -32,8 +33,16 @@ int ctx_with_timeout(ctx_t *parent, int64_t ns, ctx_t **out);
 /* A child whose deadline is the clock time when. As ctx_with_timeout. */
 int ctx_with_deadline(ctx_t *parent, int64_t when, ctx_t **out);
 
+/* A child of parent that carries value under key (compared as a pointer,
+ * as Go compares keys with ==); canceled only with its parent. Free it
+ * after its children: they find values through it. Caller owns *out.
+ * Returns 0, -EINVAL (NULL parent or key), -ENOMEM. */
+int ctx_with_value(ctx_t *parent, const void *key, void *value, ctx_t **out);
+/* The value of the nearest context from c up that carries key, or NULL.
+ * Can't fail. */
+void *ctx_value(const ctx_t *c, const void *key);
 /* Cancels c and its descendants with -ECANCELED; no-op if already
- * canceled or the background. Can't fail. */
+ * canceled, the background, or a value context. Can't fail. */
 void ctx_cancel(ctx_t *c);
 
 /* Closed when c is canceled; NULL (never ready) for the background. Owned

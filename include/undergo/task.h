@@ -2,17 +2,24 @@
  * task.h — tasks (goroutines) and the scheduler that runs them.
  *
  * A task is a function running on its own stack (mmap'd, with a PROT_NONE
- * guard page below it). Tasks switch only at runtime calls (channel and sync
- * operations, sleeps, task_yield): one OS thread, no locks. rt_run runs a
- * main task and everything it spawns until every task is done, or until no
- * task can ever run again (Go's "all goroutines are asleep - deadlock!").
+ * guard page below it). One OS thread runs them all. Tasks switch at runtime
+ * calls (channel and sync operations, sleeps, task_yield), when a time slice
+ * runs out at such a call, and, for a task that makes no runtime call for a
+ * slice of CPU time, on a timer signal, as Go preempts. rt_run runs a main
+ * task and what it spawns until main returns (Go's exit from main), until
+ * no task can ever run again (Go's "all goroutines are asleep - deadlock!"),
+ * or until a fatal error ("fatal error: sync: unlock of unlocked mutex").
  *
  * The scheduler is deterministic: in RT_SCHED_RANDOM mode a seed picks which
  * runnable task runs next, so every interleaving is reachable and one seed
- * replays exactly; RT_SCHED_FIFO is a plain run queue for benchmarks.
+ * replays exactly; RT_SCHED_FIFO is a plain run queue, as Go's with
+ * GOMAXPROCS=1. The virtual clock advances by a tick at each scheduling
+ * point, so time passes with work and still replays exactly; only the timer
+ * signal depends on real time (docs/runtime.md, "Time and preemption").
  *
  * Interface: rt_run(&cfg, main, arg) → task_spawn / task_yield / task_join /
- * task_exit inside tasks → rt_run returns 0, or -EDEADLK with rt_report().
+ * task_exit inside tasks → rt_run returns 0, -EDEADLK or -ENOTRECOVERABLE
+ * with rt_report().
  * Introspection for detectors: task_foreach / task_lookup, and rt_hooks_t
  * callbacks on spawn, exit, block, unblock, lock acquire and release.
  */
@@ -88,28 +95,42 @@ typedef struct rt_hooks {
 typedef enum rt_sched_mode { RT_SCHED_RANDOM, RT_SCHED_FIFO } rt_sched_mode_t;
 typedef enum rt_clock_mode { RT_CLOCK_VIRTUAL, RT_CLOCK_REAL } rt_clock_mode_t;
 
+#define RT_DEFAULT_TICK INT64_C(1000)        /* 1 µs of virtual time per point */
+#define RT_DEFAULT_SLICE INT64_C(10000000)   /* 10 ms, Go's forcePreemptNS */
+#define RT_TICK_NONE INT64_C(-1)             /* time stands still while tasks run */
+#define RT_SLICE_NONE INT64_C(-1)            /* no time slices, no timer signal */
+
 /* Run configuration; all-zero is valid: seeded random, virtual clock. */
 typedef struct rt_config {
     rt_sched_mode_t sched;
     uint64_t seed;               /* picks tasks (RANDOM) and select cases */
     bool no_preempt;             /* RANDOM: sync operations do not yield first */
     rt_clock_mode_t clock;
+    int64_t tick;                /* virtual ns per scheduling point; 0: RT_DEFAULT_TICK */
+    int64_t slice;               /* time slice, ns; 0: RT_DEFAULT_SLICE */
+    bool wait_all;               /* main's return does not end the run: it ends
+                                    when every task is done, and tasks left
+                                    blocked are reported as a deadlock */
     size_t stack_size;           /* per task, ≥ 16 KiB; 0: 64 KiB (256 KiB under ASan) */
     const rt_hooks_t *hooks;     /* copied at rt_run; may be NULL */
 } rt_config_t;
 
-/* Runs main_fn(arg) as task 1 and every task it spawns. Returns 0 when all
- * are done; -EDEADLK when tasks remain but none can run (see rt_report);
+/* Runs main_fn(arg) as task 1 and every task it spawns. Returns 0 when main
+ * returns (tasks still running or blocked are dropped, as Go's exit does;
+ * with wait_all: when every task is done); -EDEADLK when tasks remain but
+ * none can run; -ENOTRECOVERABLE after a fatal error (both: see rt_report);
  * -ENOMEM when a stack cannot be mapped; -EBUSY if called from a task;
  * -EINVAL for a NULL main_fn. */
 int rt_run(const rt_config_t *cfg, task_fn main_fn, void *arg);
 
-/* The deadlock report of the last rt_run, or NULL. Owned by the runtime,
- * valid until the next rt_run. */
+/* What ended the last rt_run badly, in Go's words ("fatal error: all
+ * goroutines are asleep - deadlock!" and every task's state), or NULL.
+ * Owned by the runtime, valid until the next rt_run. */
 const char *rt_report(void);
 
-/* The message of the last panic ("send on closed channel", ...), or NULL;
- * cleared by rt_run. Static storage. */
+/* Inside a task: the message of that task's last panic ("send on closed
+ * channel", ...), or NULL. Outside: the last panic of the last run (or of a
+ * call made outside any run). Static storage. */
 const char *rt_panic_message(void);
 
 /* Spawns fn(arg) as a new runnable task; stores its id in *id if id != NULL.
@@ -125,8 +146,10 @@ uint64_t task_self(void);
 /* Lets the scheduler run another task. No-op outside a task. */
 void task_yield(void);
 
-/* Ends the current task (as returning from its function does). Returns
- * -EPERM outside a task; never returns otherwise. */
+/* Ends the current task (Go's runtime.Goexit): a once_do under way counts
+ * as done. In main, the run goes on without main; when no other task is
+ * left, it ends as Go's "no goroutines (main called runtime.Goexit) -
+ * deadlock!". Returns -EPERM outside a task; never returns otherwise. */
 int task_exit(void);
 
 /* Waits until task id has finished. Returns 0 (also if it already has),
@@ -149,7 +172,10 @@ int task_foreach(int (*fn)(const task_info_t *t, void *ud), void *ud);
 /* Fills *out for task id. Returns 0 or -ESRCH (finished or never spawned). */
 int task_lookup(uint64_t id, task_info_t *out);
 
-/* Go's name of a state ("chan receive", "sync.Mutex.Lock", ...). Static. */
+/* Go 1.19's name of a state ("chan receive", "semacquire", ...). Static. */
 const char *task_state_name(task_state_t s);
+/* Go 1.19's wait reason of a task, as its tracebacks print it: the state's
+ * name, or "chan receive (nil chan)", "select (no cases)". Static. */
+const char *task_wait_reason(const task_info_t *t);
 
 #endif

@@ -20,6 +20,13 @@ static inline int run_seeded(task_fn body, void *state) {
     return rt_run(&cfg, body, state);
 }
 
+/* Seeded, with time standing still while tasks run (RT_TICK_NONE): for
+ * tests of exact timer arithmetic. */
+static inline int run_still(task_fn body, void *state) {
+    rt_config_t cfg = {.sched = RT_SCHED_RANDOM, .seed = ug_seed(), .tick = RT_TICK_NONE};
+    return rt_run(&cfg, body, state);
+}
+
 static inline int run_fifo(task_fn body, void *state) {
     rt_config_t cfg = {.sched = RT_SCHED_FIFO, .seed = ug_seed()};
     return rt_run(&cfg, body, state);

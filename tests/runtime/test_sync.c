@@ -1,6 +1,7 @@
 /*
- * test_sync.c — Mutex, RWMutex, WaitGroup, Once, Cond: exclusion, FIFO
- * handoff, misuse reported as Go's panics, lock hooks.
+ * test_sync.c — Mutex, RWMutex, WaitGroup, Once, Cond: exclusion, arrival
+ * order, misuse outside a run and as a fatal error, lock hooks. Go's Mutex
+ * modes and RWMutex's reader batches: test_sync_go.c.
  */
 #include "rt_test.h"
 
@@ -67,13 +68,14 @@ static void test_mutex_waiters_acquire_in_arrival_order(void **state) {
     for (int i = 0; i < 6; i++) assert_int_equal((int)s.ids[i], s.order[i]);
 }
 
-static void test_unlock_of_unlocked_mutex_panics(void **state) {
+/* Outside a run there is no run to end: the call fails instead. */
+static void test_unlock_of_unlocked_mutex_outside_a_run_fails_with_the_message(void **state) {
     (void)state;
     mutex_t m = {0};
     assert_int_equal(-EPERM, mutex_unlock(&m));
     assert_string_equal("sync: unlock of unlocked mutex", rt_panic_message());
-    assert_int_equal(0, mutex_trylock(&m));
-    assert_int_equal(-EBUSY, mutex_trylock(&m));
+    assert_true(mutex_trylock(&m));
+    assert_false(mutex_trylock(&m));
     assert_int_equal(0, mutex_unlock(&m));
 }
 
@@ -146,7 +148,7 @@ static void test_waiting_writer_blocks_new_readers(void **state) {
     assert_int_equal(200, s.order[1]);
 }
 
-static void test_rwmutex_unlocks_without_lock_panic(void **state) {
+static void test_rwmutex_unlocks_without_lock_outside_a_run_fail_with_the_message(void **state) {
     (void)state;
     rwmutex_t rw = {0};
     assert_int_equal(-EPERM, rwmutex_runlock(&rw));
@@ -280,13 +282,16 @@ static void test_cond_signal_wakes_the_longest_waiter_and_broadcast_the_rest(voi
 static void cond_unlocked_body(void *p) {
     sync_state_t *s = p;
     s->rc[0] = cond_wait(&s->cond, &s->mu);
+    s->rc[1] = 1;                 /* never reached: the run is over */
 }
 
-static void test_cond_wait_without_the_lock_fails_and_does_not_block(void **state) {
+static void test_cond_wait_without_the_lock_is_a_fatal_error(void **state) {
     (void)state;
     sync_state_t s = {0};
-    assert_int_equal(0, run_seeded(cond_unlocked_body, &s));
-    assert_int_equal(-EPERM, s.rc[0]);
+    assert_int_equal(-ENOTRECOVERABLE, run_seeded(cond_unlocked_body, &s));
+    assert_int_equal(0, s.rc[1]);
+    assert_non_null(strstr(rt_report(), "fatal error: sync: unlock of unlocked mutex\n"));
+    assert_non_null(strstr(rt_report(), "goroutine 1 [running]"));
     assert_null(s.cond.waiters.head);
 }
 
@@ -335,14 +340,14 @@ static void test_lock_hooks_see_every_acquire_and_release(void **state) {
 UG_TEST_GROUP(sync_rules, NULL, NULL,
     cmocka_unit_test(test_mutex_makes_read_modify_write_atomic),
     cmocka_unit_test(test_mutex_waiters_acquire_in_arrival_order),
-    cmocka_unit_test(test_unlock_of_unlocked_mutex_panics),
+    cmocka_unit_test(test_unlock_of_unlocked_mutex_outside_a_run_fails_with_the_message),
     cmocka_unit_test(test_rwmutex_admits_waiting_readers_together),
     cmocka_unit_test(test_waiting_writer_blocks_new_readers),
-    cmocka_unit_test(test_rwmutex_unlocks_without_lock_panic),
+    cmocka_unit_test(test_rwmutex_unlocks_without_lock_outside_a_run_fail_with_the_message),
     cmocka_unit_test(test_waitgroup_wait_returns_after_every_done),
     cmocka_unit_test(test_waitgroup_wait_ignores_every_count_but_zero),
     cmocka_unit_test(test_negative_waitgroup_counter_panics_and_keeps_the_count),
     cmocka_unit_test(test_once_runs_once_and_late_callers_wait_for_it),
     cmocka_unit_test(test_cond_signal_wakes_the_longest_waiter_and_broadcast_the_rest),
-    cmocka_unit_test(test_cond_wait_without_the_lock_fails_and_does_not_block),
+    cmocka_unit_test(test_cond_wait_without_the_lock_is_a_fatal_error),
     cmocka_unit_test(test_lock_hooks_see_every_acquire_and_release));

@@ -1,5 +1,6 @@
 /*
- * test_time.c — the virtual clock, timers, sleeps, and cancel trees.
+ * test_time.c — the virtual clock, timers, tickers, sleeps, and cancel
+ * trees with values. Time passing with work: test_preempt.c.
  */
 #include "rt_test.h"
 
@@ -20,7 +21,7 @@ static void hour_body(void *p) {
 static void test_an_hour_of_sleep_passes_at_once_on_the_virtual_clock(void **state) {
     (void)state;
     time_state_t s = {0};
-    assert_int_equal(0, run_seeded(hour_body, &s));
+    assert_int_equal(0, run_still(hour_body, &s));
     assert_int_equal(0, s.rc[0]);
     assert_int_equal(0, s.t[0]);
     assert_int_equal(3600 * CLOCK_S, s.t[1]);
@@ -55,7 +56,7 @@ static void order_body(void *p) {
 static void test_sleepers_wake_in_deadline_order(void **state) {
     (void)state;
     time_state_t s = {0};
-    rt_config_t cfg = {.sched = RT_SCHED_FIFO};
+    rt_config_t cfg = {.sched = RT_SCHED_FIFO, .tick = RT_TICK_NONE};
     assert_int_equal(0, rt_run(&cfg, order_body, &s));
     static const int want[] = {1, 3, 4, 2, 0};
     assert_int_equal(5, s.tr.n);
@@ -105,7 +106,7 @@ static void reset_body(void *p) {
 static void test_timer_reset_moves_the_deadline(void **state) {
     (void)state;
     time_state_t s = {0};
-    assert_int_equal(0, run_seeded(reset_body, &s));
+    assert_int_equal(0, run_still(reset_body, &s));
     assert_int_equal(105 * CLOCK_MS, s.t[0]);
 }
 
@@ -246,7 +247,7 @@ static void stopped_timer_body(void *p) {
 static void test_cancel_before_the_deadline_reports_canceled(void **state) {
     (void)state;
     time_state_t s = {0};
-    assert_int_equal(0, run_seeded(stopped_timer_body, &s));
+    assert_int_equal(0, run_still(stopped_timer_body, &s));
     assert_int_equal(0, s.t[0]);
     assert_int_equal(-ECANCELED, s.rc[0]);
 }
@@ -291,7 +292,7 @@ static void real_busy_body(void *p) {
 static void test_real_clock_fires_timers_while_tasks_keep_running(void **state) {
     (void)state;
     time_state_t s = {0};
-    rt_config_t cfg = {.clock = RT_CLOCK_REAL, .sched = RT_SCHED_FIFO};
+    rt_config_t cfg = {.clock = RT_CLOCK_REAL, .sched = RT_SCHED_FIFO, .wait_all = true};
     assert_int_equal(0, rt_run(&cfg, real_busy_body, &s));
     assert_true(s.t[0] >= CLOCK_MS);
     assert_true(s.rc[0] > 0);
@@ -307,6 +308,114 @@ static void test_time_calls_outside_a_run_are_refused(void **state) {
     assert_int_equal(-EPERM, ctx_with_timeout(ctx_background(), 1, &c));
 }
 
+static void reset_result_body(void *p) {
+    time_state_t *s = p;
+    rt_timer_t *t;
+    timer_new(10 * CLOCK_MS, &t);
+    s->rc[0] = timer_reset(t, 20 * CLOCK_MS);     /* pending */
+    chan_recv(timer_chan(t), &s->t[0], NULL);
+    s->rc[1] = timer_reset(t, 5 * CLOCK_MS);      /* fired */
+    timer_stop(t);
+    s->rc[2] = timer_reset(t, 5 * CLOCK_MS);      /* stopped */
+    timer_free(t);
+}
+
+static void test_timer_reset_returns_whether_the_timer_was_active(void **state) {
+    (void)state;
+    time_state_t s = {0};
+    assert_int_equal(0, run_still(reset_result_body, &s));
+    assert_int_equal(1, s.rc[0]);
+    assert_int_equal(20 * CLOCK_MS, s.t[0]);
+    assert_int_equal(0, s.rc[1]);
+    assert_int_equal(0, s.rc[2]);
+    assert_int_equal(-EINVAL, timer_reset(NULL, 1));
+}
+
+static void ticker_body(void *p) {
+    time_state_t *s = p;
+    int64_t period = (1 + (int64_t)ug_rand_below(9)) * CLOCK_MS;
+    rt_timer_t *t;
+    ticker_new(period, &t);
+    for (int i = 0; i < 3; i++) chan_recv(timer_chan(t), &s->t[i], NULL);
+    clock_sleep(5 * period + period / 2);     /* misses ticks: one waits */
+    s->rc[0] = (int)chan_len(timer_chan(t));
+    chan_recv(timer_chan(t), &s->t[3], NULL);
+    chan_recv(timer_chan(t), &s->t[4], NULL);  /* the next one on the grid */
+    s->t[5] = period;
+    s->rc[1] = ticker_new(0, &(rt_timer_t *){NULL});
+    s->rc[2] = ticker_reset(t, 2 * period);
+    s->t[6] = clock_now();
+    chan_recv(timer_chan(t), &s->t[7], NULL);
+    timer_free(t);
+}
+
+static void test_ticker_ticks_on_its_grid_and_drops_missed_ticks(void **state) {
+    (void)state;
+    time_state_t s = {0};
+    assert_int_equal(0, run_still(ticker_body, &s));
+    int64_t p = s.t[5];
+    assert_int_equal(p, s.t[0]);
+    assert_int_equal(2 * p, s.t[1]);
+    assert_int_equal(3 * p, s.t[2]);
+    assert_int_equal(1, s.rc[0]);
+    assert_int_equal(4 * p, s.t[3]);           /* the first missed tick, kept */
+    assert_int_equal(9 * p, s.t[4]);           /* 5..8 dropped */
+    assert_int_equal(-EINVAL, s.rc[1]);
+    assert_int_equal(0, s.rc[2]);
+    assert_int_equal(s.t[6] + 2 * p, s.t[7]);
+}
+
+static void after_body(void *p) {
+    time_state_t *s = p;
+    chan_t *never;
+    chan_make(0, 0, &never);
+    chan_case_t c[2] = {{never, CHAN_RECV, NULL, false}, {clock_after(7 * CLOCK_MS), CHAN_RECV, &s->t[0], false}};
+    s->rc[0] = chan_select(c, 2, false);
+    for (int i = 0; i < 100; i++) (void)clock_after(CLOCK_S);   /* freed with the run */
+    chan_free(never);
+}
+
+static void test_clock_after_is_a_timeout_channel_the_run_owns(void **state) {
+    (void)state;
+    time_state_t s = {0};
+    assert_int_equal(0, run_still(after_body, &s));
+    assert_int_equal(1, s.rc[0]);
+    assert_int_equal(7 * CLOCK_MS, s.t[0]);
+    assert_null(clock_after(1));               /* outside a run */
+}
+
+static void values_body(void *p) {
+    time_state_t *s = p;
+    static const char k1, k2, k3;
+    ctx_t *a, *b, *c;
+    ctx_with_value(ctx_background(), &k1, "one", &a);
+    ctx_with_value(a, &k2, "two", &b);
+    ctx_with_cancel(b, &c);
+    s->rc[0] = !strcmp("one", ctx_value(c, &k1));
+    s->rc[1] = !strcmp("two", ctx_value(c, &k2));
+    s->rc[2] = ctx_value(c, &k3) == NULL && ctx_value(a, &k2) == NULL;
+    ctx_cancel(b);                             /* a value context has no cancel */
+    s->rc[3] = ctx_err(b);
+    ctx_cancel(a);
+    s->rc[4] = ctx_err(c);
+    s->rc[5] = ctx_with_value(a, NULL, NULL, &(ctx_t *){NULL});
+    ctx_free(c);
+    ctx_free(b);
+    ctx_free(a);
+}
+
+static void test_context_values_are_found_through_the_parents(void **state) {
+    (void)state;
+    time_state_t s = {0};
+    assert_int_equal(0, run_seeded(values_body, &s));
+    assert_int_equal(1, s.rc[0]);
+    assert_int_equal(1, s.rc[1]);
+    assert_int_equal(1, s.rc[2]);
+    assert_int_equal(0, s.rc[3]);
+    assert_int_equal(0, s.rc[4]);
+    assert_int_equal(-EINVAL, s.rc[5]);
+}
+
 UG_TEST_GROUP(time_rules, NULL, NULL,
     cmocka_unit_test(test_an_hour_of_sleep_passes_at_once_on_the_virtual_clock),
     cmocka_unit_test(test_sleepers_wake_in_deadline_order),
@@ -319,4 +428,8 @@ UG_TEST_GROUP(time_rules, NULL, NULL,
     cmocka_unit_test(test_cancel_before_the_deadline_reports_canceled),
     cmocka_unit_test(test_real_clock_sleep_lasts_at_least_its_duration),
     cmocka_unit_test(test_real_clock_fires_timers_while_tasks_keep_running),
-    cmocka_unit_test(test_time_calls_outside_a_run_are_refused));
+    cmocka_unit_test(test_time_calls_outside_a_run_are_refused),
+    cmocka_unit_test(test_timer_reset_returns_whether_the_timer_was_active),
+    cmocka_unit_test(test_ticker_ticks_on_its_grid_and_drops_missed_ticks),
+    cmocka_unit_test(test_clock_after_is_a_timeout_channel_the_run_owns),
+    cmocka_unit_test(test_context_values_are_found_through_the_parents));

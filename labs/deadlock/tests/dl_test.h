@@ -3,7 +3,8 @@
  * (cmocka fixture) and report queries.
  *
  * Interface: dl_setup/dl_teardown as the group fixture; count_kind,
- * find_kind, run_tasks (rt_run with the checker's hooks, FIFO scheduling).
+ * find_kind, run_tasks (rt_run with the checker's hooks, FIFO scheduling,
+ * every task run to its end: tasks left blocked are the deadlocks to catch).
  */
 #ifndef DL_TEST_H
 #define DL_TEST_H
@@ -53,7 +54,7 @@ static inline void find_kind(const dl_t *d, dl_kind_t k, dl_report_t *out) {
 static inline int run_tasks(dl_t *d, task_fn main_fn, void *arg) {
     rt_hooks_t hooks;
     assert_int_equal(0, dl_rt_hooks(d, &hooks));
-    rt_config_t cfg = {.sched = RT_SCHED_FIFO, .hooks = &hooks};
+    rt_config_t cfg = {.sched = RT_SCHED_FIFO, .wait_all = true, .hooks = &hooks};
     return rt_run(&cfg, main_fn, arg);
 }
 

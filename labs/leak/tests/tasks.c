@@ -392,7 +392,7 @@ static void test_a_blocked_task_whose_channel_a_runnable_task_holds_is_not_leake
 {
     (void)state;
     world_t w = {0};
-    rt_config_t cfg = {.seed = ug_seed()};
+    rt_config_t cfg = {.seed = ug_seed(), .wait_all = true};
     w.rc = -1;
     rt_run(&cfg, hold_one, &w);
     assert_int_equal(0, w.rc);

@@ -51,7 +51,7 @@ static inline void world_main(void *arg)
 
 static inline void run_world(world_t *w)
 {
-    rt_config_t cfg = {.seed = ug_seed()};
+    rt_config_t cfg = {.seed = ug_seed(), .wait_all = true};
     w->rc = -1;
     rt_run(&cfg, world_main, w);
 }

@@ -210,7 +210,7 @@ static void test_a_chain_of_tasks_each_woken_by_a_blocked_one_is_not_leaked(void
 {
     (void)state;
     world_t w = {0};
-    rt_config_t cfg = {.seed = ug_seed()};
+    rt_config_t cfg = {.seed = ug_seed(), .wait_all = true};
     w.rc = -1;
     rt_run(&cfg, chains, &w);
     assert_int_equal(0, w.rc);

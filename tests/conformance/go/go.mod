@@ -1,0 +1,3 @@
+module undergo/conformance
+
+go 1.19
