@@ -3,10 +3,10 @@
  *
  * Same layout, same two commands. What changes: every lab source goes
  * through `unifdef -DLAB_SOLUTION=0`, leaving only the stub; tests/hidden/
- * is left out; the project's own tests are left out; the reference
- * benchmark and demo binaries are built here and shipped stripped in
- * reference/bin/, so a candidate can measure against the reference and
- * watch it (`grader demo`) without seeing its code. The demos' sources and
+ * and tests/mutants/ are left out; the project's own tests are left out;
+ * the reference benchmark and demo binaries are built here and shipped
+ * stripped in reference/bin/, so a candidate can measure against the
+ * reference and watch it (`grader demo`) without seeing its code. The demos' sources and
  * Go originals stay: they show behaviour, not solutions. handout.json marks the tree as a handout. The result is
  * checked: no LAB_SOLUTION may remain in any lab source.
  */
@@ -32,9 +32,11 @@ static const char *const tree_parts[] = {
     "CMakeLists.txt", "CMakePresets.json", "cmake", "include", "runtime", "harness", "libs",
     "grader", "scripts", "tests/CMakeLists.txt", "benchmarks/CMakeLists.txt"};
 
+/* Hidden tests, and the mutants: a mutant is a patch against the
+ * reference, its context lines the reference's own code. */
 static bool skip_hidden(const char *rel)
 {
-    return !strcmp(rel, "tests/hidden");
+    return !strcmp(rel, "tests/hidden") || !strcmp(rel, "tests/mutants");
 }
 
 static bool skip_nothing(const char *rel)
