@@ -128,6 +128,6 @@ int main(void)
     for (op_t op = 0; op < NOPS; op++)
         fprintf(stderr, " %s %.2fx", op_names[op], ratios[op]);
     fprintf(stderr, "\n");
-    orm_close(w.db);
+    wl_close(&w);
     return 0;
 }

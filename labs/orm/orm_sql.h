@@ -45,6 +45,8 @@ int orm_sb_grow(orm_sb_t *sb, size_t n);
 /* Inline: SQL is built from many small pieces on every statement. */
 static inline void orm_sb_addn(orm_sb_t *sb, const char *s, size_t n)
 {
+    if (n == 0)
+        return;   /* s may be the NULL buffer of an empty builder */
     if (sb->len + n + 1 > sb->cap && orm_sb_grow(sb, n))
         return;
     memcpy(sb->buf + sb->len, s, n);

@@ -14,8 +14,9 @@
  * statements prepared once, bound, stepped, columns copied into the same
  * structs, results in freshly allocated arrays like the ORM's slices.
  *
- * Interface: wl_setup → wl_<op>_orm / wl_<op>_raw … → wl_insert_cleanup.
- * Everything is static: each includer gets its own copy.
+ * Interface: wl_setup → wl_<op>_orm / wl_<op>_raw … → wl_insert_cleanup;
+ * wl_close.
+ * Everything is static (inline): each includer gets its own copy.
  */
 #ifndef ORM_WORKLOAD_H
 #define ORM_WORKLOAD_H
@@ -74,13 +75,13 @@ typedef struct wl {
     sqlite3_stmt *insert, *first, *find, *kids;
 } wl_t;
 
-static void wl_die(const char *what, int rc)
+static inline void wl_die(const char *what, int rc)
 {
     fprintf(stderr, "orm workload: %s failed: %s (%d)\n", what, orm_strerror(rc), rc);
     exit(1);
 }
 
-static uint64_t wl_rand(wl_t *w)
+static inline uint64_t wl_rand(wl_t *w)
 {
     w->rng ^= w->rng << 13;
     w->rng ^= w->rng >> 7;
@@ -88,7 +89,7 @@ static uint64_t wl_rand(wl_t *w)
     return w->rng;
 }
 
-static sqlite3_stmt *wl_prepare(wl_t *w, const char *sql)
+static inline sqlite3_stmt *wl_prepare(wl_t *w, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v3(w->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
@@ -98,7 +99,7 @@ static sqlite3_stmt *wl_prepare(wl_t *w, const char *sql)
 
 /* The database: WL_ROWS users with WL_ORDERS orders each; the raw side's
  * statements. Exits on failure. */
-static void wl_setup(wl_t *w)
+static inline void wl_setup(wl_t *w)
 {
     int rc = orm_open(":memory:", &w->db);
     if (rc)
@@ -131,8 +132,19 @@ static void wl_setup(wl_t *w)
                             "ORDER BY id");
 }
 
+/* Finalizes the raw statements and closes the database. */
+static inline void wl_close(wl_t *w)
+{
+    sqlite3_finalize(w->insert);
+    sqlite3_finalize(w->first);
+    sqlite3_finalize(w->find);
+    sqlite3_finalize(w->kids);
+    orm_close(w->db);
+    *w = (wl_t){0};
+}
+
 /* Deletes the users the insert operations added. */
-static void wl_insert_cleanup(wl_t *w)
+static inline void wl_insert_cleanup(wl_t *w)
 {
     char sql[64];
     snprintf(sql, sizeof sql, "DELETE FROM users WHERE id > %d", WL_ROWS);
@@ -141,7 +153,7 @@ static void wl_insert_cleanup(wl_t *w)
 
 /* ---- insert ------------------------------------------------------------------------ */
 
-static int64_t wl_insert_orm(wl_t *w, uint64_t i)
+static inline int64_t wl_insert_orm(wl_t *w, uint64_t i)
 {
     wl_user_t u = {.age = (int64_t)(i % 90), .score = 1.5, .active = true};
     memcpy(u.name, "inserted", 9);
@@ -151,7 +163,7 @@ static int64_t wl_insert_orm(wl_t *w, uint64_t i)
     return u.id;
 }
 
-static int64_t wl_insert_raw(wl_t *w, uint64_t i)
+static inline int64_t wl_insert_raw(wl_t *w, uint64_t i)
 {
     wl_user_t u = {.age = (int64_t)(i % 90), .score = 1.5, .active = true};
     memcpy(u.name, "inserted", 9);
@@ -169,7 +181,7 @@ static int64_t wl_insert_raw(wl_t *w, uint64_t i)
 
 /* ---- first ------------------------------------------------------------------------- */
 
-static void wl_raw_row(sqlite3_stmt *st, wl_user_t *u)
+static inline void wl_raw_row(sqlite3_stmt *st, wl_user_t *u)
 {
     u->id = sqlite3_column_int64(st, 0);
     const unsigned char *s = sqlite3_column_text(st, 1);
@@ -185,7 +197,7 @@ static void wl_raw_row(sqlite3_stmt *st, wl_user_t *u)
     u->orders = (orm_slice_t){0};
 }
 
-static int64_t wl_first_orm(wl_t *w)
+static inline int64_t wl_first_orm(wl_t *w)
 {
     wl_user_t u;
     int rc = orm_first(orm_id(orm_q(w->db, &wl_user_model), 1 + (int64_t)(wl_rand(w) % WL_ROWS)), &u);
@@ -194,7 +206,7 @@ static int64_t wl_first_orm(wl_t *w)
     return u.age;
 }
 
-static int64_t wl_first_raw(wl_t *w)
+static inline int64_t wl_first_raw(wl_t *w)
 {
     wl_user_t u;
     sqlite3_bind_int64(w->first, 1, 1 + (int64_t)(wl_rand(w) % WL_ROWS));
@@ -207,7 +219,7 @@ static int64_t wl_first_raw(wl_t *w)
 
 /* ---- find -------------------------------------------------------------------------- */
 
-static void wl_find_orm(wl_t *w)
+static inline void wl_find_orm(wl_t *w)
 {
     orm_slice_t s = {0};
     orm_value_t after = ORM_I((int64_t)(wl_rand(w) % (WL_ROWS - WL_PAGE)));
@@ -219,7 +231,7 @@ static void wl_find_orm(wl_t *w)
 }
 
 /* Up to limit users after `after` into a fresh array; returns how many. */
-static int wl_raw_users(sqlite3_stmt *st, int64_t after, int limit, wl_user_t **out)
+static inline int wl_raw_users(sqlite3_stmt *st, int64_t after, int limit, wl_user_t **out)
 {
     size_t len = 0, cap = 8;
     wl_user_t *rows = malloc(cap * sizeof *rows);
@@ -238,7 +250,7 @@ static int wl_raw_users(sqlite3_stmt *st, int64_t after, int limit, wl_user_t **
     return (int)len;
 }
 
-static void wl_find_raw(wl_t *w)
+static inline void wl_find_raw(wl_t *w)
 {
     wl_user_t *rows;
     if (wl_raw_users(w->find, (int64_t)(wl_rand(w) % (WL_ROWS - WL_PAGE)), WL_PAGE, &rows) != WL_PAGE)
@@ -248,7 +260,7 @@ static void wl_find_raw(wl_t *w)
 
 /* ---- preload ----------------------------------------------------------------------- */
 
-static void wl_preload_orm(wl_t *w)
+static inline void wl_preload_orm(wl_t *w)
 {
     orm_slice_t s = {0};
     orm_value_t after = ORM_I((int64_t)(wl_rand(w) % (WL_ROWS - WL_FAMILY)));
@@ -260,7 +272,7 @@ static void wl_preload_orm(wl_t *w)
 }
 
 /* The children of n users in id order: one IN query, attached by key. */
-static void wl_raw_children(sqlite3_stmt *st, wl_user_t *users, int n)
+static inline void wl_raw_children(sqlite3_stmt *st, wl_user_t *users, int n)
 {
     for (int k = 0; k < 16; k++)
         if (k < n)
@@ -290,7 +302,7 @@ static void wl_raw_children(sqlite3_stmt *st, wl_user_t *users, int n)
     sqlite3_reset(st);
 }
 
-static void wl_preload_raw(wl_t *w)
+static inline void wl_preload_raw(wl_t *w)
 {
     wl_user_t *users;
     int n = wl_raw_users(w->find, (int64_t)(wl_rand(w) % (WL_ROWS - WL_FAMILY)), WL_FAMILY, &users);
