@@ -281,6 +281,23 @@ function(undergo_add_lab)
                             ${L_NAME}${lsfx} undergo_bench)
     endif()
   endforeach()
+  # <lab>_grading<sfx>: everything `grader run` needs for that variant, so
+  # the grader asks CMake for one target per lab (each target named on a
+  # command line costs make a pass over the whole tree).
+  foreach(variant IN LISTS variants)
+    undergo_variant_suffix(${variant} sfx sol lsfx)
+    add_custom_target(${L_NAME}_grading${sfx})
+    add_dependencies(${L_NAME}_grading${sfx} ${L_NAME}_graded${sfx})
+    if(benches)
+      add_dependencies(${L_NAME}_grading${sfx} ${L_NAME}_bench${sfx})
+    endif()
+    if(NOT UNDERGO_HANDOUT)
+      add_dependencies(${L_NAME}_grading${sfx} ${L_NAME}_test_ref)
+      if(benches)
+        add_dependencies(${L_NAME}_grading${sfx} ${L_NAME}_bench_ref)
+      endif()
+    endif()
+  endforeach()
   if(NOT UNDERGO_HANDOUT)
     # What a handout ships compiled: the reference judging its visible tests.
     file(GLOB visible CONFIGURE_DEPENDS ${dir}/tests/*.c)

@@ -6,7 +6,11 @@
  *
  * Modes. The grader runs `--transcript --run NAME --seed S`: one test, in
  * this process, its transcript on fd 3 (transcript.c says what a line
- * holds). A judging build runs the test under cmocka and its exit status
+ * holds). The trusted side of grading runs `--transcript --seed S` without
+ * --run instead: every test (or those named by --only NAME, repeated) in a
+ * child of its own, one after another, each transcript on fd 3
+ * after a line "T <name>" and followed by "R <wait status>", so one sandboxed
+ * process gives the reference's transcripts of a whole lab. A judging build runs the test under cmocka and its exit status
  * says whether the test passed; a recording build (the candidate's binary)
  * runs it under the harness's own runner, which never judges: checks only
  * record, and the grader compares. A person (or ctest) runs the binary
@@ -208,6 +212,52 @@ static int close_doors(void)
     return 0;
 }
 
+/* ---- the trusted side: every transcript in one process ------------------------- */
+
+static void put_line(const char *fmt, const char *name, int v)
+{
+    char line[1024];
+    int n = name ? snprintf(line, sizeof line, fmt, name) : snprintf(line, sizeof line, fmt, v);
+    for (ssize_t off = 0, w; off < n; off += w)
+        if ((w = write(3, line + off, (size_t)(n - off))) <= 0)
+            return;
+}
+
+/* True when name is among want[0..n) (n == 0: every test). */
+static bool wanted(const char *const *want, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(want[i], name))
+            return true;
+    return n == 0;
+}
+
+/* Each test in a child of its own, one after another. Returns 0. */
+static int run_all_transcripts(const char *const *want, size_t nwant)
+{
+    for (size_t g = 0; g < ngroups(); g++) {
+        const ug_test_group_t *grp = __start_ug_test_groups[g];
+        for (size_t i = 0; i < grp->count; i++) {
+            if (!wanted(want, nwant, grp->tests[i].name))
+                continue;
+            put_line("T %s\n", grp->tests[i].name, 0);
+            fflush(stdout);
+            fflush(stderr);
+            pid_t pid = fork();
+            if (pid == 0) {
+                ug_transcript_open(3);
+                close_doors();
+                _exit(run_one((found_t){grp, &grp->tests[i]}) ? 1 : 0);
+            }
+            int status = -1;
+            while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            put_line("R %d\n", NULL, status);
+        }
+    }
+    return 0;
+}
+
 /* ---- the bare mode: a child per test ---------------------------------------- */
 
 typedef struct tally {
@@ -374,7 +424,7 @@ static int usage(const char *argv0, const char *why)
     if (why)
         fprintf(stderr, "labtest: %s\n", why);
     fprintf(stderr,
-            "usage: %s [--list] [--run <test>] [--seed <n>] [--transcript] [--expect-all-fail]\n"
+            "usage: %s [--list] [--run <test>] [--seed <n>] [--transcript [--only <test>...]] [--expect-all-fail]\n"
             "       %s --check-transcripts [--run <test>] [--seed <n>]\n",
             argv0, argv0);
     return 2;
@@ -382,13 +432,18 @@ static int usage(const char *argv0, const char *why)
 
 typedef struct args {
     const char *run;
+    const char **only;      /* --only NAME, repeated */
+    size_t n_only;
     bool list, transcript, expect_all_fail, check;
     uint64_t seed;
 } args_t;
 
 static int parse(int argc, char **argv, args_t *a)
 {
-    *a = (args_t){.seed = 1};
+    static const char *only[4096];
+    *a = (args_t){.seed = 1, .only = only};
+    if (argc > 4096)
+        return usage(argv[0], "too many arguments");
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "--list")) {
@@ -399,6 +454,8 @@ static int parse(int argc, char **argv, args_t *a)
             a->expect_all_fail = true;
         } else if (!strcmp(s, "--check-transcripts")) {
             a->check = true;
+        } else if (!strcmp(s, "--only") && i + 1 < argc) {
+            a->only[a->n_only++] = argv[++i];
         } else if (!strcmp(s, "--run") && i + 1 < argc) {
             a->run = argv[++i];
         } else if (!strcmp(s, "--seed") && i + 1 < argc) {
@@ -416,8 +473,6 @@ static int parse(int argc, char **argv, args_t *a)
             return usage(argv[0], why);
         }
     }
-    if (a->transcript && !a->run)
-        return usage(argv[0], "--transcript goes with --run <test>");
     return 0;
 }
 
@@ -440,6 +495,11 @@ int main(int argc, char **argv)
     if (a.run && !(f = find_test(a.run)).test) {
         fprintf(stderr, "labtest: no test named '%s'\nhint: --list shows them\n", a.run);
         return 2;
+    }
+    if (a.transcript && !a.run) {
+        if (fcntl(3, F_GETFD) < 0)
+            return usage(argv[0], "--transcript without --run writes to fd 3, which is not open");
+        return run_all_transcripts(a.only, a.n_only);
     }
     if (a.transcript) {
         ug_transcript_open(fcntl(3, F_GETFD) >= 0 ? 3 : 1);

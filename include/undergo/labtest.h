@@ -46,7 +46,9 @@
  *   --seed N            seed for ug_rand() (default 1)
  *   --transcript        run one test (--run) in this process and write its
  *                       transcript to fd 3 (stdout when fd 3 is not open):
- *                       the grader's mode
+ *                       the grader's mode; without --run, every test (or,
+ *                       with --only NAME..., those) each in a child,
+ *                       all transcripts on fd 3 (the trusted side's mode)
  *   --expect-all-fail   exit 0 only if every selected test fails (stub check)
  *   --check-transcripts run every test twice with one seed and once with
  *                       another; report tests whose transcript is not

