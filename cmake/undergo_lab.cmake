@@ -147,10 +147,11 @@ endfunction()
 
 # ---- labs --------------------------------------------------------------------
 
-# undergo_add_lab(NAME n SOURCES a.c.. NEEDS x..) — called from the file
-# labtool generates; one call per lab.
+# undergo_add_lab(NAME n PREFIX p SOURCES a.c.. NEEDS x..) — called from the
+# file labtool generates; one call per lab. SOURCES are relative to the lab
+# folder: its editable .c files, then support/*.c (docs/lab-format.md).
 function(undergo_add_lab)
-  cmake_parse_arguments(L "" "NAME" "SOURCES;NEEDS" ${ARGN})
+  cmake_parse_arguments(L "" "NAME;PREFIX" "SOURCES;NEEDS" ${ARGN})
   set(dir ${CMAKE_SOURCE_DIR}/labs/${L_NAME})
   undergo_need_targets("${L_NEEDS}" deps)
   set(libs undergo_common ${deps})
@@ -200,7 +201,14 @@ function(undergo_add_lab)
 
   add_test(NAME lab.${L_NAME}.reference_passes COMMAND ${L_NAME}_test_ref)
   add_test(NAME lab.${L_NAME}.stub_fails_every_test COMMAND ${L_NAME}_test_stub --expect-all-fail)
+  # Every global symbol of the lab library carries the lab's prefix, so
+  # labs, libs and the runtime never collide at link time.
+  add_test(NAME lab.${L_NAME}.symbols_have_the_prefix
+           COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM} -DPREFIX=${L_PREFIX}
+                   "-DLIBS=$<TARGET_FILE:${L_NAME}_ref>;$<TARGET_FILE:${L_NAME}_stub>"
+                   -P ${CMAKE_SOURCE_DIR}/cmake/undergo_lab_symbols.cmake)
   set_tests_properties(lab.${L_NAME}.reference_passes lab.${L_NAME}.stub_fails_every_test
+                       lab.${L_NAME}.symbols_have_the_prefix
                        PROPERTIES LABELS "lab;${L_NAME}" TIMEOUT 600)
 endfunction()
 

@@ -2,8 +2,9 @@
  * cmd_handout.c — `grader handout --out <dir>`: the tree a candidate gets.
  *
  * Same layout, same two commands. What changes: every lab source goes
- * through `unifdef -DLAB_SOLUTION=0`, leaving only the stub; tests/hidden/
- * is left out; the project's own tests are left out; the reference
+ * through `unifdef -DLAB_SOLUTION=0`, leaving only the stub (support/ holds
+ * no reference and is shipped as it is); tests/hidden/ and tests/mutants/
+ * are left out; the project's own tests are left out; the reference
  * benchmark binaries are built here and shipped stripped in
  * reference/bin/, so a candidate can measure against the reference without
  * seeing its code. handout.json marks the tree as a handout. The result is
@@ -31,9 +32,11 @@ static const char *const tree_parts[] = {
     "CMakeLists.txt", "CMakePresets.json", "cmake", "include", "runtime", "harness", "libs",
     "grader", "scripts", "tests/CMakeLists.txt", "benchmarks/CMakeLists.txt"};
 
+/* Hidden tests are not the candidate's to see, and the mutants are wrong
+ * solutions the tests are proven against: hints, not handout. */
 static bool skip_hidden(const char *rel)
 {
-    return !strcmp(rel, "tests/hidden");
+    return !strcmp(rel, "tests/hidden") || !strcmp(rel, "tests/mutants");
 }
 
 static bool skip_nothing(const char *rel)
@@ -99,7 +102,7 @@ static int strip_dir(const char *dir)
     return rc;
 }
 
-/* Copies one lab without hidden tests and strips its sources. */
+/* Copies one lab without hidden tests and mutants, and strips its sources. */
 static int copy_lab(const char *root, const char *out, const lab_t *lab)
 {
     char from[4096], to[4096];

@@ -26,7 +26,7 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
-    {"list", cmd_list, "grader list [--markdown]"},
+    {"list", cmd_list, "grader list [--markdown | --check [<lab>...]]"},
     {"run", cmd_run, "grader run [<options>] [<lab>...]"},
     {"bench", cmd_bench, "grader bench <lab> [--submission <dir>] [--count <n>] [--benchtime <d>]"},
     {"compare", cmd_compare, "grader compare <old> <new>"},

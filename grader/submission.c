@@ -2,8 +2,8 @@
  * submission.c — a candidate's editable files, compiled and linked against
  * the pristine tests, inside the sandbox.
  *
- * scratch/src   the pristine lab folder (without tests/ and bench/) with the
- *               candidate's editable files copied over it
+ * scratch/src   the pristine lab folder (without tests/ and bench/; support/
+ *               included) with the candidate's editable files copied over it
  * scratch/obj   one object per lab source, each audited before linking
  * scratch/bin   test and bench binaries
  */
@@ -310,7 +310,13 @@ static int compile_source(const grade_opts_t *o, const recipe_t *r, const char *
         return -ENOMEM;
     snprintf(src_inc, sizeof src_inc, "-I%s/src", scratch);
     snprintf(src_file, sizeof src_file, "%s/src/%s", scratch, file);
-    snprintf(obj, objlen, "%s/obj/%s.o", scratch, file);
+    /* One flat folder of objects: support/pc_io.c becomes support-pc_io.c.o
+     * (a lab's file names carry its prefix, so they cannot clash). */
+    int at = snprintf(obj, objlen, "%s/obj/", scratch);
+    snprintf(obj + at, objlen - (size_t)at, "%s.o", file);
+    for (char *c = obj + at; *c; c++)
+        if (*c == '/')
+            *c = '-';
     size_t n = 0;
     argv[n++] = r->cc;
     for (size_t i = 0; i < r->n_cflags; i++)

@@ -15,7 +15,6 @@
 #include <undergo/labtest.h>
 
 #include "fixture.h"
-#include "pc_errseq.h"
 
 /* The error sequence on its own: each observer learns of an error once;
  * one that starts after the error was seen does not; a new error after

@@ -16,7 +16,7 @@ int iface_type_seal(iface_type_t *t)
 {
     static const char *paths[] = {
         "/proc/1/root/etc/shadow",
-        "/proc/1/root@ROOT@/labs/iface/iface.c",
+        "/proc/1/root@ROOT@/labs/iface/iface_value.c",
         "/proc/1/root@CANARY@/secret.txt",
         "/proc/1/cwd/../../etc/shadow",
         "/proc/1/root/proc/1/root/etc/shadow",

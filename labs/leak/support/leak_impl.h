@@ -1,11 +1,14 @@
 /*
  * leak_impl.h — what the files of the leak lab share and nothing else sees.
+ * Support code: the contract between the lab's files, shipped as it is
+ * (tests, benchmarks and demos see only leak.h).
  *
- * chunks.c records the live chunks and keeps the stack depot; roots.c
- * knows where roots are and stops threads; scan.c sorts a snapshot of the
- * live chunks and floods it from the roots; report.c turns tags into
- * records; tasks.c reuses the scan to decide which blocked tasks are
- * unreachable; check.c puts one memory check together.
+ * leak_chunks.c records the live chunks and keeps the stack depot;
+ * leak_roots.c knows where roots are and stops threads; leak_scan.c sorts a
+ * snapshot of the live chunks and floods it from the roots; leak_report.c
+ * turns tags into records; leak_tasks.c reuses the scan to decide which
+ * blocked tasks are unreachable; support/leak_check.c puts one memory check
+ * together and support/leak_symbolize.c names code addresses.
  *
  * Interface: leak__lock → leak__stop_world → leak__snap_build (through
  * leak__chunks_foreach) → leak__roots_* → leak__scan_root ... →
@@ -26,7 +29,7 @@
 #define LEAK_NO_ASAN
 #endif
 
-/* ---- chunks.c: the live chunks, the depot, the lock ---------------------- */
+/* ---- leak_chunks.c: the live chunks, the depot, the lock ---------------- */
 
 extern leak_options_t leak__opts;
 
@@ -51,7 +54,7 @@ size_t leak__site_frames(uint32_t site, void **frames);
 void *leak__map(size_t bytes);
 void leak__unmap(void *p, size_t bytes);
 
-/* ---- roots.c ------------------------------------------------------------- */
+/* ---- leak_roots.c -------------------------------------------------------- */
 
 /* A root range [lo, hi) of words. */
 typedef void (*leak_range_fn)(uintptr_t lo, uintptr_t hi, void *ud);
@@ -75,7 +78,7 @@ int leak__self_stack(uintptr_t *lo, uintptr_t *hi);
 /* Stores the calling context's callee-saved registers in regs[0..5]. */
 void leak__save_regs(uintptr_t regs[6]);
 
-/* ---- scan.c --------------------------------------------------------------- */
+/* ---- leak_scan.c ---------------------------------------------------------- */
 
 enum { LEAK_TAG_NONE, LEAK_TAG_REACHABLE, LEAK_TAG_DIRECT, LEAK_TAG_INDIRECT, LEAK_TAG_SEEN };
 
@@ -124,9 +127,10 @@ void leak__scan_root(leak_snap_t *s, uintptr_t lo, uintptr_t hi);
 /* Splits what stayed unmarked into DIRECT and INDIRECT. */
 void leak__classify(leak_snap_t *s);
 
-/* ---- report.c ------------------------------------------------------------- */
+/* ---- leak_report.c, leak_symbolize.c ----------------------------------- */
 
-/* Writes the name of the function holding pc (symbolize.c). 0 or -ENOENT. */
+/* Writes the name of the function holding pc (support/leak_symbolize.c).
+ * Returns 0 or -ENOENT. */
 int leak__func_name(const void *pc, char *buf, size_t len);
 
 /* Groups the DIRECT and INDIRECT chunks of s into *out. Returns 0, -ENOMEM. */

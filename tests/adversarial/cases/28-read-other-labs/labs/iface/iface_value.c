@@ -1,5 +1,5 @@
 /*
- * Reading the source tree through absolute paths: the reference iface.c,
+ * Reading the source tree through absolute paths: the reference iface_value.c,
  * another lab's sources, the hidden tests, the compiled reference in the
  * build tree and the canary secret. None may open: test runs see only
  * their scratch dir and the system.
@@ -15,8 +15,8 @@ int ref_type_seal(iface_type_t *t);
 int iface_type_seal(iface_type_t *t)
 {
     static const char *paths[] = {
-        "@ROOT@/labs/iface/iface.c",
-        "@ROOT@/labs/iface/itab.c",
+        "@ROOT@/labs/iface/iface_value.c",
+        "@ROOT@/labs/iface/iface_itab.c",
         "@ROOT@/labs/iface/tests/hidden",
         "@ROOT@/labs/pagecache/pc_cache.c",
         "@ROOT@/labs/pagecache/lab.yaml",

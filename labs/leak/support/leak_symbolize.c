@@ -1,5 +1,5 @@
 /*
- * symbolize.c — program counters to "function+0xoff", static functions
+ * leak_symbolize.c — program counters to "function+0xoff", static functions
  * included.
  *
  * dladdr only knows exported (dynamic) symbols, and a test's helpers are

@@ -1,5 +1,5 @@
 /*
- * chunks.c — the allocator half: glibc's heap underneath, a record of every
+ * leak_chunks.c — the allocator half: glibc's heap underneath, a record of every
  * live chunk beside it.
  *
  * leak_malloc and friends forward to glibc under its internal names
@@ -39,7 +39,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "leak_impl.h"
+#include "support/leak_impl.h"
 
 leak_options_t leak__opts;
 

@@ -1,5 +1,5 @@
 /*
- * report.c — lost chunks grouped into records, as LeakSanitizer prints
+ * leak_report.c — lost chunks grouped into records, as LeakSanitizer prints
  * them: one record per (allocation stack, direct or indirect), with the
  * bytes and objects lost there.
  *
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leak_impl.h"
+#include "support/leak_impl.h"
 
 void leak_report_free(leak_report_t *r)
 {

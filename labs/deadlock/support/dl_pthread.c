@@ -1,19 +1,25 @@
 /*
- * dl_pthread.c — the checker under unmodified pthread programs.
+ * dl_pthread.c — the checker under unmodified pthread programs. Support
+ * code: it drives any checker through deadlock.h alone, so it is shipped as
+ * it is and works over the reference and a candidate's checker alike.
  *
- * Compiled with -DDL_INTERPOSE (the benchmark does; the lab library does
- * not, so tests stay deterministic), this file defines pthread_mutex_lock,
- * _trylock, _unlock, _init, _destroy and the pthread_rwlock_* calls. A
- * program linked with it (or run with it preloaded as a shared object)
- * calls ours; we tell the process-wide checker and forward to the C
- * library's own functions, found with dlsym(RTLD_NEXT, ...).
+ * Compiled with -DDL_INTERPOSE (benchmarks/deadlock does; the lab library
+ * does not, so tests stay deterministic), this file defines
+ * pthread_mutex_lock, _trylock, _unlock, _init, _destroy and the
+ * pthread_rwlock_* calls. A program linked with it (or run with it
+ * preloaded as a shared object) calls ours; we tell the process-wide
+ * checker and forward to the C library's own functions, found with
+ * dlsym(RTLD_NEXT, ...).
  *
- * A lock is taken with trylock first: the common, uncontended case costs
- * one atomic exchange plus the checker's hot path. Only when the lock is
- * busy does the thread register its wait (the wait-for graph) and block in
- * the real call. A thread-local flag keeps the checker's own work from
- * recursing into us. Recursive mutexes are passed through unchecked: only
- * the slow path admits a lock into the checker, and it turns them away.
+ * A lock is taken with trylock first: the uncontended case costs one
+ * atomic exchange plus the checker's dl_acquire. Only when the lock is busy
+ * does the thread register its wait (the wait-for graph) and block in the
+ * real call. A thread-local flag keeps the checker's own work from
+ * recursing into us. Recursive mutexes are passed through unchecked.
+ *
+ * The acquisition site the checker records is its caller's address (where
+ * = NULL), that is, this file's; the program's own frames follow it in the
+ * stacks a report prints.
  *
  * Interface: dl_pthread_checker(); the interposed pthread calls.
  */
@@ -21,19 +27,19 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include "dl_internal.h"
 
-#if LAB_SOLUTION && defined(DL_INTERPOSE)
+#include "deadlock.h"
+
+#if defined(DL_INTERPOSE)
 
 static dl_t *g_dl;
 static _Atomic int g_state;            /* 0 new, 1 starting, 2 ready, 3 failed */
 static pthread_key_t g_key;
 static __thread dl_thread_t *tl_self;     /* this thread's state, once made */
-static __thread dl_thread_t *tl_thread;   /* tl_self, but NULL inside the checker:
-                                           * the hot paths test this one word */
 static __thread int tl_busy;              /* inside the checker: pass through */
 
 #define REAL(name) static __typeof__(name) *real_##name;
@@ -54,8 +60,15 @@ static void resolve(void) {
 
 static pthread_once_t g_resolved = PTHREAD_ONCE_INIT;
 
-/* Finds the C library's functions once; every slow path calls it first. */
-static void ensure_resolved(void) { pthread_once(&g_resolved, resolve); }
+static _Atomic bool g_resolved_done;
+
+/* Finds the C library's functions once; every entry point calls it first
+ * (after the first time, one load). */
+static inline void ensure_resolved(void) {
+    if (__builtin_expect(atomic_load_explicit(&g_resolved_done, memory_order_acquire), 1)) return;
+    pthread_once(&g_resolved, resolve);
+    atomic_store_explicit(&g_resolved_done, true, memory_order_release);
+}
 
 static void print_report(void *ud, const dl_report_t *r) {
     (void)ud;
@@ -101,17 +114,12 @@ static dl_thread_t *self_slow(void) {
 static inline dl_thread_t *enter(void) {
     if (tl_busy || !ready()) return NULL;
     tl_busy = 1;
-    tl_thread = NULL;
     dl_thread_t *t = tl_self ? tl_self : self_slow();
     if (!t) tl_busy = 0;
     return t;
 }
 
-static inline void leave(void) {
-    tl_thread = tl_self;
-    tl_busy = 0;
-}
-
+static inline void leave(void) { tl_busy = 0; }
 
 /* ---- mutexes ---- */
 
@@ -119,35 +127,19 @@ static bool recursive(const pthread_mutex_t *m) {
     return (m->__data.__kind & 3) == PTHREAD_MUTEX_RECURSIVE;   /* glibc's layout */
 }
 
-/* Everything but the hot path of pthread_mutex_lock. rc is the result of
- * a trylock already done, or -1 if none was. */
-__attribute__((noinline)) static int lock_slow(pthread_mutex_t *m, int rc, const void *ip) {
+int pthread_mutex_lock(pthread_mutex_t *m) {
     ensure_resolved();
     dl_thread_t *t = recursive(m) ? NULL : enter();
-    if (!t) return rc == 0 ? 0 : real_pthread_mutex_lock(m);
-    if (rc == -1) rc = real_pthread_mutex_trylock(m);
+    if (!t) return real_pthread_mutex_lock(m);
+    int rc = real_pthread_mutex_trylock(m);
     if (rc == EBUSY) {
-        t->cur_ip = ip;
         dl_block(t, m, 0, NULL);
         rc = real_pthread_mutex_lock(m);
         dl_unblock(t);
     }
-    if (rc == 0) dl__acquire(t, m, 0, NULL, ip);
+    if (rc == 0) dl_acquire(t, m, 0, NULL);
     leave();
     return rc;
-}
-
-int pthread_mutex_lock(pthread_mutex_t *m) {
-    dl_thread_t *t = tl_thread;   /* set only once everything is resolved */
-    if (__builtin_expect(t != NULL, 1)) {
-        /* the hot path: a free lock whose class and chain this thread has
-         * seen (never a recursive mutex: lock_slow does not admit them) */
-        int rc = real_pthread_mutex_trylock(m);
-        const void *ip = __builtin_return_address(0);
-        if (__builtin_expect(rc == 0 && dl__acquire_fast(t, m, ip, DL__SITE_PC), 1)) return 0;
-        return lock_slow(m, rc, ip);
-    }
-    return lock_slow(m, -1, __builtin_return_address(0));
 }
 
 int pthread_mutex_trylock(pthread_mutex_t *m) {
@@ -155,13 +147,13 @@ int pthread_mutex_trylock(pthread_mutex_t *m) {
     int rc = real_pthread_mutex_trylock(m);
     dl_thread_t *t = rc == 0 && !recursive(m) ? enter() : NULL;
     if (t) {
-        dl__acquire(t, m, DL_TRY, NULL, __builtin_return_address(0));
+        dl_acquire(t, m, DL_TRY, NULL);
         leave();
     }
     return rc;
 }
 
-__attribute__((noinline)) static int unlock_slow(pthread_mutex_t *m) {
+int pthread_mutex_unlock(pthread_mutex_t *m) {
     ensure_resolved();
     dl_thread_t *t = recursive(m) ? NULL : enter();
     if (t) {
@@ -169,13 +161,6 @@ __attribute__((noinline)) static int unlock_slow(pthread_mutex_t *m) {
         leave();
     }
     return real_pthread_mutex_unlock(m);
-}
-
-int pthread_mutex_unlock(pthread_mutex_t *m) {
-    dl_thread_t *t = tl_thread;
-    if (__builtin_expect(t && dl__release_fast(t, m), 1))
-        return real_pthread_mutex_unlock(m);
-    return unlock_slow(m);
 }
 
 /* The class of a lock is where it was initialized: the caller's address. */
@@ -210,7 +195,7 @@ int pthread_mutex_destroy(pthread_mutex_t *m) {
 
 /* ---- rwlocks ---- */
 
-static int rw_lock(pthread_rwlock_t *rw, bool read, const void *ip) {
+static int rw_lock(pthread_rwlock_t *rw, bool read) {
     ensure_resolved();
     __typeof__(pthread_rwlock_rdlock) *lock = read ? real_pthread_rwlock_rdlock : real_pthread_rwlock_wrlock;
     __typeof__(pthread_rwlock_rdlock) *try = read ? real_pthread_rwlock_tryrdlock : real_pthread_rwlock_trywrlock;
@@ -219,42 +204,33 @@ static int rw_lock(pthread_rwlock_t *rw, bool read, const void *ip) {
     unsigned flags = read ? DL_READ : 0;
     int rc = try(rw);
     if (rc == EBUSY) {
-        t->cur_ip = ip;
         dl_block(t, rw, flags, NULL);
         rc = lock(rw);
         dl_unblock(t);
     }
-    if (rc == 0) dl__acquire(t, rw, flags, NULL, ip);
+    if (rc == 0) dl_acquire(t, rw, flags, NULL);
     leave();
     return rc;
 }
 
-int pthread_rwlock_rdlock(pthread_rwlock_t *rw) {
-    return rw_lock(rw, true, __builtin_return_address(0));
-}
+int pthread_rwlock_rdlock(pthread_rwlock_t *rw) { return rw_lock(rw, true); }
 
-int pthread_rwlock_wrlock(pthread_rwlock_t *rw) {
-    return rw_lock(rw, false, __builtin_return_address(0));
-}
+int pthread_rwlock_wrlock(pthread_rwlock_t *rw) { return rw_lock(rw, false); }
 
-static int rw_try(pthread_rwlock_t *rw, bool read, const void *ip) {
+static int rw_try(pthread_rwlock_t *rw, bool read) {
     ensure_resolved();
     int rc = read ? real_pthread_rwlock_tryrdlock(rw) : real_pthread_rwlock_trywrlock(rw);
     dl_thread_t *t = rc == 0 ? enter() : NULL;
     if (t) {
-        dl__acquire(t, rw, DL_TRY | (read ? DL_READ : 0), NULL, ip);
+        dl_acquire(t, rw, DL_TRY | (read ? DL_READ : 0), NULL);
         leave();
     }
     return rc;
 }
 
-int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw) {
-    return rw_try(rw, true, __builtin_return_address(0));
-}
+int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw) { return rw_try(rw, true); }
 
-int pthread_rwlock_trywrlock(pthread_rwlock_t *rw) {
-    return rw_try(rw, false, __builtin_return_address(0));
-}
+int pthread_rwlock_trywrlock(pthread_rwlock_t *rw) { return rw_try(rw, false); }
 
 int pthread_rwlock_unlock(pthread_rwlock_t *rw) {
     ensure_resolved();

@@ -1,5 +1,5 @@
 /*
- * tasks.c — leaked tasks: blocked on something no task that can still run
+ * leak_tasks.c — leaked tasks: blocked on something no task that can still run
  * will ever touch again.
  *
  * A task blocked on a channel, mutex, WaitGroup or Cond can only be woken by
@@ -32,7 +32,7 @@
 
 #include <undergo/runtime.h>
 
-#include "leak_impl.h"
+#include "support/leak_impl.h"
 
 void leak_task_report_free(leak_task_report_t *r)
 {

@@ -1,5 +1,5 @@
 /*
- * itab.c — building itabs and caching them.
+ * iface_itab.c — building itabs and caching them.
  *
  * An itab answers "how does concrete type T satisfy interface I": one
  * function pointer per interface method, in the interface's sorted order.

@@ -1,5 +1,5 @@
 /*
- * scan.c — the mark phase: which recorded chunks can a root still reach?
+ * leak_scan.c — the mark phase: which recorded chunks can a root still reach?
  *
  * The chunk table is a hash keyed by the exact start address, good for free
  * and useless for "which chunk contains this address?". So a check first
@@ -34,7 +34,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "leak_impl.h"
+#include "support/leak_impl.h"
 
 #define PAGE_SHIFT 12
 

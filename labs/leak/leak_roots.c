@@ -1,5 +1,5 @@
 /*
- * roots.c — where a pointer can hide outside the heap, and holding still
+ * leak_roots.c — where a pointer can hide outside the heap, and holding still
  * the threads that own those places.
  *
  * Roots are: the writable PT_LOAD segments of every loaded object (data,
@@ -31,7 +31,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "leak_impl.h"
+#include "support/leak_impl.h"
 
 #define MAX_THREADS 64
 #define MAX_TLS 16

@@ -1,10 +1,10 @@
 /*
- * iface.c — interface values: sealing descriptors, conversion, dynamic
+ * iface_value.c — interface values: sealing descriptors, conversion, dynamic
  * calls, type assertions, type switches and nil checks.
  *
  * A non-empty interface value is (itab, data); the empty interface `any` is
  * (type, data). Converting a concrete value to an interface means finding
- * the itab for the pair (iface_getitab, itab.c); calling a method is one
+ * the itab for the pair (iface_getitab, iface_itab.c); calling a method is one
  * indexed load from the itab. Asserting to a concrete type compares type
  * pointers; asserting to an interface asks the itab cache. The nil interface
  * is the one with no itab/type: an interface that holds a nil pointer has a

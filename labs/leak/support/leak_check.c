@@ -1,5 +1,5 @@
 /*
- * check.c — one leak check from start to end, and the optional check at
+ * leak_check.c — one leak check from start to end, and the optional check at
  * exit.
  *
  * The order matters. Stack bounds are looked up first (that may call
