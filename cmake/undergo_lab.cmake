@@ -210,6 +210,14 @@ function(undergo_add_lab)
   set_tests_properties(lab.${L_NAME}.reference_passes lab.${L_NAME}.stub_fails_every_test
                        lab.${L_NAME}.symbols_have_the_prefix
                        PROPERTIES LABELS "lab;${L_NAME}" TIMEOUT 600)
+  # Every mutant of the lab (tests/mutants/*.patch), graded as a submission,
+  # fails a test. Each mutant is a full sandboxed build and test run, so the
+  # test asks ctest for both of the grader's jobs.
+  if(TARGET grader)
+    add_test(NAME lab.${L_NAME}.mutants_are_killed COMMAND grader mutants --jobs 2 ${L_NAME})
+    set_tests_properties(lab.${L_NAME}.mutants_are_killed PROPERTIES
+                         LABELS "lab;${L_NAME};mutants" TIMEOUT 1800 PROCESSORS 2)
+  endif()
 endfunction()
 
 function(undergo_add_all_labs)

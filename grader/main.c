@@ -10,6 +10,7 @@
  *   report    a saved run (JSON or DB:RUN_ID) as HTML, JSON, JUnit, Gradescope
  *   history   the runs of a results history; leaderboard ranks its candidates
  *   batch     grade every submission of a folder, resumably, into a history
+ *   mutants   grade each lab's mutants: every one must be killed
  */
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@ static const command_t commands[] = {
     {"history", cmd_history, "grader history <db> [--candidate <id>]"},
     {"leaderboard", cmd_leaderboard, "grader leaderboard <db>"},
     {"batch", cmd_batch, "grader batch <dir> --record <db> [--jobs <n>] [--no-bench] [<lab>...]"},
+    {"mutants", cmd_mutants, "grader mutants [--jobs <n>] [--seed <n>] [--keep <dir>] [<lab>...]"},
 };
 
 static int usage(FILE *f)
