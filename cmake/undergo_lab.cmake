@@ -202,10 +202,12 @@ function(undergo_add_demos name demos html_demos libs)
   endforeach()
 endfunction()
 
-# undergo_add_lab(NAME n SOURCES a.c.. NEEDS x.. [DEMOS d..] [HTML_DEMOS d..]) — from
-# the file labtool generates; one call per lab.
+# undergo_add_lab(NAME n PREFIX p SOURCES a.c.. NEEDS x.. [DEMOS d..]
+# [HTML_DEMOS d..]) — from the file labtool generates; one call per lab.
+# SOURCES are relative to the lab folder: its editable .c files, then
+# support/*.c (docs/lab-format.md).
 function(undergo_add_lab)
-  cmake_parse_arguments(L "" "NAME" "SOURCES;NEEDS;DEMOS;HTML_DEMOS" ${ARGN})
+  cmake_parse_arguments(L "" "NAME;PREFIX" "SOURCES;NEEDS;DEMOS;HTML_DEMOS" ${ARGN})
   set(dir ${CMAKE_SOURCE_DIR}/labs/${L_NAME})
   undergo_need_targets("${L_NEEDS}" deps)
   set(libs undergo_common ${deps})
@@ -321,9 +323,24 @@ function(undergo_add_lab)
   # carries at least one value check (labtest.h).
   add_test(NAME lab.${L_NAME}.transcripts_are_reproducible_and_seeded
            COMMAND ${L_NAME}_test_ref --check-transcripts)
+  # Every global symbol of the lab library carries the lab's prefix, so
+  # labs, libs and the runtime never collide at link time.
+  add_test(NAME lab.${L_NAME}.symbols_have_the_prefix
+           COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM} -DPREFIX=${L_PREFIX}
+                   "-DLIBS=$<TARGET_FILE:${L_NAME}_ref>;$<TARGET_FILE:${L_NAME}_stub>"
+                   -P ${CMAKE_SOURCE_DIR}/cmake/undergo_lab_symbols.cmake)
   set_tests_properties(lab.${L_NAME}.reference_passes lab.${L_NAME}.stub_fails_every_test
                        lab.${L_NAME}.transcripts_are_reproducible_and_seeded
+                       lab.${L_NAME}.symbols_have_the_prefix
                        PROPERTIES LABELS "lab;${L_NAME}" TIMEOUT 600)
+  # Every mutant of the lab (tests/mutants/*.patch), graded as a submission,
+  # fails a test. Each mutant is a full sandboxed build and test run, so the
+  # test asks ctest for both of the grader's jobs.
+  if(TARGET grader)
+    add_test(NAME lab.${L_NAME}.mutants_are_killed COMMAND grader mutants --jobs 2 ${L_NAME})
+    set_tests_properties(lab.${L_NAME}.mutants_are_killed PROPERTIES
+                         LABELS "lab;${L_NAME};mutants" TIMEOUT 1800 PROCESSORS 2)
+  endif()
 endfunction()
 
 function(undergo_add_all_labs)

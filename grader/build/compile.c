@@ -170,7 +170,13 @@ static int compile_source(const plan_t *p, const recipe_t *r, const lab_t *lab, 
     snprintf(map, sizeof map, "-ffile-prefix-map=%s/=", build);
     snprintf(inc, sizeof inc, "-I%s", lab->dir);
     snprintf(src, sizeof src, "%s/%s", lab->dir, file);
-    snprintf(obj, objlen, "%s/obj/%s.o", build, file);
+    /* One flat folder of objects: support/pc_io.c becomes support-pc_io.c.o
+     * (a lab's file names carry its prefix, so they cannot clash). */
+    int at = snprintf(obj, objlen, "%s/obj/", build);
+    snprintf(obj + at, objlen - (size_t)at, "%s.o", file);
+    for (char *c = obj + at; *c; c++)
+        if (*c == '/')
+            *c = '-';
     size_t n = 0;
     argv[n++] = r->cc;
     for (size_t i = 0; i < r->n_cflags; i++)

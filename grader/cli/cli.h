@@ -49,6 +49,7 @@ int cmd_history(int argc, char **argv);
 int cmd_leaderboard(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_mutants(int argc, char **argv);
 
 /* Loads a run from a JSON report or "DB:RUN_ID" into *r (free with
  * run_result_free). Returns 0, or an exit code after printing why. */

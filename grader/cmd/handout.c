@@ -1,13 +1,16 @@
 /*
- * cmd_handout.c — `grader handout --out <dir>`: the tree a candidate gets.
+ * handout.c — `grader handout --out <dir>`: the tree a candidate gets.
  *
  * Same layout, same two commands. What changes: every lab source goes
- * through `unifdef -DLAB_SOLUTION=0`, leaving only the stub; tests/hidden/
- * is left out; the project's own tests are left out; the reference
- * benchmark and demo binaries are built here and shipped stripped in
- * reference/bin/, so a candidate can measure against the reference and
- * watch it (`grader demo`) without seeing its code. The demos' sources and
- * Go originals stay: they show behaviour, not solutions. handout.json marks the tree as a handout. The result is
+ * through `unifdef -DLAB_SOLUTION=0`, leaving only the stub (support/ holds
+ * no reference and is shipped as it is); tests/hidden/ and tests/mutants/
+ * are left out; the project's own tests are left out; what the handout's
+ * grader stands on is built from the reference here and shipped stripped
+ * in reference/bin/ (the trusted test binary of the visible tests, the
+ * benchmarks, the demos), so a candidate can be graded, measure against
+ * the reference and watch it (`grader demo`) without seeing its code. The
+ * demos' sources and Go originals stay: they show behaviour, not solutions.
+ * handout.json marks the tree as a handout. The result is
  * checked: no LAB_SOLUTION may remain in any lab source.
  */
 #include <dirent.h>
@@ -32,9 +35,11 @@ static const char *const tree_parts[] = {
     "CMakeLists.txt", "CMakePresets.json", "cmake", "include", "runtime", "harness", "libs",
     "grader", "scripts", "tests/CMakeLists.txt", "benchmarks/CMakeLists.txt"};
 
+/* Hidden tests are not the candidate's to see, and the mutants are wrong
+ * solutions the tests are proven against: hints, not handout. */
 static bool skip_hidden(const char *rel)
 {
-    return !strcmp(rel, "tests/hidden");
+    return !strcmp(rel, "tests/hidden") || !strcmp(rel, "tests/mutants");
 }
 
 static bool skip_nothing(const char *rel)
@@ -100,7 +105,7 @@ static int strip_dir(const char *dir)
     return rc;
 }
 
-/* Copies one lab without hidden tests and strips its sources. */
+/* Copies one lab without hidden tests and mutants, and strips its sources. */
 static int copy_lab(const char *root, const char *out, const lab_t *lab)
 {
     char from[4096], to[4096];

@@ -20,7 +20,7 @@ runs() { "$grader" history "$1" 2>/dev/null | awk 'NR > 1 { print $2 }'; }
 # candidate <dir> good|stub
 candidate() {
   mkdir -p "$1/labs/iface"
-  for f in iface.c itab.c; do
+  for f in iface_value.c iface_itab.c; do
     if [ "$2" = good ]; then
       unifdef -DLAB_SOLUTION=1 "$root/labs/iface/$f" >"$1/labs/iface/$f"
     else
@@ -31,7 +31,7 @@ candidate() {
 candidate subs/c1 good
 candidate subs/c2 stub
 candidate subs/c3 good
-echo "/* c3's own comment */" >>subs/c3/labs/iface/iface.c
+echo "/* c3's own comment */" >>subs/c3/labs/iface/iface_value.c
 candidate subs/c4 stub
 mkdir -p empty
 

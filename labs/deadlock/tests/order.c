@@ -5,6 +5,8 @@
  *
  * Interface: each test makes threads with dl_thread, classes with
  * dl_lock_init, then feeds dl_acquire/dl_release and reads the reports.
+ * Read acquisitions and trylocks seen before a blocking acquisition of the
+ * same chain have tests of their own.
  */
 #include "dl_test.h"
 
@@ -171,7 +173,95 @@ static void test_repeated_chain_is_validated_once_and_reported_once(void **state
     assert_int_equal(1, dl_report_count(d));
 }
 
+/* A read (shared) acquisition waits for writers like any other, so taking
+ * RLock of B while holding A orders A before B: with B then A elsewhere
+ * it is a cycle. Which order comes first is seeded; either way the second
+ * one is reported. */
+static void test_a_read_acquisition_inside_another_lock_is_an_order_edge(void **state) {
+    dl_t *d = *state;
+    init_abc(d);
+    dl_thread_t *reader = thread(d, 1), *writer = thread(d, 2);
+    bool read_first = ug_rand_below(2);
+    int first = read_first ? nested(reader, &lock_a, "r.c:1", &lock_b, "r.c:2", DL_READ)
+                           : nested(writer, &lock_b, "w.c:1", &lock_a, "w.c:2", 0);
+    int second = read_first ? nested(writer, &lock_b, "w.c:1", &lock_a, "w.c:2", 0)
+                            : nested(reader, &lock_a, "r.c:1", &lock_b, "r.c:2", DL_READ);
+    assert_int_equal(0, first);
+    assert_int_equal(-EDEADLK, second);
+    assert_int_equal(1, count_kind(d, DL_ORDER));
+    assert_int_equal(2, dl_edge_count(d));
+    dl_report_t r;
+    find_kind(d, DL_ORDER, &r);
+    assert_int_equal(2, r.n);
+    assert_text_has(&r, "r.c:2");
+}
+
+/* A trylock adds no edge, but it must not hide a later blocking
+ * acquisition of the same locks: A then trylock B, seen first (a seeded
+ * number of times), and then A then a blocking B, is the edge A -> B, so
+ * B then A is a cycle. The chain "A, try B" is not the chain "A, B". */
+static void test_a_trylock_seen_first_does_not_hide_the_same_chain_taken_blocking(void **state) {
+    dl_t *d = *state;
+    init_abc(d);
+    dl_thread_t *t1 = thread(d, 1), *t2 = thread(d, 2);
+    uint64_t tries = 1 + ug_rand_below(4);
+    int failed = 0;
+    for (uint64_t i = 0; i < tries; i++)
+        failed += nested(t1, &lock_a, "poll.c:1", &lock_b, "poll.c:2", DL_TRY) != 0;
+    assert_int_equal(0, failed);
+    assert_int_equal(0, dl_edge_count(d));
+    assert_int_equal(0, nested(t1, &lock_a, "sync.c:1", &lock_b, "sync.c:2", 0));
+    assert_int_equal(1, dl_edge_count(d));
+    assert_int_equal(-EDEADLK, nested(t2, &lock_b, "back.c:1", &lock_a, "back.c:2", 0));
+    assert_int_equal(1, count_kind(d, DL_ORDER));
+}
+
+/* The chain cache is the checker's, not a thread's: once one thread has
+ * validated the chain A, B, the other threads (2 to 5, seeded) that take
+ * A then B need no validation of their own. */
+static void test_a_chain_validated_on_one_thread_is_not_validated_again_on_another(void **state) {
+    dl_t *d = *state;
+    init_abc(d);
+    assert_int_equal(0, nested(thread(d, 1), &lock_a, "x", &lock_b, "x", 0));
+    uint64_t v = dl_validations(d), others = 2 + ug_rand_below(4);
+    int failed = 0;
+    for (uint64_t i = 0; i < others; i++)
+        failed += nested(thread(d, 10 + i), &lock_a, "y", &lock_b, "y", 0) != 0;
+    assert_int_equal(0, failed);
+    assert_int_equal(0, dl_validations(d) - v);     /* how many the first took is the checker's */
+    assert_int_equal(1, dl_edge_count(d));
+}
+
+/* A thread that gives up waiting and waits again (a timed lock retrying)
+ * forms the same wait-for cycle again: every such wait is refused with
+ * -EDEADLK, but it is one report. The number of retries is seeded. */
+static void test_a_wait_for_cycle_formed_again_is_one_report(void **state) {
+    dl_t *d = *state;
+    init_abc(d);
+    dl_thread_t *t1 = thread(d, 1), *t2 = thread(d, 2);
+    assert_int_equal(0, dl_acquire(t1, &lock_a, 0, "t1.c:1"));
+    assert_int_equal(0, dl_acquire(t2, &lock_b, 0, "t2.c:1"));
+    assert_int_equal(0, dl_block(t1, &lock_b, 0, "t1.c:2"));
+    uint64_t retries = 2 + ug_rand_below(5), refused = 0;
+    for (uint64_t i = 0; i < retries; i++) {
+        refused += dl_block(t2, &lock_a, 0, "t2.c:2") == -EDEADLK;
+        dl_unblock(t2);                                  /* timed out; tries again */
+    }
+    assert_int_equal(retries, refused);
+    assert_int_equal(1, count_kind(d, DL_WAITFOR));
+    assert_int_equal(1, count_kind(d, DL_ORDER));
+    dl_report_t r;
+    find_kind(d, DL_WAITFOR, &r);
+    assert_int_equal(2, r.n);
+    assert_int_equal(1, r.ids[0]);
+    assert_int_equal(2, r.ids[1]);
+}
+
 UG_TEST_GROUP(deadlock_order, NULL, NULL,
+    cmocka_unit_test_setup_teardown(test_a_chain_validated_on_one_thread_is_not_validated_again_on_another, dl_setup, dl_teardown),
+    cmocka_unit_test_setup_teardown(test_a_wait_for_cycle_formed_again_is_one_report, dl_setup, dl_teardown),
+    cmocka_unit_test_setup_teardown(test_a_read_acquisition_inside_another_lock_is_an_order_edge, dl_setup, dl_teardown),
+    cmocka_unit_test_setup_teardown(test_a_trylock_seen_first_does_not_hide_the_same_chain_taken_blocking, dl_setup, dl_teardown),
     cmocka_unit_test_setup_teardown(test_ab_then_ba_in_sequence_gives_one_report_with_both_stacks, dl_setup, dl_teardown),
     cmocka_unit_test_setup_teardown(test_sixty_four_locks_always_taken_in_order_give_no_report, dl_setup, dl_teardown),
     cmocka_unit_test_setup_teardown(test_relocking_a_held_lock_is_a_self_deadlock, dl_setup, dl_teardown),

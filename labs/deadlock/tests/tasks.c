@@ -1,7 +1,8 @@
 /*
  * tasks.c — the checker under the runtime: lock cycles among tasks (in
- * order and really hanging), all tasks asleep, partial deadlocks over
- * channels and locks, and the classic two-goroutine channel deadlock.
+ * order and really hanging, two tasks or a ring of more), all tasks asleep,
+ * partial deadlocks over channels and locks, liveness that passes through
+ * blocked tasks, and the classic two-goroutine channel deadlock.
  * FIFO scheduling makes every interleaving below exact.
  *
  * Interface: w_make (locks, channels) → run_tasks(main task) → reports.
@@ -102,6 +103,61 @@ static void test_real_hang_on_two_mutexes_names_both_tasks_and_locks(void **stat
     w_free(w);
 }
 
+/* ---- a real hang of three or more ---- */
+
+enum { RING_MAX = 5 };
+
+typedef struct ring {
+    mutex_t m[RING_MAX];
+    int n;
+} ring_t;
+
+typedef struct ring_arg {
+    ring_t *ring;
+    int i;
+} ring_arg_t;
+
+/* Task i takes lock i, lets the others take theirs, then wants lock i+1. */
+static void ring_member(void *p) {
+    ring_arg_t *a = p;
+    mutex_lock(&a->ring->m[a->i]);
+    task_yield();
+    mutex_lock(&a->ring->m[(a->i + 1) % a->ring->n]);
+}
+
+static void ring_main(void *p) {
+    static ring_arg_t args[RING_MAX];
+    ring_t *r = p;
+    for (int i = 0; i < r->n; i++) {
+        args[i] = (ring_arg_t){r, i};
+        task_spawn(ring_member, &args[i], NULL);   /* task i + 2 */
+    }
+}
+
+/* n tasks (3 to 5, from the seed) each hold one lock and wait for the
+ * next one's: a wait-for cycle through every one of them, found when the
+ * last one blocks, named with all n. */
+static void test_a_hang_of_three_or_more_tasks_in_a_ring_is_one_wait_for_cycle(void **state) {
+    dl_t *d = *state;
+    static ring_t r;
+    memset(&r, 0, sizeof r);
+    r.n = 3 + (int)ug_rand_below(3);
+    for (int i = 0; i < r.n; i++) {
+        char site[16];
+        snprintf(site, sizeof site, "ring%d", i);
+        assert_int_equal(0, dl_lock_init(d, &r.m[i], site));
+    }
+    assert_int_equal(-EDEADLK, run_tasks(d, ring_main, &r));
+    assert_int_equal(1, count_kind(d, DL_WAITFOR));
+    dl_report_t rep;
+    find_kind(d, DL_WAITFOR, &rep);
+    assert_int_equal(r.n, rep.n);
+    uint64_t ids = 0, want = 0;
+    for (size_t i = 0; i < rep.n; i++) ids = ids * 10 + rep.ids[i];
+    for (int i = 0; i < r.n; i++) want = want * 10 + (uint64_t)i + 2;
+    assert_int_equal(want, ids);                   /* tasks 2 .. n+1, ascending */
+}
+
 /* ---- everyone asleep ---- */
 
 static void recv_ch2(void *p) {
@@ -174,6 +230,165 @@ static void test_partial_deadlock_is_reported_while_main_still_runs(void **state
     w_free(w);
 }
 
+/* ---- liveness through blocked tasks ---- */
+
+typedef struct relay {
+    dl_t *d;
+    chan_t *c1, *c2, *s1, *s2;
+    int64_t nap;               /* how long the first of the chain sleeps */
+    size_t partial;            /* partial reports main saw while it ran */
+} relay_t;
+
+/* z: asleep on a timer (live), then sends on c2. */
+static void chain_z(void *p) {
+    relay_t *w = p;
+    dl_chan_role(w->d, w->c2, CHAN_SEND);
+    clock_sleep(w->nap);
+    chan_send(w->c2, NULL);
+}
+
+/* y: waits on c2, which z will send on; then sends on c1. */
+static void chain_y(void *p) {
+    relay_t *w = p;
+    dl_chan_role(w->d, w->c2, CHAN_RECV);
+    dl_chan_role(w->d, w->c1, CHAN_SEND);
+    chan_recv(w->c2, NULL, NULL);
+    chan_send(w->c1, NULL);
+}
+
+/* x: waits on c1, which only y will send on: woken by one that will be woken. */
+static void chain_x(void *p) {
+    relay_t *w = p;
+    dl_chan_role(w->d, w->c1, CHAN_RECV);
+    chan_recv(w->c1, NULL, NULL);
+}
+
+/* p and q wait for each other: really stuck. */
+static void stuck_p(void *p) {
+    relay_t *w = p;
+    dl_chan_role(w->d, w->s1, CHAN_RECV);
+    dl_chan_role(w->d, w->s2, CHAN_SEND);
+    chan_recv(w->s1, NULL, NULL);
+    chan_send(w->s2, NULL);
+}
+
+static void stuck_q(void *p) {
+    relay_t *w = p;
+    dl_chan_role(w->d, w->s2, CHAN_RECV);
+    dl_chan_role(w->d, w->s1, CHAN_SEND);
+    chan_recv(w->s2, NULL, NULL);
+    chan_send(w->s1, NULL);
+}
+
+static const int chain_orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                       {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+static const int *chain_order;
+
+static void chain_main(void *p) {
+    relay_t *w = p;
+    static task_fn const chain[3] = {chain_x, chain_y, chain_z};
+    for (int k = 0; k < 3; k++) task_spawn(chain[chain_order[k]], p, NULL);   /* tasks 2-4 */
+    task_spawn(stuck_p, p, NULL);                                            /* task 5 */
+    task_spawn(stuck_q, p, NULL);                                            /* task 6 */
+    clock_sleep(w->nap / 2);
+    w->partial = count_kind(w->d, DL_PARTIAL);
+    clock_sleep(w->nap);       /* the chain runs to its end */
+}
+
+/* x waits for y, y for z, z sleeps on a timer: all three can still run,
+ * so none is a partial deadlock, in whatever order they were spawned (every
+ * order is tried, each with a checker of its own); the pair p, q waiting on
+ * each other is, and only it. The nap is seeded. */
+static void test_a_task_woken_by_one_that_will_be_woken_is_live_in_any_spawn_order(void **state) {
+    (void)state;
+    int64_t nap = (2 + (int64_t)ug_rand_below(8)) * CLOCK_S;
+    size_t seen = 0, reports = 0, pairs = 0;
+    for (int o = 0; o < 6; o++) {
+        relay_t w = {.nap = nap};
+        assert_int_equal(0, dl_new(0, &w.d));
+        chan_t **chans[4] = {&w.c1, &w.c2, &w.s1, &w.s2};
+        for (int i = 0; i < 4; i++) assert_int_equal(0, chan_make(0, 0, chans[i]));
+        chain_order = chain_orders[o];
+        run_tasks(w.d, chain_main, &w);
+        seen += w.partial;
+        reports += count_kind(w.d, DL_PARTIAL);
+        dl_report_t r;
+        for (size_t i = 0; dl_report_get(w.d, i, &r) == 0; i++)
+            pairs += r.kind == DL_PARTIAL && r.n == 2 && r.ids[0] == 5 && r.ids[1] == 6;
+        for (int i = 0; i < 4; i++) chan_free(*chans[i]);
+        dl_free(w.d);
+    }
+    assert_int_equal(6, seen);
+    assert_int_equal(6, reports);
+    assert_int_equal(6, pairs);
+}
+
+/* ---- what the checker learns by watching ---- */
+
+typedef struct watch {
+    dl_t *d;
+    chan_t *ch, *ch2;
+    int quitters;              /* declared senders on ch2 that return at once */
+} watch_t;
+
+/* Would send on ch2 (declared) but returns first. */
+static void watch_quitter(void *p) {
+    watch_t *w = p;
+    dl_chan_role(w->d, w->ch2, CHAN_SEND);
+}
+
+/* r receives twice on ch; nothing is declared on ch. */
+static void watch_r(void *p) {
+    watch_t *w = p;
+    chan_recv(w->ch, NULL, NULL);
+    chan_recv(w->ch, NULL, NULL);
+}
+
+/* s hands r one value (r is waiting: s does not block on ch), then waits
+ * on ch2, whose declared senders have all returned. */
+static void watch_s(void *p) {
+    watch_t *w = p;
+    chan_send(w->ch, NULL);
+    dl_chan_role(w->d, w->ch2, CHAN_RECV);
+    chan_recv(w->ch2, NULL, NULL);
+}
+
+static void watch_main(void *p) {
+    watch_t *w = p;
+    for (int i = 0; i < w->quitters; i++) task_spawn(watch_quitter, p, NULL);
+    task_spawn(watch_r, p, NULL);   /* task quitters + 2 */
+    task_spawn(watch_s, p, NULL);   /* task quitters + 3 */
+    clock_sleep(CLOCK_S);
+}
+
+/* Nobody declared a role on ch, and s never blocked on it, but r was woken
+ * by s's send: s is a sender of ch, learned by watching. So when s is
+ * stuck for good (every sender on ch2 returned), r, whose only known waker
+ * is s, is stuck with it: the last partial report names both. The number
+ * of returned senders is seeded. */
+static void test_a_sender_seen_waking_a_receiver_is_its_waker_without_a_declaration(void **state) {
+    static watch_t w;
+    memset(&w, 0, sizeof w);
+    w.d = *state;
+    w.quitters = 1 + (int)ug_rand_below(3);
+    assert_int_equal(0, chan_make(0, 0, &w.ch));
+    assert_int_equal(0, chan_make(0, 0, &w.ch2));
+    assert_int_equal(-EDEADLK, run_tasks(w.d, watch_main, &w));
+    dl_report_t r, last = {0};
+    for (size_t i = 0; dl_report_get(w.d, i, &r) == 0; i++)
+        if (r.kind == DL_PARTIAL) last = r;
+    uint64_t r_id = (uint64_t)w.quitters + 2, s_id = r_id + 1;
+    assert_int_equal(DL_PARTIAL, last.kind);
+    assert_int_equal(2, last.n);
+    assert_int_equal(r_id, last.ids[0]);
+    assert_int_equal(s_id, last.ids[1]);
+    char want[64];
+    snprintf(want, sizeof want, "could be woken only by goroutine %llu", (unsigned long long)s_id);
+    assert_text_has(&last, want);
+    chan_free(w.ch);
+    chan_free(w.ch2);
+}
+
 /* ---- the two-goroutine channel deadlock ---- */
 
 static void recv1_send2(void *p) {
@@ -219,6 +434,9 @@ static void test_two_goroutines_waiting_on_each_others_channel_are_caught(void *
 UG_TEST_GROUP(deadlock_tasks, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_three_lock_cycle_across_three_tasks_is_reported_once, dl_setup, dl_teardown),
     cmocka_unit_test_setup_teardown(test_real_hang_on_two_mutexes_names_both_tasks_and_locks, dl_setup, dl_teardown),
+    cmocka_unit_test_setup_teardown(test_a_hang_of_three_or_more_tasks_in_a_ring_is_one_wait_for_cycle, dl_setup, dl_teardown),
     cmocka_unit_test_setup_teardown(test_all_tasks_asleep_is_reported_with_each_wait, dl_setup, dl_teardown),
     cmocka_unit_test_setup_teardown(test_partial_deadlock_is_reported_while_main_still_runs, dl_setup, dl_teardown),
-    cmocka_unit_test_setup_teardown(test_two_goroutines_waiting_on_each_others_channel_are_caught, dl_setup, dl_teardown));
+    cmocka_unit_test_setup_teardown(test_two_goroutines_waiting_on_each_others_channel_are_caught, dl_setup, dl_teardown),
+    cmocka_unit_test_setup_teardown(test_a_task_woken_by_one_that_will_be_woken_is_live_in_any_spawn_order, dl_setup, dl_teardown),
+    cmocka_unit_test_setup_teardown(test_a_sender_seen_waking_a_receiver_is_its_waker_without_a_declaration, dl_setup, dl_teardown));

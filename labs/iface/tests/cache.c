@@ -117,7 +117,31 @@ static void test_cache_reset_empties_the_cache_and_the_next_lookup_rebuilds(void
     assert_int_equal(1, s.entries);
 }
 
+/* An interface case of a type switch is an assertion to that interface: it
+ * asks the itab cache, and the counters move as for any lookup. k switches
+ * (k from the seed) on a Dog over {case io.ReadWriter, case Speaker}: the
+ * first builds two itabs (a negative one, then the match), every later one
+ * finds both. */
+static void test_type_switch_interface_cases_go_through_the_itab_cache(void **state)
+{
+    (void)state;
+    zoo_t z;
+    assert_int_equal(0, zoo_init(&z));
+    pet_t rex = {3};
+    iface_case_t cases[] = {{.itype = &z.rw}, {.itype = &z.speaker}};
+    uint64_t k = 2 + ug_rand_below(7), speaker = 0;
+
+    for (uint64_t i = 0; i < k; i++)
+        speaker += iface_switch(iface_any_from(&z.dog, &rex), cases, 2) == 1;
+    iface_cache_stats_t s = stats();
+    assert_int_equal(k, speaker);
+    assert_int_equal(2, s.misses);
+    assert_int_equal(2 * (k - 1), s.hits);
+    assert_int_equal(2, s.entries);
+}
+
 UG_TEST_GROUP(iface_cache, NULL, NULL,
+    ZOO_TEST(test_type_switch_interface_cases_go_through_the_itab_cache),
     ZOO_TEST(test_itab_cache_returns_the_identical_itab_on_the_second_lookup_and_counts_a_hit),
     ZOO_TEST(test_failed_itab_lookup_is_cached_as_a_negative_entry),
     ZOO_TEST(test_cache_reset_empties_the_cache_and_the_next_lookup_rebuilds));

@@ -1,21 +1,26 @@
 /*
  * durability.c — tests of what fsync promises: it covers every earlier
- * write, it reports a writeback error to each handle exactly once, and
- * what it made durable survives the writer being killed.
+ * write, a writeback already in flight included, it reports a writeback
+ * error to each handle exactly once, and what it made durable survives the
+ * writer being killed.
  *
  * Interface: fix_open → writes → pc_fsync → the disk, read directly.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <undergo/labtest.h>
 
 #include "fixture.h"
-#include "pc_errseq.h"
 
 /* The error sequence on its own: each observer learns of an error once;
  * one that starts after the error was seen does not; a new error after
@@ -42,6 +47,121 @@ static void test_errseq_tells_each_observer_of_each_error_once(void **state)
     pc_errseq_set(&e, -ENOSPC);
     assert_int_equal(-ENOSPC, pc_errseq_check_and_advance(&e, &b));
     assert_int_equal(0, pc_errseq_check_and_advance(&e, &b));
+}
+
+/* ---- fsync and a writeback already in flight ---------------------------- */
+
+/* The flusher (thread A, pc_tick) writes page `page` back; while that write
+ * is in flight, its fault hook starts thread B, which calls pc_fsync and is
+ * to wait for that very write. A holds the write until B is asleep (waiting,
+ * as it must) or has reached the sync, which it must not before the write
+ * lands; the disk as B's sync sees it is recorded. */
+typedef struct race {
+    fix_t *f;
+    uint64_t page;
+    unsigned tag;
+    pthread_t b;
+    _Atomic int b_started, b_tid, at_sync, b_done;
+    int tick_rc, fsync_rc;
+    char at_sync_disk[PS];         /* page `page` on disk when B reached the sync */
+} race_t;
+
+/* True when thread tid of this process sleeps ('S' in /proc). */
+static bool thread_sleeps(int tid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", tid);
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    const char *end = strrchr(buf, ')');
+    return end && end[1] == ' ' && end[2] == 'S';
+}
+
+static uint64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void *race_fsync(void *arg)
+{
+    race_t *r = arg;
+    r->b_tid = (int)gettid();
+    r->fsync_rc = pc_fsync(r->f->h);
+    r->b_done = 1;
+    return NULL;
+}
+
+/* A's hook: start B, then hold the write until B sleeps or reached the
+ * sync. Without /proc the hold ends after two seconds: a right answer
+ * never depends on it, a wrong one is then caught only if B is quick. */
+static int race_hook(fix_t *f, pc_io_op_t op, uint64_t index)
+{
+    race_t *r = f->fault_arg;
+    if (op == PC_IO_SYNC && r->b_started && !r->at_sync) {
+        /* B's thread: read the disk without cmocka's asserts (they may
+         * only fail on the test's own thread). */
+        int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0 && pread(fd, r->at_sync_disk, PS, (off_t)(r->page * PS)) < 0)
+            memset(r->at_sync_disk, 0, PS);
+        if (fd >= 0)
+            close(fd);
+        r->at_sync = 1;
+    }
+    if (op != PC_IO_WRITE || index != r->page || r->b_started)
+        return 0;
+    r->b_started = 1;
+    if (pthread_create(&r->b, NULL, race_fsync, r) != 0) {
+        r->b_started = 0;
+        return 0;
+    }
+    for (uint64_t t0 = monotonic_ms(); monotonic_ms() - t0 < 2000;) {
+        if (r->at_sync || r->b_done || (r->b_tid && thread_sleeps(r->b_tid)))
+            break;
+        sched_yield();
+    }
+    return 0;
+}
+
+static void *race_tick(void *arg)
+{
+    race_t *r = arg;
+    r->tick_rc = pc_tick(r->f->pc, r->f->now);
+    return NULL;
+}
+
+/* fsync must cover a page whose writeback is already in flight when it is
+ * called: it waits for that write to complete (it may not start a second
+ * write of the page meanwhile) before it syncs and returns, so the sync it
+ * issues finds the page on disk. The page and its bytes are seeded. */
+static void test_fsync_waits_for_a_writeback_already_in_flight(void **state)
+{
+    fix_t *f = *state;
+    fix_open(f);
+    race_t r = {.f = f, .page = ug_rand_below(16), .tag = 50 + (unsigned)ug_rand_below(50)};
+    char page[PS];
+    fix_pattern(page, PS, r.page * PS, r.tag);
+    assert_int_equal(PS, pc_pwrite(f->h, page, PS, (off_t)(r.page * PS)));
+    f->fault_arg = &r;
+    f->fault = race_hook;
+    f->now = f->cfg.expire_ms + f->cfg.writeback_interval_ms;   /* the page has expired */
+    pthread_t a;
+    assert_int_equal(0, pthread_create(&a, NULL, race_tick, &r));
+    assert_int_equal(0, pthread_join(a, NULL));
+    assert_int_equal(1, r.b_started);
+    assert_int_equal(0, pthread_join(r.b, NULL));
+    f->fault = NULL;
+    assert_int_equal(0, r.tick_rc);
+    assert_int_equal(0, r.fsync_rc);
+    assert_int_equal(1, r.at_sync);
+    assert_memory_equal(page, r.at_sync_disk, PS);
+    pc_stats_t st = fix_stats(f);
+    assert_int_equal(0, st.nr_dirty);
+    assert_int_equal(0, st.nr_writeback);
 }
 
 /* A seeded random mix of writes (odd lengths, odd offsets, overlaps) in a
@@ -179,5 +299,6 @@ static void test_fsynced_bytes_survive_sigkill_of_the_writer(void **state)
 UG_TEST_GROUP(pagecache_durability, NULL, NULL,
     cmocka_unit_test(test_errseq_tells_each_observer_of_each_error_once),
     T(test_fsync_covers_every_earlier_write),
+    T(test_fsync_waits_for_a_writeback_already_in_flight),
     T(test_injected_eio_reaches_each_handles_next_fsync_exactly_once),
     T(test_fsynced_bytes_survive_sigkill_of_the_writer));
