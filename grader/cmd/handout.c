@@ -257,7 +257,10 @@ static int write_readme(const char *out, const lab_set_t *set)
         "a private file system.\n\n"
         "## Submit\n\n"
         "Hand in this tree (or just `labs/<lab>/<file>` for each file you edited): the\n"
-        "reviewer runs `grader run --submission <your tree>`.\n");
+        "reviewer runs `grader run --submission <your tree>`. An editable file you leave\n"
+        "out is graded as this handout's stub, and the report says so; a lab none of whose\n"
+        "files you hand in is not submitted. Other files are not graded (the report names\n"
+        "those that differ from the handout): keep helpers `static` in the editable files.\n");
     char path[4096];
     snprintf(path, sizeof path, "%s/README.md", out);
     int rc = sb.oom ? -ENOMEM : fsutil_write_atomic(path, sb.buf, sb.len);
