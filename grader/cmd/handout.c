@@ -243,7 +243,7 @@ static int write_readme(const char *out, const lab_set_t *set)
         "   copy when you are graded.\n"
         "3. `build/bin/grader run <lab>` builds and grades it. A failing test prints its\n"
         "   output, its seed and the one command that reruns just that test, e.g.\n"
-        "   `build/bin/<lab>_test_ref --run <test> --seed 1`.\n"
+        "   `build/bin/<lab>_test --run <test> --seed 1` (your code, judged by the tests).\n"
         "4. When every test passes, the grader times your code against the reference\n"
         "   (`reference/bin/<lab>_bench`, shipped compiled) and scores performance;\n"
         "   `build/bin/grader bench <lab> -o /tmp/b` writes both series, and\n"
