@@ -35,6 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "cli.h"
 #include "fsutil.h"
 #include "history.h"
@@ -230,8 +231,9 @@ static void child_exec(const batch_t *b, const candidate_t *c)
     for (int i = 0; i < b->a.n_labs && n < 78; i++)
         argv[n++] = b->a.labs[i];
     argv[n] = NULL;
-    /* The child dies with the batch, so a killed batch leaves no stray run. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* The child dies with the batch, so a killed batch leaves no stray run;
+     * SIGTERM, so the child removes its scratch folders first. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd >= 0) {
         dup2(fd, STDOUT_FILENO);
@@ -402,6 +404,7 @@ static int batch_run(batch_t *b)
         cli_error(NULL, "cannot make a work folder: %s", strerror(errno));
         return EXIT_CANNOT_GRADE;
     }
+    cleanup_add(b->work);
     progress_init(&b->prog, stderr);
     b->start = progress_clock();
     if (b->todo > b->failed)
@@ -422,6 +425,7 @@ static int batch_run(batch_t *b)
         return EXIT_CANNOT_GRADE;
     }
     fsutil_remove_tree(b->work);
+    cleanup_remove(b->work);
     return EXIT_GRADED;
 }
 
