@@ -126,10 +126,20 @@ for lab in $labs; do
   for f in $(sed -n 's/^editable: *\[\(.*\)\]/\1/p' "$root/labs/$lab/lab.yaml" | tr -d ' ' | tr ',' ' '); do
     unifdef -DLAB_SOLUTION=1 -o "allref/labs/$lab/$f" "$root/labs/$lab/$f"
   done
+  # A candidate's own global helper is allowed when it carries the lab's prefix.
+  prefix=$(sed -n 's/^prefix: *\([a-z0-9]*\).*/\1/p' "$root/labs/$lab/lab.yaml")
+  echo "int ${prefix:-$lab}_candidate_helper(int x) { return x + 1; }" >>"allref/labs/$lab/$f"
 done
 expect "every reference grades as a submission" 0 - "$grader" run --submission allref --no-bench --json allref.json
 json_check "every reference submission passes every test" allref.json \
   'all(l["status"] == "graded" and l["correctness"] == 1 for l in r["labs"]) and len(r["labs"]) >= 1'
+mkdir -p noprefix/labs/pagecache && cp allref/labs/pagecache/* noprefix/labs/pagecache/
+f=$(ls noprefix/labs/pagecache/*.c | head -1)
+echo "int helper_without_prefix(int x) { return x; }" >>"$f"
+expect "a global helper without the lab's prefix is refused" 0 - \
+  "$grader" run pagecache --submission noprefix --no-bench --json noprefix.json
+json_check "the refusal names the symbol and the prefix" noprefix.json \
+  'r["labs"][0]["status"] == "build-error" and "helper_without_prefix" in r["labs"][0]["build_output"] and "name it pc_..." in r["labs"][0]["build_output"]'
 
 # ---- the handout --------------------------------------------------------------------------
 expect "handout is written" 0 - "$grader" handout --out ho iface
