@@ -42,6 +42,7 @@
 #include "plan.h"
 #include "progress.h"
 #include "report.h"
+#include "sandbox.h"
 
 #define BATCH_USAGE                                                                           \
     "usage: grader batch <dir> --record <db> [--jobs <n>] [--no-bench] [--bench-rounds <n>]\n" \
@@ -405,6 +406,11 @@ static int batch_run(batch_t *b)
         return EXIT_CANNOT_GRADE;
     }
     cleanup_add(b->work);
+    /* Probe the sandbox before the children exist: in a delegated cgroup v2
+     * the grader then moves into its leaf, and each child, started there,
+     * uses the same cgroup below it (sandbox_cgroup.c). Children forked
+     * first would share the cgroup with us and get none. */
+    (void)sandbox_describe();
     progress_init(&b->prog, stderr);
     b->start = progress_clock();
     if (b->todo > b->failed)
