@@ -30,7 +30,9 @@
 typedef struct sock_conn {
     conn_t c;
     rt_pollfd_t pfd;
-    const char *network;
+    bool drained;                /* the last recv left the socket empty */
+    bool rd_event;               /* epoll reported input since that recv */
+    bool hup;                    /* the peer shut down or failed: no more edges */
 } sock_conn_t;
 
 typedef struct sock_listener {
@@ -125,7 +127,11 @@ static void name_ends(int fd, char *laddr, char *raddr) {
 
 static void conn_ready(rt_pollfd_t *p, uint32_t ev) {
     sock_conn_t *s = (sock_conn_t *)((char *)p - offsetof(sock_conn_t, pfd));
-    if (ev & ~(uint32_t)EPOLLOUT) nd_wake(&s->c.nd, ND_READ);
+    if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) s->hup = true;
+    if (ev & ~(uint32_t)EPOLLOUT) {
+        s->rd_event = true;
+        nd_wake(&s->c.nd, ND_READ);
+    }
     if (ev & ~(uint32_t)(EPOLLIN | EPOLLRDHUP)) nd_wake(&s->c.nd, ND_WRITE);
 }
 
@@ -143,13 +149,24 @@ static ssize_t would_block(rt_pollfd_t *p) {
 
 /* ---- conns ---- */
 
+/* A recv that found the socket empty, or that returned less than it could
+ * take, leaves it drained: what arrives later raises an edge, so until
+ * epoll reports one the next read parks without a syscall (Go's reads
+ * always try the syscall first: one EAGAIN per request saved). Not after
+ * a hang-up: an end of stream that came with the data raises no edge. */
 static ssize_t sock_read(conn_t *c, void *buf, size_t len) {
     sock_conn_t *s = (sock_conn_t *)c;
+    if (s->drained && !s->rd_event && !s->hup && rt__netpoll_watching(&s->pfd)) return -EAGAIN;
+    s->rd_event = false;
     for (;;) {
         ssize_t n = recv(s->pfd.fd, buf, len, 0);
+        s->drained = n > 0 && (size_t)n < len;
         if (n >= 0) return n;
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return would_block(&s->pfd);
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            s->drained = true;
+            return would_block(&s->pfd);
+        }
         return -errno;
     }
 }

@@ -50,6 +50,9 @@ int rt__netpoll_watch(rt_pollfd_t *p) {
     return 0;
 }
 
+/* Whether p->fd is watched in this run (its edges will be reported). */
+bool rt__netpoll_watching(const rt_pollfd_t *p) { return p->run == run_id; }
+
 /* Stops watching p->fd; call before closing it. Can't fail. */
 void rt__netpoll_forget(rt_pollfd_t *p) {
     if (p->run == run_id && rt__s.epfd >= 0) epoll_ctl(rt__s.epfd, EPOLL_CTL_DEL, p->fd, NULL);

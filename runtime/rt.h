@@ -230,6 +230,7 @@ typedef struct rt_pollfd {
     void (*ready)(struct rt_pollfd *p, uint32_t events);
 } rt_pollfd_t;
 int rt__netpoll_watch(rt_pollfd_t *p);
+bool rt__netpoll_watching(const rt_pollfd_t *p);
 void rt__netpoll_forget(rt_pollfd_t *p);
 int rt__netpoll(int64_t timeout_ns);
 void rt__netpoll_init(void);
