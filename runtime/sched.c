@@ -11,9 +11,10 @@
  * time slice is spent yields there.
  *
  * The run ends when main returns (Go's exit), at a fatal error, or when no
- * task is runnable and no timer pending: deadlock. sched_idle is the one
- * place the scheduler waits for the world; with nothing runnable it moves
- * the clock to the next timer (a netpoller's wait belongs there too).
+ * task is runnable, no timer pending and no task parked on a descriptor:
+ * deadlock. sched_idle is the one place the scheduler waits for the world:
+ * with nothing runnable it waits in the netpoller (netpoll.c) and moves
+ * the clock to the next timer.
  *
  * Interface: rt_run → (tasks: rt__park ↔ rt__ready, task_yield) → returns.
  */
