@@ -137,7 +137,7 @@ int simdisk_write(simdisk_t *d, const char *file, uint64_t off, const void *buf,
     if (failing(d, SIMDISK_WRITE)) return -EIO;
     sfile_t *f = find_or_make(d, file);
     if (!f || (off + len > f->cur_len && resize(f, off + len))) return -ENOMEM;
-    memcpy(f->cur + off, buf, len);
+    if (len) memcpy(f->cur + off, buf, len);
     return d->tear_next ? tear(d, f, off, buf, len) : 0;
 }
 
@@ -175,7 +175,7 @@ int simdisk_truncate(simdisk_t *d, const char *file, uint64_t size) {
 static int revert(sfile_t *f) {
     f->cur_len = 0;
     if (resize(f, f->dur_len)) return -ENOMEM;
-    memcpy(f->cur, f->dur, f->dur_len);
+    if (f->dur_len) memcpy(f->cur, f->dur, f->dur_len);
     drop_tears(f);
     return 0;
 }
@@ -190,7 +190,7 @@ int simdisk_fsync(simdisk_t *d, const char *file) {
     }
     char *p = realloc(f->dur, f->cur_len ? f->cur_len : 1);
     if (!p) return -ENOMEM;
-    memcpy(p, f->cur, f->cur_len);
+    if (f->cur_len) memcpy(p, f->cur, f->cur_len);
     f->dur = p, f->dur_len = f->cur_len, f->durable = true;
     drop_tears(f);
     return 0;

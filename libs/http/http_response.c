@@ -146,7 +146,7 @@ static int send_head(http_response_t *w, bool final) {
     char *head = w->head;
     size_t len = (size_t)n;
     memcpy(head, line, len);
-    memcpy(head + len, w->hdrs, w->hlen);
+    if (w->hlen) memcpy(head + len, w->hdrs, w->hlen);
     len += w->hlen;
     if (final && !w->has_length && !nobody)
         len += (size_t)sprintf(head + len, "Content-Length: %zu\r\n", w->written);
