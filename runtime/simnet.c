@@ -418,6 +418,7 @@ static void sim_listener_close(listener_t *l) {
         s->len--;
         conn_t *o = pipe__peer(c);
         if (o) pipe__reset(o, -ECONNRESET);
+        c->nd.reset = -ECONNRESET;   /* no goodbye on the wire (and no timer) */
         conn_free(c);
     }
 }

@@ -13,10 +13,11 @@
  * its tasks, conns and listeners (peers see -ECONNRESET) and every disk
  * write it did not fsync; a restart boots it again with its synced disk.
  *
- * Every random choice (loss, duplication, jitter, reordering) comes from a
- * generator seeded by the run's seed and the network's creation order, so
- * one seed replays a whole distributed failure exactly, whatever the
- * schedule. Counters per directed link record messages and bytes.
+ * Every random choice (loss, duplication, jitter, reordering) comes from the
+ * network's own generator, seeded by the run's seed and the point of the
+ * run where the network was made, and is drawn when a datagram is sent:
+ * one seed replays a whole distributed failure exactly. Counters per
+ * directed link record messages and bytes.
  *
  * Interface: simnet_new → simnet_host_add → simnet_link → simhost_spawn →
  * (simnet_partition / simnet_heal / simnet_at / simhost_crash /
