@@ -71,7 +71,8 @@ function(undergo_add_all_libs)
   file(GLOB libs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/libs/*/CMakeLists.txt)
   foreach(l IN LISTS libs)
     get_filename_component(dir ${l} DIRECTORY)
-    add_subdirectory(${dir} ${CMAKE_BINARY_DIR}/libs/${dir})
+    get_filename_component(lib ${dir} NAME)
+    add_subdirectory(${dir} ${CMAKE_BINARY_DIR}/libs/${lib})
   endforeach()
 endfunction()
 
@@ -112,7 +113,12 @@ endfunction()
 # warnings are shown, not fatal (-Werror is for the project's own code);
 # the linker plugin is off, so LTO bytecode in an object is never used.
 function(undergo_write_recipe name deps benches)
-  set(recipe_cflags -std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -DLAB_SOLUTION=0
+  # The tree's own optimisation flags (the build type's: -O2 -g -DNDEBUG for
+  # RelWithDebInfo), so a submission is compiled exactly as the reference it
+  # is timed against.
+  string(TOUPPER "${CMAKE_BUILD_TYPE}" bt)
+  separate_arguments(type_flags UNIX_COMMAND "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${bt}}")
+  set(recipe_cflags -std=c17 -D_GNU_SOURCE ${type_flags} -Wall -Wextra -DLAB_SOLUTION=0
                     -I${CMAKE_SOURCE_DIR}/include)
   set(recipe_libs)
   undergo_recipe_flags("${deps}")
@@ -202,10 +208,12 @@ function(undergo_add_demos name demos html_demos libs)
   endforeach()
 endfunction()
 
-# undergo_add_lab(NAME n SOURCES a.c.. NEEDS x.. [DEMOS d..] [HTML_DEMOS d..]) — from
-# the file labtool generates; one call per lab.
+# undergo_add_lab(NAME n PREFIX p SOURCES a.c.. NEEDS x.. [DEMOS d..]
+# [HTML_DEMOS d..]) — from the file labtool generates; one call per lab.
+# SOURCES are relative to the lab folder: its editable .c files, then
+# support/*.c (docs/lab-format.md).
 function(undergo_add_lab)
-  cmake_parse_arguments(L "" "NAME" "SOURCES;NEEDS;DEMOS;HTML_DEMOS" ${ARGN})
+  cmake_parse_arguments(L "" "NAME;PREFIX" "SOURCES;NEEDS;DEMOS;HTML_DEMOS" ${ARGN})
   set(dir ${CMAKE_SOURCE_DIR}/labs/${L_NAME})
   undergo_need_targets("${L_NEEDS}" deps)
   set(libs undergo_common ${deps})
@@ -281,6 +289,23 @@ function(undergo_add_lab)
                             ${L_NAME}${lsfx} undergo_bench)
     endif()
   endforeach()
+  # <lab>_grading<sfx>: everything `grader run` needs for that variant, so
+  # the grader asks CMake for one target per lab (each target named on a
+  # command line costs make a pass over the whole tree).
+  foreach(variant IN LISTS variants)
+    undergo_variant_suffix(${variant} sfx sol lsfx)
+    add_custom_target(${L_NAME}_grading${sfx})
+    add_dependencies(${L_NAME}_grading${sfx} ${L_NAME}_graded${sfx})
+    if(benches)
+      add_dependencies(${L_NAME}_grading${sfx} ${L_NAME}_bench${sfx})
+    endif()
+    if(NOT UNDERGO_HANDOUT)
+      add_dependencies(${L_NAME}_grading${sfx} ${L_NAME}_test_ref)
+      if(benches)
+        add_dependencies(${L_NAME}_grading${sfx} ${L_NAME}_bench_ref)
+      endif()
+    endif()
+  endforeach()
   if(NOT UNDERGO_HANDOUT)
     # What a handout ships compiled: the reference judging its visible tests.
     file(GLOB visible CONFIGURE_DEPENDS ${dir}/tests/*.c)
@@ -304,9 +329,24 @@ function(undergo_add_lab)
   # carries at least one value check (labtest.h).
   add_test(NAME lab.${L_NAME}.transcripts_are_reproducible_and_seeded
            COMMAND ${L_NAME}_test_ref --check-transcripts)
+  # Every global symbol of the lab library carries the lab's prefix, so
+  # labs, libs and the runtime never collide at link time.
+  add_test(NAME lab.${L_NAME}.symbols_have_the_prefix
+           COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM} -DPREFIX=${L_PREFIX}
+                   "-DLIBS=$<TARGET_FILE:${L_NAME}_ref>;$<TARGET_FILE:${L_NAME}_stub>"
+                   -P ${CMAKE_SOURCE_DIR}/cmake/undergo_lab_symbols.cmake)
   set_tests_properties(lab.${L_NAME}.reference_passes lab.${L_NAME}.stub_fails_every_test
                        lab.${L_NAME}.transcripts_are_reproducible_and_seeded
+                       lab.${L_NAME}.symbols_have_the_prefix
                        PROPERTIES LABELS "lab;${L_NAME}" TIMEOUT 600)
+  # Every mutant of the lab (tests/mutants/*.patch), graded as a submission,
+  # fails a test. Each mutant is a full sandboxed build and test run, so the
+  # test asks ctest for both of the grader's jobs.
+  if(TARGET grader)
+    add_test(NAME lab.${L_NAME}.mutants_are_killed COMMAND grader mutants --jobs 2 ${L_NAME})
+    set_tests_properties(lab.${L_NAME}.mutants_are_killed PROPERTIES
+                         LABELS "lab;${L_NAME};mutants" TIMEOUT 1800 PROCESSORS 2)
+  endif()
 endfunction()
 
 function(undergo_add_all_labs)

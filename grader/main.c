@@ -11,12 +11,14 @@
  *   history   the runs of a results history; leaderboard ranks its candidates
  *   batch     grade every submission of a folder, resumably, into a history
  *   demo      the labs' demonstrations, on the reference or your code, beside Go
+ *   mutants   grade each lab's mutants: every one must be killed
  */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "benchstat.h"
+#include "cleanup.h"
 #include "cli.h"
 #include "sandbox.h"
 
@@ -27,7 +29,7 @@ typedef struct command {
 } command_t;
 
 static const command_t commands[] = {
-    {"list", cmd_list, "grader list [--markdown]"},
+    {"list", cmd_list, "grader list [--markdown | --check [<lab>...]]"},
     {"run", cmd_run, "grader run [<options>] [<lab>...]"},
     {"bench", cmd_bench, "grader bench <lab> [--submission <dir>] [--count <n>] [--benchtime <d>]"},
     {"compare", cmd_compare, "grader compare <old> <new>"},
@@ -38,6 +40,7 @@ static const command_t commands[] = {
     {"leaderboard", cmd_leaderboard, "grader leaderboard <db>"},
     {"batch", cmd_batch, "grader batch <dir> --record <db> [--jobs <n>] [--no-bench] [<lab>...]"},
     {"demo", cmd_demo, "grader demo [<lab> [<name> [--mine] [--go] [--html <file>]]]"},
+    {"mutants", cmd_mutants, "grader mutants [--jobs <n>] [--seed <n>] [--keep <dir>] [<lab>...]"},
 };
 
 static int usage(FILE *f)
@@ -53,6 +56,8 @@ int main(int argc, char **argv)
 {
     /* A sandboxed child that dies early must not take the grader with it. */
     signal(SIGPIPE, SIG_IGN);
+    /* Ctrl-C, a kill or a stopped batch removes the run's scratch folders. */
+    cleanup_install();
     if (argc < 2)
         return usage(stderr);
     if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))

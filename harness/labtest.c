@@ -6,7 +6,11 @@
  *
  * Modes. The grader runs `--transcript --run NAME --seed S`: one test, in
  * this process, its transcript on fd 3 (transcript.c says what a line
- * holds). A judging build runs the test under cmocka and its exit status
+ * holds). The trusted side of grading runs `--transcript --seed S` without
+ * --run instead: every test (or those named by --only NAME, repeated) in a
+ * child of its own, one after another, each transcript on fd 3
+ * after a line "T <name>" and followed by "R <wait status>", so one sandboxed
+ * process gives the reference's transcripts of a whole lab. A judging build runs the test under cmocka and its exit status
  * says whether the test passed; a recording build (the candidate's binary)
  * runs it under the harness's own runner, which never judges: checks only
  * record, and the grader compares. A person (or ctest) runs the binary
@@ -119,32 +123,47 @@ static found_t find_test(const char *name)
 
 /* ---- running one test in this process ------------------------------------------ */
 
-/* The recording runner: setup, test, teardown, no judging and no signal
- * catching (a crash is the process's own). fail() and skip() come back
- * here through ug__runner_jump. Returns 0. */
-static void *rec_state;   /* static: it must survive the longjmp */
+/* The runner, the same for both builds: the group's setup, then the test's
+ * setup, the test and its teardown, then the group's teardown, as cmocka
+ * runs them (a test's state is its initial state, or else the group's). It
+ * catches no signal (a crash is the process's own). A failed check of the
+ * judging build, fail() and skip() come back here through ug__runner_jump;
+ * a setup that returns non-zero fails the test ("F" in the transcript).
+ * Returns 1 when the test failed, else 0. */
+static void *run_state, *group_state;   /* static: they must survive the longjmp */
+static volatile int run_failed;
 
-static int run_recorded(found_t f)
+static void run_step(CMFixtureFunction fixture, void **state, const char *what, found_t f)
+{
+    if (fixture && fixture(state) != 0) {
+        fprintf(stderr, "%s: its %s failed (returned non-zero)\n", f.test->name, what);
+        ug__fail((ug_site_t){what, 0}, NULL);
+    }
+}
+
+static int run_one_test(found_t f)
 {
     static jmp_buf here;
-    rec_state = f.test->initial_state;
+    run_failed = 0;
+    group_state = NULL;
     if (setjmp(here) == 0) {
         ug__runner_jump = &here;
-        if (f.group->setup)
-            f.group->setup(&rec_state);
-        if (f.test->setup_func)
-            f.test->setup_func(&rec_state);
-        f.test->test_func(&rec_state);
+        run_step(f.group->setup, &group_state, "group setup", f);
+        run_state = f.test->initial_state ? f.test->initial_state : group_state;
+        run_step(f.test->setup_func, &run_state, "setup", f);
+        f.test->test_func(&run_state);
+    } else {
+        run_failed = 1;
     }
     if (setjmp(here) == 0) {
         ug__runner_jump = &here;
-        if (f.test->teardown_func)
-            f.test->teardown_func(&rec_state);
-        if (f.group->teardown)
-            f.group->teardown(&rec_state);
+        run_step(f.test->teardown_func, &run_state, "teardown", f);
+        run_step(f.group->teardown, &group_state, "group teardown", f);
+    } else {
+        run_failed = 1;
     }
     ug__runner_jump = NULL;
-    return 0;
+    return f.group->recording ? 0 : run_failed;
 }
 
 /* True when this binary is a recording build (the tests judge nothing). */
@@ -153,20 +172,15 @@ static bool recording_build(void)
     return ngroups() && __start_ug_test_groups[0]->recording;
 }
 
-/* Runs one test of its group in this process; returns how many failed
- * (a recording build never fails on its own). The transcript ends with an
- * "E" line when the test came back to the harness. */
+/* Runs one test in this process; returns 1 when it failed (a recording
+ * build never fails on its own). The transcript ends with an "E" line when
+ * the test came back to the harness. */
 static int run_one(found_t f)
 {
-    int failed;
-    if (f.group->recording) {
-        failed = run_recorded(f);
-    } else {
-        cmocka_set_test_filter(f.test->name);
-        failed = _cmocka_run_group_tests(f.group->name, f.group->tests, f.group->count,
-                                         f.group->setup, f.group->teardown);
-    }
+    int failed = run_one_test(f);
     ug_transcript_end();
+    fflush(stdout);
+    fflush(stderr);
     return failed;
 }
 
@@ -208,6 +222,52 @@ static int close_doors(void)
     return 0;
 }
 
+/* ---- the trusted side: every transcript in one process ------------------------- */
+
+static void put_line(const char *fmt, const char *name, int v)
+{
+    char line[1024];
+    int n = name ? snprintf(line, sizeof line, fmt, name) : snprintf(line, sizeof line, fmt, v);
+    for (ssize_t off = 0, w; off < n; off += w)
+        if ((w = write(3, line + off, (size_t)(n - off))) <= 0)
+            return;
+}
+
+/* True when name is among want[0..n) (n == 0: every test). */
+static bool wanted(const char *const *want, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(want[i], name))
+            return true;
+    return n == 0;
+}
+
+/* Each test in a child of its own, one after another. Returns 0. */
+static int run_all_transcripts(const char *const *want, size_t nwant)
+{
+    for (size_t g = 0; g < ngroups(); g++) {
+        const ug_test_group_t *grp = __start_ug_test_groups[g];
+        for (size_t i = 0; i < grp->count; i++) {
+            if (!wanted(want, nwant, grp->tests[i].name))
+                continue;
+            put_line("T %s\n", grp->tests[i].name, 0);
+            fflush(stdout);
+            fflush(stderr);
+            pid_t pid = fork();
+            if (pid == 0) {
+                ug_transcript_open(3);
+                close_doors();
+                _exit(run_one((found_t){grp, &grp->tests[i]}) ? 1 : 0);
+            }
+            int status = -1;
+            while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            put_line("R %d\n", NULL, status);
+        }
+    }
+    return 0;
+}
+
 /* ---- the bare mode: a child per test ---------------------------------------- */
 
 typedef struct tally {
@@ -229,12 +289,16 @@ static bool run_in_child(found_t f, const char *argv0)
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        printf("[ ok    ] %s\n", f.test->name);
         return true;
+    }
     if (WIFSIGNALED(status))
-        printf("[  CRASH   ] %s: killed by SIG%s\n", f.test->name,
+        printf("[ CRASH ] %s: killed by SIG%s\n", f.test->name,
                sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
-    printf("[  RERUN   ] %s --run %s --seed %llu\n", argv0, f.test->name,
+    else
+        printf("[ FAIL  ] %s\n", f.test->name);
+    printf("[ RERUN ] %s --run %s --seed %llu\n", argv0, f.test->name,
            (unsigned long long)seed);
     return false;
 }
@@ -374,7 +438,7 @@ static int usage(const char *argv0, const char *why)
     if (why)
         fprintf(stderr, "labtest: %s\n", why);
     fprintf(stderr,
-            "usage: %s [--list] [--run <test>] [--seed <n>] [--transcript] [--expect-all-fail]\n"
+            "usage: %s [--list] [--run <test>] [--seed <n>] [--transcript [--only <test>...]] [--expect-all-fail]\n"
             "       %s --check-transcripts [--run <test>] [--seed <n>]\n",
             argv0, argv0);
     return 2;
@@ -382,13 +446,18 @@ static int usage(const char *argv0, const char *why)
 
 typedef struct args {
     const char *run;
+    const char **only;      /* --only NAME, repeated */
+    size_t n_only;
     bool list, transcript, expect_all_fail, check;
     uint64_t seed;
 } args_t;
 
 static int parse(int argc, char **argv, args_t *a)
 {
-    *a = (args_t){.seed = 1};
+    static const char *only[4096];
+    *a = (args_t){.seed = 1, .only = only};
+    if (argc > 4096)
+        return usage(argv[0], "too many arguments");
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
         if (!strcmp(s, "--list")) {
@@ -399,6 +468,8 @@ static int parse(int argc, char **argv, args_t *a)
             a->expect_all_fail = true;
         } else if (!strcmp(s, "--check-transcripts")) {
             a->check = true;
+        } else if (!strcmp(s, "--only") && i + 1 < argc) {
+            a->only[a->n_only++] = argv[++i];
         } else if (!strcmp(s, "--run") && i + 1 < argc) {
             a->run = argv[++i];
         } else if (!strcmp(s, "--seed") && i + 1 < argc) {
@@ -416,8 +487,6 @@ static int parse(int argc, char **argv, args_t *a)
             return usage(argv[0], why);
         }
     }
-    if (a->transcript && !a->run)
-        return usage(argv[0], "--transcript goes with --run <test>");
     return 0;
 }
 
@@ -440,6 +509,11 @@ int main(int argc, char **argv)
     if (a.run && !(f = find_test(a.run)).test) {
         fprintf(stderr, "labtest: no test named '%s'\nhint: --list shows them\n", a.run);
         return 2;
+    }
+    if (a.transcript && !a.run) {
+        if (fcntl(3, F_GETFD) < 0)
+            return usage(argv[0], "--transcript without --run writes to fd 3, which is not open");
+        return run_all_transcripts(a.only, a.n_only);
     }
     if (a.transcript) {
         ug_transcript_open(fcntl(3, F_GETFD) >= 0 ? 3 : 1);

@@ -3,7 +3,7 @@
  * one pthread program (dl_workload.c) built four ways:
  *
  *   plain      the program as is
- *   checked    linked with the lab's pthread interposer (dl_pthread.c)
+ *   checked    linked with the lab's pthread interposer (support/dl_pthread.c)
  *   tsan       clang -fsanitize=thread (its deadlock detector is on)
  *   helgrind   the plain binary under valgrind --tool=helgrind
  *

@@ -20,8 +20,6 @@
 #include "strbuf.h"
 #include "text.h"
 
-enum { MAX_TARGETS = 4 };
-
 static char *path_of(const char *dir, const char *lab, const char *what, const char *variant)
 {
     strbuf_t sb = STRBUF_INIT;
@@ -29,28 +27,19 @@ static char *path_of(const char *dir, const char *lab, const char *what, const c
     return strbuf_detach(&sb);
 }
 
-/* The CMake targets grading pl needs. Returns how many. */
-static size_t lab_targets(const plan_t *p, const plan_lab_t *pl, char t[MAX_TARGETS][256])
+/* The CMake target grading pl needs (cmake/undergo_lab.cmake makes one
+ * per lab and variant); false when there is nothing to build (a handout
+ * grading a submission: its trusted side comes compiled). */
+static bool lab_target(const plan_t *p, const plan_lab_t *pl, char t[256])
 {
     const lab_t *lab = pl->lab;
-    bool bench = lab->has_bench && p->o.bench;
-    size_t n = 0;
-    if (p->o.handout) {
-        if (!p->o.submission)
-            snprintf(t[n++], 256, "%s_graded", lab->name);
-        if (!p->o.submission && bench)
-            snprintf(t[n++], 256, "%s_bench", lab->name);
-        return n;
-    }
-    snprintf(t[n++], 256, "%s_test_ref", lab->name);
-    if (!p->o.submission)
-        snprintf(t[n++], 256, "%s_graded_%s", lab->name, p->o.variant);
-    if (bench) {
-        snprintf(t[n++], 256, "%s_bench_ref", lab->name);
-        if (!p->o.submission && strcmp(p->o.variant, "ref"))
-            snprintf(t[n++], 256, "%s_bench_%s", lab->name, p->o.variant);
-    }
-    return n;
+    if (p->o.handout && p->o.submission)
+        return false;
+    if (p->o.handout)
+        snprintf(t, 256, "%s_grading", lab->name);
+    else
+        snprintf(t, 256, "%s_grading_%s", lab->name, p->o.submission ? "ref" : p->o.variant);
+    return true;
 }
 
 /* `cmake --build <bindir> --target ...` (trusted: the pristine tree).
@@ -74,16 +63,13 @@ static int cmake_targets(const plan_t *p, const char *const *targets, size_t n, 
 
 int build_tree(const plan_t *p)
 {
-    size_t cap = MAX_TARGETS * (p->n_labs + 1), k = 0;
-    char (*t)[256] = calloc(cap, sizeof *t);
-    const char **targets = calloc(cap, sizeof *targets);
+    char (*t)[256] = calloc(p->n_labs + 1, sizeof *t);
+    const char **targets = calloc(p->n_labs + 1, sizeof *targets);
+    size_t k = 0;
     for (size_t i = 0; t && targets && i < p->n_labs; i++) {
         const plan_lab_t *pl = &p->labs[i];
-        if (!pl->selected || pl->status != LAB_GRADED)
-            continue;
-        size_t m = lab_targets(p, pl, &t[k]);
-        for (size_t j = 0; j < m; j++, k++)
-            targets[k] = t[k];
+        if (pl->selected && pl->status == LAB_GRADED && lab_target(p, pl, t[k]))
+            targets[k] = t[k], k++;
     }
     int rc = t && targets ? cmake_targets(p, targets, k, NULL) : -ENOMEM;
     free(t);
@@ -99,16 +85,15 @@ static int set_failed(lab_result_t *lr, lab_status_t st, const char *log)
     return log && !lr->build_output ? -ENOMEM : 0;
 }
 
-/* Builds pl's own targets. Returns 0, or 1 with lr failed. */
+/* Builds pl's own target. Returns 0, or 1 with lr failed. */
 static int cmake_lab(const plan_t *p, const plan_lab_t *pl, lab_result_t *lr)
 {
-    char t[MAX_TARGETS][256];
-    const char *targets[MAX_TARGETS];
-    size_t n = lab_targets(p, pl, t);
-    for (size_t i = 0; i < n; i++)
-        targets[i] = t[i];
+    char t[256];
+    const char *targets[1] = {t};
+    if (!lab_target(p, pl, t))
+        return 0;
     char *out = NULL;
-    int rc = cmake_targets(p, targets, n, &out);
+    int rc = cmake_targets(p, targets, 1, &out);
     if (rc == 0) {
         free(out);
         return 0;

@@ -170,7 +170,13 @@ static int compile_source(const plan_t *p, const recipe_t *r, const lab_t *lab, 
     snprintf(map, sizeof map, "-ffile-prefix-map=%s/=", build);
     snprintf(inc, sizeof inc, "-I%s", lab->dir);
     snprintf(src, sizeof src, "%s/%s", lab->dir, file);
-    snprintf(obj, objlen, "%s/obj/%s.o", build, file);
+    /* One flat folder of objects: support/pc_io.c becomes support-pc_io.c.o
+     * (a lab's file names carry its prefix, so they cannot clash). */
+    int at = snprintf(obj, objlen, "%s/obj/", build);
+    snprintf(obj + at, objlen - (size_t)at, "%s.o", file);
+    for (char *c = obj + at; *c; c++)
+        if (*c == '/')
+            *c = '-';
     size_t n = 0;
     argv[n++] = r->cc;
     for (size_t i = 0; i < r->n_cflags; i++)
@@ -228,7 +234,7 @@ static int compile_all(const plan_t *p, const lab_t *lab, const recipe_t *r, con
     char *api_text = NULL;
     const char **api = load_api(p, lab, &api_text);
     audit_rules_t rules = {.flags = recipe_sanitized(r) ? AUDIT_SANITIZED : 0, .api = api,
-                           .prefix = lab->name};
+                           .prefix = lab->prefix};
     int rc = 0;
     for (size_t i = 0; !rc && i < lab->n_sources; i++) {
         char obj[PATH_MAX + 64], why[512];

@@ -36,6 +36,10 @@ int cli_load_labs(const tree_t *t, lab_set_t *set);
  * printing the error) when the value is missing. */
 int cli_value(int argc, char **argv, int *i, const char *name, const char **value);
 
+/* True when s is a -benchtime the bench harness takes: a Go duration
+ * ("200ms", "1.5s", "2m") or a count ("100x"). */
+bool cli_benchtime_ok(const char *s);
+
 /* Parses a whole number in [lo, hi] for option name; -1 after an error. */
 int cli_number(const char *name, const char *s, long long lo, long long hi, long long *out);
 
@@ -49,6 +53,7 @@ int cmd_history(int argc, char **argv);
 int cmd_leaderboard(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_mutants(int argc, char **argv);
 
 /* Loads a run from a JSON report or "DB:RUN_ID" into *r (free with
  * run_result_free). Returns 0, or an exit code after printing why. */

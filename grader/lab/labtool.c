@@ -50,7 +50,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < set.n; i++) {
         const lab_t *lab = &set.labs[i];
-        printf("undergo_add_lab(NAME %s", lab->name);
+        printf("undergo_add_lab(NAME %s PREFIX %s", lab->name, lab->prefix);
         print_list("SOURCES", lab->sources, lab->n_sources);
         print_list("NEEDS", lab->needs, lab->n_needs);
         print_demos(lab, false);

@@ -103,6 +103,25 @@ static bool is_plain_filename(const char *s)
     return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..") && s[0] != '.';
 }
 
+/* A lab source: a plain file at the lab root, or support/<plain file>. */
+static bool is_source_path(const char *s)
+{
+    return is_plain_filename(s) ||
+           (!strncmp(s, "support/", 8) && is_plain_filename(s + 8));
+}
+
+/* A prefix names files and symbols: [a-z][a-z0-9]*, so "pc" gives pc_io.c
+ * and pc_fsync, never an ambiguous pc__x. */
+static bool is_prefix(const char *s)
+{
+    if (!islower((unsigned char)*s))
+        return false;
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s))
+            return false;
+    return true;
+}
+
 /* Reads a sequence of strings (or one string) into a fresh array. */
 static int want_list(parse_t *p, yaml_node_t *n, const char *key, char ***out, size_t *len)
 {
@@ -342,14 +361,23 @@ static int top_pair(parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v,
     }
     if (!strcmp(key, "title"))
         return want_string(p, v, "title", &lab->title);
+    if (!strcmp(key, "prefix")) {
+        int rc = want_string(p, v, "prefix", &lab->prefix);
+        if (!rc && !is_prefix(lab->prefix))
+            return fail_at(p, v, "prefix '%s' must be lowercase letters and digits, "
+                                 "starting with a letter", lab->prefix);
+        return rc;
+    }
     if (!strcmp(key, "question"))
         return parse_question(p, v);
     if (!strcmp(key, "points"))
         return want_number(p, v, "points", 0.5, 100, &lab->points);
     if (!strcmp(key, "editable"))
         return want_list(p, v, "editable", &lab->editable, &lab->n_editable);
-    if (!strcmp(key, "sources"))
+    if (!strcmp(key, "sources")) {
+        lab->sources_given = true;
         return want_list(p, v, "sources", &lab->sources, &lab->n_sources);
+    }
     if (!strcmp(key, "needs"))
         return want_list(p, v, "needs", &lab->needs, &lab->n_needs);
     if (!strcmp(key, "tests"))
@@ -362,8 +390,8 @@ static int top_pair(parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v,
         return each_pair(p, v, "sandbox", sandbox_pair, &lab->policy);
     if (!strcmp(key, "demos"))
         return parse_demos(p, v);
-    return fail_at(p, k, "unknown key '%s' (expected name, title, question, points, editable, "
-                         "sources, needs, tests, bench, sandbox, demos)", key);
+    return fail_at(p, k, "unknown key '%s' (expected name, title, prefix, question, points, "
+                         "editable, sources, needs, tests, bench, sandbox, demos)", key);
 }
 
 /* ---- checks after parsing ------------------------------------------------- */
@@ -373,37 +401,55 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Default sources: every *.c file at the lab's root, sorted. */
+static bool ends_with_c(const char *s)
+{
+    size_t len = strlen(s);
+    return len > 2 && !strcmp(s + len - 2, ".c");
+}
+
+static int sources_append(lab_t *lab, size_t *cap, const char *rel)
+{
+    if (lab->n_sources == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 8;
+        char **grown = realloc(lab->sources, ncap * sizeof *grown);
+        if (!grown)
+            return -ENOMEM;
+        lab->sources = grown;
+        *cap = ncap;
+    }
+    if (!(lab->sources[lab->n_sources] = strdup(rel)))
+        return -ENOMEM;
+    lab->n_sources++;
+    return 0;
+}
+
+/* The derived sources: the editable .c files in manifest order, then every
+ * .c file of support/, sorted (a lab without support/ has none). */
 static int default_sources(parse_t *p)
 {
     lab_t *lab = p->lab;
+    size_t cap = 0;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < lab->n_editable; i++)
+        if (ends_with_c(lab->editable[i]))
+            rc = sources_append(lab, &cap, lab->editable[i]);
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", p->root, lab->dir);
+    snprintf(path, sizeof path, "%s/%s/support", p->root, lab->dir);
     DIR *d = opendir(path);
     if (!d)
-        return -errno;
-    size_t cap = 8;
-    lab->sources = calloc(cap, sizeof *lab->sources);
-    for (struct dirent *e; lab->sources && (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (len < 3 || strcmp(e->d_name + len - 2, ".c") || e->d_name[0] == '.')
+        return rc ? rc : errno == ENOENT ? 0 : -errno;
+    size_t first = lab->n_sources;
+    for (struct dirent *e; !rc && (e = readdir(d));) {
+        char rel[512];
+        if (e->d_name[0] == '.' || !ends_with_c(e->d_name))
             continue;
-        if (lab->n_sources == cap) {
-            char **grown = realloc(lab->sources, 2 * cap * sizeof *grown);
-            if (!grown)
-                break;
-            lab->sources = grown;
-            cap *= 2;
-        }
-        if (!(lab->sources[lab->n_sources] = strdup(e->d_name)))
-            break;
-        lab->n_sources++;
+        snprintf(rel, sizeof rel, "support/%s", e->d_name);
+        rc = sources_append(lab, &cap, rel);
     }
     closedir(d);
-    if (!lab->sources)
-        return -ENOMEM;
-    qsort(lab->sources, lab->n_sources, sizeof *lab->sources, cmp_str);
-    return 0;
+    if (!rc && lab->n_sources > first)
+        qsort(lab->sources + first, lab->n_sources - first, sizeof *lab->sources, cmp_str);
+    return rc;
 }
 
 static bool lab_file_exists(parse_t *p, const char *file)
@@ -422,19 +468,22 @@ static int check_lab(parse_t *p, yaml_node_t *root)
                         : !lab->n_editable ? "editable" : !lab->n_tests ? "tests" : NULL;
     if (missing)
         return fail_at(p, root, "'%s' is missing", missing);
-    int rc = lab->n_sources ? 0 : default_sources(p);
-    if (rc)
-        return rc;
-    for (size_t i = 0; i < lab->n_sources; i++)
-        if (!is_plain_filename(lab->sources[i]) || !lab_file_exists(p, lab->sources[i]))
-            return fail_at(p, root, "source '%s' is not a file in %s", lab->sources[i], lab->dir);
-    for (size_t i = 0; i < lab->n_editable; i++) {
+    if (!lab->prefix && !(lab->prefix = strdup(lab->name)))
+        return -ENOMEM;
+    for (size_t i = 0; i < lab->n_editable; i++)
         if (!is_plain_filename(lab->editable[i]) || !lab_file_exists(p, lab->editable[i]))
             return fail_at(p, root, "editable file '%s' is not a file in %s", lab->editable[i],
                            lab->dir);
-        size_t len = strlen(lab->editable[i]);
-        bool is_c = len > 2 && !strcmp(lab->editable[i] + len - 2, ".c");
-        if (is_c && !list_has(lab->sources, lab->n_sources, lab->editable[i]))
+    int rc = lab->sources_given ? 0 : default_sources(p);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < lab->n_sources; i++)
+        if (!is_source_path(lab->sources[i]) || !lab_file_exists(p, lab->sources[i]))
+            return fail_at(p, root, "source '%s' is not a file in %s or %s/support",
+                           lab->sources[i], lab->dir, lab->dir);
+    for (size_t i = 0; i < lab->n_editable; i++) {
+        if (ends_with_c(lab->editable[i]) &&
+            !list_has(lab->sources, lab->n_sources, lab->editable[i]))
             return fail_at(p, root, "editable file '%s' is not one of the sources",
                            lab->editable[i]);
     }
@@ -526,6 +575,7 @@ void manifest_free(lab_t *lab)
 {
     free(lab->name);
     free(lab->title);
+    free(lab->prefix);
     free(lab->question);
     free(lab->dir);
     free(lab->path);

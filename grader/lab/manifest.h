@@ -41,12 +41,15 @@ typedef struct lab_policy {
 
 typedef struct lab {
     char *name, *title, *question;
+    char *prefix;           /* of the lab's file and symbol names; default: name */
     int section, number;    /* question "4.10" → 4, 10 */
     double points;
     char *dir;              /* "labs/<name>", relative to the root */
     char *path;             /* "labs/<name>/lab.yaml" */
-    char **editable;  size_t n_editable;
-    char **sources;   size_t n_sources;
+    char **editable;  size_t n_editable;    /* at the lab root */
+    char **sources;   size_t n_sources;     /* the lab library: the editable .c files, then
+                                               support/ files; "support/x.c" relative to dir */
+    bool sources_given;     /* `sources:` was in the manifest (not derived) */
     char **needs;     size_t n_needs;
     lab_test_t *tests; size_t n_tests;
     bool has_bench;
@@ -83,5 +86,20 @@ const lab_t *manifest_find(const lab_set_t *set, const char *name);
 
 /* Sum of the weights of the tests that count: all, or the visible ones. */
 double manifest_total_weight(const lab_t *lab, bool with_hidden);
+
+/* ---- the lab anatomy (manifest_check.c; docs/lab-format.md) ------------ */
+
+#define MANIFEST_MIN_MUTANTS 12   /* mutants (tests/mutants/NAME.patch) a lab carries at least */
+
+/* Called once per finding with one line, "labs/<name>/<file>: what is wrong". */
+typedef void (*manifest_problem_fn)(void *ud, const char *msg);
+
+/* Checks lab's folder under root against the lab anatomy as far as the
+ * tree shows it: the files at its root, file name prefixes, support/, the
+ * headers tests, benchmarks and demos include, LAB_SOLUTION in editable
+ * sources, and the mutants (count, comment, files they touch, and that
+ * each still applies, with `patch --dry-run`). Returns the number of
+ * findings, or a negative errno when the folder cannot be read. */
+int manifest_check(const char *root, const lab_t *lab, manifest_problem_fn problem, void *ud);
 
 #endif

@@ -27,12 +27,23 @@
 #include "text.h"
 #include "transcript.h"
 
+/* The reference's side of one test, cut out of the trusted run. */
+typedef struct trusted {
+    char *rec;              /* its transcript; NULL when the run gave none */
+    int status;             /* the child's wait status; -1 unknown */
+} trusted_t;
+
 typedef struct job {
     const plan_t *p;
     const plan_lab_t *pl;
     const lab_bins_t *b;
     lab_result_t *lr;
     const events_t *ev;
+    trusted_t *ref;         /* per test, filled by the trusted run */
+    sandbox_result_t ref_run;   /* the trusted run itself */
+    int ref_rc;             /* its sandbox_run() result */
+    sandbox_result_t *cand; /* per test, the candidate's run */
+    int *cand_rc;
     pthread_mutex_t lock;   /* guards next, done and event delivery */
     size_t next, done;
 } job_t;
@@ -82,12 +93,12 @@ static int run_transcript(const job_t *j, const char *bin, const test_result_t *
     return sandbox_run(&spec, res);
 }
 
-/* True when the trusted run passed: exited 0 with a whole transcript. */
-static bool trusted_ok(const sandbox_result_t *r)
+/* True when the reference passed the test: its child exited 0 and wrote a
+ * whole transcript. */
+static bool trusted_ok(const trusted_t *r)
 {
-    size_t n = r->rec.len;
-    return r->status == SANDBOX_EXITED && r->exit_code == 0 && !r->rec.truncated && n >= 2 &&
-           !strcmp(r->rec.data + n - 2, "E\n");
+    size_t n = r->rec ? strlen(r->rec) : 0;
+    return r->status == 0 && n >= 2 && !strcmp(r->rec + n - 2, "E\n");
 }
 
 static void set_why(test_result_t *t, char *why)
@@ -124,11 +135,11 @@ static const char *stop_note(const test_result_t *t, char *buf, size_t len)
  * after a wrong value often crashes or loops), so a run that differed and
  * then crashed or hit a limit fails, with both in `why`; the sandbox
  * stopping a forbidden call stays a security verdict. */
-static void judge(test_result_t *t, const sandbox_result_t *ref, const sandbox_result_t *cand)
+static void judge(test_result_t *t, const trusted_t *ref, const sandbox_result_t *cand)
 {
     t->verdict = stopped_verdict(cand, &t->signal);
     size_t line = 0;
-    bool differ = ug_transcript_diff(ref->rec.data, cand->rec.data ? cand->rec.data : "", &line);
+    bool differ = ug_transcript_diff(ref->rec, cand->rec.data ? cand->rec.data : "", &line);
     bool wrong_value = differ && line <= ug_transcript_lines(cand->rec.data ? cand->rec.data : "");
     char note[96] = "";
     if (wrong_value && t->verdict != VERDICT_PASS && t->verdict != VERDICT_SECURITY) {
@@ -143,7 +154,7 @@ static void judge(test_result_t *t, const sandbox_result_t *ref, const sandbox_r
     if (cand->rec.truncated) {
         set_why(t, fmt("the test's transcript passed its limit (%zu bytes)", cand->rec.len));
     } else if (differ) {
-        char *e = ug_transcript_explain(ref->rec.data, cand->rec.data ? cand->rec.data : "");
+        char *e = ug_transcript_explain(ref->rec, cand->rec.data ? cand->rec.data : "");
         set_why(t, e ? fmt("%s%s", e, note) : NULL);
         free(e);
     } else if (t->verdict == VERDICT_FAIL) {
@@ -152,30 +163,32 @@ static void judge(test_result_t *t, const sandbox_result_t *ref, const sandbox_r
     }
 }
 
-static void run_test(const job_t *j, test_result_t *t)
+/* Decides test i once both sides ran. */
+static void decide(job_t *j, size_t i)
 {
-    sandbox_result_t ref = {0}, cand = {0};
-    int rc = run_transcript(j, j->b->trusted, t, &ref);
-    if (!rc && !trusted_ok(&ref)) {
+    test_result_t *t = &j->lr->tests[i];
+    const trusted_t *ref = &j->ref[i];
+    const sandbox_result_t *cand = &j->cand[i];
+    if (j->ref_rc || j->cand_rc[i]) {
+        int rc = j->ref_rc ? j->ref_rc : j->cand_rc[i];
+        t->verdict = VERDICT_INTERNAL_ERROR;
+        set_why(t, fmt("grader: cannot run the test in the sandbox: %s", strerror(-rc)));
+    } else if (!trusted_ok(ref)) {
         t->verdict = VERDICT_INTERNAL_ERROR;
         set_why(t, fmt("the reference fails this test with seed %llu: a fault of the lab, not "
                        "of the code graded", (unsigned long long)t->seed));
-        t->output = joined_output(&ref);
-    } else if (!rc) {
-        rc = run_transcript(j, j->b->test, t, &cand);
-        if (!rc) {
-            t->duration_s = cand.wall_s;
-            judge(t, &ref, &cand);
-            t->output = joined_output(&cand);
-        }
+        t->output = joined_output(&j->ref_run);
+    } else {
+        t->duration_s = cand->wall_s;
+        judge(t, ref, cand);
+        t->output = joined_output(cand);
     }
-    if (rc) {
-        t->verdict = VERDICT_INTERNAL_ERROR;
-        set_why(t, fmt("grader: cannot run the test in the sandbox: %s (%s)", strerror(-rc),
-                       sandbox_last_error()));
-    }
-    sandbox_result_free(&ref);
-    sandbox_result_free(&cand);
+}
+
+/* Runs the candidate's side of test i. */
+static void run_candidate(job_t *j, size_t i)
+{
+    j->cand_rc[i] = run_transcript(j, j->b->test, &j->lr->tests[i], &j->cand[i]);
 }
 
 static void *test_worker(void *arg)
@@ -187,32 +200,133 @@ static void *test_worker(void *arg)
         pthread_mutex_unlock(&j->lock);
         if (i >= j->lr->n_tests)
             return NULL;
-        run_test(j, &j->lr->tests[i]);
+        run_candidate(j, i);
         pthread_mutex_lock(&j->lock);
         j->done++;
-        events_emit(j->ev, (event_t){.kind = EV_TEST_DONE, .lab = j->pl->lab, .lr = j->lr,
-                                     .test = &j->lr->tests[i], .done = j->done,
-                                     .total = j->lr->n_tests});
+        events_emit(j->ev, (event_t){.kind = EV_TEST_RAN, .lab = j->pl->lab, .lr = j->lr,
+                                     .done = j->done, .total = j->lr->n_tests});
         pthread_mutex_unlock(&j->lock);
     }
 }
 
-static void run_all(job_t *j)
+/* ---- the trusted side: one run for the whole lab ------------------------------ */
+
+/* Cuts the trusted run's fd 3 ("T name", lines, "R status", ...) into
+ * j->ref, by test name. */
+static int split_trusted(job_t *j, char *all)
 {
+    trusted_t *cur = NULL;
+    strbuf_t sb = STRBUF_INIT;
+    for (char *line = all, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (!strncmp(line, "T ", 2)) {
+            cur = NULL;
+            strbuf_release(&sb);
+            for (size_t i = 0; i < j->lr->n_tests && !cur; i++)
+                if (!strcmp(j->lr->tests[i].name, line + 2))
+                    cur = &j->ref[i];
+        } else if (!strncmp(line, "R ", 2) && cur) {
+            cur->status = atoi(line + 2);
+            cur->rec = strbuf_detach(&sb);
+            if (!cur->rec && !(cur->rec = strdup("")))
+                return -ENOMEM;
+            cur = NULL;
+        } else if (cur) {
+            strbuf_adds(&sb, line);
+            strbuf_adds(&sb, "\n");
+        }
+    }
+    strbuf_release(&sb);
+    return 0;
+}
+
+/* Runs the trusted binary once for every test of the run: `--transcript
+ * --seed S --only NAME...`. */
+static void *trusted_worker(void *arg)
+{
+    job_t *j = arg;
+    size_t n = j->lr->n_tests;
+    const char **argv = calloc(2 * n + 6, sizeof *argv);
+    char seed[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)j->p->o.seed);
+    if (!argv) {
+        j->ref_rc = -ENOMEM;
+        return NULL;
+    }
+    size_t k = 0;
+    argv[k++] = j->b->trusted;
+    argv[k++] = "--transcript";
+    argv[k++] = "--seed";
+    argv[k++] = seed;
+    for (size_t i = 0; i < n; i++) {
+        argv[k++] = "--only";
+        argv[k++] = j->lr->tests[i].name;
+    }
+    run_env_t env;
+    sandbox_spec_t spec = bins_run_spec(j->pl->lab, j->b, argv, &env);
+    spec.record = true;
+    spec.record_cap = 256u << 20;
+    double per_test = spec.wall_s > 0 ? spec.wall_s : 10;
+    spec.wall_s = spec.cpu_s = per_test * (double)(n ? n : 1) < 900 ? per_test * (double)n : 900;
+    j->ref_rc = sandbox_run(&spec, &j->ref_run);
+    if (!j->ref_rc && j->ref_run.rec.data)
+        j->ref_rc = split_trusted(j, j->ref_run.rec.data);
+    free(argv);
+    return NULL;
+}
+
+/* The trusted run in a thread of its own while the workers run the
+ * candidate's tests, --jobs at a time; then every test is decided. */
+static int run_all(job_t *j)
+{
+    size_t n = j->lr->n_tests;
+    j->ref = calloc(n + 1, sizeof *j->ref);
+    j->cand = calloc(n + 1, sizeof *j->cand);
+    j->cand_rc = calloc(n + 1, sizeof *j->cand_rc);
+    if (!j->ref || !j->cand || !j->cand_rc)
+        return -ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        j->ref[i].status = -1;
     pthread_mutex_init(&j->lock, NULL);
-    int n = j->p->o.jobs > 0 ? j->p->o.jobs : 1;
-    if ((size_t)n > j->lr->n_tests)
-        n = (int)j->lr->n_tests;
+    pthread_t ref_thread;
+    bool ref_started = pthread_create(&ref_thread, NULL, trusted_worker, j) == 0;
+    int jobs = j->p->o.jobs > 0 ? j->p->o.jobs : 1;
+    if ((size_t)jobs > n)
+        jobs = (int)n;
     pthread_t th[64];
     int started = 0;
-    for (; started < n && started < 64; started++)
+    for (; started < jobs && started < 64; started++)
         if (pthread_create(&th[started], NULL, test_worker, j) != 0)
             break;
     if (started == 0)
         test_worker(j);
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
+    if (ref_started)
+        pthread_join(ref_thread, NULL);
+    else
+        trusted_worker(j);
     pthread_mutex_destroy(&j->lock);
+    for (size_t i = 0; i < n; i++) {
+        decide(j, i);
+        events_emit(j->ev, (event_t){.kind = EV_TEST_DONE, .lab = j->pl->lab, .lr = j->lr,
+                                     .test = &j->lr->tests[i], .done = i + 1, .total = n});
+    }
+    return 0;
+}
+
+static void job_free(job_t *j)
+{
+    for (size_t i = 0; j->ref && i < j->lr->n_tests; i++)
+        free(j->ref[i].rec);
+    for (size_t i = 0; j->cand && i < j->lr->n_tests; i++)
+        sandbox_result_free(&j->cand[i]);
+    sandbox_result_free(&j->ref_run);
+    free(j->ref);
+    free(j->cand);
+    free(j->cand_rc);
 }
 
 /* ---- which tests ------------------------------------------------------------------ */
@@ -331,6 +445,7 @@ int test_lab(const plan_t *p, const plan_lab_t *pl, const lab_bins_t *b, lab_res
     if (rc)
         return rc;
     job_t j = {.p = p, .pl = pl, .b = b, .lr = lr, .ev = ev};
-    run_all(&j);
-    return 0;
+    rc = run_all(&j);
+    job_free(&j);
+    return rc;
 }

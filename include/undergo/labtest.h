@@ -46,7 +46,9 @@
  *   --seed N            seed for ug_rand() (default 1)
  *   --transcript        run one test (--run) in this process and write its
  *                       transcript to fd 3 (stdout when fd 3 is not open):
- *                       the grader's mode
+ *                       the grader's mode; without --run, every test (or,
+ *                       with --only NAME..., those) each in a child,
+ *                       all transcripts on fd 3 (the trusted side's mode)
  *   --expect-all-fail   exit 0 only if every selected test fails (stub check)
  *   --check-transcripts run every test twice with one seed and once with
  *                       another; report tests whose transcript is not
@@ -117,8 +119,10 @@ typedef struct ug_site {
     _Generic((x), signed char: 1, short: 1, int: 1, long: 1, long long: 1,                \
              char: ((char)-1 < 0), default: 0)
 
-/* Not evaluated, but "used": an expected operand of the recording build. */
-#define UG__UNEVALUATED(x) ((void)sizeof(x))
+/* Not evaluated, but "used": an expected operand of the recording build.
+ * Through ?: so that an operand like `buf + n` is not sizeof of a decayed
+ * array, which clang warns about (-Wsizeof-array-decay). */
+#define UG__UNEVALUATED(x) ((void)sizeof(0 ? (x) : (x)))
 
 /* The harness's side of every check (labtest.c). In the recording build
  * `judge` is 0 and the expected arguments are zero; otherwise a check that

@@ -21,7 +21,7 @@
  * Interface: dl_new → dl_thread (one per thread/task) → dl_lock_init (class)
  * → dl_acquire / dl_block → dl_unblock / dl_release ... → dl_report_count /
  * dl_report_get → dl_free. For runtime programs: dl_rt_hooks into
- * rt_config_t.hooks. For pthread programs: dl_pthread.c (interposition).
+ * rt_config_t.hooks. For pthread programs: support/dl_pthread.c (interposition).
  */
 #ifndef DEADLOCK_H
 #define DEADLOCK_H
@@ -147,9 +147,10 @@ int dl_mutex_trylock(dl_t *d, mutex_t *m);
 
 /* ---- pthread programs ---- */
 
-/* The process-wide checker that dl_pthread.c's interposed pthread_mutex_* and
- * pthread_rwlock_* calls feed, made on first use (reports go to stderr), or
- * NULL when interposition is not linked in or failed. Owned by the library. */
+/* The process-wide checker that support/dl_pthread.c's interposed
+ * pthread_mutex_* and pthread_rwlock_* calls feed, made on first use
+ * (reports go to stderr), or NULL when interposition is not linked in or
+ * failed. Owned by the library; support code, not yours to write. */
 dl_t *dl_pthread_checker(void);
 
 #endif

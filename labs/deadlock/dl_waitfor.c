@@ -132,6 +132,7 @@ static int report_waits(dl_t *d, dl_thread_t *goal, dl_thread_t **path, int n) {
 
 int dl_block(dl_thread_t *t, const void *lock, unsigned flags, const char *where) {
     if (!t || !lock) return -EINVAL;
+    if (!where) t->cur_ip = __builtin_return_address(0);   /* reports show the caller */
     int64_t c = dl__class_of(t->d, lock, flags);
     if (c < 0) return (int)c;
     int rc = dl__validate(t, lock, (uint32_t)c, flags & ~DL_TRY, where);

@@ -114,7 +114,7 @@ typedef struct iface_cache_stats {
     size_t capacity;           /* slots (or buckets) in the hash table */
 } iface_cache_stats_t;
 
-/* ---- descriptors (iface.c) ---------------------------------------------- */
+/* ---- descriptors (iface_value.c) ---------------------------------------- */
 
 /* Sorts t's methods by name and sets t->hash. Returns 0, or -EINVAL for a
  * missing name or fn, a duplicate method name, or a PTR kind whose size is
@@ -128,7 +128,7 @@ int iface_itype_seal(iface_itype_t *it);
 /* Index of method `name` in it's sorted list, or -ENOENT. */
 int iface_method_index(const iface_itype_t *it, const char *name);
 
-/* ---- itabs and the cache (itab.c) ---------------------------------------- */
+/* ---- itabs and the cache (iface_itab.c) --------------------------------- */
 
 /* Builds a fresh itab for (it, t), bypassing the cache; the caller frees it
  * with iface_itab_free. Returns 0 (the itab may be a negative one: check
@@ -151,7 +151,7 @@ void iface_cache_stats(iface_cache_stats_t *out);
  * every iface_t obtained before becomes invalid. */
 void iface_cache_reset(void);
 
-/* ---- values (iface.c) ----------------------------------------------------- */
+/* ---- values (iface_value.c) --------------------------------------------- */
 
 /* Converts a concrete value to interface it: *out = (itab, data). Returns 0,
  * -ENOENT if t lacks a method of it (*out is then the nil interface), or the
@@ -175,7 +175,7 @@ bool iface_is_nil(iface_t v);
 /* True only for the nil `any`: no type. */
 bool iface_any_is_nil(iface_any_t v);
 
-/* ---- assertions and switches (iface.c) ------------------------------------ */
+/* ---- assertions and switches (iface_value.c) ---------------------------- */
 
 /* v.(T) with ok: true and *data = v.data if v's dynamic type is t, else
  * false and *data = NULL. data may be NULL. */

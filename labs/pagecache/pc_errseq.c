@@ -1,5 +1,5 @@
 /*
- * pc_errseq.c — the error sequence word (see pc_errseq.h for the layout).
+ * pc_errseq.c — the error sequence word (see pagecache.h for the layout).
  *
  * Why a counter and not a flag: a flag cleared by the first fsync would
  * hide the error from every other handle; a per-handle list would grow. A
@@ -12,7 +12,7 @@
  */
 #include <errno.h>
 
-#include "pc_errseq.h"
+#include "pagecache.h"
 
 #if LAB_SOLUTION
 

@@ -22,8 +22,7 @@
 #include <stdint.h>
 
 #include "pagecache.h"
-#include "pc_errseq.h"
-#include "pc_io.h"
+#include "support/pc_io.h"
 
 /* Page flags. */
 enum {

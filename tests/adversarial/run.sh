@@ -3,16 +3,16 @@
 # one case per folder of cases/, each checked for its expected verdict and
 # for what must not happen to the machine around it.
 #
-# A case is cases/<NN-name>/labs/iface/iface.c, a hostile iface_type_seal
+# A case is cases/<NN-name>/labs/iface/iface_value.c, a hostile iface_type_seal
 # (every iface test calls it first, through zoo_init), and cases/<NN-name>/
 # expect. The submission graded is assembled here, at run time:
-#   iface.c  the case's file, placeholders filled in (@PORT@ @CANARY@
+#   iface_value.c  the case's file, placeholders filled in (@PORT@ @CANARY@
 #            @BUILD_CANARY@ @ROOT@ @BINDIR@), then the pristine reference
-#            iface.c (unifdef -DLAB_SOLUTION=1) with its iface_type_seal
+#            iface_value.c (unifdef -DLAB_SOLUTION=1) with its iface_type_seal
 #            renamed iface_ref_type_seal: the hostile code calls it when its attack
 #            was refused, so a probe that the sandbox stops passes its test,
 #            and one that gets through prints ADVERSARIAL-BREACH and fails;
-#   itab.c   the pristine reference.
+#   iface_itab.c   the pristine reference.
 #
 # expect holds one directive a line:
 #   verdict V             every selected test got V
@@ -22,7 +22,7 @@
 #   run REGEX             tests to run (default: the first dispatch test)
 #   also-lab L            also submit L's reference and check it scores full correctness
 #   json-symlink          plant a symlink to a precious file at the --json path first
-#   submission-hardlink   the submitted iface.c is a hard link to /etc/shadow
+#   submission-hardlink   the submitted iface_value.c is a hard link to /etc/shadow
 #   submission-symlink-dir  the submission's labs/iface is a symlink to the
 #                         assembled case in a private (0700) folder: another
 #                         candidate's submission, say
@@ -66,9 +66,9 @@ ref() {   # ref <lab-file> <out>: the reference variant of a pristine lab file
   unifdef -DLAB_SOLUTION=1 -o "$2" "$1"
   [ $? -le 1 ] || { echo "Bail out! unifdef $1 failed"; exit 1; }
 }
-ref "$root/labs/iface/iface.c" "$work/ref-iface.c"
+ref "$root/labs/iface/iface_value.c" "$work/ref-iface.c"
 sed 's/\biface_type_seal\b/iface_ref_type_seal/g' "$work/ref-iface.c" > "$work/ref-iface-rest.c"
-ref "$root/labs/iface/itab.c" "$work/ref-itab.c"
+ref "$root/labs/iface/iface_itab.c" "$work/ref-itab.c"
 editable() {   # the editable files of a lab, one a line
   sed -n 's/^editable: *\[\(.*\)\]/\1/p' "$root/labs/$1/lab.yaml" | tr ',' '\n' | tr -d ' '
 }
@@ -195,13 +195,13 @@ run_case() {
   gap=$(directive "$expect" known-gap)
   filter=$(directive "$expect" run); [ -n "$filter" ] || filter="^$default_test\$"
   mkdir -p "$sub/labs/iface"
-  { fill "$dir/labs/iface/iface.c"; echo
-    echo "/* ---- the rest of iface.c: the pristine reference, added by run.sh ---- */"
-    cat "$work/ref-iface-rest.c"; } > "$sub/labs/iface/iface.c"
-  cp "$work/ref-itab.c" "$sub/labs/iface/itab.c"
-  if grep -q '^submission-hardlink' "$expect"; then   # iface.c is /etc/shadow itself
-    rm -f "$sub/labs/iface/iface.c"
-    if ! ln /etc/shadow "$sub/labs/iface/iface.c" 2>/dev/null; then
+  { fill "$dir/labs/iface/iface_value.c"; echo
+    echo "/* ---- the rest of iface_value.c: the pristine reference, added by run.sh ---- */"
+    cat "$work/ref-iface-rest.c"; } > "$sub/labs/iface/iface_value.c"
+  cp "$work/ref-itab.c" "$sub/labs/iface/iface_itab.c"
+  if grep -q '^submission-hardlink' "$expect"; then   # iface_value.c is /etc/shadow itself
+    rm -f "$sub/labs/iface/iface_value.c"
+    if ! ln /etc/shadow "$sub/labs/iface/iface_value.c" 2>/dev/null; then
       echo "ok - $name # SKIP cannot hard-link /etc/shadow into $work"; passed=$((passed + 1))
       rm -rf "$sub"; return
     fi

@@ -67,7 +67,8 @@ static int setup(void **state)
     if (!mkdtemp(fx->root))
         return -1;
     write_file(fx->root, "labs/demo/demo.c", "int x;\n");
-    write_file(fx->root, "labs/demo/helper.c", "int y;\n");
+    write_file(fx->root, "labs/demo/support/demo_helper.c", "int y;\n");
+    write_file(fx->root, "labs/demo/support/demo_helper.h", "int y(void);\n");
     write_file(fx->root, "labs/demo/demo/typed-nil.c", "int main(void) { return 0; }\n");
     write_file(fx->root, "labs/demo/demo/typed-nil.go", "package main\n");
     write_file(fx->root, "labs/demo/demo/second.c", "int main(void) { return 0; }\n");
@@ -129,9 +130,11 @@ static void test_good_manifest_loads_every_field(void **state)
     assert_int_equal(3, lab.n_tests);
     assert_true(lab.tests[1].weight == 2.5);
     assert_true(lab.tests[2].hidden);
-    assert_int_equal(2, lab.n_sources);              /* default: every .c, sorted */
+    assert_int_equal(2, lab.n_sources);              /* derived: editable .c, support/ .c */
     assert_string_equal("demo.c", lab.sources[0]);
-    assert_string_equal("helper.c", lab.sources[1]);
+    assert_string_equal("support/demo_helper.c", lab.sources[1]);
+    assert_false(lab.sources_given);
+    assert_string_equal("demo", lab.prefix);         /* default: the lab's name */
     assert_true(lab.perf_share == 0.3 && lab.perf_target == 1.2 && lab.perf_floor == 2.5);
     assert_true(lab.policy.loopback && lab.policy.io_uring);
     assert_int_equal(256, lab.policy.memory_mb);
@@ -243,6 +246,35 @@ static void test_test_name_must_be_an_identifier(void **state)
     expect_error(state, "  - name: test_one\n", "  - name: test one!\n", "is not a C identifier");
 }
 
+static void test_prefix_is_read_and_must_be_lowercase_letters_and_digits(void **state)
+{
+    fixture_t *fx = *state;
+    char err[512];
+    lab_t lab;
+    char *yaml = good_with("points: 4\n", "points: 4\nprefix: dm2\n");
+    assert_int_equal(0, load(fx, yaml, &lab, err, sizeof err));
+    assert_string_equal("dm2", lab.prefix);
+    manifest_free(&lab);
+    free(yaml);
+    expect_error(state, "points: 4\n", "points: 4\nprefix: Dm_\n",
+                 "labs/demo/lab.yaml:5: prefix 'Dm_' must be lowercase letters and digits");
+}
+
+static void test_explicit_sources_may_name_support_files_only_inside_the_lab(void **state)
+{
+    fixture_t *fx = *state;
+    char err[512];
+    lab_t lab;
+    char *yaml = good_with("needs:", "sources: [demo.c, support/demo_helper.c]\nneeds:");
+    assert_int_equal(0, load(fx, yaml, &lab, err, sizeof err));
+    assert_true(lab.sources_given);
+    assert_int_equal(2, lab.n_sources);
+    manifest_free(&lab);
+    free(yaml);
+    expect_error(state, "needs:", "sources: [demo.c, support/../../x.c]\nneeds:",
+                 "source 'support/../../x.c' is not a file in labs/demo");
+}
+
 static void test_labs_load_in_exam_order_and_questions_are_unique(void **state)
 {
     fixture_t *fx = *state;
@@ -289,5 +321,9 @@ UG_TEST_GROUP(manifest, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_a_demo_go_original_is_a_go_file_beside_it, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(test_an_unknown_key_in_a_demo_is_an_error, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_prefix_is_read_and_must_be_lowercase_letters_and_digits,
+                                    setup, teardown),
+    cmocka_unit_test_setup_teardown(test_explicit_sources_may_name_support_files_only_inside_the_lab,
+                                    setup, teardown),
     cmocka_unit_test_setup_teardown(test_labs_load_in_exam_order_and_questions_are_unique, setup,
                                     teardown));

@@ -231,7 +231,57 @@ static void test_bad_types_fields_and_calls_are_rejected_with_a_message(void **s
     fix_close(&f);
 }
 
+/* A large object: over the small-object limit, so it has a malloc of its
+ * own and is swept apart from the blocks. */
+typedef struct large {
+    node_t head;                   /* id lives where the free hook looks */
+    char data[8000];
+} large_t;
+
+static const size_t large_offsets[] = {offsetof(large_t, head.a)};
+static const gc_type_t large_type = {"large", sizeof(large_t), 1, large_offsets};
+
+/* A large object that survives a cycle turns white again like any
+ * survivor, so the next cycle scans it again: the small child only it holds
+ * survives every one of them (2 to 5, from the seed, each a whole
+ * collection or a stepped cycle), and is freed with it once it is dropped. */
+static void test_a_large_survivor_is_scanned_again_by_every_later_cycle(void **state)
+{
+    (void)state;
+    fix_t f;
+    fix_open(&f, GC_BARRIER_HYBRID);
+    large_t *big = gc_alloc(f.h, &large_type);
+    assert_non_null(big);
+    big->head.id = f.next_id++;
+    uint64_t bid = big->head.id;
+    assert_int_equal(0, gc_root_push(f.h, (void **)&big));
+    node_t *child = fix_node(&f);
+    uint64_t cid = child->id;
+    fix_write(&f, big, 0, child);
+    child = NULL;
+    uint64_t cycles = 2 + ug_rand_below(4), lost = 0, failed = 0;
+    for (uint64_t i = 0; i < cycles; i++) {
+        if (ug_rand_below(2))
+            failed += gc_collect(f.h) != 0;
+        else
+            failed += (gc_begin(f.h) != 0) + fix_steps_to_idle(&f, 1 + ug_rand_below(4));
+        lost += fix_freed(&f, cid);
+    }
+    assert_int_equal(0, failed);
+    assert_int_equal(0, lost);
+    assert_int_equal(cid, ((node_t *)gc_read(f.h, big, 0))->id);
+    big = NULL;                                    /* dropped: a root write */
+    assert_int_equal(0, gc_collect(f.h));
+    assert_int_equal(1, f.freed[bid]);
+    assert_int_equal(1, f.freed[cid]);
+    gc_stats_t st;
+    assert_int_equal(0, gc_stats(f.h, &st));
+    assert_int_equal(0, st.heap_objects);
+    fix_close(&f);
+}
+
 UG_TEST_GROUP(gc_basics, NULL, NULL,
+    cmocka_unit_test(test_a_large_survivor_is_scanned_again_by_every_later_cycle),
     cmocka_unit_test(test_unreachable_cycle_is_freed),
     cmocka_unit_test(test_integer_equal_to_an_address_keeps_nothing_alive),
     cmocka_unit_test(test_million_element_list_marks_without_recursion),

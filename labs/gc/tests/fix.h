@@ -107,6 +107,18 @@ static inline void fix_finish(fix_t *f, size_t budget)
     }
 }
 
+/* Steps with the given budget until the cycle is over; returns how many
+ * steps failed, plus one if the cycle never ended. It asserts nothing, so
+ * a test checks the result once, however many steps an implementation
+ * takes. */
+static inline uint64_t fix_steps_to_idle(fix_t *f, size_t budget)
+{
+    uint64_t failed = 0;
+    for (long guard = 0; gc_phase(f->h) != GC_PHASE_IDLE && guard < 10000000; guard++)
+        failed += gc_step(f->h, budget) < 0;
+    return failed + (gc_phase(f->h) != GC_PHASE_IDLE);
+}
+
 /* Makes sure the roots are scanned (Yuasa's gc_begin scans them itself). */
 static inline void fix_scan_roots(fix_t *f)
 {

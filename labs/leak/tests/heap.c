@@ -137,6 +137,37 @@ NOINLINE static void lose_many(int n)
     }
 }
 
+NOINLINE static void lose_sized(const size_t *sizes, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *p = leak_malloc(sizes[i]);
+        memset(p, 0x11, sizes[i]);   /* no stale pointer may link two of them */
+    }
+}
+
+/* A record is an allocation site, not a size: chunks of different sizes
+ * lost from one line are one record, its bytes their sum and its objects
+ * their count. The sizes and how many come from the seed. */
+static void test_leaks_of_different_sizes_from_one_line_are_one_record_with_their_sum(void **state)
+{
+    (void)state;
+    leak_report_t r;
+    size_t sizes[40], n = 8 + ug_rand_below(33), total = 0;
+    for (size_t i = 0; i < n; i++) {
+        sizes[i] = 1 + ug_rand_below(500) + 600 * (i % 3);   /* at least three sizes */
+        total += sizes[i];
+    }
+    lose_sized(sizes, n);
+    CHECK(&r);
+    assert_int_equal(1, r.nrecords);
+    assert_int_equal(n, r.records[0].objects);
+    assert_int_equal(total, r.records[0].bytes);
+    assert_non_null(find_record(&r, LEAK_DIRECT, "lose_sized"));
+    assert_int_equal(n, r.direct_objects);
+    assert_int_equal(total, r.direct_bytes);
+    leak_report_free(&r);
+}
+
 /* Ten thousand leaks from one line are one record, not ten thousand. */
 static void test_ten_thousand_leaks_from_one_line_are_one_record(void **state)
 {
@@ -207,6 +238,50 @@ static void test_every_allocation_function_is_recorded_and_released(void **state
     assert_int_equal(0, r.nrecords);
 }
 
+NOINLINE static char *alloc_filled(size_t n)
+{
+    char *p = leak_malloc(n);
+    memset(p, 0x22, n);
+    return p;
+}
+
+/* The two callers differ (the byte they write), or the compiler would fold
+ * them into one function and one stack; the write after the call keeps it
+ * a call, not a tail jump that would leave the caller off the stack. */
+NOINLINE static void warm_cache(size_t n)
+{
+    char *p = alloc_filled(n);
+    p[0] = 1;
+}
+
+NOINLINE static void lose_through_a_helper(size_t n)
+{
+    char *p = alloc_filled(n);
+    p[n - 1] = 2;
+}
+
+/* A suppression matches any frame of the allocation stack, not just the
+ * function that called malloc: the helper's leaks through warm_cache (a
+ * caller) are suppressed, its leak through another caller is not. How
+ * many and how big come from the seed. */
+static void test_a_suppression_matches_a_caller_of_the_allocating_function(void **state)
+{
+    (void)state;
+    static const char *const sup[] = {"warm_cache", NULL};
+    leak_report_t r;
+    assert_int_equal(0, leak_init(&(leak_options_t){.stack_depth = 4, .suppress = sup}));
+    size_t quiet = 1 + ug_rand_below(5), size = 8 + ug_rand_below(200);
+    for (size_t i = 0; i < quiet; i++)
+        warm_cache(16);
+    lose_through_a_helper(size);
+    CHECK(&r);
+    assert_int_equal(1, r.nrecords);
+    assert_non_null(find_record(&r, LEAK_DIRECT, "alloc_filled"));
+    assert_int_equal(size, r.records[0].bytes);
+    assert_int_equal(quiet, r.suppressed_objects);
+    leak_report_free(&r);
+}
+
 /* A second free, a free of a stack address and of an interior pointer are
  * counted and survived; the live chunk stays live. */
 static void test_double_free_and_invalid_free_are_diagnosed_not_crashed_on(void **state)
@@ -272,7 +347,7 @@ static void test_a_leak_at_exit_is_reported_and_sets_the_exit_code(void **state)
             scrub_stack();               /* exit's own frames reuse this stack */
             exit(0);
         }
-        assert_int_equal(pid, waitpid(pid, &status[leaky], 0));
+        assert_true(waitpid(pid, &status[leaky], 0) == pid);   /* a pid: an identity, not a value */
     }
     assert_true(WIFEXITED(status[0]));
     assert_int_equal(0, WEXITSTATUS(status[0]));
@@ -291,11 +366,16 @@ UG_TEST_GROUP(leak_heap, NULL, NULL,
                                     leak_fixture, leak_fixture),
     cmocka_unit_test_setup_teardown(test_ten_thousand_leaks_from_one_line_are_one_record,
                                     leak_fixture, leak_fixture),
+    cmocka_unit_test_setup_teardown(
+        test_leaks_of_different_sizes_from_one_line_are_one_record_with_their_sum, leak_fixture,
+        leak_fixture),
     cmocka_unit_test_setup_teardown(test_every_allocation_function_is_recorded_and_released,
                                     leak_fixture, leak_fixture),
     cmocka_unit_test_setup_teardown(test_double_free_and_invalid_free_are_diagnosed_not_crashed_on,
                                     leak_fixture, leak_fixture),
     cmocka_unit_test_setup_teardown(test_a_suppressed_function_hides_its_leaks_but_not_others,
+                                    leak_fixture, leak_fixture),
+    cmocka_unit_test_setup_teardown(test_a_suppression_matches_a_caller_of_the_allocating_function,
                                     leak_fixture, leak_fixture),
     cmocka_unit_test_setup_teardown(test_a_leak_at_exit_is_reported_and_sets_the_exit_code,
                                     leak_fixture, leak_fixture));

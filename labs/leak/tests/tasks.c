@@ -2,7 +2,8 @@
  * tasks.c — tests of the task leak rule on the classic shapes: the
  * forgotten sender, the abandoned receiver, the unclosed range, the nil
  * channel, the mutex never unlocked, the WaitGroup with a wrong count; their
- * fixes; and a blocked task a live task can still wake.
+ * fixes; and blocked tasks a live task can still wake (through a channel it
+ * holds, a mutex in a chunk it holds, or after a sleep).
  *
  * Each fix test also plants one known leak (a receiver on a nil channel),
  * so "nothing else reported" is checked against a detector that works.
@@ -241,6 +242,60 @@ static void test_task_waiting_for_a_mutex_never_unlocked_is_leaked(void **state)
     world_cleanup(&w);
 }
 
+/* Locks c->mu from a helper, so only the struct pointer stays in the
+ * caller's frame: the mutex is reached as a field of a reached chunk. */
+NOINLINE static void lock_counter(counter_t *c)
+{
+    mutex_lock(&c->mu);
+}
+
+/* Holds c->mu while it sleeps (it is live: a timer will wake it), then
+ * unlocks. */
+static void slow_holder(void *arg)
+{
+    counter_t *c = arg;
+    lock_counter(c);
+    clock_sleep(c->total);
+    mutex_unlock(&c->mu);
+}
+
+/* Comes a second later (the holder has the lock by then), adds, unlocks. */
+static void late_adder(void *arg)
+{
+    counter_t *c = arg;
+    clock_sleep(CLOCK_S);
+    mutex_lock(&c->mu);
+    mutex_unlock(&c->mu);
+}
+
+NOINLINE static void held_and_forgotten(world_t *w)
+{
+    counter_t *held = leak_calloc(1, sizeof *held), *lost = leak_calloc(1, sizeof *lost);
+    held->total = (20 + (int64_t)ug_rand_below(30)) * CLOCK_S;   /* past the check */
+    assert_int_equal(0, task_spawn(slow_holder, held, NULL));
+    assert_int_equal(0, task_spawn(late_adder, held, NULL));
+    assert_int_equal(0, task_spawn(add_without_unlock, lost, NULL));
+    assert_int_equal(0, task_spawn(add_without_unlock, lost, NULL));
+    w->expect[0] = (uintptr_t)&lost->mu ^ MASK;
+}
+
+/* A mutex is usually a field. The task waiting for one that a live task
+ * (asleep on a timer, so it will run) holds inside a chunk it keeps is not
+ * leaked, though nothing points at the mutex itself, only at its struct;
+ * the waiter on a mutex whose holder exited without unlocking is. */
+static void test_a_task_waiting_for_a_mutex_in_a_chunk_a_live_task_holds_is_not_leaked(void **state)
+{
+    (void)state;
+    world_t w = {.scenario = held_and_forgotten};
+    run_world(&w);
+    assert_int_equal(0, w.rc);
+    assert_int_equal(1, w.rep.ntasks);
+    assert_string_equal("add_without_unlock", w.rep.tasks[0].fn);
+    assert_int_equal(TASK_MUTEX, w.rep.tasks[0].state);
+    assert_ptr_equal((void *)(w.expect[0] ^ MASK), w.rep.tasks[0].wait_obj);
+    world_cleanup(&w);
+}
+
 /* ---- the WaitGroup with a wrong count ----------------------------------------------- */
 
 static void table_reader(void *arg)
@@ -339,6 +394,45 @@ static void test_a_cancelled_context_fixes_the_forgotten_sender(void **state)
 
 /* ---- reachable from a live task ---------------------------------------------------- */
 
+/* Sleeps j->delay (past the check), then sends on j->ch. */
+static void late_sender(void *arg)
+{
+    job_t *j = arg;
+    int v = 5;
+    clock_sleep(j->delay);
+    chan_send(j->ch, &v);
+    leak_free(j);
+}
+
+NOINLINE static void sleeper_and_receivers(world_t *w)
+{
+    job_t *send = leak_calloc(1, sizeof *send), *recv = leak_calloc(1, sizeof *recv);
+    job_t *orphan = leak_calloc(1, sizeof *orphan);
+    send->ch = recv->ch = world_chan(w, sizeof(int), 0);
+    send->delay = (20 + (int64_t)ug_rand_below(30)) * CLOCK_S;
+    orphan->ch = world_chan(w, sizeof(int), 0);
+    w->expect[0] = (uintptr_t)orphan->ch ^ MASK;
+    assert_int_equal(0, task_spawn(receive_one, recv, NULL));
+    assert_int_equal(0, task_spawn(late_sender, send, NULL));
+    assert_int_equal(0, task_spawn(receive_one, orphan, NULL));
+}
+
+/* A task asleep on a timer will run again: it is a root, like a runnable
+ * one, so neither it nor the receiver it will serve is leaked; the
+ * receiver on a channel nobody holds is. */
+static void test_a_task_asleep_on_a_timer_is_live_and_so_is_the_task_it_will_wake(void **state)
+{
+    (void)state;
+    world_t w = {.scenario = sleeper_and_receivers};
+    run_world(&w);
+    assert_int_equal(0, w.rc);
+    assert_int_equal(1, w.rep.ntasks);
+    assert_string_equal("receive_one", w.rep.tasks[0].fn);
+    assert_int_equal(TASK_RECV, w.rep.tasks[0].state);
+    assert_ptr_equal((void *)(w.expect[0] ^ MASK), w.rep.tasks[0].wait_obj);
+    world_cleanup(&w);
+}
+
 
 /* Waits on whichever of two channels is ready first. */
 static void select_two(void *arg)
@@ -416,6 +510,9 @@ UG_TEST_GROUP(leak_tasks, NULL, NULL,
                                     leak_fixture, leak_fixture),
     cmocka_unit_test_setup_teardown(test_task_waiting_for_a_mutex_never_unlocked_is_leaked,
                                     leak_fixture, leak_fixture),
+    cmocka_unit_test_setup_teardown(
+        test_a_task_waiting_for_a_mutex_in_a_chunk_a_live_task_holds_is_not_leaked,
+        leak_fixture, leak_fixture),
     cmocka_unit_test_setup_teardown(test_wait_on_a_waitgroup_with_a_wrong_count_is_leaked,
                                     leak_fixture, leak_fixture),
     cmocka_unit_test_setup_teardown(test_buffered_channel_fixes_the_forgotten_sender,
@@ -426,4 +523,7 @@ UG_TEST_GROUP(leak_tasks, NULL, NULL,
                                     leak_fixture, leak_fixture),
     cmocka_unit_test_setup_teardown(
         test_a_blocked_task_whose_channel_a_runnable_task_holds_is_not_leaked,
+        leak_fixture, leak_fixture),
+    cmocka_unit_test_setup_teardown(
+        test_a_task_asleep_on_a_timer_is_live_and_so_is_the_task_it_will_wake,
         leak_fixture, leak_fixture));

@@ -175,13 +175,21 @@ static void relay(void *arg)
     leak_free(l);
 }
 
-/* c0 → relay → c1 → relay → c2 → relay (end): main keeps c0 when keep. */
+static const int spawn_orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                       {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+
+/* c0 → relay → c1 → relay → c2 → relay (end): main keeps c0 when keep.
+ * The relays are spawned in a seeded order; the kept chain never in the
+ * chain's own order, so a relay is listed before the one that wakes it
+ * and a single pass over the tasks cannot settle them. */
 NOINLINE static void make_chain(world_t *w, bool keep)
 {
     chan_t *c[3];
     for (int i = 0; i < 3; i++)
         c[i] = world_chan(w, sizeof(int), 0);
-    for (int i = 0; i < 3; i++) {
+    const int *order = spawn_orders[keep ? 1 + ug_rand_below(5) : ug_rand_below(6)];
+    for (int k = 0; k < 3; k++) {
+        int i = order[k];
         link_t *l = leak_calloc(1, sizeof *l);
         l->in = c[i];
         l->out = i < 2 ? c[i + 1] : NULL;
