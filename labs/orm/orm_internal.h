@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #include "orm.h"
-#include "orm_sql.h"
+#include "support/orm_sql.h"
 
 #if LAB_SOLUTION
 

@@ -9,14 +9,23 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 
 	_ "github.com/mattn/go-sqlite3"
 )
 
-func exec(tx *sql.Tx, q string, args ...any) error {
+func must(err error, what string) {
+	if err != nil {
+		fmt.Printf("%s failed: %v\n", what, err)
+		os.Exit(1)
+	}
+}
+
+// exec prints a statement and runs it; a failing one ends the demo.
+func exec(tx *sql.Tx, q string, args ...any) {
 	fmt.Printf("  SQL: %s %v\n", q, args)
 	_, err := tx.Exec(q, args...)
-	return err
+	must(err, q)
 }
 
 // create inserts a user; the "hook" refuses cid after the INSERT, and the
@@ -30,22 +39,23 @@ func create(tx *sql.Tx, name string, sp int) error {
 		exec(tx, fmt.Sprintf("RELEASE sp%d", sp))
 		return errors.New("operation not permitted")
 	}
-	return exec(tx, fmt.Sprintf("RELEASE sp%d", sp))
+	exec(tx, fmt.Sprintf("RELEASE sp%d", sp))
+	return nil
 }
 
 func main() {
 	db, err := sql.Open("sqlite3", ":memory:")
-	if err != nil {
-		panic(err)
-	}
+	must(err, "Open")
 	db.SetMaxOpenConns(1)
 	defer db.Close()
-	db.Exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+	_, err = db.Exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+	must(err, "CREATE TABLE")
 	fmt.Println("Nested transactions are savepoints; a failing hook takes its INSERT back")
 
 	fmt.Println("\n▸ db.Transaction: create ann; tx.Transaction { create bob; fail }; create cid (its hook fails); create dee")
 	fmt.Println("  SQL: BEGIN []")
-	tx, _ := db.Begin()
+	tx, err := db.Begin()
+	must(err, "Begin")
 	create(tx, "ann", 2)
 	exec(tx, "SAVEPOINT sp2") // the inner transaction
 	create(tx, "bob", 3)
@@ -57,14 +67,15 @@ func main() {
 	fmt.Printf("  create(cid): %v\n", err)
 	create(tx, "dee", 2)
 	fmt.Println("  SQL: COMMIT []")
-	tx.Commit()
+	must(tx.Commit(), "Commit")
 
 	fmt.Println("\n▸ What was committed")
-	rows, _ := db.Query("SELECT name FROM users ORDER BY id")
+	rows, err := db.Query("SELECT name FROM users ORDER BY id")
+	must(err, "SELECT")
 	fmt.Print("  users:")
 	for rows.Next() {
 		var n string
-		rows.Scan(&n)
+		must(rows.Scan(&n), "Scan")
 		fmt.Print(" " + n)
 	}
 	rows.Close()
