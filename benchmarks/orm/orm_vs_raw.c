@@ -49,20 +49,11 @@ static double batch(wl_t *w, op_t op, bool orm, uint64_t n)
     double t = now_ns();
     for (uint64_t i = 0; i < n; i++) {
         switch (op) {
-        case INSERT:
-            sink = orm ? wl_insert_orm(w, i) : wl_insert_raw(w, i);
-            break;
-        case FIRST:
-            sink = orm ? wl_first_orm(w) : wl_first_raw(w);
-            break;
-        case FIND:
-            orm ? wl_find_orm(w) : wl_find_raw(w);
-            break;
-        case PRELOAD:
-            orm ? wl_preload_orm(w) : wl_preload_raw(w);
-            break;
-        default:
-            break;
+        case INSERT: sink = orm ? wl_insert_orm(w, i) : wl_insert_raw(w, i); break;
+        case FIRST: sink = orm ? wl_first_orm(w) : wl_first_raw(w); break;
+        case FIND: orm ? wl_find_orm(w) : wl_find_raw(w); break;
+        case PRELOAD: orm ? wl_preload_orm(w) : wl_preload_raw(w); break;
+        default: break;
         }
     }
     t = now_ns() - t;
@@ -105,7 +96,8 @@ int main(void)
     for (op_t op = 0; op < NOPS; op++) {
         /* Calibrate on the raw side: grow n until one batch lasts batch_ns. */
         uint64_t n = 16;
-        for (double t = batch(&w, op, false, n); t < batch_ns && n < (1u << 24); t = batch(&w, op, false, n))
+        for (double t = batch(&w, op, false, n); t < batch_ns && n < (1u << 24);
+             t = batch(&w, op, false, n))
             n = t > 0 ? (uint64_t)(n * (batch_ns / t) * 1.1) + 1 : n * 10;
         double r[MAX_ROUNDS], orm_ns[MAX_ROUNDS], raw_ns[MAX_ROUNDS];
         for (int k = 0; k < rounds; k++) {

@@ -45,7 +45,7 @@
 #define DEMO_USAGE                                                                         \
     "usage: grader demo [<lab> [<name> [--mine] [--go] [--html <file>] [-- <demo args>]]]\n"
 #define DEMO_TIMEOUT_S 120     /* a captured run (--go) longer than this is stopped */
-#define DEBIAN_GOCODE "/usr/share/gocode"   /* where Debian installs Go libraries */
+#define DEBIAN_GOCODE "/usr/share/gocode" /* where Debian installs Go libraries */
 
 extern char **environ;
 
@@ -319,9 +319,15 @@ static int go_build(const char *go, const char *dir, const tree_t *t, const lab_
     /* Debian's Go libraries (golang-*-dev) live in /usr/share/gocode; some
      * are cgo bindings (the orm lab's SQLite driver), hence cgo on. */
     strbuf_addf(&gopath, "GOPATH=%s/gopath:%s", dir, DEBIAN_GOCODE);
-    const char *set[] = {"GO111MODULE=off", "GOFLAGS=", "GOPROXY=off", "GOTOOLCHAIN=local",
-                         "GOTELEMETRY=off", "CGO_ENABLED=1", "GOWORK=off",
-                         cache.buf ? cache.buf : "GOCACHE=", gopath.buf ? gopath.buf : "GOPATH=",
+    const char *set[] = {"GO111MODULE=off",
+                         "GOFLAGS=",
+                         "GOPROXY=off",
+                         "GOTOOLCHAIN=local",
+                         "GOTELEMETRY=off",
+                         "CGO_ENABLED=1",
+                         "GOWORK=off",
+                         cache.buf ? cache.buf : "GOCACHE=",
+                         gopath.buf ? gopath.buf : "GOPATH=",
                          NULL};
     char *argv[] = {(char *)go, "build", "-trimpath", "-o", bin.buf, src.buf, NULL};
     char **env = env_with(set);

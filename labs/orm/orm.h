@@ -59,11 +59,11 @@
  * -EINVAL (bad argument, bad schema, placeholder count), -EBUSY (locked,
  * and the busy function gave up), -ENOMEM, -EOVERFLOW (a stored text does
  * not fit its field), -EIO and friends (the disk). */
-#define ORM_ERRORS(X)                                                             \
-    X(ORM_ENOTFOUND, 1, "record not found")                                      \
-    X(ORM_EMISSINGWHERE, 2, "update or delete without a condition")              \
-    X(ORM_EFIELD, 3, "no such field or relation in the model")                   \
-    X(ORM_ECONSTRAINT, 4, "constraint failed")                                   \
+#define ORM_ERRORS(X)                                                                              \
+    X(ORM_ENOTFOUND, 1, "record not found")                                                        \
+    X(ORM_EMISSINGWHERE, 2, "update or delete without a condition")                                \
+    X(ORM_EFIELD, 3, "no such field or relation in the model")                                     \
+    X(ORM_ECONSTRAINT, 4, "constraint failed")                                                     \
     X(ORM_ESQL, 5, "SQL error")
 
 #define ORM_ERRNO_BASE 4200
@@ -98,21 +98,25 @@ typedef struct orm_field {
     const char *name;   /* Go style: "UserID" */
     const char *column; /* NULL: orm_column_name(name) */
     orm_type_t type;
-    unsigned flags;     /* enum orm_field_flags */
-    size_t offset;      /* of the member in the struct */
-    size_t size;        /* of the member */
+    unsigned flags; /* enum orm_field_flags */
+    size_t offset;  /* of the member in the struct */
+    size_t size;    /* of the member */
 } orm_field_t;
 
 /* A field of struct type T stored in `member`. */
-#define ORM_FIELD(T, member, name, type, flags) \
-    {(name), NULL, (type), (flags), offsetof(T, member), sizeof(((T *)0)->member)}
+#define ORM_FIELD(T, member, name, type, flags)                                                    \
+    {                                                                                              \
+        (name), NULL, (type), (flags), offsetof(T, member), sizeof(((T *)0)->member)               \
+    }
 /* The same with a column name of its own. */
-#define ORM_COLUMN(T, member, name, column, type, flags) \
-    {(name), (column), (type), (flags), offsetof(T, member), sizeof(((T *)0)->member)}
+#define ORM_COLUMN(T, member, name, column, type, flags)                                           \
+    {                                                                                              \
+        (name), (column), (type), (flags), offsetof(T, member), sizeof(((T *)0)->member)           \
+    }
 
 /* A growable array of rows of one model, allocated by the ORM. */
 typedef struct orm_slice {
-    void *items;  /* len rows of the model's size, one after the other */
+    void *items; /* len rows of the model's size, one after the other */
     size_t len;
     size_t cap;
 } orm_slice_t;
@@ -122,13 +126,16 @@ struct orm_model;
 /* Parent has many children: child.foreign_key holds the parent's primary
  * key; the parent struct holds an orm_slice_t of children at `offset`. */
 typedef struct orm_has_many {
-    const char *name;                /* what orm_preload takes: "Orders" */
+    const char *name; /* what orm_preload takes: "Orders" */
     const struct orm_model *child;
-    const char *foreign_key;         /* a field of the child: "UserID" */
-    size_t offset;                   /* of the orm_slice_t in the parent */
+    const char *foreign_key; /* a field of the child: "UserID" */
+    size_t offset;           /* of the orm_slice_t in the parent */
 } orm_has_many_t;
 
-#define ORM_HAS_MANY(T, member, name, child, fk) {(name), (child), (fk), offsetof(T, member)}
+#define ORM_HAS_MANY(T, member, name, child, fk)                                                   \
+    {                                                                                              \
+        (name), (child), (fk), offsetof(T, member)                                                 \
+    }
 
 /* Hooks, in the order GORM runs them:
  *   create: BeforeSave, BeforeCreate, INSERT, AfterCreate, AfterSave
@@ -162,12 +169,12 @@ typedef int (*orm_hook_fn)(orm_db_t *tx, orm_hook_t hook, void *row);
  * database compiles it once and knows it by its address. */
 typedef struct orm_model {
     const char *table;
-    size_t size;                     /* sizeof the struct */
+    size_t size; /* sizeof the struct */
     const orm_field_t *fields;
     size_t nfields;
     const orm_has_many_t *has_many;
     size_t nhas_many;
-    orm_hook_fn hooks[ORM_HOOK_COUNT];  /* NULL: none */
+    orm_hook_fn hooks[ORM_HOOK_COUNT]; /* NULL: none */
 } orm_model_t;
 
 /* The column name of a Go-style field name: lowercase, with '_' before an

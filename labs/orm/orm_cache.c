@@ -104,8 +104,7 @@ static int cache_add(orm_db_t *db, const char *sql, size_t len, uint64_t h, orm_
         free(e);
         return -ENOMEM;
     }
-    int rc = sqlite3_prepare_v3(db->conn, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &e->stmt,
-                                NULL);
+    int rc = sqlite3_prepare_v3(db->conn, sql, (int)len, SQLITE_PREPARE_PERSISTENT, &e->stmt, NULL);
     if (rc != SQLITE_OK || !e->stmt) {
         free(e->sql);
         free(e);
@@ -158,8 +157,7 @@ int orm__prepare(orm_db_t *db, const char *sql, size_t len, sqlite3_stmt **out)
     return orm__prepare_hashed(db, sql, len, orm__hash(sql, len), out);
 }
 
-int orm__prepare_hashed(orm_db_t *db, const char *sql, size_t len, uint64_t h,
-                        sqlite3_stmt **out)
+int orm__prepare_hashed(orm_db_t *db, const char *sql, size_t len, uint64_t h, sqlite3_stmt **out)
 {
     orm_stmt_t *e = cache_find(db, sql, len, h);
     if (e) {

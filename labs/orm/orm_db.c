@@ -74,7 +74,7 @@ void orm_close(orm_db_t *db)
     orm_sb_free(&db->sql);
     free(db->row);
     if (db->spare) {
-        db->spare->db = NULL;    /* really free it */
+        db->spare->db = NULL; /* really free it */
         orm__query_end(db->spare);
     }
     sqlite3_close_v2(db->conn);

@@ -50,27 +50,27 @@ typedef struct orm_stmt {
 typedef struct orm_meta {
     const orm_model_t *model;
     struct orm_meta *next;
-    size_t nfields;         /* the model's, kept: freeing never reads the model */
-    int pk;                 /* field index of the primary key */
-    int deleted_at;         /* field index, or -1 */
-    char **columns;         /* per field, unquoted */
-    char **qcols;           /* per field, quoted */
-    char **eqs;             /* per field: "\"column\" = ?" */
+    size_t nfields; /* the model's, kept: freeing never reads the model */
+    int pk;         /* field index of the primary key */
+    int deleted_at; /* field index, or -1 */
+    char **columns; /* per field, unquoted */
+    char **qcols;   /* per field, quoted */
+    char **eqs;     /* per field: "\"column\" = ?" */
     size_t *eq_lens;
     char *qtable;
-    char *select_list;      /* "\"id\", \"name\", ..." */
+    char *select_list; /* "\"id\", \"name\", ..." */
     size_t select_len;
-    char *select_from;      /* "SELECT <select_list> FROM <qtable>" */
+    char *select_from; /* "SELECT <select_list> FROM <qtable>" */
     size_t select_from_len;
-    char *alive;            /* "\"deleted_at\" IS NULL", or NULL */
+    char *alive; /* "\"deleted_at\" IS NULL", or NULL */
     size_t alive_len;
-    char *first_tail[2];    /* "\"id\" LIMIT 1", "\"id\" DESC LIMIT 1" */
+    char *first_tail[2]; /* "\"id\" LIMIT 1", "\"id\" DESC LIMIT 1" */
     size_t first_tail_len[2];
-    char *insert_sql[2];    /* [0] without the primary key, [1] with it */
+    char *insert_sql[2]; /* [0] without the primary key, [1] with it */
     size_t insert_len[2];
     uint64_t insert_hash[2];
-    int *fk;                /* per relation: the child's field index */
-    bool write_hooks;       /* any save/create/update/delete hook */
+    int *fk;          /* per relation: the child's field index */
+    bool write_hooks; /* any save/create/update/delete hook */
 } orm_meta_t;
 
 struct orm_db {
@@ -78,7 +78,7 @@ struct orm_db {
     /* statement cache */
     orm_stmt_t **buckets;
     size_t nbuckets;
-    orm_stmt_t lru;         /* sentinel */
+    orm_stmt_t lru; /* sentinel */
     size_t count, cap;
     orm_stats_t stats;
     /* transactions: 0 none, 1 BEGIN, 2.. savepoints orm_sp2, orm_sp3 ... */
@@ -88,9 +88,9 @@ struct orm_db {
     int64_t (*now)(void *arg);
     void *now_arg;
     orm_meta_t *metas;
-    orm_sb_t sql;           /* scratch for the statement being built */
-    orm_query_t *spare;     /* a finished query kept for reuse */
-    void *row;              /* scratch row for First/Last, row_size bytes */
+    orm_sb_t sql;       /* scratch for the statement being built */
+    orm_query_t *spare; /* a finished query kept for reuse */
+    void *row;          /* scratch row for First/Last, row_size bytes */
     size_t row_size;
     bool row_busy;
 };
@@ -99,16 +99,16 @@ struct orm_query {
     orm_db_t *db;
     const orm_model_t *model;
     orm_meta_t *meta;
-    int err;                /* the first builder mistake */
-    orm_sb_t where;         /* "(a) AND (b)", without WHERE */
-    orm_value_t *args;      /* text values point to copies we own */
+    int err;           /* the first builder mistake */
+    orm_sb_t where;    /* "(a) AND (b)", without WHERE */
+    orm_value_t *args; /* text values point to copies we own */
     size_t nargs, cap_args;
-    orm_sb_t order;         /* "\"a\" DESC, \"b\"", without ORDER BY */
-    int64_t limit, offset;  /* -1: none */
+    orm_sb_t order;        /* "\"a\" DESC, \"b\"", without ORDER BY */
+    int64_t limit, offset; /* -1: none */
     bool unscoped;
     bool has_select;
-    bool *selected;         /* per field, when has_select */
-    uint64_t preload;       /* bit per relation */
+    bool *selected;   /* per field, when has_select */
+    uint64_t preload; /* bit per relation */
 };
 
 /* ---- orm_db.c ---- */

@@ -28,14 +28,10 @@
 static const char *type_sql(orm_type_t t)
 {
     switch (t) {
-    case ORM_INT:
-        return "INTEGER";
-    case ORM_REAL:
-        return "REAL";
-    case ORM_TEXT:
-        return "TEXT";
-    case ORM_BOOL:
-        return "NUMERIC";
+    case ORM_INT: return "INTEGER";
+    case ORM_REAL: return "REAL";
+    case ORM_TEXT: return "TEXT";
+    case ORM_BOOL: return "NUMERIC";
     }
     return "BLOB";
 }

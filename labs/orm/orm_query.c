@@ -71,7 +71,7 @@ static size_t count_placeholders(const char *cond)
     for (const char *p = cond; *p; p++) {
         if (quote) {
             if (*p == quote)
-                quote = 0;   /* a doubled quote reopens at once: still inside */
+                quote = 0; /* a doubled quote reopens at once: still inside */
         } else if (*p == '\'' || *p == '"') {
             quote = *p;
         } else if (*p == '?') {
@@ -236,14 +236,10 @@ void orm__where_sql(const orm_query_t *q, orm_sb_t *sb)
 static int bind_value(sqlite3_stmt *st, int i, const orm_value_t *v)
 {
     switch (v->type) {
-    case ORM_INT:
-        return sqlite3_bind_int64(st, i, v->i);
-    case ORM_REAL:
-        return sqlite3_bind_double(st, i, v->r);
-    case ORM_TEXT:
-        return sqlite3_bind_text(st, i, v->s, -1, SQLITE_STATIC);
-    case ORM_BOOL:
-        return sqlite3_bind_int(st, i, v->b ? 1 : 0);
+    case ORM_INT: return sqlite3_bind_int64(st, i, v->i);
+    case ORM_REAL: return sqlite3_bind_double(st, i, v->r);
+    case ORM_TEXT: return sqlite3_bind_text(st, i, v->s, -1, SQLITE_STATIC);
+    case ORM_BOOL: return sqlite3_bind_int(st, i, v->b ? 1 : 0);
     }
     return SQLITE_MISUSE;
 }
@@ -281,13 +277,11 @@ int orm__bind_field(sqlite3_stmt *st, int i, const orm_field_t *f, const void *r
     case ORM_TEXT: {
         size_t n = strnlen(p, f->size);
         if (n == f->size)
-            return -EINVAL;   /* not NUL-terminated within its member */
+            return -EINVAL; /* not NUL-terminated within its member */
         rc = sqlite3_bind_text(st, i, p, (int)n, SQLITE_STATIC);
         break;
     }
-    case ORM_BOOL:
-        rc = sqlite3_bind_int(st, i, *(const bool *)p ? 1 : 0);
-        break;
+    case ORM_BOOL: rc = sqlite3_bind_int(st, i, *(const bool *)p ? 1 : 0); break;
     }
     return orm_sql_error(rc);
 }
@@ -303,7 +297,7 @@ static void query_clear(orm_query_t *q)
         free(q->selected);
         q->selected = NULL;
     }
-    q->where.len = q->order.len = 0;   /* the buffers are kept for the next query */
+    q->where.len = q->order.len = 0; /* the buffers are kept for the next query */
     q->where.failed = q->order.failed = 0;
     q->has_select = q->unscoped = false;
     q->preload = 0;
@@ -317,7 +311,7 @@ void orm__query_end(orm_query_t *q)
     query_clear(q);
     orm_db_t *db = q->db;
     if (db && !db->spare) {
-        db->spare = q;   /* its buffers serve the next query */
+        db->spare = q; /* its buffers serve the next query */
         return;
     }
     free(q->args);

@@ -63,9 +63,7 @@ static int load_field(const orm_field_t *f, sqlite3_stmt *st, int col, char *p)
         memcpy(p, &v, sizeof v);
         return 0;
     }
-    case ORM_BOOL:
-        *(bool *)p = sqlite3_column_int64(st, col) != 0;
-        return 0;
+    case ORM_BOOL: *(bool *)p = sqlite3_column_int64(st, col) != 0; return 0;
     case ORM_TEXT: {
         const unsigned char *s = sqlite3_column_text(st, col);
         size_t n = (size_t)sqlite3_column_bytes(st, col);
@@ -106,7 +104,8 @@ static void select_sql(const orm_query_t *q, read_mode_t mode, orm_sb_t *sb)
     if (mode != READ_FIND) {
         if (q->order.len)
             orm_sb_addn(sb, ", ", 2);
-        orm_sb_addn(sb, meta->first_tail[mode == READ_LAST], meta->first_tail_len[mode == READ_LAST]);
+        orm_sb_addn(sb, meta->first_tail[mode == READ_LAST],
+                    meta->first_tail_len[mode == READ_LAST]);
     } else if (q->limit >= 0 || q->offset >= 0) {
         orm_sb_add(sb, " LIMIT ?");
     }
@@ -128,7 +127,7 @@ static int collect(orm_db_t *db, const orm_meta_t *meta, sqlite3_stmt *st, orm_s
             return -ENOMEM;
         int err = orm__load_row(meta, st, row);
         if (err || one)
-            return err;   /* the caller's reset ends the statement */
+            return err; /* the caller's reset ends the statement */
         rc = sqlite3_step(st);
     }
     return rc == SQLITE_DONE ? 0 : orm_sql_error(rc);
@@ -171,8 +170,7 @@ static int key_cmp(const void *a, const void *b)
 }
 
 /* SELECT the children whose fk is one of `slots` placeholders. */
-static void children_sql(const orm_meta_t *child, int fk, size_t slots, bool unscoped,
-                         orm_sb_t *sb)
+static void children_sql(const orm_meta_t *child, int fk, size_t slots, bool unscoped, orm_sb_t *sb)
 {
     orm_sb_reset(sb);
     orm_sb_addn(sb, child->select_from, child->select_from_len);
@@ -202,13 +200,13 @@ static int attach(const orm_model_t *pm, orm_slice_t *parents, const orm_has_man
         memcpy(&key.pk, (char *)kid + cm->fields[fk].offset, sizeof key.pk);
         const parent_key_t *hit = bsearch(&key, keys, nkeys, sizeof *keys, key_cmp);
         if (!hit)
-            continue;   /* a padding NULL never matches; nothing else can miss */
+            continue; /* a padding NULL never matches; nothing else can miss */
         orm_slice_t *s = (orm_slice_t *)((char *)row_at(pm, parents, hit->index) + rel->offset);
         void *slot = slice_push(cm, s);
         if (!slot)
             return -ENOMEM;
         memcpy(slot, kid, cm->size);
-        memset(kid, 0, cm->size);   /* moved: the temporary slice owns nothing now */
+        memset(kid, 0, cm->size); /* moved: the temporary slice owns nothing now */
     }
     return 0;
 }
@@ -251,7 +249,7 @@ static int preload_chunk(orm_query_t *q, orm_slice_t *parents, int r, const pare
 static int preload(orm_query_t *q, orm_slice_t *parents, int r)
 {
     if (!parents->len)
-        return 0;   /* no parents, no query */
+        return 0; /* no parents, no query */
     const orm_meta_t *meta = q->meta;
     const orm_field_t *pkf = &q->model->fields[meta->pk];
     parent_key_t *keys = malloc(parents->len * sizeof *keys);
@@ -326,7 +324,7 @@ static int read_one(orm_query_t *q, read_mode_t mode, void *out)
     if (!rc)
         rc = finish_read(q, &rows);
     if (!rc)
-        memcpy(out, row, q->model->size);   /* its children move with it */
+        memcpy(out, row, q->model->size); /* its children move with it */
     else if (rows.len)
         orm_free(q->model, row);
     if (row)

@@ -69,14 +69,10 @@ static char *sb_dup(orm_sb_t *sb)
 static bool field_size_ok(const orm_field_t *f)
 {
     switch (f->type) {
-    case ORM_INT:
-        return f->size == sizeof(int64_t);
-    case ORM_REAL:
-        return f->size == sizeof(double);
-    case ORM_BOOL:
-        return f->size == sizeof(bool);
-    case ORM_TEXT:
-        return f->size >= 1;
+    case ORM_INT: return f->size == sizeof(int64_t);
+    case ORM_REAL: return f->size == sizeof(double);
+    case ORM_BOOL: return f->size == sizeof(bool);
+    case ORM_TEXT: return f->size >= 1;
     }
     return false;
 }
@@ -210,7 +206,8 @@ static int meta_sql(orm_meta_t *meta, orm_sb_t *sb)
         meta->insert_len[with_pk] = sb->len;
         if (!(meta->insert_sql[with_pk] = sb_dup(sb)))
             return -ENOMEM;
-        meta->insert_hash[with_pk] = orm__hash(meta->insert_sql[with_pk], meta->insert_len[with_pk]);
+        meta->insert_hash[with_pk] = orm__hash(meta->insert_sql[with_pk],
+                                               meta->insert_len[with_pk]);
     }
     return rc;
 }
@@ -227,8 +224,7 @@ static int meta_relations(orm_db_t *db, orm_meta_t *meta)
     for (size_t r = 0; r < m->nhas_many; r++) {
         const orm_has_many_t *h = &m->has_many[r];
         orm_meta_t *child;
-        if (!h->name || !h->child || !h->foreign_key ||
-            h->offset + sizeof(orm_slice_t) > m->size)
+        if (!h->name || !h->child || !h->foreign_key || h->offset + sizeof(orm_slice_t) > m->size)
             return -EINVAL;
         int rc = h->child == m ? 0 : orm__meta(db, h->child, &child);
         if (rc)

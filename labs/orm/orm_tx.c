@@ -55,7 +55,7 @@ int orm_commit(orm_db_t *db)
     }
     int rc = orm__exec(db, "COMMIT");
     if (rc && !sqlite3_get_autocommit(db->conn))
-        orm__exec(db, "ROLLBACK");   /* a failed COMMIT leaves it open */
+        orm__exec(db, "ROLLBACK"); /* a failed COMMIT leaves it open */
     db->depth = 0;
     return rc;
 }
@@ -65,7 +65,7 @@ int orm_rollback(orm_db_t *db)
     if (!db || db->depth == 0)
         return -EINVAL;
     if (sqlite3_get_autocommit(db->conn)) {
-        db->depth = 0;   /* SQLite already rolled it all back (I/O error, full disk) */
+        db->depth = 0; /* SQLite already rolled it all back (I/O error, full disk) */
         return 0;
     }
     int rc;
@@ -90,9 +90,9 @@ int orm_transaction(orm_db_t *db, int (*fn)(orm_db_t *tx, void *arg), void *arg)
     int level = db->depth;
     rc = fn(db, arg);
     while (db->depth > level)
-        orm_rollback(db);   /* levels fn began and left open */
+        orm_rollback(db); /* levels fn began and left open */
     if (db->depth < level)
-        return rc ? rc : -EINVAL;   /* fn ended our level itself */
+        return rc ? rc : -EINVAL; /* fn ended our level itself */
     if (rc) {
         orm_rollback(db);
         return rc;

@@ -86,7 +86,7 @@ int orm_create(orm_db_t *db, const orm_model_t *m, void *row)
         return rc;
     bool tx = meta->write_hooks;
     if (tx && (rc = orm_begin(db)))
-        return rc;   /* nothing begun, nothing to end */
+        return rc; /* nothing begun, nothing to end */
     rc = orm__hook(db, meta, ORM_BEFORE_SAVE, row);
     if (!rc)
         rc = orm__hook(db, meta, ORM_BEFORE_CREATE, row);
@@ -105,17 +105,14 @@ static bool field_is_zero(const orm_field_t *f, const void *row)
 {
     const char *p = (const char *)row + f->offset;
     switch (f->type) {
-    case ORM_INT:
-        return field_int(f, row) == 0;
+    case ORM_INT: return field_int(f, row) == 0;
     case ORM_REAL: {
         double v;
         memcpy(&v, p, sizeof v);
         return v == 0.0;
     }
-    case ORM_BOOL:
-        return !*(const bool *)p;
-    case ORM_TEXT:
-        return p[0] == '\0';
+    case ORM_BOOL: return !*(const bool *)p;
+    case ORM_TEXT: return p[0] == '\0';
     }
     return true;
 }
@@ -157,7 +154,7 @@ static int update_run(orm_query_t *q, void *values)
     if (db->sql.failed)
         return -ENOMEM;
     if (!nset)
-        return 0;   /* nothing to write */
+        return 0; /* nothing to write */
     sqlite3_stmt *st;
     int rc = orm__prepare(db, db->sql.buf, db->sql.len, &st);
     if (rc)
@@ -234,7 +231,7 @@ static int delete_run(orm_query_t *q)
         orm_sb_add(sb, meta->qcols[meta->deleted_at]);
         orm_sb_add(sb, " = ?");
     }
-    orm__where_sql(q, sb);   /* soft: "AND deleted_at IS NULL" keeps the first stamp */
+    orm__where_sql(q, sb); /* soft: "AND deleted_at IS NULL" keeps the first stamp */
     if (sb->failed)
         return -ENOMEM;
     sqlite3_stmt *st;

@@ -51,7 +51,8 @@ static const orm_field_t wl_order_fields[] = {
     ORM_FIELD(wl_order_t, amount, "Amount", ORM_REAL, 0),
     ORM_FIELD(wl_order_t, deleted_at, "DeletedAt", ORM_INT, ORM_DELETED_AT),
 };
-static const orm_model_t wl_order_model = {"orders", sizeof(wl_order_t), wl_order_fields, 5, NULL, 0, {0}};
+static const orm_model_t wl_order_model = {
+    "orders", sizeof(wl_order_t), wl_order_fields, 5, NULL, 0, {0}};
 
 static const orm_field_t wl_user_fields[] = {
     ORM_FIELD(wl_user_t, id, "ID", ORM_INT, ORM_PK),
@@ -64,7 +65,9 @@ static const orm_field_t wl_user_fields[] = {
 static const orm_has_many_t wl_user_orders[] = {
     ORM_HAS_MANY(wl_user_t, orders, "Orders", &wl_order_model, "UserID"),
 };
-static const orm_model_t wl_user_model = {"users", sizeof(wl_user_t), wl_user_fields, 6, wl_user_orders, 1, {0}};
+static const orm_model_t wl_user_model = {"users", sizeof(wl_user_t), wl_user_fields,
+                                          6,       wl_user_orders,    1,
+                                          {0}};
 
 enum { WL_ROWS = 2000, WL_PAGE = 50, WL_FAMILY = 10, WL_ORDERS = 3 };
 
@@ -122,14 +125,16 @@ static inline void wl_setup(wl_t *w)
         }
     }
     sqlite3_exec(w->conn, "COMMIT", NULL, NULL, NULL);
-    w->insert = wl_prepare(w, "INSERT INTO users (name, age, score, active, deleted_at) VALUES (?, ?, ?, ?, ?)");
+    w->insert = wl_prepare(
+        w, "INSERT INTO users (name, age, score, active, deleted_at) VALUES (?, ?, ?, ?, ?)");
     w->first = wl_prepare(w, "SELECT id, name, age, score, active, deleted_at FROM users "
                              "WHERE id = ? AND deleted_at IS NULL ORDER BY id LIMIT 1");
     w->find = wl_prepare(w, "SELECT id, name, age, score, active, deleted_at FROM users "
                             "WHERE (id > ?) AND deleted_at IS NULL ORDER BY id LIMIT ?");
-    w->kids = wl_prepare(w, "SELECT id, user_id, item, amount, deleted_at FROM orders WHERE user_id IN "
-                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) AND deleted_at IS NULL "
-                            "ORDER BY id");
+    w->kids =
+        wl_prepare(w, "SELECT id, user_id, item, amount, deleted_at FROM orders WHERE user_id IN "
+                      "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) AND deleted_at IS NULL "
+                      "ORDER BY id");
 }
 
 /* Finalizes the raw statements and closes the database. */
@@ -200,7 +205,8 @@ static inline void wl_raw_row(sqlite3_stmt *st, wl_user_t *u)
 static inline int64_t wl_first_orm(wl_t *w)
 {
     wl_user_t u;
-    int rc = orm_first(orm_id(orm_q(w->db, &wl_user_model), 1 + (int64_t)(wl_rand(w) % WL_ROWS)), &u);
+    int rc = orm_first(orm_id(orm_q(w->db, &wl_user_model), 1 + (int64_t)(wl_rand(w) % WL_ROWS)),
+                       &u);
     if (rc)
         wl_die("orm_first", rc);
     return u.age;
@@ -253,7 +259,8 @@ static inline int wl_raw_users(sqlite3_stmt *st, int64_t after, int limit, wl_us
 static inline void wl_find_raw(wl_t *w)
 {
     wl_user_t *rows;
-    if (wl_raw_users(w->find, (int64_t)(wl_rand(w) % (WL_ROWS - WL_PAGE)), WL_PAGE, &rows) != WL_PAGE)
+    if (wl_raw_users(w->find, (int64_t)(wl_rand(w) % (WL_ROWS - WL_PAGE)), WL_PAGE, &rows) !=
+        WL_PAGE)
         wl_die("find", -1);
     free(rows);
 }

@@ -47,7 +47,8 @@ static int count_rows(sqlite3 *conn, const char *sql)
 
 static int tables(sqlite3 *conn)
 {
-    return count_rows(conn, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'");
+    return count_rows(conn,
+                      "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'users'");
 }
 
 static int setup(demo_t *d, orm_db_t *db)
@@ -72,7 +73,8 @@ static void glued(demo_t *d, sqlite3 *conn)
     demo_step(d, "A lookup glued together: \"SELECT * FROM users WHERE name = '\" + name + \"'\"");
     snprintf(sql, sizeof sql, "SELECT * FROM users WHERE name = '%s'", everyone);
     printf("name = %s\nSQL:   %s\n", everyone, sql);
-    printf("%srows: %d%s (every user)\n", demo_c(d, DEMO_RED), count_rows(conn, sql), demo_c(d, DEMO_RESET));
+    printf("%srows: %d%s (every user)\n", demo_c(d, DEMO_RED), count_rows(conn, sql),
+           demo_c(d, DEMO_RESET));
 
     demo_step(d, "An insert glued together, run by an API that runs several statements");
     snprintf(sql, sizeof sql, "INSERT INTO users (name) VALUES ('%s')", dropper);
@@ -104,8 +106,8 @@ static void bound(demo_t *d, orm_db_t *db)
     if (!demo_ok(d, orm_first(orm_id(orm_q(db, &user_model), u.id), &back), "orm_first"))
         return;
     printf("stored as user %lld, name read back: %s\n", (long long)u.id, back.name);
-    printf("%stable users exists: %s%s\n", demo_c(d, DEMO_GREEN), tables(orm_sqlite(db)) ? "yes" : "no",
-           demo_c(d, DEMO_RESET));
+    printf("%stable users exists: %s%s\n", demo_c(d, DEMO_GREEN),
+           tables(orm_sqlite(db)) ? "yes" : "no", demo_c(d, DEMO_RESET));
 
     demo_step(d, "A name from outside: Order(\"name; DROP TABLE users\")");
     int rc = orm_find(orm_order(orm_q(db, &user_model), "name; DROP TABLE users", false), &s);
@@ -115,8 +117,9 @@ static void bound(demo_t *d, orm_db_t *db)
 
 int main(int argc, char **argv)
 {
-    static const demo_spec_t spec = {.name = "orm injection",
-                                     .about = "values pasted into SQL run as SQL; bound, they stay values"};
+    static const demo_spec_t spec = {
+        .name = "orm injection",
+        .about = "values pasted into SQL run as SQL; bound, they stay values"};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
@@ -139,7 +142,8 @@ int main(int argc, char **argv)
     bound(&d, db);
 
     demo_step(&d, "The rule");
-    printf("Values go in as parameters, never into the SQL text; names come from the model only.\n");
+    printf(
+        "Values go in as parameters, never into the SQL text; names come from the model only.\n");
     orm_close(db);
     return demo_end(&d);
 }

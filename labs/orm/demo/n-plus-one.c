@@ -43,7 +43,8 @@ static const orm_field_t user_fields[] = {
 static const orm_has_many_t user_orders[] = {
     ORM_HAS_MANY(user_t, orders, "Orders", &order_model, "UserID"),
 };
-static const orm_model_t user_model = {"users", sizeof(user_t), user_fields, 2, user_orders, 1, {0}};
+static const orm_model_t user_model = {"users", sizeof(user_t), user_fields, 2, user_orders, 1,
+                                       {0}};
 
 static int statements;
 
@@ -113,7 +114,8 @@ static int the_loop(demo_t *d, orm_db_t *db)
 int main(int argc, char **argv)
 {
     static const demo_spec_t spec = {.name = "orm n-plus-one",
-                                     .about = "one query per user for its orders, or one query for all"};
+                                     .about =
+                                         "one query per user for its orders, or one query for all"};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
@@ -139,8 +141,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < users.len; i++)
         show_orders((user_t *)users.items + i);
     orm_slice_free(&user_model, &users);
-    printf("%s%d statements%s for 5 users, and still 2 for 5000\n", demo_c(&d, DEMO_GREEN), statements,
-           demo_c(&d, DEMO_RESET));
+    printf("%s%d statements%s for 5 users, and still 2 for 5000\n", demo_c(&d, DEMO_GREEN),
+           statements, demo_c(&d, DEMO_RESET));
 
     demo_step(&d, "The rule");
     printf("Never query inside a loop over rows: ask for the children of all the rows at once.\n");

@@ -42,7 +42,7 @@ static int print_sql(unsigned type, void *ctx, void *p, void *x)
 static int64_t clock_2024(void *arg)
 {
     (void)arg;
-    return 1717243200000000000;   /* 2024-06-01 12:00:00 UTC */
+    return 1717243200000000000; /* 2024-06-01 12:00:00 UTC */
 }
 
 static void in_table(sqlite3 *conn)
@@ -71,8 +71,9 @@ static void list(demo_t *d, orm_db_t *db, bool unscoped)
 
 int main(int argc, char **argv)
 {
-    static const demo_spec_t spec = {.name = "orm soft-delete",
-                                     .about = "Delete stamps deleted_at; queries skip the row; Unscoped does not"};
+    static const demo_spec_t spec = {
+        .name = "orm soft-delete",
+        .about = "Delete stamps deleted_at; queries skip the row; Unscoped does not"};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
@@ -114,7 +115,8 @@ int main(int argc, char **argv)
     in_table(orm_sqlite(db));
 
     demo_step(&d, "The rule");
-    printf("A model with DeletedAt is never deleted by Delete: it is hidden. Unscoped sees it, and removes it.\n");
+    printf("A model with DeletedAt is never deleted by Delete: it is hidden. Unscoped sees it, and "
+           "removes it.\n");
     orm_close(db);
     return demo_end(&d);
 }

@@ -43,8 +43,8 @@ static int after_create(orm_db_t *tx, orm_hook_t h, void *row)
     return 0;
 }
 
-static const orm_model_t user_model = {"users", sizeof(user_t), user_fields, 2, NULL, 0,
-                                       {[ORM_AFTER_CREATE] = after_create}};
+static const orm_model_t user_model = {
+    "users", sizeof(user_t), user_fields, 2, NULL, 0, {[ORM_AFTER_CREATE] = after_create}};
 
 static int print_sql(unsigned type, void *ctx, void *p, void *x)
 {
@@ -77,17 +77,20 @@ static int outer(orm_db_t *tx, void *arg)
     demo_t *d = arg;
     create(tx, "ann");
     int rc = orm_transaction(tx, inner, NULL);
-    printf("  inner transaction: %s%s%s\n", demo_c(d, DEMO_YELLOW), orm_strerror(rc), demo_c(d, DEMO_RESET));
+    printf("  inner transaction: %s%s%s\n", demo_c(d, DEMO_YELLOW), orm_strerror(rc),
+           demo_c(d, DEMO_RESET));
     rc = create(tx, "cid");
-    printf("  create(cid): %s%s%s\n", demo_c(d, DEMO_YELLOW), orm_strerror(rc), demo_c(d, DEMO_RESET));
+    printf("  create(cid): %s%s%s\n", demo_c(d, DEMO_YELLOW), orm_strerror(rc),
+           demo_c(d, DEMO_RESET));
     create(tx, "dee");
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    static const demo_spec_t spec = {.name = "orm transactions",
-                                     .about = "nested transactions are savepoints; a hook's error undoes its write"};
+    static const demo_spec_t spec = {
+        .name = "orm transactions",
+        .about = "nested transactions are savepoints; a hook's error undoes its write"};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
@@ -101,7 +104,8 @@ int main(int argc, char **argv)
     }
     sqlite3_trace_v2(orm_sqlite(db), SQLITE_TRACE_STMT, print_sql, &d);
 
-    demo_step(&d, "db.Transaction: create ann; tx.Transaction { create bob; fail }; create cid (its hook fails); create dee");
+    demo_step(&d, "db.Transaction: create ann; tx.Transaction { create bob; fail }; create cid "
+                  "(its hook fails); create dee");
     if (!demo_ok(&d, orm_transaction(db, outer, &d), "orm_transaction"))
         return orm_close(db), demo_end(&d);
 
@@ -117,7 +121,8 @@ int main(int argc, char **argv)
     orm_slice_free(&user_model, &s);
 
     demo_step(&d, "The rule");
-    printf("An inner failure undoes only its own level; only the outermost COMMIT makes anything permanent.\n");
+    printf("An inner failure undoes only its own level; only the outermost COMMIT makes anything "
+           "permanent.\n");
     orm_close(db);
     return demo_end(&d);
 }

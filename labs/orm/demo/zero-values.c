@@ -49,7 +49,8 @@ static bool show(demo_t *d, orm_db_t *db, int64_t id)
     user_t u = {0};
     if (!demo_ok(d, orm_first(orm_id(orm_q(db, &user_model), id), &u), "orm_first"))
         return false;
-    printf("  row: {Name: %s, Age: %lld, Active: %s}\n", u.name, (long long)u.age, u.active ? "true" : "false");
+    printf("  row: {Name: %s, Age: %lld, Active: %s}\n", u.name, (long long)u.age,
+           u.active ? "true" : "false");
     return true;
 }
 
@@ -81,13 +82,15 @@ int main(int argc, char **argv)
     printf("%sAge and Active are unchanged:%s 0 and false look like \"not given\"\n",
            demo_c(&d, DEMO_YELLOW), demo_c(&d, DEMO_RESET));
 
-    demo_step(&d, "db.Model(&ann).Select(\"Age\", \"Active\").Updates(User{Age: 0, Active: false})");
+    demo_step(&d,
+              "db.Model(&ann).Select(\"Age\", \"Active\").Updates(User{Age: 0, Active: false})");
     static const char *const fields[] = {"Age", "Active"};
     user_t z = {.id = ann.id};
     n = orm_updates(orm_select(orm_q(db, &user_model), 2, fields), &z);
     if (!demo_ok(&d, n, "orm_updates") || !show(&d, db, ann.id))
         return orm_close(db), demo_end(&d);
-    printf("%sthe selected fields are written, zero or not%s\n", demo_c(&d, DEMO_GREEN), demo_c(&d, DEMO_RESET));
+    printf("%sthe selected fields are written, zero or not%s\n", demo_c(&d, DEMO_GREEN),
+           demo_c(&d, DEMO_RESET));
 
     demo_step(&d, "db.Updates(User{Age: 5}) with no primary key and no Where");
     user_t all = {.age = 5};

@@ -14,13 +14,11 @@
 const char *orm_strerror(int rc)
 {
     switch (-rc) {
-#define ORM__MSG(name, n, msg) \
-    case name:                 \
-        return msg;
+#define ORM__MSG(name, n, msg)                                                                     \
+    case name: return msg;
         ORM_ERRORS(ORM__MSG)
 #undef ORM__MSG
-    default:
-        return rc < 0 && -rc < ORM_ERRNO_BASE ? strerror(-rc) : "unknown error";
+    default: return rc < 0 && -rc < ORM_ERRNO_BASE ? strerror(-rc) : "unknown error";
     }
 }
 
@@ -29,34 +27,23 @@ int orm_sql_error(int rc)
     switch (rc & 0xff) {
     case SQLITE_OK:
     case SQLITE_ROW:
-    case SQLITE_DONE:
-        return 0;
+    case SQLITE_DONE: return 0;
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return -EBUSY;
-    case SQLITE_CONSTRAINT:
-        return -ORM_ECONSTRAINT;
-    case SQLITE_NOMEM:
-        return -ENOMEM;
-    case SQLITE_TOOBIG:
-        return -E2BIG;
+    case SQLITE_LOCKED: return -EBUSY;
+    case SQLITE_CONSTRAINT: return -ORM_ECONSTRAINT;
+    case SQLITE_NOMEM: return -ENOMEM;
+    case SQLITE_TOOBIG: return -E2BIG;
     case SQLITE_IOERR:
     case SQLITE_CORRUPT:
     case SQLITE_CANTOPEN:
-    case SQLITE_NOTADB:
-        return -EIO;
-    case SQLITE_FULL:
-        return -ENOSPC;
-    case SQLITE_READONLY:
-        return -EROFS;
+    case SQLITE_NOTADB: return -EIO;
+    case SQLITE_FULL: return -ENOSPC;
+    case SQLITE_READONLY: return -EROFS;
     case SQLITE_PERM:
-    case SQLITE_AUTH:
-        return -EPERM;
+    case SQLITE_AUTH: return -EPERM;
     case SQLITE_MISUSE:
-    case SQLITE_RANGE:
-        return -EINVAL;
-    default:
-        return -ORM_ESQL;
+    case SQLITE_RANGE: return -EINVAL;
+    default: return -ORM_ESQL;
     }
 }
 
@@ -85,7 +72,7 @@ int orm_sql_open(const char *path, sqlite3 **out)
             rc = sql_pragma(conn, "PRAGMA synchronous=NORMAL");
     }
     if (rc) {
-        sqlite3_close_v2(conn);   /* conn may be a handle to a failed open: close it too */
+        sqlite3_close_v2(conn); /* conn may be a handle to a failed open: close it too */
         return rc;
     }
     *out = conn;

@@ -33,7 +33,7 @@ int orm_sql_error(int rc);
 /* A growable NUL-terminated string. {0} is an empty one. After a failed
  * allocation `failed` stays set and the content is not to be used. */
 typedef struct orm_sb {
-    char *buf;      /* NULL until the first addition */
+    char *buf; /* NULL until the first addition */
     size_t len;
     size_t cap;
     int failed;
@@ -46,7 +46,7 @@ int orm_sb_grow(orm_sb_t *sb, size_t n);
 static inline void orm_sb_addn(orm_sb_t *sb, const char *s, size_t n)
 {
     if (n == 0)
-        return;   /* s may be the NULL buffer of an empty builder */
+        return; /* s may be the NULL buffer of an empty builder */
     if (sb->len + n + 1 > sb->cap && orm_sb_grow(sb, n))
         return;
     memcpy(sb->buf + sb->len, s, n);

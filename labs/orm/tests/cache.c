@@ -24,7 +24,7 @@ static void test_a_repeated_query_is_compiled_once(void **state)
     int n = 5 + (int)ug_rand_below(20);
     seed_users(f, rows, n);
     user_t u = {0};
-    orm_first(orm_where_eq(orm_q(f->db, &user_model), "Age", ORM_I(rows[0].age)), &u);   /* warm */
+    orm_first(orm_where_eq(orm_q(f->db, &user_model), "Age", ORM_I(rows[0].age)), &u); /* warm */
     orm_stats_t s0, s1;
     assert_int_equal(0, orm_stats(f->db, &s0));
     int live = live_statements(f->raw);
@@ -33,7 +33,8 @@ static void test_a_repeated_query_is_compiled_once(void **state)
     int k = 5 + (int)ug_rand_below(30), found = 0;
     for (int i = 0; i < k; i++) {
         int j = (int)ug_rand_below((uint64_t)n);
-        found += orm_first(orm_where_eq(orm_q(f->db, &user_model), "Age", ORM_I(rows[j].age)), &u) == 0 &&
+        found += orm_first(orm_where_eq(orm_q(f->db, &user_model), "Age", ORM_I(rows[j].age)),
+                           &u) == 0 &&
                  u.age == rows[j].age;
     }
     assert_int_equal(0, orm_stats(f->db, &s1));
@@ -88,7 +89,7 @@ static void test_the_cache_evicts_the_least_recently_used_statement(void **state
                 at = i;
         strcat(want, at >= 0 ? "h" : "m");
         if (at < 0)
-            at = nlru < (int)cap ? nlru++ : nlru - 1;   /* a new one, or the oldest out */
+            at = nlru < (int)cap ? nlru++ : nlru - 1; /* a new one, or the oldest out */
         memmove(lru + 1, lru, (size_t)at * sizeof lru[0]);
         lru[0] = shape;
 
@@ -106,6 +107,5 @@ static void test_the_cache_evicts_the_least_recently_used_statement(void **state
     assert_int_equal((int)cap, live_statements(f->raw));
 }
 
-UG_TEST_GROUP(orm_cache, NULL, NULL,
-              T_MEM(test_a_repeated_query_is_compiled_once),
+UG_TEST_GROUP(orm_cache, NULL, NULL, T_MEM(test_a_repeated_query_is_compiled_once),
               T_MEM(test_the_cache_evicts_the_least_recently_used_statement));

@@ -14,10 +14,10 @@
 #include "orm_test.h"
 
 typedef struct blocker {
-    sqlite3 *conn;      /* the other connection */
-    int release_at;     /* the attempt at which it commits; 0: never */
-    int give_up_at;     /* the attempt at which the busy function gives up; 0: never */
-    int calls;          /* busy function calls seen */
+    sqlite3 *conn;  /* the other connection */
+    int release_at; /* the attempt at which it commits; 0: never */
+    int give_up_at; /* the attempt at which the busy function gives up; 0: never */
+    int calls;      /* busy function calls seen */
     int last_attempt;
 } blocker_t;
 
@@ -38,8 +38,9 @@ static int on_busy(void *arg, int attempt)
 static void block(fix_t *f, blocker_t *b)
 {
     assert_int_equal(SQLITE_OK, sqlite3_open_v2(f->path, &b->conn, SQLITE_OPEN_READWRITE, NULL));
-    assert_int_equal(SQLITE_OK, raw_exec(b->conn, "BEGIN IMMEDIATE; "
-                                                  "INSERT INTO users (name, age) VALUES ('blocker', 1)"));
+    assert_int_equal(SQLITE_OK,
+                     raw_exec(b->conn, "BEGIN IMMEDIATE; "
+                                       "INSERT INTO users (name, age) VALUES ('blocker', 1)"));
     orm_set_busy(f->db, on_busy, b);
 }
 
@@ -105,7 +106,7 @@ static void test_busy_retries_stop_when_the_busy_function_gives_up(void **state)
 
 typedef struct bump {
     int64_t id;
-    int64_t seen;   /* the age read inside the transaction */
+    int64_t seen; /* the age read inside the transaction */
 } bump_t;
 
 /* Reads a user's age, then writes age + 1: a read-modify-write. */
@@ -163,9 +164,11 @@ static void test_reads_see_what_another_connection_committed(void **state)
     assert_int_equal(SQLITE_OK, sqlite3_open_v2(f->path, &other, SQLITE_OPEN_READWRITE, NULL));
     int64_t age = 200 + (int64_t)ug_rand_below(100);
     char sql[128];
-    snprintf(sql, sizeof sql, "UPDATE users SET age = %lld WHERE id = %lld", (long long)age, (long long)rows[j].id);
+    snprintf(sql, sizeof sql, "UPDATE users SET age = %lld WHERE id = %lld", (long long)age,
+             (long long)rows[j].id);
     assert_int_equal(SQLITE_OK, raw_exec(other, sql));
-    assert_int_equal(SQLITE_OK, raw_exec(other, "INSERT INTO users (name, age) VALUES ('other', 7)"));
+    assert_int_equal(SQLITE_OK,
+                     raw_exec(other, "INSERT INTO users (name, age) VALUES ('other', 7)"));
 
     orm_slice_t s = {0};
     assert_int_equal(1, orm_find(orm_where_eq(orm_q(f->db, &user_model), "Age", ORM_I(age)), &s));

@@ -18,7 +18,7 @@ static void test_create_assigns_ids_and_first_reads_every_type_back(void **state
     int64_t ids = 0;
     for (int i = 0; i < n; i++)
         ids += rows[i].id;
-    assert_int_equal((int64_t)n * (n + 1) / 2, ids);   /* 1..n: the database numbered them */
+    assert_int_equal((int64_t)n * (n + 1) / 2, ids); /* 1..n: the database numbered them */
 
     int j = (int)ug_rand_below((uint64_t)n);
     user_t got;
@@ -36,8 +36,10 @@ static void test_create_assigns_ids_and_first_reads_every_type_back(void **state
     user_t z = {.id = 1000 + (int64_t)ug_rand_below(1000)};
     assert_int_equal(0, orm_create(f->db, &user_model, &z));
     char sql[128];
-    snprintf(sql, sizeof sql, "SELECT (age = 0) + (active = 0) + (score = 0.0) + (name = '') FROM users WHERE id = %lld",
-             (long long)z.id);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT (age = 0) + (active = 0) + (score = 0.0) + (name = '') FROM users WHERE id = %lld",
+        (long long)z.id);
     assert_int_equal(4, raw_int(f->raw, sql));
     assert_int_equal(n + 1, raw_int(f->raw, "SELECT count(*) FROM users"));
     assert_int_equal(z.id, raw_int(f->raw, "SELECT max(id) FROM users"));
@@ -109,7 +111,9 @@ static void test_conditions_are_anded_and_each_stays_in_parentheses(void **state
     user_t rows[64];
     int64_t lo = 20 + (int64_t)ug_rand_below(10), hi = 60 + (int64_t)ug_rand_below(10);
     for (int i = 0; i < n; i++) {
-        user_t u = {.age = i % 3 == 0 ? lo - 1 - i % 5 : i % 3 == 1 ? hi + 1 + i % 4 : lo + 5,
+        user_t u = {.age = i % 3 == 0   ? lo - 1 - i % 5
+                           : i % 3 == 1 ? hi + 1 + i % 4
+                                        : lo + 5,
                     .active = i % 4 != 1};
         rand_word(u.name);
         assert_int_equal(0, orm_create(f->db, &user_model, &u));
@@ -131,7 +135,8 @@ static void test_conditions_are_anded_and_each_stays_in_parentheses(void **state
         }
     orm_value_t range[2] = {ORM_I(lo), ORM_I(hi)};
     orm_slice_t s = {0};
-    int got = orm_find(orm_where_eq(orm_where(orm_q(f->db, &user_model), "age < ? OR age > ?", 2, range),
+    int got = orm_find(orm_where_eq(orm_where(orm_q(f->db, &user_model), "age < ? OR age > ?", 2,
+                                              range),
                                     "Active", ORM_B(true)),
                        &s);
     int64_t got_ids = 0;
@@ -183,7 +188,8 @@ static void test_order_limit_and_offset_page_through_the_rows(void **state)
     orm_slice_t s = {0};
     int skip = (int)ug_rand_below((uint64_t)n);
     assert_int_equal(n - skip,
-                     orm_find(orm_offset(orm_order(orm_q(f->db, &user_model), "ID", false), skip), &s));
+                     orm_find(orm_offset(orm_order(orm_q(f->db, &user_model), "ID", false), skip),
+                              &s));
     orm_slice_free(&user_model, &s);
 }
 
@@ -201,12 +207,18 @@ static void test_placeholders_must_match_the_arguments(void **state)
     orm_value_t one = ORM_I(age), two[2] = {ORM_I(age), ORM_I(age)};
     orm_slice_t s = {0};
     trace_reset(f);
-    assert_int_equal(-EINVAL, orm_find(orm_where(orm_q(f->db, &user_model), "age > ? AND age < ?", 1, &one), &s));
-    assert_int_equal(-EINVAL, orm_find(orm_where(orm_q(f->db, &user_model), "age > ?", 2, two), &s));
-    assert_int_equal(-EINVAL, orm_find(orm_where(orm_q(f->db, &user_model), "age > 1", 1, &one), &s));
+    assert_int_equal(-EINVAL,
+                     orm_find(orm_where(orm_q(f->db, &user_model), "age > ? AND age < ?", 1, &one),
+                              &s));
+    assert_int_equal(-EINVAL,
+                     orm_find(orm_where(orm_q(f->db, &user_model), "age > ?", 2, two), &s));
+    assert_int_equal(-EINVAL,
+                     orm_find(orm_where(orm_q(f->db, &user_model), "age > 1", 1, &one), &s));
     assert_int_equal(0, f->stmts);
     /* A '?' inside a quoted string is text, not a placeholder. */
-    assert_int_equal(want, orm_find(orm_where(orm_q(f->db, &user_model), "name <> '?' AND age > ?", 1, &one), &s));
+    assert_int_equal(want, orm_find(orm_where(orm_q(f->db, &user_model), "name <> '?' AND age > ?",
+                                              1, &one),
+                                    &s));
     orm_slice_free(&user_model, &s);
 }
 
@@ -218,8 +230,10 @@ static void test_a_text_that_does_not_fit_its_field_is_an_error(void **state)
     /* user_t.name holds 47 characters and its NUL. */
     int len = 48 + (int)ug_rand_below(40);
     char sql[256];
-    snprintf(sql, sizeof sql, "INSERT INTO users (id, name, age) VALUES (100, printf('%%.%dc', 'x'), 1), "
-                              "(101, printf('%%.47c', 'y'), 2)", len);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO users (id, name, age) VALUES (100, printf('%%.%dc', 'x'), 1), "
+             "(101, printf('%%.47c', 'y'), 2)",
+             len);
     assert_int_equal(SQLITE_OK, raw_exec(f->raw, sql));
     assert_int_equal(len, raw_int(f->raw, "SELECT length(name) FROM users WHERE id = 100"));
 
@@ -238,8 +252,7 @@ static void test_a_text_that_does_not_fit_its_field_is_an_error(void **state)
     assert_int_equal(4, raw_int(f->raw, "SELECT count(*) FROM users"));
 }
 
-UG_TEST_GROUP(orm_crud, NULL, NULL,
-              T_MEM(test_create_assigns_ids_and_first_reads_every_type_back),
+UG_TEST_GROUP(orm_crud, NULL, NULL, T_MEM(test_create_assigns_ids_and_first_reads_every_type_back),
               T_MEM(test_first_and_last_follow_the_primary_key),
               T_MEM(test_first_on_no_row_is_not_found_but_find_is_empty),
               T_MEM(test_conditions_are_anded_and_each_stays_in_parentheses),

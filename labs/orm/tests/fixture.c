@@ -65,7 +65,7 @@ static int fix_trace(unsigned type, void *ctx, void *p, void *x)
         return 0;
     const char *sql = x;
     if (sql[0] == '-' && sql[1] == '-')
-        return 0;   /* a trigger's statement, not one the ORM started */
+        return 0; /* a trigger's statement, not one the ORM started */
     f->stmts++;
     while (isspace((unsigned char)*sql))
         sql++;

@@ -21,12 +21,12 @@ static const char *const hook_names[ORM_HOOK_COUNT] = {
 
 static struct {
     char log[4096];
-    int fail_hook;        /* -1: none */
+    int fail_hook; /* -1: none */
     int fail_err;
-    char fail_name[48];   /* "": any row */
-    bool audit;           /* AfterCreate writes an order */
-    double set_score;     /* BeforeCreate sets the score when non-zero */
-    bool set_active;      /* BeforeUpdate sets active */
+    char fail_name[48]; /* "": any row */
+    bool audit;         /* AfterCreate writes an order */
+    double set_score;   /* BeforeCreate sets the score when non-zero */
+    bool set_active;    /* BeforeUpdate sets active */
 } H;
 
 static void hooks_reset(void)
@@ -39,7 +39,8 @@ static int64_t count(orm_db_t *tx, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     int64_t v = -1;
-    if (sqlite3_prepare_v2(orm_sqlite(tx), sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    if (sqlite3_prepare_v2(orm_sqlite(tx), sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
@@ -56,7 +57,8 @@ static int log_hook(orm_db_t *tx, orm_hook_t h, void *row)
     case ORM_AFTER_UPDATE: {
         char sql[96];
         snprintf(sql, sizeof sql, "SELECT age FROM members WHERE id = %lld", (long long)u->id);
-        snprintf(p, room, "%s(age=%lld,db=%lld) ", hook_names[h], (long long)u->age, (long long)count(tx, sql));
+        snprintf(p, room, "%s(age=%lld,db=%lld) ", hook_names[h], (long long)u->age,
+                 (long long)count(tx, sql));
         break;
     }
     case ORM_BEFORE_DELETE:
@@ -64,9 +66,7 @@ static int log_hook(orm_db_t *tx, orm_hook_t h, void *row)
         snprintf(p, room, "%s(live=%lld) ", hook_names[h],
                  (long long)count(tx, "SELECT count(*) FROM members WHERE deleted_at IS NULL"));
         break;
-    case ORM_AFTER_FIND:
-        snprintf(p, room, "%s(%lld) ", hook_names[h], (long long)u->id);
-        break;
+    case ORM_AFTER_FIND: snprintf(p, room, "%s(%lld) ", hook_names[h], (long long)u->id); break;
     default:
         snprintf(p, room, "%s(id=%lld,rows=%lld) ", hook_names[h], (long long)u->id,
                  (long long)count(tx, "SELECT count(*) FROM members"));
@@ -92,7 +92,8 @@ static const orm_model_t member_model = {
     .size = sizeof(user_t),
     .fields = user_fields,
     .nfields = 6,
-    .hooks = {log_hook, log_hook, log_hook, log_hook, log_hook, log_hook, log_hook, log_hook, log_hook},
+    .hooks = {log_hook, log_hook, log_hook, log_hook, log_hook, log_hook, log_hook, log_hook,
+              log_hook},
 };
 
 /* The fixture plus the members table and k seeded members. */
@@ -123,7 +124,8 @@ static void test_create_hooks_run_in_gorm_order_around_the_insert(void **state)
     char want[512];
     snprintf(want, sizeof want,
              "BeforeSave(id=0,rows=%d) BeforeCreate(id=0,rows=%d) AfterCreate(id=%d,rows=%d) "
-             "AfterSave(id=%d,rows=%d) ", k, k, k + 1, k + 1, k + 1, k + 1);
+             "AfterSave(id=%d,rows=%d) ",
+             k, k, k + 1, k + 1, k + 1, k + 1);
     assert_string_equal(want, H.log);
     assert_int_equal(1, sqlite3_get_autocommit(f->raw));
 }
@@ -137,11 +139,12 @@ static void test_update_delete_and_find_hooks_run_in_gorm_order(void **state)
     user_t v = {.id = rows[j].id, .age = 100 + (int64_t)ug_rand_below(100)};
     assert_int_equal(1, orm_updates(orm_q(f->db, &member_model), &v));
     char want[1024];
-    snprintf(want, sizeof want,
-             "BeforeSave(id=%lld,rows=%d) BeforeUpdate(age=%lld,db=%lld) AfterUpdate(age=%lld,db=%lld) "
-             "AfterSave(id=%lld,rows=%d) ",
-             (long long)v.id, k, (long long)v.age, (long long)rows[j].age, (long long)v.age,
-             (long long)v.age, (long long)v.id, k);
+    snprintf(
+        want, sizeof want,
+        "BeforeSave(id=%lld,rows=%d) BeforeUpdate(age=%lld,db=%lld) AfterUpdate(age=%lld,db=%lld) "
+        "AfterSave(id=%lld,rows=%d) ",
+        (long long)v.id, k, (long long)v.age, (long long)rows[j].age, (long long)v.age,
+        (long long)v.age, (long long)v.id, k);
     assert_string_equal(want, H.log);
 
     H.log[0] = '\0';
@@ -156,7 +159,8 @@ static void test_update_delete_and_find_hooks_run_in_gorm_order(void **state)
     want[0] = '\0';
     for (int i = 0; i < k; i++)
         if (i != j)
-            snprintf(want + strlen(want), sizeof want - strlen(want), "AfterFind(%lld) ", (long long)rows[i].id);
+            snprintf(want + strlen(want), sizeof want - strlen(want), "AfterFind(%lld) ",
+                     (long long)rows[i].id);
     assert_string_equal(want, H.log);
 }
 
@@ -202,7 +206,7 @@ static void test_an_after_hook_error_undoes_the_write_and_what_the_hooks_wrote(v
     rand_word(u.name);
     assert_int_equal(-ECANCELED, orm_create(f->db, &member_model, &u));
     assert_int_equal(k, raw_int(f->raw, "SELECT count(*) FROM members"));
-    assert_int_equal(0, raw_int(f->raw, "SELECT count(*) FROM orders"));   /* the audit row too */
+    assert_int_equal(0, raw_int(f->raw, "SELECT count(*) FROM orders")); /* the audit row too */
     assert_int_equal(1, sqlite3_get_autocommit(f->raw));
 
     int j = (int)ug_rand_below((uint64_t)k);
@@ -239,7 +243,7 @@ static int create_three(orm_db_t *tx, void *arg)
     three_t *t = arg;
     if (orm_create(tx, &member_model, &t->a))
         return -1;
-    t->rb = orm_create(tx, &member_model, &t->b);   /* its AfterCreate fails */
+    t->rb = orm_create(tx, &member_model, &t->b); /* its AfterCreate fails */
     return orm_create(tx, &member_model, &t->c);
 }
 
@@ -259,13 +263,15 @@ static void test_a_hook_error_inside_a_transaction_undoes_only_that_write(void *
     assert_int_equal(0, orm_transaction(f->db, create_three, &t));
     assert_int_equal(-EDOM, t.rb);
     char got[256], want[256];
-    raw_text(f->raw, "SELECT group_concat(name, ',') FROM (SELECT name FROM members ORDER BY id)", got, sizeof got);
+    raw_text(f->raw, "SELECT group_concat(name, ',') FROM (SELECT name FROM members ORDER BY id)",
+             got, sizeof got);
     want[0] = '\0';
     for (int i = 0; i < k; i++)
         snprintf(want + strlen(want), sizeof want - strlen(want), "%s,", rows[i].name);
     snprintf(want + strlen(want), sizeof want - strlen(want), "%s,%s", t.a.name, t.c.name);
     assert_string_equal(want, got);
-    raw_text(f->raw, "SELECT group_concat(user_id, ',') FROM (SELECT user_id FROM orders ORDER BY id)", got,
+    raw_text(f->raw,
+             "SELECT group_concat(user_id, ',') FROM (SELECT user_id FROM orders ORDER BY id)", got,
              sizeof got);
     snprintf(want, sizeof want, "%lld,%lld", (long long)t.a.id, (long long)t.c.id);
     assert_string_equal(want, got);
@@ -289,12 +295,12 @@ static void test_before_hooks_may_change_what_is_written(void **state)
     int j = (int)ug_rand_below((uint64_t)k);
     user_t v = {.id = rows[j].id, .age = 61};
     assert_int_equal(1, orm_updates(orm_q(f->db, &member_model), &v));
-    snprintf(sql, sizeof sql, "SELECT active * 1000 + age FROM members WHERE id = %lld", (long long)rows[j].id);
+    snprintf(sql, sizeof sql, "SELECT active * 1000 + age FROM members WHERE id = %lld",
+             (long long)rows[j].id);
     assert_int_equal(1061, raw_int(f->raw, sql));
 }
 
-UG_TEST_GROUP(orm_hooks, NULL, NULL,
-              T_MEM(test_create_hooks_run_in_gorm_order_around_the_insert),
+UG_TEST_GROUP(orm_hooks, NULL, NULL, T_MEM(test_create_hooks_run_in_gorm_order_around_the_insert),
               T_MEM(test_update_delete_and_find_hooks_run_in_gorm_order),
               T_MEM(test_a_before_hook_error_stops_the_write),
               T_MEM(test_an_after_hook_error_undoes_the_write_and_what_the_hooks_wrote),

@@ -45,7 +45,8 @@ static void test_injection_in_values_is_stored_verbatim_and_matches_only_itself(
     }
     for (int k = 0; k < K; k++) {
         orm_slice_t s = {0};
-        int found = orm_find(orm_where_eq(orm_q(f->db, &user_model), "Name", ORM_S(evil[k].name)), &s);
+        int found = orm_find(orm_where_eq(orm_q(f->db, &user_model), "Name", ORM_S(evil[k].name)),
+                             &s);
         char name[48] = "";
         if (s.len)
             snprintf(name, sizeof name, "%s", ((user_t *)s.items)[0].name);
@@ -66,8 +67,9 @@ static void test_injection_in_values_is_stored_verbatim_and_matches_only_itself(
 
     assert_int_equal(n + K, raw_int(f->raw, "SELECT count(*) FROM users"));
     assert_int_equal(ages, raw_int(f->raw, "SELECT sum(age) FROM users"));
-    assert_int_equal(2, raw_int(f->raw, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
-                                        "name IN ('users', 'orders')"));
+    assert_int_equal(2,
+                     raw_int(f->raw, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                     "name IN ('users', 'orders')"));
 }
 
 static void test_injection_in_names_is_refused_before_any_statement(void **state)
@@ -84,7 +86,7 @@ static void test_injection_in_names_is_refused_before_any_statement(void **state
         "",
         "\"name\"",
         "users.name",
-        "Orders",      /* a relation, not a field */
+        "Orders", /* a relation, not a field */
     };
     enum { NNAMES = sizeof names / sizeof names[0] };
     int refused = 0, attempts = 0;
@@ -94,16 +96,20 @@ static void test_injection_in_names_is_refused_before_any_statement(void **state
         orm_slice_t s = {0};
         user_t v = {.age = 1 + (int64_t)ug_rand_below(50)};
         const char *sel[] = {names[i]};
-        refused += orm_find(orm_where_eq(orm_q(f->db, &user_model), names[i], ORM_I(1)), &s) == -ORM_EFIELD;
-        refused += orm_find(orm_order(orm_q(f->db, &user_model), names[i], false), &s) == -ORM_EFIELD;
-        refused += orm_updates(orm_select(orm_id(orm_q(f->db, &user_model), 1), 1, sel), &v) == -ORM_EFIELD;
+        refused += orm_find(orm_where_eq(orm_q(f->db, &user_model), names[i], ORM_I(1)), &s) ==
+                   -ORM_EFIELD;
+        refused += orm_find(orm_order(orm_q(f->db, &user_model), names[i], false), &s) ==
+                   -ORM_EFIELD;
+        refused += orm_updates(orm_select(orm_id(orm_q(f->db, &user_model), 1), 1, sel), &v) ==
+                   -ORM_EFIELD;
         attempts += 3;
     }
     /* Relations are names too: only the model's own may be preloaded. */
     static const char *const relations[] = {"orders", "Orders; DROP TABLE orders", "Name", ""};
     for (int i = 0; i < 4; i++) {
         orm_slice_t s = {0};
-        refused += orm_find(orm_preload(orm_q(f->db, &user_model), relations[i]), &s) == -ORM_EFIELD;
+        refused += orm_find(orm_preload(orm_q(f->db, &user_model), relations[i]), &s) ==
+                   -ORM_EFIELD;
         attempts++;
     }
     assert_int_equal(attempts, refused);
@@ -117,9 +123,11 @@ static void test_injection_in_names_is_refused_before_any_statement(void **state
     int want = 0;
     for (int i = 0; i < n; i++)
         want += rows[i].age == age;
-    assert_int_equal(want, orm_find(orm_where_eq(orm_q(f->db, &user_model), "Age", ORM_I(age)), &s));
+    assert_int_equal(want,
+                     orm_find(orm_where_eq(orm_q(f->db, &user_model), "Age", ORM_I(age)), &s));
     orm_slice_free(&user_model, &s);
-    assert_int_equal(want, orm_find(orm_where_eq(orm_q(f->db, &user_model), "age", ORM_I(age)), &s));
+    assert_int_equal(want,
+                     orm_find(orm_where_eq(orm_q(f->db, &user_model), "age", ORM_I(age)), &s));
     orm_slice_free(&user_model, &s);
 }
 

@@ -34,25 +34,25 @@ typedef struct user {
     double score;
     bool active;
     int64_t deleted_at;
-    orm_slice_t orders;   /* has many orders (preload "Orders") */
+    orm_slice_t orders; /* has many orders (preload "Orders") */
 } user_t;
 
 extern const orm_field_t user_fields[6];
 extern const orm_field_t order_fields[5];
-extern const orm_model_t user_model;    /* table "users", no hooks */
-extern const orm_model_t order_model;   /* table "orders", no hooks */
+extern const orm_model_t user_model;  /* table "users", no hooks */
+extern const orm_model_t order_model; /* table "orders", no hooks */
 
 typedef struct fix {
-    int rc;               /* what opening and migrating answered */
+    int rc; /* what opening and migrating answered */
     orm_db_t *db;
-    sqlite3 *raw;         /* the ORM's own connection, for raw checks */
-    char dir[256];        /* on disk: the private directory */
-    char path[300];       /* on disk: the database file */
-    int64_t now;          /* the virtual clock, in ns */
+    sqlite3 *raw;   /* the ORM's own connection, for raw checks */
+    char dir[256];  /* on disk: the private directory */
+    char path[300]; /* on disk: the database file */
+    int64_t now;    /* the virtual clock, in ns */
     /* the trace */
-    unsigned stmts;       /* statements started */
-    unsigned selects;     /* of them, SELECTs */
-    char last[1024];      /* the SQL of the last one */
+    unsigned stmts;   /* statements started */
+    unsigned selects; /* of them, SELECTs */
+    char last[1024];  /* the SQL of the last one */
 } fix_t;
 
 int fix_setup_mem(void **state);

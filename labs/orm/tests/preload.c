@@ -9,11 +9,11 @@
 #include "orm_test.h"
 
 typedef struct family {
-    int n;                 /* users */
+    int n; /* users */
     user_t users[64];
-    int nkids[64];         /* live orders per user */
-    order_t kids[64][5];   /* live orders per user, in id order */
-    int dead;              /* soft-deleted orders */
+    int nkids[64];       /* live orders per user */
+    order_t kids[64][5]; /* live orders per user, in id order */
+    int dead;            /* soft-deleted orders */
 } family_t;
 
 /* n users, each with 0..4 orders; about one order in five soft-deleted. */
@@ -90,7 +90,9 @@ static void test_preload_loads_the_children_of_all_rows_with_one_query(void **st
     int j = (int)ug_rand_below((uint64_t)fam.n);
     user_t u = {0};
     trace_reset(f);
-    assert_int_equal(0, orm_first(orm_preload(orm_id(orm_q(f->db, &user_model), fam.users[j].id), "Orders"), &u));
+    assert_int_equal(0, orm_first(orm_preload(orm_id(orm_q(f->db, &user_model), fam.users[j].id),
+                                              "Orders"),
+                                  &u));
     assert_int_equal(2, f->selects);
     assert_int_equal(fam.nkids[j], u.orders.len);
     describe(&u, 1, got_s, sizeof got_s);
@@ -130,7 +132,8 @@ static void test_preload_skips_soft_deleted_children_unless_unscoped(void **stat
     assert_int_equal(live, loaded);
 
     loaded = 0;
-    assert_int_equal(fam.n, orm_find(orm_preload(orm_unscoped(orm_q(f->db, &user_model)), "Orders"), &s));
+    assert_int_equal(fam.n,
+                     orm_find(orm_preload(orm_unscoped(orm_q(f->db, &user_model)), "Orders"), &s));
     for (size_t i = 0; i < s.len; i++)
         loaded += ((user_t *)s.items)[i].orders.len;
     orm_slice_free(&user_model, &s);
@@ -139,7 +142,10 @@ static void test_preload_skips_soft_deleted_children_unless_unscoped(void **stat
     /* No parent found: no query for children. */
     trace_reset(f);
     orm_value_t none = ORM_I(-1);
-    assert_int_equal(0, orm_find(orm_preload(orm_where(orm_q(f->db, &user_model), "age = ?", 1, &none), "Orders"), &s));
+    assert_int_equal(0,
+                     orm_find(orm_preload(orm_where(orm_q(f->db, &user_model), "age = ?", 1, &none),
+                                          "Orders"),
+                              &s));
     assert_int_equal(1, f->selects);
 }
 

@@ -19,9 +19,15 @@ static void test_column_names_follow_the_naming_convention(void **state)
     static const struct {
         const char *field, *column;
     } fixed[] = {
-        {"ID", "id"},           {"UserID", "user_id"},       {"Name", "name"},
-        {"CreatedAt", "created_at"}, {"HTTPServer", "http_server"}, {"APIKey", "api_key"},
-        {"Line2Text", "line2_text"}, {"IPv4", "i_pv4"},      {"already_snake", "already_snake"},
+        {"ID", "id"},
+        {"UserID", "user_id"},
+        {"Name", "name"},
+        {"CreatedAt", "created_at"},
+        {"HTTPServer", "http_server"},
+        {"APIKey", "api_key"},
+        {"Line2Text", "line2_text"},
+        {"IPv4", "i_pv4"},
+        {"already_snake", "already_snake"},
     };
     char buf[64] = "";
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
@@ -31,7 +37,8 @@ static void test_column_names_follow_the_naming_convention(void **state)
     }
     /* Seeded names from pieces: words and acronyms, never two acronyms in a
      * row (where the rule cannot tell where one ends). */
-    static const char *const words[] = {"User", "Order", "Item", "Created", "Count", "Total", "Line"};
+    static const char *const words[] = {"User",  "Order", "Item", "Created",
+                                        "Count", "Total", "Line"};
     static const char *const acronyms[] = {"ID", "HTTP", "URL", "API", "V2"};
     for (int k = 0; k < 6; k++) {
         char field[64] = "", want[64] = "";
@@ -81,7 +88,8 @@ static orm_model_t item_model(char *table, size_t size, const char *prefix, size
     char w[16];
     rand_word(w);
     snprintf(table, size, "%s_%s", prefix, w);
-    return (orm_model_t){.table = table, .size = sizeof(item_t), .fields = item_fields, .nfields = n};
+    return (
+        orm_model_t){.table = table, .size = sizeof(item_t), .fields = item_fields, .nfields = n};
 }
 
 /* group_concat of one expression over a pragma table, in a given order. */
@@ -89,8 +97,9 @@ static void catalogue(sqlite3 *raw, const char *expr, const char *pragma, const 
                       const char *order, char *out, size_t size)
 {
     char sql[512];
-    snprintf(sql, sizeof sql, "SELECT group_concat(x, ',') FROM (SELECT %s AS x FROM %s('%s') ORDER BY %s)",
-             expr, pragma, table, order);
+    snprintf(sql, sizeof sql,
+             "SELECT group_concat(x, ',') FROM (SELECT %s AS x FROM %s('%s') ORDER BY %s)", expr,
+             pragma, table, order);
     raw_text(raw, sql, out, size);
 }
 
@@ -106,12 +115,15 @@ static void test_migrate_creates_typed_columns_a_primary_key_and_indexes(void **
     orm_model_t m = item_model(table, sizeof table, "items", 5);
     assert_int_equal(0, orm_migrate(f->db, &m));
 
-    catalogue(f->raw, "name || ':' || type || ':' || \"notnull\" || ':' || coalesce(dflt_value, '-') || ':' || pk",
+    catalogue(f->raw,
+              "name || ':' || type || ':' || \"notnull\" || ':' || coalesce(dflt_value, '-') || "
+              "':' || pk",
               "pragma_table_info", table, "cid", got, sizeof got);
     assert_string_equal("id:INTEGER:0:-:1,sku:TEXT:1:'':0,qty:INTEGER:1:0:0,price:REAL:0:-:0,"
                         "hidden:NUMERIC:0:-:0",
                         got);
-    catalogue(f->raw, "name || ':' || \"unique\"", "pragma_index_list", table, "name", got, sizeof got);
+    catalogue(f->raw, "name || ':' || \"unique\"", "pragma_index_list", table, "name", got,
+              sizeof got);
     snprintf(want, sizeof want, "idx_%s_price:0,idx_%s_sku:1", table, table);
     assert_string_equal(want, got);
 
@@ -131,11 +143,13 @@ static void test_migrate_adds_missing_columns_and_keeps_rows_and_other_columns(v
     fix_t *f = fix(state);
     char table[32], sql[256], got[512];
     orm_model_t m = item_model(table, sizeof table, "stock", 5);
-    snprintf(sql, sizeof sql, "CREATE TABLE \"%s\" (id INTEGER PRIMARY KEY, sku TEXT, legacy TEXT)", table);
+    snprintf(sql, sizeof sql, "CREATE TABLE \"%s\" (id INTEGER PRIMARY KEY, sku TEXT, legacy TEXT)",
+             table);
     assert_int_equal(SQLITE_OK, raw_exec(f->raw, sql));
     int n = 2 + (int)ug_rand_below(10);
     for (int i = 0; i < n; i++) {
-        snprintf(sql, sizeof sql, "INSERT INTO \"%s\" (sku, legacy) VALUES ('s%d', 'old%d')", table, i, i);
+        snprintf(sql, sizeof sql, "INSERT INTO \"%s\" (sku, legacy) VALUES ('s%d', 'old%d')", table,
+                 i, i);
         assert_int_equal(SQLITE_OK, raw_exec(f->raw, sql));
     }
 
@@ -197,7 +211,8 @@ static void test_a_failed_migration_leaves_the_schema_as_it_was(void **state)
     int dup = (int)ug_rand_below((uint64_t)n - 1);
     for (int i = 0; i < n; i++) {
         /* Row n-1 repeats the SKU of row dup: no unique index can be built. */
-        snprintf(sql, sizeof sql, "INSERT INTO \"%s\" (sku) VALUES ('p%d')", table, i == n - 1 ? dup : i);
+        snprintf(sql, sizeof sql, "INSERT INTO \"%s\" (sku) VALUES ('p%d')", table,
+                 i == n - 1 ? dup : i);
         assert_int_equal(SQLITE_OK, raw_exec(f->raw, sql));
     }
     int64_t version = raw_int(f->raw, "PRAGMA schema_version");
@@ -238,7 +253,7 @@ static void test_keywords_and_quotes_in_names_are_quoted(void **state)
     fix_t *f = fix(state);
     char table[48], w[16], sql[256], got[256];
     rand_word(w);
-    snprintf(table, sizeof table, "order \"%s\"", w);   /* a keyword, a space, quotes */
+    snprintf(table, sizeof table, "order \"%s\"", w); /* a keyword, a space, quotes */
     orm_model_t m = {.table = table, .size = sizeof(odd_t), .fields = odd_fields, .nfields = 4};
     assert_int_equal(0, orm_migrate(f->db, &m));
 
@@ -254,7 +269,8 @@ static void test_keywords_and_quotes_in_names_are_quoted(void **state)
             pick = o;
     }
     odd_t got_row = {0};
-    assert_int_equal(0, orm_first(orm_where_eq(orm_q(f->db, &m), "Weird", ORM_S(pick.weird)), &got_row));
+    assert_int_equal(0, orm_first(orm_where_eq(orm_q(f->db, &m), "Weird", ORM_S(pick.weird)),
+                                  &got_row));
     assert_int_equal(pick.id, got_row.id);
     assert_string_equal(pick.weird, got_row.weird);
     assert_int_equal(pick.group, got_row.group);
@@ -288,7 +304,8 @@ static void test_bad_schemas_are_refused_and_create_nothing(void **state)
                                             ORM_FIELD(bad_t, small, "Small", ORM_INT, 0)};
     static const orm_field_t text_pk[] = {ORM_FIELD(bad_t, text, "Text", ORM_TEXT, ORM_PK)};
     static const orm_field_t text_stamp[] = {ORM_FIELD(bad_t, id, "ID", ORM_INT, ORM_PK),
-                                             ORM_FIELD(bad_t, text, "Text", ORM_TEXT, ORM_DELETED_AT)};
+                                             ORM_FIELD(bad_t, text, "Text", ORM_TEXT,
+                                                       ORM_DELETED_AT)};
     static const orm_field_t same_column[] = {ORM_FIELD(bad_t, id, "ID", ORM_INT, ORM_PK),
                                               ORM_COLUMN(bad_t, other, "Other", "id", ORM_INT, 0)};
     static const orm_field_t good[] = {ORM_FIELD(bad_t, id, "ID", ORM_INT, ORM_PK),
@@ -299,7 +316,7 @@ static void test_bad_schemas_are_refused_and_create_nothing(void **state)
         size_t n;
         const orm_has_many_t *rel;
     } cases[] = {
-        {no_pk, 1, NULL},     {two_pks, 2, NULL},     {small_int, 2, NULL}, {text_pk, 1, NULL},
+        {no_pk, 1, NULL},      {two_pks, 2, NULL},     {small_int, 2, NULL}, {text_pk, 1, NULL},
         {text_stamp, 2, NULL}, {same_column, 2, NULL}, {good, 2, bad_fk},
     };
     char w[16], table[32];
@@ -307,8 +324,12 @@ static void test_bad_schemas_are_refused_and_create_nothing(void **state)
     snprintf(table, sizeof table, "bad_%s", w);
     int refused = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        orm_model_t m = {.table = table, .size = sizeof(bad_t), .fields = cases[i].fields,
-                         .nfields = cases[i].n, .has_many = cases[i].rel, .nhas_many = cases[i].rel ? 1 : 0};
+        orm_model_t m = {.table = table,
+                         .size = sizeof(bad_t),
+                         .fields = cases[i].fields,
+                         .nfields = cases[i].n,
+                         .has_many = cases[i].rel,
+                         .nhas_many = cases[i].rel ? 1 : 0};
         refused += orm_migrate(f->db, &m) == -EINVAL;
     }
     assert_int_equal(7, refused);
@@ -324,8 +345,7 @@ static void test_bad_schemas_are_refused_and_create_nothing(void **state)
     assert_int_equal(b.other, raw_int(f->raw, sql));
 }
 
-UG_TEST_GROUP(orm_schema, NULL, NULL,
-              T_MEM(test_column_names_follow_the_naming_convention),
+UG_TEST_GROUP(orm_schema, NULL, NULL, T_MEM(test_column_names_follow_the_naming_convention),
               T_MEM(test_migrate_creates_typed_columns_a_primary_key_and_indexes),
               T_MEM(test_migrate_adds_missing_columns_and_keeps_rows_and_other_columns),
               T_MEM(test_migrating_again_changes_nothing),

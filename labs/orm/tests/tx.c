@@ -17,8 +17,8 @@
 #include "orm_test.h"
 
 typedef struct batch {
-    int n;          /* users to create */
-    int fail;       /* returned after creating them */
+    int n;    /* users to create */
+    int fail; /* returned after creating them */
     user_t made[16];
 } batch_t;
 
@@ -41,7 +41,8 @@ static void test_a_transaction_commits_on_success_and_rolls_back_on_error(void *
     user_t rows[64];
     int n = (int)ug_rand_below(10);
     seed_users(f, rows, n);
-    batch_t ok = {.n = 1 + (int)ug_rand_below(10)}, bad = {.n = 1 + (int)ug_rand_below(10), .fail = -EIO};
+    batch_t ok = {.n = 1 + (int)ug_rand_below(10)},
+            bad = {.n = 1 + (int)ug_rand_below(10), .fail = -EIO};
     assert_int_equal(0, orm_transaction(f->db, create_batch, &ok));
     assert_int_equal(n + ok.n, raw_int(f->raw, "SELECT count(*) FROM users"));
     assert_int_equal(-EIO, orm_transaction(f->db, create_batch, &bad));
@@ -57,7 +58,7 @@ static void test_a_transaction_commits_on_success_and_rolls_back_on_error(void *
     assert_int_equal(0, sqlite3_get_autocommit(f->raw));
     assert_int_equal(0, orm_commit(f->db));
     assert_int_equal(n + 2 * ok.n, raw_int(f->raw, "SELECT count(*) FROM users"));
-    assert_int_equal(-EINVAL, orm_commit(f->db));   /* nothing open */
+    assert_int_equal(-EINVAL, orm_commit(f->db)); /* nothing open */
 }
 
 /* A level of a transaction tree: creates `name`, runs its children, and
@@ -75,13 +76,14 @@ static int run_level(orm_db_t *tx, void *arg)
     snprintf(u.name, sizeof u.name, "%s", l->name);
     int rc = orm_create(tx, &user_model, &u);
     for (int i = 0; !rc && i < 3 && l->kids[i]; i++)
-        orm_transaction(tx, run_level, l->kids[i]);   /* a failed child does not fail us */
+        orm_transaction(tx, run_level, l->kids[i]); /* a failed child does not fail us */
     return rc ? rc : l->fail;
 }
 
 static void names_of(fix_t *f, char *out, size_t size)
 {
-    raw_text(f->raw, "SELECT group_concat(name, ',') FROM (SELECT name FROM users ORDER BY id)", out, size);
+    raw_text(f->raw, "SELECT group_concat(name, ',') FROM (SELECT name FROM users ORDER BY id)",
+             out, size);
 }
 
 static void test_nested_transactions_roll_back_to_their_savepoint_only(void **state)
@@ -133,7 +135,7 @@ static void test_an_outer_rollback_undoes_inner_levels_that_succeeded(void **sta
 
 typedef struct doomed {
     int creates, updates;
-    const orm_model_t *model;   /* what is created */
+    const orm_model_t *model; /* what is created */
 } doomed_t;
 
 /* Writes a lot (more than the page cache holds, so uncommitted pages

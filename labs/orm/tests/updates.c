@@ -14,7 +14,8 @@ static void stored(fix_t *f, int64_t id, char *out, size_t size)
     char sql[192];
     snprintf(sql, sizeof sql,
              "SELECT name || '|' || age || '|' || score || '|' || active || '|' || "
-             "coalesce(deleted_at, 'null') FROM users WHERE id = %lld", (long long)id);
+             "coalesce(deleted_at, 'null') FROM users WHERE id = %lld",
+             (long long)id);
     raw_text(f->raw, sql, out, size);
 }
 
@@ -93,7 +94,9 @@ static void test_select_writes_the_chosen_fields_even_when_zero(void **state)
     /* "*": every field but the primary key, zero or not. */
     user_t all = {.score = (double)(1 + ug_rand_below(9))};
     static const char *const star[] = {"*"};
-    assert_int_equal(1, orm_updates(orm_select(orm_id(orm_q(f->db, &user_model), rows[j].id), 1, star), &all));
+    assert_int_equal(1,
+                     orm_updates(orm_select(orm_id(orm_q(f->db, &user_model), rows[j].id), 1, star),
+                                 &all));
     all.id = rows[j].id;
     stored(f, rows[j].id, got, sizeof got);
     expect_row(&all, 0, want, sizeof want);
@@ -169,7 +172,8 @@ static void test_soft_delete_hides_the_row_and_unscoped_finds_it_stamped(void **
     /* The rows are still in the table, stamped. */
     assert_int_equal(n, raw_int(f->raw, "SELECT count(*) FROM users"));
     char sql[128];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE deleted_at = %lld", (long long)f->now);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE deleted_at = %lld",
+             (long long)f->now);
     assert_int_equal(k, raw_int(f->raw, sql));
 }
 
@@ -185,11 +189,14 @@ static void test_deleting_again_keeps_the_first_stamp(void **state)
     f->now += 1000 + (int64_t)ug_rand_below(1000000);
     assert_int_equal(0, orm_delete(orm_id(orm_q(f->db, &user_model), rows[j].id), NULL));
     /* A batch delete counts only the rows still live. */
-    assert_int_equal(n - 1, orm_delete(orm_where(orm_q(f->db, &user_model), "1 = 1", 0, NULL), NULL));
+    assert_int_equal(n - 1,
+                     orm_delete(orm_where(orm_q(f->db, &user_model), "1 = 1", 0, NULL), NULL));
     char sql[128];
-    snprintf(sql, sizeof sql, "SELECT deleted_at FROM users WHERE id = %lld", (long long)rows[j].id);
+    snprintf(sql, sizeof sql, "SELECT deleted_at FROM users WHERE id = %lld",
+             (long long)rows[j].id);
     assert_int_equal(first, raw_int(f->raw, sql));
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE deleted_at = %lld", (long long)f->now);
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM users WHERE deleted_at = %lld",
+             (long long)f->now);
     assert_int_equal(n - 1, raw_int(f->raw, sql));
 }
 
@@ -200,10 +207,11 @@ static void test_unscoped_delete_removes_the_row_for_good(void **state)
     int n = 2 + (int)ug_rand_below(20);
     seed_users(f, rows, n);
     int j = (int)ug_rand_below((uint64_t)n);
-    assert_int_equal(1, orm_delete(orm_q(f->db, &user_model), &rows[j]));           /* soft */
-    assert_int_equal(1, orm_delete(orm_unscoped(orm_q(f->db, &user_model)), &rows[j]));  /* real */
+    assert_int_equal(1, orm_delete(orm_q(f->db, &user_model), &rows[j]));               /* soft */
+    assert_int_equal(1, orm_delete(orm_unscoped(orm_q(f->db, &user_model)), &rows[j])); /* real */
     user_t u = {0};
-    assert_int_equal(-ORM_ENOTFOUND, orm_first(orm_id(orm_unscoped(orm_q(f->db, &user_model)), rows[j].id), &u));
+    assert_int_equal(-ORM_ENOTFOUND,
+                     orm_first(orm_id(orm_unscoped(orm_q(f->db, &user_model)), rows[j].id), &u));
     assert_int_equal(n - 1, raw_int(f->raw, "SELECT count(*) FROM users"));
 }
 
@@ -224,8 +232,7 @@ static void test_soft_deleted_rows_are_not_updated(void **state)
     assert_int_equal(v.age, raw_int(f->raw, sql));
 }
 
-UG_TEST_GROUP(orm_updates, NULL, NULL,
-              T_MEM(test_updates_write_only_the_fields_that_are_not_zero),
+UG_TEST_GROUP(orm_updates, NULL, NULL, T_MEM(test_updates_write_only_the_fields_that_are_not_zero),
               T_MEM(test_select_writes_the_chosen_fields_even_when_zero),
               T_MEM(test_updates_and_deletes_without_a_condition_are_refused),
               T_MEM(test_batch_updates_return_the_rows_changed),

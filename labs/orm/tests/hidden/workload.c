@@ -36,10 +36,10 @@ static int shadow_update(shadow_t *s, const user_t *v, const bool *sel, bool has
     if (!s->exists || s->row.deleted_at)
         return 0;
     bool any = false;
-#define FIELD(i, nonzero, assign)                     \
-    if (has_select ? sel[i] : (nonzero)) {            \
-        assign;                                       \
-        any = true;                                   \
+#define FIELD(i, nonzero, assign)                                                                  \
+    if (has_select ? sel[i] : (nonzero)) {                                                         \
+        assign;                                                                                    \
+        any = true;                                                                                \
     }
     FIELD(1, v->name[0] != '\0', strcpy(s->row.name, v->name));
     FIELD(2, v->age != 0, s->row.age = v->age);
@@ -52,7 +52,7 @@ static int shadow_update(shadow_t *s, const user_t *v, const bool *sel, bool has
 static void test_a_seeded_workload_agrees_with_an_oracle(void **state)
 {
     fix_t *f = fix(state);
-    static shadow_t sh[MAX_ROWS + 1];   /* by id */
+    static shadow_t sh[MAX_ROWS + 1]; /* by id */
     memset(sh, 0, sizeof sh);
     int64_t next_id = 1;
     int mismatches = 0, steps = 300 + (int)ug_rand_below(200);
@@ -106,13 +106,16 @@ static void test_a_seeded_workload_agrees_with_an_oracle(void **state)
             int want = 0;
             int64_t want_sum = 0, got_sum = 0;
             for (int64_t i = 1; i < next_id; i++)
-                if (sh[i].exists && !sh[i].row.deleted_at && sh[i].row.age >= lo && sh[i].row.age <= hi) {
+                if (sh[i].exists && !sh[i].row.deleted_at && sh[i].row.age >= lo &&
+                    sh[i].row.age <= hi) {
                     want++;
                     want_sum += i;
                 }
             orm_value_t range[2] = {ORM_I(lo), ORM_I(hi)};
             orm_slice_t s = {0};
-            int got = orm_find(orm_where(orm_q(f->db, &user_model), "age BETWEEN ? AND ?", 2, range), &s);
+            int got = orm_find(orm_where(orm_q(f->db, &user_model), "age BETWEEN ? AND ?", 2,
+                                         range),
+                               &s);
             for (size_t i = 0; i < s.len; i++)
                 got_sum += ((user_t *)s.items)[i].id;
             orm_slice_free(&user_model, &s);
@@ -128,15 +131,17 @@ static void test_a_seeded_workload_agrees_with_an_oracle(void **state)
     want[0] = got[0] = '\0';
     for (int64_t i = 1; i < next_id; i++)
         if (sh[i].exists)
-            wl += (size_t)snprintf(want + wl, sizeof want - wl, "%lld:%s:%lld:%g:%d:%lld;", (long long)i,
-                                   sh[i].row.name, (long long)sh[i].row.age, sh[i].row.score,
-                                   sh[i].row.active, (long long)sh[i].row.deleted_at);
+            wl += (size_t)snprintf(want + wl, sizeof want - wl, "%lld:%s:%lld:%g:%d:%lld;",
+                                   (long long)i, sh[i].row.name, (long long)sh[i].row.age,
+                                   sh[i].row.score, sh[i].row.active,
+                                   (long long)sh[i].row.deleted_at);
     orm_slice_t s = {0};
     orm_find(orm_order(orm_unscoped(orm_q(f->db, &user_model)), "ID", false), &s);
     for (size_t i = 0; i < s.len; i++) {
         user_t *u = (user_t *)s.items + i;
-        gl += (size_t)snprintf(got + gl, sizeof got - gl, "%lld:%s:%lld:%g:%d:%lld;", (long long)u->id, u->name,
-                               (long long)u->age, u->score, u->active, (long long)u->deleted_at);
+        gl += (size_t)snprintf(got + gl, sizeof got - gl, "%lld:%s:%lld:%g:%d:%lld;",
+                               (long long)u->id, u->name, (long long)u->age, u->score, u->active,
+                               (long long)u->deleted_at);
     }
     orm_slice_free(&user_model, &s);
     assert_string_equal(want, got);
@@ -167,17 +172,21 @@ static void test_preload_across_hundreds_of_parents_matches_a_join(void **state)
     /* The oracle: a LEFT JOIN, in SQL, by hand. */
     static char want[1 << 18], got[1 << 18];
     char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT group_concat(x, '') FROM (SELECT u.id || ':' || coalesce((SELECT group_concat(item, ',') "
-             "FROM (SELECT item FROM orders o WHERE o.user_id = u.id ORDER BY o.id)), '') || ';' AS x "
-             "FROM users u WHERE u.age >= %lld ORDER BY u.id)", (long long)age);
+    snprintf(
+        sql, sizeof sql,
+        "SELECT group_concat(x, '') FROM (SELECT u.id || ':' || coalesce((SELECT "
+        "group_concat(item, ',') "
+        "FROM (SELECT item FROM orders o WHERE o.user_id = u.id ORDER BY o.id)), '') || ';' AS x "
+        "FROM users u WHERE u.age >= %lld ORDER BY u.id)",
+        (long long)age);
     raw_text(f->raw, sql, want, sizeof want);
 
     orm_value_t a = ORM_I(age);
     orm_slice_t s = {0};
-    int found = orm_find(orm_preload(orm_order(orm_where(orm_q(f->db, &user_model), "age >= ?", 1, &a), "ID", false),
-                                     "Orders"),
-                         &s);
+    int found = orm_find(
+        orm_preload(orm_order(orm_where(orm_q(f->db, &user_model), "age >= ?", 1, &a), "ID", false),
+                    "Orders"),
+        &s);
     size_t len = 0;
     got[0] = '\0';
     for (size_t i = 0; i < s.len; i++) {
@@ -253,14 +262,14 @@ static void test_random_nested_transactions_agree_with_an_oracle(void **state)
         want_rcs += root->fail;
         survivors(root, want, sizeof want);
     }
-    raw_text(f->raw, "SELECT group_concat(name || ',', '') FROM (SELECT name FROM users ORDER BY id)", got,
+    raw_text(f->raw,
+             "SELECT group_concat(name || ',', '') FROM (SELECT name FROM users ORDER BY id)", got,
              sizeof got);
     assert_int_equal(want_rcs, rcs);
     assert_string_equal(want, got);
     assert_int_equal(1, sqlite3_get_autocommit(f->raw));
 }
 
-UG_TEST_GROUP(orm_hidden, NULL, NULL,
-              T_MEM(test_a_seeded_workload_agrees_with_an_oracle),
+UG_TEST_GROUP(orm_hidden, NULL, NULL, T_MEM(test_a_seeded_workload_agrees_with_an_oracle),
               T_MEM(test_preload_across_hundreds_of_parents_matches_a_join),
               T_MEM(test_random_nested_transactions_agree_with_an_oracle));
