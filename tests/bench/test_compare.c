@@ -205,11 +205,13 @@ static void test_wrong_argument_count_is_a_usage_error(void **state)
 
     (void)state;
     assert_int_equal(2, c.rc);
-    assert_string_equal("usage: grader compare <old> <new>\n", c.err);
+    assert_string_equal("grader: compare takes two runs, <old> and <new>\n"
+                        "hint: `grader compare --help` lists its options\n",
+                        c.err);
     captured_free(&c);
     c = run_compare(4, argv2);
     assert_int_equal(2, c.rc);
-    assert_non_null(strstr(c.err, "grader: unknown option '-q'\n"));
+    assert_non_null(strstr(c.err, "grader: unknown option '-q' for 'grader compare'\n"));
     captured_free(&c);
 }
 
