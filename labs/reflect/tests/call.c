@@ -128,6 +128,18 @@ static void test_interface_parameters_take_any_value_with_its_type(void **state)
     char got[32];
     snprintf(got, sizeof got, "%.*s", (int)out.len, out.ptr ? out.ptr : "");
     assert_string_equal(names[k], got);
+    /* every built-in kind, boxed */
+    char want[256] = "", all[256] = "";
+    unsigned char zero[16] = {0};
+    for (int i = 0; i < 4; i++) {
+        reflect_kind_t kind = (reflect_kind_t)(REFLECT_BOOL + ug_rand_below(REFLECT_STRING));
+        reflect_value_t x = reflect_value_of(reflect_builtin(kind), zero);
+        out = (reflect_string_t){0};
+        reflect_call_by_name(user_ptr(&pu), "Describe", &x, 1, &out, &err);
+        snprintf(all + strlen(all), sizeof all - strlen(all), "%.*s ", (int)out.len, out.ptr ? out.ptr : "");
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%s ", reflect_kind_name(kind));
+    }
+    assert_string_equal(want, all);
     /* an interface {} passed to an interface {} parameter is passed as is */
     assert_int_equal(0, reflect_call_by_name(user_ptr(&pu), "Describe", &vals[3], 1, &out, &err));
     snprintf(got, sizeof got, "%.*s", (int)out.len, out.ptr ? out.ptr : "");

@@ -168,9 +168,13 @@ static void test_config_missing_required_key_is_an_error(void **state)
     Server s;
     char got[512], text[64];
     reflect_error_t err = {{0}};
-    snprintf(text, sizeof text, "addr = :%u\n", (unsigned)ug_rand_below(65536));
+    unsigned port = (unsigned)ug_rand_below(65536);
+    snprintf(text, sizeof text, "addr = :%u\n", port);
     assert_int_equal(-EINVAL, load(*state, text, &s, got, sizeof got, &err));
     assert_string_equal("config: missing required key \"db.host\"", err.msg);
+    char want[32], addr[32];
+    snprintf(want, sizeof want, ":%u", port);
+    assert_string_equal(want, str(&s.Addr, addr, sizeof addr));
     User u = {0};
     const char *ok = "name = zed";
     assert_int_equal(0, reflect_config_load(ok, strlen(ok), User_type(), &u, *state, &err));

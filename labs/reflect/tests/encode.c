@@ -285,6 +285,19 @@ static void test_unsupported_values_and_types_are_errors_not_crashes(void **stat
     const char *out = zoo_marshal(reflect_ptr_to(Node_type()), &head);
     assert_int_equal(GO_E_CHAIN_LEN, strlen(out));
     assert_memory_equal(GO_E_CHAIN_PREFIX, out, strlen(GO_E_CHAIN_PREFIX));
+    /* a seeded depth past the cycle check's start, written out by hand */
+    size_t depth = 1001 + ug_rand_below(499);
+    head = &chain[depth - 1];
+    reflect_buf_t want = {0};
+    for (size_t i = depth; i-- > 0;) {
+        char one[40];
+        snprintf(one, sizeof one, i ? "{\"val\":%zu,\"next\":" : "{\"val\":0", i);
+        reflect_buf_cstr(&want, one);
+    }
+    for (size_t i = 0; i < depth; i++)
+        reflect_buf_byte(&want, '}');
+    assert_string_equal(reflect_buf_str(&want), zoo_marshal(reflect_ptr_to(Node_type()), &head));
+    reflect_buf_free(&want);
     reflect_buf_free(&b);
 }
 
