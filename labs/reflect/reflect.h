@@ -406,6 +406,8 @@ void reflect_buf_free(reflect_buf_t *b);
 
 static inline void reflect_buf_put(reflect_buf_t *b, const void *p, size_t n)
 {
+    if (n == 0)
+        return;
     if (b->cap - b->len < n && reflect_buf_reserve(b, n) < 0)
         return;
     memcpy(b->data + b->len, p, n);

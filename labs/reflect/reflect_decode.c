@@ -578,7 +578,7 @@ static const reflect_json_field_t *find_field(const reflect_json_field_t *fs, si
                                               reflect_string_t key)
 {
     for (size_t i = 0; i < n; i++)
-        if (strlen(fs[i].name) == key.len && memcmp(fs[i].name, key.ptr, key.len) == 0)
+        if (strlen(fs[i].name) == key.len && (key.len == 0 || memcmp(fs[i].name, key.ptr, key.len) == 0))
             return &fs[i];
     for (size_t i = 0; i < n; i++)
         if (fold_equal(fs[i].name, key.ptr, key.len))

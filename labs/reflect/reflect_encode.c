@@ -300,7 +300,7 @@ static int kv_cmp(const void *x, const void *y)
 {
     const kv_t *a = x, *b = y;
     size_t n = a->len < b->len ? a->len : b->len;
-    int c = memcmp(a->key, b->key, n);
+    int c = n ? memcmp(a->key, b->key, n) : 0;
     return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 

@@ -104,7 +104,7 @@ static void test_config_parses_go_bools_and_checks_integer_ranges(void **state)
     size_t w = ug_rand_below(14);
     snprintf(text, sizeof text, "db.host=h\ndebug=%s\n", words[w]);
     int rc = load(*state, text, &s, got, sizeof got, &err);
-    char want[128], have[128];
+    char want[300], have[300];
     if (w < 12)
         snprintf(want, sizeof want, "0 %d", w < 6);
     else

@@ -151,7 +151,7 @@ static void test_numbers_must_fit_their_target_type(void **state)
     RUN_RECORD(*state, "zero", D_OVERFLOW);
     RUN_RECORD(*state, "zero", D_FRACTION);
     int v = (int)ug_rand_below(601) - 300;
-    char in[64], want[160];
+    char in[64], want[300];
     snprintf(in, sizeof in, "{\"level\":%d}", v);
     Record r = {0};
     reflect_error_t err = {{0}};
@@ -162,7 +162,7 @@ static void test_numbers_must_fit_their_target_type(void **state)
         snprintf(want, sizeof want,
                  "-%d json: cannot unmarshal number %d into Go struct field Record.level of type int8",
                  EDOM, v);
-    char got[160];
+    char got[300];
     if (rc == 0)
         snprintf(got, sizeof got, "0 %d", r.Extra ? r.Extra->Level : 999);
     else

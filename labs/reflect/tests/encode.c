@@ -227,7 +227,7 @@ static void test_map_keys_are_written_sorted_as_text(void **state)
     m = zoo_map(*state, mu, 3, kp, vp);
     assert_string_equal(GO_E_MAP_UINT8_KEYS, zoo_marshal(mu, &m));
     /* seeded string keys in a seeded order */
-    char keys[6][8];
+    char keys[6][32];
     char *sorted[6];
     reflect_string_t sk[6];
     int64_t sv[6];
