@@ -222,6 +222,9 @@ static void test_setters_check_kind_then_range_and_leave_the_value_alone(void **
     r.I16 = 5;
     assert_int_equal(want, reflect_value_set_int(field(v, "I16"), x));
     assert_int_equal(want ? 5 : x, r.I16);
+    r.I16 = 6;
+    assert_int_equal(-ERANGE, reflect_value_set_int(field(v, "I16"), INT16_MIN - 1 - (int64_t)ug_rand_below(9)));
+    assert_int_equal(6, r.I16);
     r.Count = 9;
     assert_int_equal(-ERANGE, reflect_value_set_int(field(v, "Count"), (int64_t)INT32_MAX + 1 + (int64_t)ug_rand_below(9)));
     assert_int_equal(9, r.Count);
