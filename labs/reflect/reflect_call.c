@@ -189,9 +189,16 @@ int reflect_func_call(reflect_func_t f, const reflect_value_t *args, size_t narg
     if (m->out && !ret)
         return call_error(err, -EINVAL, "reflect: Call with nowhere to put the result", "", "");
     size_t n = m->nin + 1;
-    ffi_type **types = calloc(n, sizeof *types);
-    void **values = calloc(n, sizeof *values);
-    reflect_any_t *boxes = calloc(n, sizeof *boxes);
+    /* A few arguments fit on the stack; more take the heap. */
+    ffi_type *types_s[8];
+    void *values_s[8];
+    reflect_any_t boxes_s[8];
+    bool heap = n > 8;
+    ffi_type **types = heap ? calloc(n, sizeof *types) : types_s;
+    void **values = heap ? calloc(n, sizeof *values) : values_s;
+    reflect_any_t *boxes = heap ? calloc(n, sizeof *boxes) : boxes_s;
+    if (!heap)
+        memset(boxes_s, 0, sizeof boxes_s);
     int rc = types && values && boxes ? check_args(m, args, nargs, boxes + 1, err) : -ENOMEM;
     if (rc < 0)
         goto out;
@@ -231,9 +238,11 @@ int reflect_func_call(reflect_func_t f, const reflect_value_t *args, size_t narg
         }
     }
 out:
-    free(types);
-    free(values);
-    free(boxes);
+    if (heap) {
+        free(types);
+        free(values);
+        free(boxes);
+    }
     return rc;
 }
 

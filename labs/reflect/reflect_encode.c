@@ -120,10 +120,42 @@ static void enc_string(reflect_buf_t *b, const char *s, size_t n, bool html)
 
 /* ---- numbers ------------------------------------------------------------------------- */
 
-/* The shortest "d.ddde±X" that reads back as f: the precision is found by
+static void enc_uint(reflect_buf_t *b, uint64_t v)
+{
+    char tmp[24];
+    char *p = tmp + sizeof tmp;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    reflect_buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+static void enc_int(reflect_buf_t *b, int64_t v)
+{
+    if (v < 0) {
+        reflect_buf_byte(b, '-');
+        enc_uint(b, 0 - (uint64_t)v);
+        return;
+    }
+    enc_uint(b, (uint64_t)v);
+}
+
+/* The shortest "d.ddde±X" (trailing zeros allowed) that reads back as f.
+ * For a normal float the decimals of 15 digits (6 for a float32) are spaced
+ * wider than the float's rounding interval, so if the 15-digit rounding
+ * reads back, it is the shortest one padded with zeros; if not, 16 or 17
+ * digits do. A subnormal has fewer bits: its precision is found by
  * bisection, since every precision above a round-tripping one round-trips. */
 static void shortest(double f, bool f32, char *out, size_t cap)
 {
+    double a = fabs(f);
+    if (f32 ? a >= 1.17549435082228750797e-38 : a >= 2.22507385850720138309e-308) {
+        for (int p = f32 ? 6 : 15; p <= (f32 ? 9 : 17); p++) {
+            snprintf(out, cap, "%.*e", p - 1, f);
+            if (f32 ? strtof(out, NULL) == (float)f : strtod(out, NULL) == f)
+                return;
+        }
+    }
     int lo = 1, hi = f32 ? 9 : 17;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
@@ -147,6 +179,12 @@ static void enc_float(enc_t *e, double f, bool f32)
     reflect_buf_t *b = e->b;
     if (f == 0) {
         reflect_buf_cstr(b, signbit(f) ? "-0" : "0");
+        return;
+    }
+    /* A whole number whose neighbours are at most 1 apart (below 2^24 for a
+     * float32, 1e15 < 2^53 for a float64) is its own shortest form. */
+    if (fabs(f) < (f32 ? 16777216.0 : 1e15) && f == (double)(int64_t)f) {
+        enc_int(b, (int64_t)f);
         return;
     }
     char sci[40], digits[24];
@@ -193,20 +231,6 @@ static void enc_float(enc_t *e, double f, bool f32)
         n += nd;
     }
     reflect_buf_put(b, out, n);
-}
-
-static void enc_int(reflect_buf_t *b, int64_t v)
-{
-    char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
-    reflect_buf_put(b, tmp, (size_t)n);
-}
-
-static void enc_uint(reflect_buf_t *b, uint64_t v)
-{
-    char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-    reflect_buf_put(b, tmp, (size_t)n);
 }
 
 static int64_t int_of(const reflect_type_t *t, const void *p)
