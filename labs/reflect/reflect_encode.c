@@ -169,6 +169,37 @@ static void shortest(double f, bool f32, char *out, size_t cap)
     snprintf(out, cap, "%.*e", lo - 1, f);
 }
 
+/* f as m / 10^k exactly, for the smallest k <= 8: then the digits of m are
+ * the shortest form (m is below 2^50, or 2^21 for a float32, so the next
+ * decimal with k places lies outside f's rounding interval, and a·10^k is
+ * computed closer than 0.5 to m), and no printf
+ * is needed. False when no such k exists. */
+static bool short_decimal(double f, bool f32, char *digits, size_t *nd, int *exp)
+{
+    static const double p10[9] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    double a = fabs(f);
+    for (int k = 1; k <= 8; k++) {
+        double s = a * p10[k];
+        if (s >= (f32 ? 2097152.0 : 1125899906842624.0))
+            return false;
+        double m = nearbyint(s);
+        if (m == 0 || (f32 ? (float)m / (float)p10[k] != (float)a : m / p10[k] != a))
+            continue;
+        char tmp[24];
+        size_t n = 0;
+        for (uint64_t v = (uint64_t)m; v; v /= 10)
+            tmp[n++] = (char)('0' + v % 10);
+        for (size_t i = 0; i < n; i++)
+            digits[i] = tmp[n - 1 - i];
+        *exp = (int)n - 1 - k;
+        while (n > 1 && digits[n - 1] == '0')
+            n--;
+        *nd = n;
+        return true;
+    }
+    return false;
+}
+
 /* strconv.FormatFloat(f, fmt, -1, bits) from the shortest digits. */
 static void enc_float(enc_t *e, double f, bool f32)
 {
@@ -187,19 +218,21 @@ static void enc_float(enc_t *e, double f, bool f32)
         enc_int(b, (int64_t)f);
         return;
     }
-    char sci[40], digits[24];
-    shortest(f, f32, sci, sizeof sci);
-    const char *p = sci;
-    bool neg = *p == '-';
-    if (neg)
-        p++;
+    char digits[24];
     size_t nd = 0;
-    for (; *p != 'e'; p++)
-        if (*p != '.')
-            digits[nd++] = *p;
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    int exp = atoi(p + 1);
+    int exp = 0;
+    bool neg = f < 0;
+    if (!short_decimal(f, f32, digits, &nd, &exp)) {
+        char sci[40];
+        shortest(f, f32, sci, sizeof sci);
+        const char *p = sci + neg;
+        for (; *p != 'e'; p++)
+            if (*p != '.')
+                digits[nd++] = *p;
+        while (nd > 1 && digits[nd - 1] == '0')
+            nd--;
+        exp = atoi(p + 1);
+    }
     double a = fabs(f);
     bool use_e = f32 ? ((float)a < 1e-6f || (float)a >= 1e21f) : (a < 1e-6 || a >= 1e21);
     char out[64];
