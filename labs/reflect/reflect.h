@@ -34,8 +34,8 @@
  * Which file holds what: reflect_type.c (registry, composite types, tags,
  * FieldByName), reflect_value.c (values), reflect_call.c (methods, libffi),
  * reflect_jsonfields.c (which struct fields JSON sees), reflect_encode.c,
- * reflect_decode.c, reflect_config.c are the lab's answer; reflect_arena.c,
- * reflect_scan.c and reflect_text.c are given support code.
+ * reflect_decode.c, reflect_config.c are the lab's answer; support/
+ * (reflect_arena.c, reflect_scan.c, reflect_text.c) is given code.
  */
 #ifndef UNDERGO_REFLECT_H
 #define UNDERGO_REFLECT_H
@@ -145,8 +145,8 @@ const reflect_type_t *reflect_builtin(reflect_kind_t k);
 
 /* *elem, []elem and map[key]elem. Built on the first request, then the same
  * descriptor every time (type identity is pointer identity). NULL for a NULL
- * argument, a map key that is not comparable (only bool, integer, float,
- * string and pointer keys are), or no memory. */
+ * argument, a map key this lab does not compare (only bool, integer,
+ * string and pointer keys are; not floats), or no memory. */
 const reflect_type_t *reflect_ptr_to(const reflect_type_t *elem);
 const reflect_type_t *reflect_slice_of(const reflect_type_t *elem);
 const reflect_type_t *reflect_map_of(const reflect_type_t *key, const reflect_type_t *elem);
@@ -380,7 +380,8 @@ size_t reflect_map_len(const reflect_map_t *m);
 void *reflect_map_find(const reflect_map_t *m, const void *key);
 /* The element slot for *key: the existing one, or a new zeroed one appended
  * after the others (the key's bytes are copied; a string key's bytes must
- * outlive the map). Returns 0, -EINVAL (NULL map), -ENOMEM. */
+ * outlive the map). A slot stays valid until the next put. Returns 0,
+ * -EINVAL (NULL map), -ENOMEM. */
 int reflect_map_put(reflect_map_t *m, const void *key, void **elem);
 /* Entry i in insertion order. Returns 0, -ERANGE. */
 int reflect_map_entry(const reflect_map_t *m, size_t i, const void **key, void **elem);
