@@ -31,7 +31,8 @@ static int teardown(void **state)
 }
 
 /* fixture with its first `from` replaced by `to`, in buf. */
-static const char *sub(char *buf, size_t cap, const char *fixture, const char *from, const char *to)
+__attribute__((unused)) static const char *sub(char *buf, size_t cap, const char *fixture,
+                                                 const char *from, const char *to)
 {
     const char *at = strstr(fixture, from);
     if (!at) {

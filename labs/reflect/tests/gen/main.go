@@ -57,7 +57,11 @@ func mustMarshal(v interface{}) string {
 func array(name string, n int, item func(i int) string) {
 	fmt.Printf("static const char *const %s[%d] __attribute__((unused)) = {\n", name, n)
 	for i := 0; i < n; i++ {
-		fmt.Printf("    %s,\n", item(i))
+		v := item(i)
+		if strings.Contains(v, "\n") {
+			v = "(" + v + ")" // one element, not two literals a comma forgot
+		}
+		fmt.Printf("    %s,\n", v)
 	}
 	fmt.Printf("};\n\n")
 }
