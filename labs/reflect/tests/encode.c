@@ -214,7 +214,7 @@ static void test_map_keys_are_written_sorted_as_text(void **state)
     int64_t ik[5] = {10, 9, -1, 100, 0};
     reflect_string_t iv[5] = {reflect_str("a"), reflect_str("b"), reflect_str("c"),
                               reflect_str("d"), reflect_str("e")};
-    const void *kp[5], *vp[5];
+    const void *kp[6], *vp[6]; /* the most keys a map below has */
     for (int i = 0; i < 5; i++)
         kp[i] = &ik[i], vp[i] = &iv[i];
     const reflect_type_t *mt = reflect_map_of(REFLECT_T(INT64), T_STRING);
