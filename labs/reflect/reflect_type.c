@@ -622,7 +622,8 @@ static ssize_t tag_value(const char *q, size_t n, char *buf, size_t cap)
     if (rc >= 0 && (size_t)rc >= cap)
         rc = -ERANGE;
     if (rc >= 0) {
-        memcpy(buf, b.data, b.len);
+        if (b.len) /* an empty value left b.data NULL */
+            memcpy(buf, b.data, b.len);
         buf[b.len] = '\0';
     }
     reflect_buf_free(&b);
