@@ -12,7 +12,7 @@ import (
 type Calc struct{ Memory float64 }
 
 func (c *Calc) Add(a, b float64) float64 { c.Memory = a + b; return c.Memory }
-func (c *Calc) Scale(k int64) int64     { c.Memory *= float64(k); return int64(c.Memory) }
+func (c *Calc) Scale(k int64) int64      { c.Memory *= float64(k); return int64(c.Memory) }
 func (c *Calc) Hello(name string) string { return "hello, " + name }
 
 func parse(t reflect.Type, word string) (reflect.Value, error) {

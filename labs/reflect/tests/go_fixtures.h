@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The generator lays the data out; clang-format leaves it alone. */
+/* clang-format off */
+
 /* json.Marshal(record(seed)) for seed = 1 .. 96 (corpus.c builds the same);
  * go_corpus_rt: json.Marshal of what json.Unmarshal made of it, when that
  * differs (a \ufffd comes back as the character itself), else NULL. */
@@ -3665,3 +3668,4 @@ static const char *const go_syntax_err[47] __attribute__((unused)) = {
     "invalid character '[' exceeded max depth",
 };
 
+/* clang-format on */

@@ -25,15 +25,15 @@ type Child struct {
 type Record struct {
 	Base
 	*Extra
-	Name   string            `json:"name"`
-	Alias  string            `json:"alias,omitempty"`
-	Secret string            `json:"-"`
-	Dash   int32             `json:"-,"`
-	Count  int32             `json:"count,string"`
-	Ratio  float64           `json:"ratio"`
-	Small  float32           `json:"small,omitempty"`
-	Flag   bool              `json:"flag,omitempty"`
-	U8     uint8             `json:"u8"`
+	Name   string  `json:"name"`
+	Alias  string  `json:"alias,omitempty"`
+	Secret string  `json:"-"`
+	Dash   int32   `json:"-,"`
+	Count  int32   `json:"count,string"`
+	Ratio  float64 `json:"ratio"`
+	Small  float32 `json:"small,omitempty"`
+	Flag   bool    `json:"flag,omitempty"`
+	U8     uint8   `json:"u8"`
 	I16    int16
 	Big    uint64            `json:",omitempty"`
 	Tags   []string          `json:"tags"`
@@ -88,15 +88,15 @@ type Promo struct {
 
 // ",string" on every kind it applies to, and on one it does not.
 type Quoted struct {
-	B  bool     `json:"b,string"`
-	I  int64    `json:"i,string"`
-	U  uint16   `json:"u,string"`
-	F  float64  `json:"f,string"`
-	S  string   `json:"s,string"`
-	P  *int64   `json:"p,string"`
-	N  *int64   `json:"n,string"`
-	L  []int64  `json:"l,string"`
-	F4 float32  `json:"f4,string,omitempty"`
+	B  bool    `json:"b,string"`
+	I  int64   `json:"i,string"`
+	U  uint16  `json:"u,string"`
+	F  float64 `json:"f,string"`
+	S  string  `json:"s,string"`
+	P  *int64  `json:"p,string"`
+	N  *int64  `json:"n,string"`
+	L  []int64 `json:"l,string"`
+	F4 float32 `json:"f4,string,omitempty"`
 }
 
 type Node struct {
