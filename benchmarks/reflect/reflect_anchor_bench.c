@@ -77,7 +77,8 @@ static double measure(const char *name, void (*fn)(void), double benchtime_ns)
         if (ns >= benchtime_ns || n >= 1000000000)
             break;
         n = ns > 0 && benchtime_ns / ns * (double)n < (double)n * 100
-                ? (uint64_t)(benchtime_ns / ns * (double)n * 1.2) + 1 : n * 100;
+                ? (uint64_t)(benchtime_ns / ns * (double)n * 1.2) + 1
+                : n * 100;
     }
     printf("%-32s %10llu %12.1f ns/op\n", name, (unsigned long long)n, ns / (double)n);
     return ns / (double)n;

@@ -53,11 +53,24 @@
 typedef enum reflect_kind {
     REFLECT_INVALID,
     REFLECT_BOOL,
-    REFLECT_INT, REFLECT_INT8, REFLECT_INT16, REFLECT_INT32, REFLECT_INT64,
-    REFLECT_UINT, REFLECT_UINT8, REFLECT_UINT16, REFLECT_UINT32, REFLECT_UINT64,
-    REFLECT_FLOAT32, REFLECT_FLOAT64,
+    REFLECT_INT,
+    REFLECT_INT8,
+    REFLECT_INT16,
+    REFLECT_INT32,
+    REFLECT_INT64,
+    REFLECT_UINT,
+    REFLECT_UINT8,
+    REFLECT_UINT16,
+    REFLECT_UINT32,
+    REFLECT_UINT64,
+    REFLECT_FLOAT32,
+    REFLECT_FLOAT64,
     REFLECT_STRING,
-    REFLECT_PTR, REFLECT_SLICE, REFLECT_MAP, REFLECT_STRUCT, REFLECT_INTERFACE,
+    REFLECT_PTR,
+    REFLECT_SLICE,
+    REFLECT_MAP,
+    REFLECT_STRUCT,
+    REFLECT_INTERFACE,
     REFLECT_NKINDS
 } reflect_kind_t;
 
@@ -92,24 +105,24 @@ typedef void (*reflect_fn_t)(void);
 
 /* A struct field as Go's reflect.StructField describes it. Read-only. */
 typedef struct reflect_field {
-    const char *name;              /* the Go name; "Base" for an embedded Base */
-    const char *tag;               /* the raw tag, `json:"id,omitempty"`; "" if none */
+    const char *name; /* the Go name; "Base" for an embedded Base */
+    const char *tag;  /* the raw tag, `json:"id,omitempty"`; "" if none */
     const reflect_type_t *type;
-    size_t offset;                 /* bytes from the start of the struct */
-    size_t index;                  /* position among the struct's fields */
-    bool embedded;                 /* Go's Anonymous: its fields are promoted */
-    bool exported;                 /* the name starts with an upper-case letter */
+    size_t offset; /* bytes from the start of the struct */
+    size_t index;  /* position among the struct's fields */
+    bool embedded; /* Go's Anonymous: its fields are promoted */
+    bool exported; /* the name starts with an upper-case letter */
 } reflect_field_t;
 
 /* A method as reflect.Method describes it. Read-only. */
 typedef struct reflect_method {
     const char *name;
     reflect_fn_t fn;
-    const reflect_type_t **in;     /* the arguments' types, receiver excluded */
+    const reflect_type_t **in; /* the arguments' types, receiver excluded */
     size_t nin;
-    const reflect_type_t *out;     /* the result's type; NULL: no result */
-    const char *sig;               /* "func(string, int64) string", receiver excluded */
-    size_t index;                  /* position in the sorted method list */
+    const reflect_type_t *out; /* the result's type; NULL: no result */
+    const char *sig;           /* "func(string, int64) string", receiver excluded */
+    size_t index;              /* position in the sorted method list */
 } reflect_method_t;
 
 /* A type descriptor. Built by this lab's functions only; read-only after. */
@@ -126,11 +139,11 @@ struct reflect_type {
     size_t nfields;
     const reflect_method_t *methods; /* STRUCT: exported methods, sorted by name */
     size_t nmethods;
-    bool complete;                 /* STRUCT: reflect_struct_end has run */
+    bool complete; /* STRUCT: reflect_struct_end has run */
     /* private: what the implementation caches per type */
-    void *json_cache;              /* reflect_jsonfields.c */
-    void *ffi_cache;               /* reflect_call.c */
-    void *priv;                    /* reflect_type.c */
+    void *json_cache; /* reflect_jsonfields.c */
+    void *ffi_cache;  /* reflect_call.c */
+    void *priv;       /* reflect_type.c */
 };
 
 /* Go's Kind.String() ("ptr" for REFLECT_PTR, as Go 1.19 prints it); "invalid"
@@ -214,16 +227,16 @@ ssize_t reflect_tag_lookup(const char *tag, const char *key, char *buf, size_t c
 /* ---- values (reflect_value.c) ------------------------------------------------------- */
 
 enum {
-    REFLECT_FLAG_ADDR = 1,         /* addressable: lives where the caller said */
-    REFLECT_FLAG_RO = 2,           /* reached through an unexported field: sticky */
-    REFLECT_FLAG_EMBED_RO = 4,     /* an unexported embedded field itself: its own
-                                      exported fields are not read-only */
+    REFLECT_FLAG_ADDR = 1,     /* addressable: lives where the caller said */
+    REFLECT_FLAG_RO = 2,       /* reached through an unexported field: sticky */
+    REFLECT_FLAG_EMBED_RO = 4, /* an unexported embedded field itself: its own
+                                  exported fields are not read-only */
 };
 
 /* A reflect.Value. The zero value is the invalid Value (Go's reflect.Value{}). */
 typedef struct reflect_value {
-    const reflect_type_t *type;    /* NULL: invalid */
-    void *ptr;                     /* the value's bytes */
+    const reflect_type_t *type; /* NULL: invalid */
+    void *ptr;                  /* the value's bytes */
     unsigned flags;
 } reflect_value_t;
 
@@ -398,7 +411,7 @@ static inline reflect_string_t reflect_str(const char *s)
 typedef struct reflect_buf {
     char *data;
     size_t len, cap;
-    bool oom;                      /* an append ran out of memory: the contents are cut */
+    bool oom; /* an append ran out of memory: the contents are cut */
 } reflect_buf_t;
 
 /* Makes room for n more bytes. Returns 0, or -ENOMEM and sets b->oom. */
@@ -450,13 +463,13 @@ ssize_t reflect_base64_decode(const char *s, size_t n, void *out, size_t *bad);
 int reflect_json_check(const char *data, size_t len, reflect_error_t *err);
 
 typedef enum reflect_tok {
-    REFLECT_TOK_END,               /* no more input */
-    REFLECT_TOK_OBJECT,            /* { */
-    REFLECT_TOK_OBJECT_END,        /* } */
-    REFLECT_TOK_ARRAY,             /* [ */
-    REFLECT_TOK_ARRAY_END,         /* ] */
-    REFLECT_TOK_STRING,            /* raw: the literal with its quotes */
-    REFLECT_TOK_NUMBER,            /* raw: the literal, "-1.5e3" */
+    REFLECT_TOK_END,        /* no more input */
+    REFLECT_TOK_OBJECT,     /* { */
+    REFLECT_TOK_OBJECT_END, /* } */
+    REFLECT_TOK_ARRAY,      /* [ */
+    REFLECT_TOK_ARRAY_END,  /* ] */
+    REFLECT_TOK_STRING,     /* raw: the literal with its quotes */
+    REFLECT_TOK_NUMBER,     /* raw: the literal, "-1.5e3" */
     REFLECT_TOK_TRUE,
     REFLECT_TOK_FALSE,
     REFLECT_TOK_NULL,
@@ -492,13 +505,13 @@ int reflect_json_unquote(reflect_arena_t *a, const char *raw, size_t len, reflec
  * the path of field indexes from the struct down through embedded structs,
  * and the tag's options. */
 typedef struct reflect_json_field {
-    const char *name;              /* the key: the tag's name, or the Go name */
-    const reflect_field_t *field;  /* the field at the end of the path */
+    const char *name;             /* the key: the tag's name, or the Go name */
+    const reflect_field_t *field; /* the field at the end of the path */
     size_t depth;
     size_t index[REFLECT_MAX_DEPTH];
-    bool tagged;                   /* the name came from the tag */
+    bool tagged; /* the name came from the tag */
     bool omitempty;
-    bool quoted;                   /* ",string" on a bool, number or string field */
+    bool quoted; /* ",string" on a bool, number or string field */
 } reflect_json_field_t;
 
 /* The fields encoding/json marshals and unmarshals for struct t, in Go's
@@ -560,53 +573,53 @@ int reflect_config_load(const char *text, size_t len, const reflect_type_t *t, v
  */
 #define REFLECT_T(KIND) reflect_builtin(REFLECT_##KIND)
 #define REFLECT__MEMBER(ctype, fname, type, tag) ctype fname;
-#define REFLECT_STRUCT_DECLARE(sname, FIELDS)                                            \
-    typedef struct sname {                                                               \
-        FIELDS(REFLECT__MEMBER, REFLECT__MEMBER)                                         \
-    } sname;                                                                             \
+#define REFLECT_STRUCT_DECLARE(sname, FIELDS)                                                      \
+    typedef struct sname {                                                                         \
+        FIELDS(REFLECT__MEMBER, REFLECT__MEMBER)                                                   \
+    } sname;                                                                                       \
     const reflect_type_t *sname##_type(void)
 
-#define REFLECT__ADD_FIELD(ctype, fname, type, tag)                                      \
-    if (rc == 0)                                                                         \
-        rc = reflect_struct_field(st, #fname, offsetof(reflect__self, fname),            \
+#define REFLECT__ADD_FIELD(ctype, fname, type, tag)                                                \
+    if (rc == 0)                                                                                   \
+        rc = reflect_struct_field(st, #fname, offsetof(reflect__self, fname),                      \
                                   sizeof(((reflect__self *)0)->fname), (type), (tag), false);
-#define REFLECT__ADD_EMBED(ctype, fname, type, tag)                                      \
-    if (rc == 0)                                                                         \
-        rc = reflect_struct_field(st, #fname, offsetof(reflect__self, fname),            \
+#define REFLECT__ADD_EMBED(ctype, fname, type, tag)                                                \
+    if (rc == 0)                                                                                   \
+        rc = reflect_struct_field(st, #fname, offsetof(reflect__self, fname),                      \
                                   sizeof(((reflect__self *)0)->fname), (type), (tag), true);
-#define REFLECT__ADD_METHOD(mname, fn, out, ...)                                         \
-    if (rc == 0) {                                                                       \
-        const reflect_type_t *const in_[] = {NULL, __VA_ARGS__};                       \
-        rc = reflect_struct_method(st, #mname, (reflect_fn_t)(fn), (out), in_ + 1,       \
-                                   sizeof(in_) / sizeof(in_[0]) - 1);                    \
+#define REFLECT__ADD_METHOD(mname, fn, out, ...)                                                   \
+    if (rc == 0) {                                                                                 \
+        const reflect_type_t *const in_[] = {NULL, __VA_ARGS__};                                   \
+        rc = reflect_struct_method(st, #mname, (reflect_fn_t)(fn), (out), in_ + 1,                 \
+                                   sizeof(in_) / sizeof(in_[0]) - 1);                              \
     }
 #define REFLECT_NO_METHODS(M)
 
-#define REFLECT_STRUCT_DEFINE(sname, goname, FIELDS, METHODS)                            \
-    const reflect_type_t *sname##_type(void)                                             \
-    {                                                                                    \
-        typedef sname reflect__self;                                                     \
-        static reflect_type_t *done;                                                     \
-        static bool failed;                                                              \
-        if (done || failed)                                                              \
-            return done;                                                                 \
-        reflect_type_t *st = NULL;                                                       \
-        int rc = reflect_struct_begin(goname, sizeof(sname), _Alignof(sname), &st);      \
-        if (rc < 0 || !st) {                                                             \
-            failed = true;                                                               \
-            return NULL;                                                                 \
-        }                                                                                \
-        done = st;                                                                       \
-        FIELDS(REFLECT__ADD_FIELD, REFLECT__ADD_EMBED)                                   \
-        METHODS(REFLECT__ADD_METHOD)                                                     \
-        if (rc == 0)                                                                     \
-            rc = reflect_struct_end(st);                                                 \
-        if (rc < 0) {                                                                    \
-            failed = true;                                                               \
-            done = NULL;                                                                 \
-        }                                                                                \
-        return done;                                                                     \
-    }                                                                                    \
+#define REFLECT_STRUCT_DEFINE(sname, goname, FIELDS, METHODS)                                      \
+    const reflect_type_t *sname##_type(void)                                                       \
+    {                                                                                              \
+        typedef sname reflect__self;                                                               \
+        static reflect_type_t *done;                                                               \
+        static bool failed;                                                                        \
+        if (done || failed)                                                                        \
+            return done;                                                                           \
+        reflect_type_t *st = NULL;                                                                 \
+        int rc = reflect_struct_begin(goname, sizeof(sname), _Alignof(sname), &st);                \
+        if (rc < 0 || !st) {                                                                       \
+            failed = true;                                                                         \
+            return NULL;                                                                           \
+        }                                                                                          \
+        done = st;                                                                                 \
+        FIELDS(REFLECT__ADD_FIELD, REFLECT__ADD_EMBED)                                             \
+        METHODS(REFLECT__ADD_METHOD)                                                               \
+        if (rc == 0)                                                                               \
+            rc = reflect_struct_end(st);                                                           \
+        if (rc < 0) {                                                                              \
+            failed = true;                                                                         \
+            done = NULL;                                                                           \
+        }                                                                                          \
+        return done;                                                                               \
+    }                                                                                              \
     const reflect_type_t *sname##_type(void)
 
 #endif

@@ -132,7 +132,7 @@ static ffi_type *ffi_of(const reflect_type_t *t)
     case REFLECT_MAP: return &ffi_type_pointer;
     default: break;
     }
-    reflect_type_t *m = (reflect_type_t *)t;   /* the cache slot is ours */
+    reflect_type_t *m = (reflect_type_t *)t; /* the cache slot is ours */
     if (m->ffi_cache)
         return m->ffi_cache;
     ffi_type *st = NULL;
@@ -209,7 +209,8 @@ int reflect_func_call(reflect_func_t f, const reflect_value_t *args, size_t narg
         types[i + 1] = ffi_of(m->in[i]);
         values[i + 1] = boxed ? (void *)&boxes[i + 1] : args[i].ptr;
         if (!types[i + 1]) {
-            rc = call_error(err, -EINVAL, "reflect: cannot pass %s through libffi", m->in[i]->name, "");
+            rc = call_error(err, -EINVAL, "reflect: cannot pass %s through libffi", m->in[i]->name,
+                            "");
             goto out;
         }
     }

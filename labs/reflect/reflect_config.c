@@ -104,7 +104,8 @@ static int walk(loader_t *l, reflect_value_t sv, const char *prefix)
         if (!tag[0]) {
             size_t k = 0;
             for (; f->name[k] && k + 1 < sizeof tag; k++)
-                tag[k] = (char)(f->name[k] >= 'A' && f->name[k] <= 'Z' ? f->name[k] + 32 : f->name[k]);
+                tag[k] = (char)(f->name[k] >= 'A' && f->name[k] <= 'Z' ? f->name[k] + 32
+                                                                       : f->name[k]);
             tag[k] = '\0';
         }
         snprintf(key, sizeof key, "%s%s", prefix, tag);
@@ -117,7 +118,8 @@ static int walk(loader_t *l, reflect_value_t sv, const char *prefix)
                    (f->type->kind == REFLECT_SLICE && scalar(f->type->elem->kind))) {
             rc = add_entry(l, key, fv, f, required);
         } else {
-            rc = n >= 0 ? fail(l, "config: key \"%s\": unsupported type %s", key, f->type->name) : 0;
+            rc = n >= 0 ? fail(l, "config: key \"%s\": unsupported type %s", key, f->type->name)
+                        : 0;
         }
         if (rc < 0)
             return rc;
@@ -166,8 +168,7 @@ static int set_scalar(loader_t *l, reflect_value_t v, const char *s)
             return -ERANGE;
         return reflect_value_set_float(v, d);
     }
-    default:
-        break;
+    default: break;
     }
     if (!*s || isspace((unsigned char)*s))
         return -EINVAL;
@@ -215,7 +216,7 @@ static int set_slice(loader_t *l, reflect_value_t v, char *s)
         p = comma ? comma + 1 : p + strlen(p);
     }
     if (rc == 0)
-        *(reflect_slice_t *)v.ptr = sl;   /* v is settable: it came from the walk */
+        *(reflect_slice_t *)v.ptr = sl; /* v is settable: it came from the walk */
     return rc;
 }
 

@@ -41,11 +41,11 @@
 typedef struct dec {
     reflect_json_reader_t r;
     reflect_arena_t *a;
-    int saved;                     /* the first remembered error, or 0 */
+    int saved; /* the first remembered error, or 0 */
     reflect_error_t saved_msg;
     reflect_error_t *err;
-    const reflect_type_t *ctx;     /* the struct whose field is being decoded */
-    const char *keys[256];         /* the JSON keys on the way down */
+    const reflect_type_t *ctx; /* the struct whose field is being decoded */
+    const char *keys[256];     /* the JSON keys on the way down */
     size_t nkeys;
 } dec_t;
 
@@ -72,8 +72,9 @@ static void type_error(dec_t *d, const char *what, const char *lit, size_t litle
         n += (size_t)snprintf(path + n, sizeof path - n, "%s%s", i ? "." : "", d->keys[i]);
     int lw = (int)(litlen > 80 ? 80 : litlen);
     if (d->ctx || d->nkeys)
-        snprintf(msg, sizeof msg, "json: cannot unmarshal %s%s%.*s into Go struct field %s.%s of type %s",
-                 what, lit ? " " : "", lw, lit ? lit : "", reflect_type_short_name(d->ctx), path,
+        snprintf(msg, sizeof msg,
+                 "json: cannot unmarshal %s%s%.*s into Go struct field %s.%s of type %s", what,
+                 lit ? " " : "", lw, lit ? lit : "", reflect_type_short_name(d->ctx), path,
                  t->name);
     else
         snprintf(msg, sizeof msg, "json: cannot unmarshal %s%s%.*s into Go value of type %s", what,
@@ -88,8 +89,12 @@ static void go_quote(const char *s, size_t n, char *out, size_t cap)
     reflect_buf_byte(&b, '"');
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
-        const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n"
-                        : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+        const char *esc = c == '"'    ? "\\\""
+                          : c == '\\' ? "\\\\"
+                          : c == '\n' ? "\\n"
+                          : c == '\r' ? "\\r"
+                          : c == '\t' ? "\\t"
+                                      : NULL;
         if (esc) {
             reflect_buf_cstr(&b, esc);
             i++;
@@ -375,13 +380,20 @@ static int lit_number(dec_t *d, const char *item, size_t n, const reflect_type_t
             return 0;
         }
         return set_any(d, p, reflect_builtin(REFLECT_FLOAT64), &f);
-    case REFLECT_INT: case REFLECT_INT8: case REFLECT_INT16: case REFLECT_INT32: case REFLECT_INT64:
+    case REFLECT_INT:
+    case REFLECT_INT8:
+    case REFLECT_INT16:
+    case REFLECT_INT32:
+    case REFLECT_INT64:
         if (!parse_int(item, n, &i) || !int_fits(t->kind, i))
             type_error(d, "number", item, n, t);
         else
             store_int(t, p, i);
         return 0;
-    case REFLECT_UINT: case REFLECT_UINT8: case REFLECT_UINT16: case REFLECT_UINT32:
+    case REFLECT_UINT:
+    case REFLECT_UINT8:
+    case REFLECT_UINT16:
+    case REFLECT_UINT32:
     case REFLECT_UINT64:
         if (!parse_uint(item, n, &u) || !uint_fits(t->kind, u))
             type_error(d, "number", item, n, t);
@@ -440,7 +452,7 @@ static int any_array(dec_t *d, reflect_any_t *out)
     reflect_slice_t s;
     if (!st || reflect_slice_make(d->a, any, 0, 0, &s) < 0)
         return -ENOMEM;
-    reflect_json_next(&d->r, NULL);   /* [ */
+    reflect_json_next(&d->r, NULL); /* [ */
     while (reflect_json_peek(&d->r) != REFLECT_TOK_ARRAY_END) {
         if (s.len == s.cap) {
             reflect_slice_t g;
@@ -454,18 +466,18 @@ static int any_array(dec_t *d, reflect_any_t *out)
         if (rc < 0)
             return rc;
     }
-    reflect_json_next(&d->r, NULL);   /* ] */
+    reflect_json_next(&d->r, NULL); /* ] */
     return set_any(d, out, st, &s);
 }
 
 static int any_object(dec_t *d, reflect_any_t *out)
 {
-    const reflect_type_t *mt =
-        reflect_map_of(reflect_builtin(REFLECT_STRING), reflect_builtin(REFLECT_INTERFACE));
+    const reflect_type_t *mt = reflect_map_of(reflect_builtin(REFLECT_STRING),
+                                              reflect_builtin(REFLECT_INTERFACE));
     reflect_map_t *m = mt ? reflect_map_new(d->a, mt) : NULL;
     if (!m)
         return -ENOMEM;
-    reflect_json_next(&d->r, NULL);   /* { */
+    reflect_json_next(&d->r, NULL); /* { */
     reflect_json_token_t key;
     while (reflect_json_next(&d->r, &key) == REFLECT_TOK_STRING) {
         reflect_string_t k;
@@ -541,14 +553,14 @@ static int dec_array(dec_t *d, const reflect_type_t *t, void *p)
     reflect_slice_t *s = p;
     const reflect_type_t *et = t->elem;
     size_t i = 0;
-    reflect_json_next(&d->r, NULL);   /* [ */
+    reflect_json_next(&d->r, NULL); /* [ */
     while (reflect_json_peek(&d->r) != REFLECT_TOK_ARRAY_END) {
         if ((rc = grow(d, et, s, i)) < 0 ||
             (rc = dec_value(d, et, (char *)s->data + i * et->size)) < 0)
             return rc;
         i++;
     }
-    reflect_json_next(&d->r, NULL);   /* ] */
+    reflect_json_next(&d->r, NULL); /* ] */
     if (i < s->len)
         s->len = i;
     if (i == 0 && reflect_slice_make(d->a, et, 0, 0, s) < 0)
@@ -578,7 +590,8 @@ static const reflect_json_field_t *find_field(const reflect_json_field_t *fs, si
                                               reflect_string_t key)
 {
     for (size_t i = 0; i < n; i++)
-        if (strlen(fs[i].name) == key.len && (key.len == 0 || memcmp(fs[i].name, key.ptr, key.len) == 0))
+        if (strlen(fs[i].name) == key.len &&
+            (key.len == 0 || memcmp(fs[i].name, key.ptr, key.len) == 0))
             return &fs[i];
     for (size_t i = 0; i < n; i++)
         if (fold_equal(fs[i].name, key.ptr, key.len))
@@ -690,8 +703,8 @@ static int map_member(dec_t *d, const reflect_type_t *t, reflect_map_t *m, refle
 }
 
 /* One key and its value into the struct at p. */
-static int struct_member(dec_t *d, const reflect_type_t *t, void *p,
-                         const reflect_json_field_t *fs, size_t n, reflect_string_t key)
+static int struct_member(dec_t *d, const reflect_type_t *t, void *p, const reflect_json_field_t *fs,
+                         size_t n, reflect_string_t key)
 {
     const reflect_json_field_t *jf = find_field(fs, n, key);
     if (!jf) {
@@ -740,7 +753,7 @@ static int dec_object(dec_t *d, const reflect_type_t *t, void *p)
     const reflect_type_t *ctx = d->ctx;
     size_t nkeys = d->nkeys;
     reflect_json_token_t tok;
-    reflect_json_next(&d->r, NULL);   /* { */
+    reflect_json_next(&d->r, NULL); /* { */
     while (rc == 0 && reflect_json_next(&d->r, &tok) == REFLECT_TOK_STRING) {
         reflect_string_t key;
         if ((rc = reflect_json_unquote(d->a, tok.raw, tok.len, &key)) < 0)
@@ -759,10 +772,8 @@ static int dec_object(dec_t *d, const reflect_type_t *t, void *p)
 static int dec_value(dec_t *d, const reflect_type_t *t, void *p)
 {
     switch (reflect_json_peek(&d->r)) {
-    case REFLECT_TOK_OBJECT:
-        return dec_object(d, t, p);
-    case REFLECT_TOK_ARRAY:
-        return dec_array(d, t, p);
+    case REFLECT_TOK_OBJECT: return dec_object(d, t, p);
+    case REFLECT_TOK_ARRAY: return dec_array(d, t, p);
     default: {
         reflect_json_token_t tok;
         reflect_json_next(&d->r, &tok);
@@ -797,7 +808,9 @@ int reflect_json_unmarshal(const char *data, size_t len, const reflect_type_t *t
         rc = d->saved;
     if (rc < 0 && err)
         snprintf(err->msg, sizeof err->msg, "%s",
-                 d->saved ? d->saved_msg.msg : rc == -ENOMEM ? "json: out of memory" : "json: decoding failed");
+                 d->saved        ? d->saved_msg.msg
+                 : rc == -ENOMEM ? "json: out of memory"
+                                 : "json: decoding failed");
     free(d);
     return rc;
 }

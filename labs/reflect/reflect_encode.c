@@ -43,8 +43,8 @@ typedef struct enc {
     reflect_buf_t *b;
     reflect_error_t *err;
     int rc;
-    size_t level;                  /* nested pointers, maps and slices */
-    seen_t *path;                  /* those deeper than CYCLE_DEPTH, on the way down */
+    size_t level; /* nested pointers, maps and slices */
+    seen_t *path; /* those deeper than CYCLE_DEPTH, on the way down */
     size_t npath, cappath;
 } enc_t;
 
@@ -72,7 +72,8 @@ static bool safe(unsigned char c)
 static void put_u(reflect_buf_t *b, unsigned v)
 {
     static const char hex[] = "0123456789abcdef";
-    char u[6] = {'\\', 'u', hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15], hex[v & 15]};
+    char u[6] = {'\\',       'u', hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15],
+                 hex[v & 15]};
     reflect_buf_put(b, u, 6);
 }
 
@@ -348,7 +349,7 @@ static void enc_slice(enc_t *e, const reflect_type_t *t, const reflect_slice_t *
 }
 
 typedef struct kv {
-    char *key;                     /* the key as text */
+    char *key; /* the key as text */
     size_t len;
     const void *elem;
 } kv_t;
@@ -434,8 +435,7 @@ static bool is_empty(const reflect_type_t *t, const void *p)
     case REFLECT_PTR: return *(void *const *)p == NULL;
     case REFLECT_INTERFACE: return ((const reflect_any_t *)p)->type == NULL;
     case REFLECT_STRUCT: return false;
-    default:
-        return t->kind <= REFLECT_INT64 ? int_of(t, p) == 0 : uint_of(t, p) == 0;
+    default: return t->kind <= REFLECT_INT64 ? int_of(t, p) == 0 : uint_of(t, p) == 0;
     }
 }
 
@@ -506,22 +506,19 @@ static void enc_value(enc_t *e, const reflect_type_t *t, const void *p, bool quo
     if (quoted && t->kind != REFLECT_STRING && t->kind != REFLECT_PTR)
         reflect_buf_byte(b, '"');
     switch (t->kind) {
-    case REFLECT_BOOL:
-        reflect_buf_cstr(b, *(const bool *)p ? "true" : "false");
-        break;
-    case REFLECT_INT: case REFLECT_INT8: case REFLECT_INT16: case REFLECT_INT32: case REFLECT_INT64:
-        enc_int(b, int_of(t, p));
-        break;
-    case REFLECT_UINT: case REFLECT_UINT8: case REFLECT_UINT16: case REFLECT_UINT32:
-    case REFLECT_UINT64:
-        enc_uint(b, uint_of(t, p));
-        break;
-    case REFLECT_FLOAT32:
-        enc_float(e, *(const float *)p, true);
-        break;
-    case REFLECT_FLOAT64:
-        enc_float(e, *(const double *)p, false);
-        break;
+    case REFLECT_BOOL: reflect_buf_cstr(b, *(const bool *)p ? "true" : "false"); break;
+    case REFLECT_INT:
+    case REFLECT_INT8:
+    case REFLECT_INT16:
+    case REFLECT_INT32:
+    case REFLECT_INT64: enc_int(b, int_of(t, p)); break;
+    case REFLECT_UINT:
+    case REFLECT_UINT8:
+    case REFLECT_UINT16:
+    case REFLECT_UINT32:
+    case REFLECT_UINT64: enc_uint(b, uint_of(t, p)); break;
+    case REFLECT_FLOAT32: enc_float(e, *(const float *)p, true); break;
+    case REFLECT_FLOAT64: enc_float(e, *(const double *)p, false); break;
     case REFLECT_STRING: {
         const reflect_string_t *s = p;
         if (quoted)
@@ -540,12 +537,8 @@ static void enc_value(enc_t *e, const reflect_type_t *t, const void *p, bool quo
         }
         break;
     }
-    case REFLECT_SLICE:
-        enc_slice(e, t, p);
-        break;
-    case REFLECT_MAP:
-        enc_map(e, t, *(reflect_map_t *const *)p);
-        break;
+    case REFLECT_SLICE: enc_slice(e, t, p); break;
+    case REFLECT_MAP: enc_map(e, t, *(reflect_map_t *const *)p); break;
     case REFLECT_INTERFACE: {
         const reflect_any_t *a = p;
         if (a->type)
@@ -554,11 +547,8 @@ static void enc_value(enc_t *e, const reflect_type_t *t, const void *p, bool quo
             reflect_buf_cstr(b, "null");
         break;
     }
-    case REFLECT_STRUCT:
-        enc_struct(e, t, p);
-        break;
-    default:
-        enc_fail(e, -EOPNOTSUPP, "unsupported type", t->name);
+    case REFLECT_STRUCT: enc_struct(e, t, p); break;
+    default: enc_fail(e, -EOPNOTSUPP, "unsupported type", t->name);
     }
     if (quoted && t->kind != REFLECT_STRING && t->kind != REFLECT_PTR)
         reflect_buf_byte(b, '"');

@@ -51,8 +51,7 @@ static bool valid_name(const char *s, size_t n)
         return false;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-            (c >= 'A' && c <= 'Z'))
+        if (c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
             continue;
         if (!c || !strchr("!#$%&()*+-./:;<=>?@[]^_{|}~ ", c))
             return false;
@@ -247,7 +246,7 @@ int reflect_json_fields(const reflect_type_t *t, const reflect_json_field_t **ou
         if (rc == 0 && !(c = malloc(sizeof *c)))
             rc = -ENOMEM;
         if (rc < 0) {
-            free(l.v);   /* names copied from tags stay: they are a few bytes per type */
+            free(l.v); /* names copied from tags stay: they are a few bytes per type */
             return rc;
         }
         if (l.n > 1)

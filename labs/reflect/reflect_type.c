@@ -28,9 +28,9 @@
 /* ---- kinds and built-ins ------------------------------------------------------ */
 
 static const char *const kind_names[REFLECT_NKINDS] = {
-    "invalid", "bool", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16",
-    "uint32", "uint64", "float32", "float64", "string", "ptr", "slice", "map", "struct",
-    "interface",
+    "invalid", "bool",  "int",    "int8",   "int16",  "int32",     "int64",
+    "uint",    "uint8", "uint16", "uint32", "uint64", "float32",   "float64",
+    "string",  "ptr",   "slice",  "map",    "struct", "interface",
 };
 
 const char *reflect_kind_name(reflect_kind_t k)
@@ -41,8 +41,8 @@ const char *reflect_kind_name(reflect_kind_t k)
 /* What the registry keeps beside a descriptor (reflect_type_t.priv). */
 typedef struct extra {
     const reflect_type_t *ptr_to, *slice_of;
-    struct map_link *maps;         /* map[K]this, one per key type K */
-    reflect_field_t *fields;       /* STRUCT, while building and after */
+    struct map_link *maps;   /* map[K]this, one per key type K */
+    reflect_field_t *fields; /* STRUCT, while building and after */
     size_t nfields, cap_fields;
     reflect_method_t *methods;
     size_t nmethods, cap_methods;
@@ -53,7 +53,7 @@ typedef struct map_link {
     const reflect_type_t *key, *map;
 } map_link_t;
 
-#define BUILTIN(k, n, ctype) \
+#define BUILTIN(k, n, ctype)                                                                       \
     [k] = {.kind = k, .size = sizeof(ctype), .align = _Alignof(ctype), .name = n, .complete = true}
 static reflect_type_t builtins[REFLECT_NKINDS] = {
     BUILTIN(REFLECT_BOOL, "bool", bool),
@@ -76,7 +76,7 @@ static reflect_type_t builtins[REFLECT_NKINDS] = {
 /* ---- the registry ------------------------------------------------------------------ */
 
 static struct {
-    reflect_type_t **types;        /* every type with a name lookup can find */
+    reflect_type_t **types; /* every type with a name lookup can find */
     size_t n, cap;
     bool builtins_in;
 } reg;
@@ -116,7 +116,7 @@ static reflect_type_t *reg_find(const char *name)
 
 static extra_t *extra_of(const reflect_type_t *t)
 {
-    reflect_type_t *m = (reflect_type_t *)t;   /* descriptors are ours to annotate */
+    reflect_type_t *m = (reflect_type_t *)t; /* descriptors are ours to annotate */
     if (!m->priv)
         m->priv = calloc(1, sizeof(extra_t));
     return m->priv;
@@ -151,9 +151,8 @@ const char *reflect_type_short_name(const reflect_type_t *t)
 
 /* ---- composite types ------------------------------------------------------------------ */
 
-static reflect_type_t *composite(reflect_kind_t kind, size_t size, size_t align,
-                                 const char *prefix, const reflect_type_t *key,
-                                 const reflect_type_t *elem)
+static reflect_type_t *composite(reflect_kind_t kind, size_t size, size_t align, const char *prefix,
+                                 const reflect_type_t *key, const reflect_type_t *elem)
 {
     reflect_type_t *t = calloc(1, sizeof *t);
     size_t n = strlen(prefix) + (key ? strlen(key->name) + 1 : 0) + strlen(elem->name) + 1;
@@ -167,8 +166,13 @@ static reflect_type_t *composite(reflect_kind_t kind, size_t size, size_t align,
         snprintf(name, n, "%s%s]%s", prefix, key->name, elem->name);
     else
         snprintf(name, n, "%s%s", prefix, elem->name);
-    *t = (reflect_type_t){.kind = kind, .size = size, .align = align, .name = name,
-                          .elem = elem, .key = key, .complete = true};
+    *t = (reflect_type_t){.kind = kind,
+                          .size = size,
+                          .align = align,
+                          .name = name,
+                          .elem = elem,
+                          .key = key,
+                          .complete = true};
     return t;
 }
 
@@ -211,7 +215,8 @@ const reflect_type_t *reflect_map_of(const reflect_type_t *key, const reflect_ty
             return l->map;
     map_link_t *l = malloc(sizeof *l);
     const reflect_type_t *m = l ? composite(REFLECT_MAP, sizeof(void *), _Alignof(void *), "map[",
-                                            key, elem) : NULL;
+                                            key, elem)
+                                : NULL;
     if (!m) {
         free(l);
         return NULL;
@@ -282,8 +287,8 @@ static bool has_method(const extra_t *x, const char *name)
 static int check_field(const reflect_type_t *st, const extra_t *x, size_t offset, size_t csize,
                        const reflect_type_t *type, bool embedded)
 {
-    if (csize != type->size || (type->align && offset % type->align) ||
-        offset > st->size || type->size > st->size - offset)
+    if (csize != type->size || (type->align && offset % type->align) || offset > st->size ||
+        type->size > st->size - offset)
         return -EINVAL;
     if (x->nfields) {
         const reflect_field_t *prev = &x->fields[x->nfields - 1];
@@ -319,9 +324,13 @@ int reflect_struct_field(reflect_type_t *st, const char *name, size_t offset, si
         x->fields = f;
         x->cap_fields = cap;
     }
-    x->fields[x->nfields] = (reflect_field_t){
-        .name = name, .tag = tag ? tag : "", .type = type, .offset = offset,
-        .index = x->nfields, .embedded = embedded, .exported = is_exported(name)};
+    x->fields[x->nfields] = (reflect_field_t){.name = name,
+                                              .tag = tag ? tag : "",
+                                              .type = type,
+                                              .offset = offset,
+                                              .index = x->nfields,
+                                              .embedded = embedded,
+                                              .exported = is_exported(name)};
     x->nfields++;
     st->fields = x->fields;
     st->nfields = x->nfields;
@@ -331,8 +340,7 @@ int reflect_struct_field(reflect_type_t *st, const char *name, size_t offset, si
 int reflect_struct_method(reflect_type_t *st, const char *name, reflect_fn_t fn,
                           const reflect_type_t *out, const reflect_type_t *const *in, size_t nin)
 {
-    if (!st || st->kind != REFLECT_STRUCT || st->complete || !name || !*name || !fn ||
-        (nin && !in))
+    if (!st || st->kind != REFLECT_STRUCT || st->complete || !name || !*name || !fn || (nin && !in))
         return -EINVAL;
     for (size_t i = 0; i < nin; i++)
         if (!in[i])
@@ -357,8 +365,8 @@ int reflect_struct_method(reflect_type_t *st, const char *name, reflect_fn_t fn,
         return -ENOMEM;
     for (size_t i = 0; i < nin; i++)
         args[i] = in[i];
-    x->methods[x->nmethods++] = (reflect_method_t){.name = name, .fn = fn, .in = args,
-                                                   .nin = nin, .out = out};
+    x->methods[x->nmethods++] =
+        (reflect_method_t){.name = name, .fn = fn, .in = args, .nin = nin, .out = out};
     return 0;
 }
 
@@ -417,7 +425,7 @@ typedef struct scan {
     const reflect_type_t *type;
     size_t depth;
     size_t index[REFLECT_MAX_DEPTH];
-    int count;                     /* times reached at this depth (2 = more than once) */
+    int count; /* times reached at this depth (2 = more than once) */
 } scan_t;
 
 /* The embedded struct a field promotes fields from, or NULL. */
@@ -522,8 +530,7 @@ out:
     return rc;
 }
 
-int reflect_type_field_by_name(const reflect_type_t *t, const char *name,
-                               reflect_field_path_t *out)
+int reflect_type_field_by_name(const reflect_type_t *t, const char *name, reflect_field_path_t *out)
 {
     if (!t || t->kind != REFLECT_STRUCT || !name || !out)
         return -EINVAL;
@@ -548,9 +555,10 @@ int reflect_type_field_by_name(const reflect_type_t *t, const char *name,
 
 static int hexval(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0'
-         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* Reads n hex digits at s into *v. */
@@ -737,8 +745,7 @@ const char *reflect_type_short_name(const reflect_type_t *t)
     return "";
 }
 
-int reflect_type_field_by_name(const reflect_type_t *t, const char *name,
-                               reflect_field_path_t *out)
+int reflect_type_field_by_name(const reflect_type_t *t, const char *name, reflect_field_path_t *out)
 {
     (void)t, (void)name, (void)out;
     return -ENOSYS;

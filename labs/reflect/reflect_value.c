@@ -66,7 +66,8 @@ int reflect_value_elem(reflect_value_t v, reflect_value_t *out)
     case REFLECT_PTR: {
         void *p = *(void **)v.ptr;
         unsigned ro = v.flags & (REFLECT_FLAG_RO | REFLECT_FLAG_EMBED_RO);
-        *out = p ? (reflect_value_t){v.type->elem, p, REFLECT_FLAG_ADDR | ro} : (reflect_value_t){0};
+        *out = p ? (reflect_value_t){v.type->elem, p, REFLECT_FLAG_ADDR | ro}
+                 : (reflect_value_t){0};
         return 0;
     }
     case REFLECT_INTERFACE: {
@@ -75,8 +76,7 @@ int reflect_value_elem(reflect_value_t v, reflect_value_t *out)
         *out = a->type ? (reflect_value_t){a->type, a->ptr, ro} : (reflect_value_t){0};
         return 0;
     }
-    default:
-        return -EINVAL;
+    default: return -EINVAL;
     }
 }
 
@@ -108,7 +108,7 @@ int reflect_value_field_by_name(reflect_value_t v, const char *name, reflect_val
             if ((rc = reflect_value_elem(v, &v)) < 0)
                 return rc;
             if (!v.type)
-                return -EFAULT;   /* Go: indirection through nil pointer to embedded struct */
+                return -EFAULT; /* Go: indirection through nil pointer to embedded struct */
         }
         if ((rc = reflect_value_field(v, path.index[d], &v)) < 0)
             return rc;
@@ -122,17 +122,10 @@ int reflect_value_len(reflect_value_t v, size_t *n)
     if (!n)
         return -EINVAL;
     switch (reflect_value_kind(v)) {
-    case REFLECT_SLICE:
-        *n = ((const reflect_slice_t *)v.ptr)->len;
-        return 0;
-    case REFLECT_STRING:
-        *n = ((const reflect_string_t *)v.ptr)->len;
-        return 0;
-    case REFLECT_MAP:
-        *n = reflect_map_len(*(reflect_map_t *const *)v.ptr);
-        return 0;
-    default:
-        return -EINVAL;
+    case REFLECT_SLICE: *n = ((const reflect_slice_t *)v.ptr)->len; return 0;
+    case REFLECT_STRING: *n = ((const reflect_string_t *)v.ptr)->len; return 0;
+    case REFLECT_MAP: *n = reflect_map_len(*(reflect_map_t *const *)v.ptr); return 0;
+    default: return -EINVAL;
     }
 }
 
@@ -285,9 +278,7 @@ int reflect_value_set_int(reflect_value_t v, int64_t x)
             return -ERANGE;
         *(int32_t *)v.ptr = (int32_t)x;
         return 0;
-    default:
-        *(int64_t *)v.ptr = x;
-        return 0;
+    default: *(int64_t *)v.ptr = x; return 0;
     }
 }
 
@@ -312,9 +303,7 @@ int reflect_value_set_uint(reflect_value_t v, uint64_t x)
             return -ERANGE;
         *(uint32_t *)v.ptr = (uint32_t)x;
         return 0;
-    default:
-        *(uint64_t *)v.ptr = x;
-        return 0;
+    default: *(uint64_t *)v.ptr = x; return 0;
     }
 }
 
@@ -354,7 +343,7 @@ int reflect_value_set(reflect_value_t dst, reflect_value_t src, reflect_error_t 
             snprintf(err->msg, sizeof err->msg, "reflect: reflect.Value.Set using %s",
                      dst.flags & (REFLECT_FLAG_RO | REFLECT_FLAG_EMBED_RO)
                          ? "value obtained using unexported field"
-                                                 : "unaddressable value");
+                         : "unaddressable value");
         return -EPERM;
     }
     if (src.type == dst.type) {
@@ -386,22 +375,17 @@ int reflect_value_is_nil(reflect_value_t v)
 {
     switch (reflect_value_kind(v)) {
     case REFLECT_PTR:
-    case REFLECT_MAP:
-        return *(void *const *)v.ptr == NULL;
-    case REFLECT_SLICE:
-        return ((const reflect_slice_t *)v.ptr)->data == NULL;
-    case REFLECT_INTERFACE:
-        return ((const reflect_any_t *)v.ptr)->type == NULL;
-    default:
-        return -EINVAL;
+    case REFLECT_MAP: return *(void *const *)v.ptr == NULL;
+    case REFLECT_SLICE: return ((const reflect_slice_t *)v.ptr)->data == NULL;
+    case REFLECT_INTERFACE: return ((const reflect_any_t *)v.ptr)->type == NULL;
+    default: return -EINVAL;
     }
 }
 
 bool reflect_value_is_zero(reflect_value_t v)
 {
     switch (reflect_value_kind(v)) {
-    case REFLECT_INVALID:
-        return false;
+    case REFLECT_INVALID: return false;
     case REFLECT_FLOAT32: {
         float f = *(const float *)v.ptr;
         return f == 0 && !signbit(f);
@@ -410,13 +394,11 @@ bool reflect_value_is_zero(reflect_value_t v)
         double d = *(const double *)v.ptr;
         return d == 0 && !signbit(d);
     }
-    case REFLECT_STRING:
-        return ((const reflect_string_t *)v.ptr)->len == 0;
+    case REFLECT_STRING: return ((const reflect_string_t *)v.ptr)->len == 0;
     case REFLECT_SLICE:
     case REFLECT_PTR:
     case REFLECT_MAP:
-    case REFLECT_INTERFACE:
-        return reflect_value_is_nil(v) == 1;
+    case REFLECT_INTERFACE: return reflect_value_is_nil(v) == 1;
     case REFLECT_STRUCT:
         for (size_t i = 0; i < v.type->nfields; i++) {
             reflect_value_t f;

@@ -18,21 +18,21 @@
 
 #include "reflect.h"
 
-#define ITEM_FIELDS(F, E)                                                               \
-    F(reflect_string_t, SKU, REFLECT_T(STRING), "json:\"sku\"")                         \
-    F(int64_t, Qty, REFLECT_T(INT64), "json:\"qty\"")                                   \
+#define ITEM_FIELDS(F, E)                                                                          \
+    F(reflect_string_t, SKU, REFLECT_T(STRING), "json:\"sku\"")                                    \
+    F(int64_t, Qty, REFLECT_T(INT64), "json:\"qty\"")                                              \
     F(double, Price, REFLECT_T(FLOAT64), "json:\"price\"")
 REFLECT_STRUCT_DECLARE(Item, ITEM_FIELDS);
 REFLECT_STRUCT_DEFINE(Item, "main.Item", ITEM_FIELDS, REFLECT_NO_METHODS);
 
-#define ORDER_FIELDS(F, E)                                                              \
-    F(int64_t, ID, REFLECT_T(INT64), "json:\"id\"")                                     \
-    F(reflect_string_t, Customer, REFLECT_T(STRING), "json:\"customer\"")               \
-    F(reflect_string_t, Email, REFLECT_T(STRING), "json:\"email,omitempty\"")           \
-    F(bool, Paid, REFLECT_T(BOOL), "json:\"paid\"")                                     \
-    F(double, Total, REFLECT_T(FLOAT64), "json:\"total\"")                              \
-    F(reflect_slice_t, Items, reflect_slice_of(Item_type()), "json:\"items\"")          \
-    F(reflect_slice_t, Tags, reflect_slice_of(REFLECT_T(STRING)), "json:\"tags\"")      \
+#define ORDER_FIELDS(F, E)                                                                         \
+    F(int64_t, ID, REFLECT_T(INT64), "json:\"id\"")                                                \
+    F(reflect_string_t, Customer, REFLECT_T(STRING), "json:\"customer\"")                          \
+    F(reflect_string_t, Email, REFLECT_T(STRING), "json:\"email,omitempty\"")                      \
+    F(bool, Paid, REFLECT_T(BOOL), "json:\"paid\"")                                                \
+    F(double, Total, REFLECT_T(FLOAT64), "json:\"total\"")                                         \
+    F(reflect_slice_t, Items, reflect_slice_of(Item_type()), "json:\"items\"")                     \
+    F(reflect_slice_t, Tags, reflect_slice_of(REFLECT_T(STRING)), "json:\"tags\"")                 \
     F(reflect_string_t, Note, REFLECT_T(STRING), "json:\"note,omitempty\"")
 REFLECT_STRUCT_DECLARE(Order, ORDER_FIELDS);
 REFLECT_STRUCT_DEFINE(Order, "main.Order", ORDER_FIELDS, REFLECT_NO_METHODS);
@@ -52,10 +52,14 @@ static void order_build(Order *o)
     order_tags[0] = reflect_str("priority");
     order_tags[1] = reflect_str("gift <wrap>");
     order_tags[2] = reflect_str("eu");
-    *o = (Order){.ID = 123456789, .Customer = reflect_str("Ada Lovelace"),
-                 .Email = reflect_str("ada@example.com"), .Paid = true, .Total = 61.5,
+    *o = (Order){.ID = 123456789,
+                 .Customer = reflect_str("Ada Lovelace"),
+                 .Email = reflect_str("ada@example.com"),
+                 .Paid = true,
+                 .Total = 61.5,
                  .Items = {order_items, ORDER_NITEMS, ORDER_NITEMS},
-                 .Tags = {order_tags, 3, 3}, .Note = reflect_str("leave at the door")};
+                 .Tags = {order_tags, 3, 3},
+                 .Note = reflect_str("leave at the door")};
 }
 
 static json_t *jstr(reflect_string_t s)
@@ -126,8 +130,8 @@ static int order_from_jansson(const char *text, size_t len, Order *o, reflect_ar
     reflect_slice_make(a, REFLECT_T(STRING), n, n, &o->Tags);
     for (size_t i = 0; i < n; i++) {
         json_t *t = json_array_get(tags, i);
-        ((reflect_string_t *)o->Tags.data)[i] =
-            reflect_arena_string(a, json_string_value(t), json_string_length(t));
+        ((reflect_string_t *)o->Tags.data)[i] = reflect_arena_string(a, json_string_value(t),
+                                                                     json_string_length(t));
     }
     o->Note = jget_str(a, root, "note");
     json_decref(root);

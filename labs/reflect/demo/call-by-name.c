@@ -39,9 +39,9 @@ static reflect_string_t calc_hello(Calc *c, reflect_string_t name)
     return (reflect_string_t){out, (size_t)n};
 }
 
-#define CALC_METHODS(M)                                                                 \
-    M(Add, calc_add, REFLECT_T(FLOAT64), REFLECT_T(FLOAT64), REFLECT_T(FLOAT64))        \
-    M(Scale, calc_scale, REFLECT_T(INT64), REFLECT_T(INT64))                            \
+#define CALC_METHODS(M)                                                                            \
+    M(Add, calc_add, REFLECT_T(FLOAT64), REFLECT_T(FLOAT64), REFLECT_T(FLOAT64))                   \
+    M(Scale, calc_scale, REFLECT_T(INT64), REFLECT_T(INT64))                                       \
     M(Hello, calc_hello, REFLECT_T(STRING), REFLECT_T(STRING))
 REFLECT_STRUCT_DEFINE(Calc, "main.Calc", CALC_FIELDS, CALC_METHODS);
 
@@ -50,17 +50,10 @@ static int parse(const reflect_type_t *t, const char *word, void *storage)
 {
     char *end;
     switch (t->kind) {
-    case REFLECT_FLOAT64:
-        *(double *)storage = strtod(word, &end);
-        return *end ? -EINVAL : 0;
-    case REFLECT_INT64:
-        *(int64_t *)storage = strtoll(word, &end, 10);
-        return *end ? -EINVAL : 0;
-    case REFLECT_STRING:
-        *(reflect_string_t *)storage = reflect_str(word);
-        return 0;
-    default:
-        return -EINVAL;
+    case REFLECT_FLOAT64: *(double *)storage = strtod(word, &end); return *end ? -EINVAL : 0;
+    case REFLECT_INT64: *(int64_t *)storage = strtoll(word, &end, 10); return *end ? -EINVAL : 0;
+    case REFLECT_STRING: *(reflect_string_t *)storage = reflect_str(word); return 0;
+    default: return -EINVAL;
     }
 }
 
@@ -71,7 +64,8 @@ static void print_result(const reflect_type_t *t, const void *r)
     else if (t->kind == REFLECT_INT64)
         printf("%lld\n", (long long)*(const int64_t *)r);
     else
-        printf("%.*s\n", (int)((const reflect_string_t *)r)->len, ((const reflect_string_t *)r)->ptr);
+        printf("%.*s\n", (int)((const reflect_string_t *)r)->len,
+               ((const reflect_string_t *)r)->ptr);
 }
 
 static bool dispatch(demo_t *d, Calc *c, char *line)
@@ -99,7 +93,8 @@ static bool dispatch(demo_t *d, Calc *c, char *line)
     reflect_value_t args[8];
     for (int i = 1; i < n; i++) {
         if (parse(f.method->in[i - 1], words[i], storage[i]) < 0) {
-            printf("%s: argument %d: %s is not a %s\n", words[0], i, words[i], f.method->in[i - 1]->name);
+            printf("%s: argument %d: %s is not a %s\n", words[0], i, words[i],
+                   f.method->in[i - 1]->name);
             return true;
         }
         args[i - 1] = reflect_value_of(f.method->in[i - 1], storage[i]);
@@ -127,8 +122,8 @@ int main(int argc, char **argv)
     demo_step(&d, "the methods of *main.Calc, sorted by name");
     for (size_t i = 0; i < Calc_type()->nmethods; i++)
         printf("  %s %s\n", Calc_type()->methods[i].name, Calc_type()->methods[i].sig);
-    static const char *const commands[] = {"Add 2 3.5", "Scale 3", "Hello gopher", "Divide 1 2",
-                                           "Add 1", "Scale x"};
+    static const char *const commands[] = {"Add 2 3.5",  "Scale 3", "Hello gopher",
+                                           "Divide 1 2", "Add 1",   "Scale x"};
     Calc c = {0};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         char line[64];

@@ -15,17 +15,17 @@
 
 #include "reflect.h"
 
-#define DB_FIELDS(F, E)                                                                 \
-    F(reflect_string_t, Host, REFLECT_T(STRING), "config:\"host,required\"")            \
+#define DB_FIELDS(F, E)                                                                            \
+    F(reflect_string_t, Host, REFLECT_T(STRING), "config:\"host,required\"")                       \
     F(uint16_t, Port, REFLECT_T(UINT16), "config:\"port\" default:\"5432\"")
 REFLECT_STRUCT_DECLARE(DB, DB_FIELDS);
 REFLECT_STRUCT_DEFINE(DB, "main.DB", DB_FIELDS, REFLECT_NO_METHODS);
 
-#define SERVER_FIELDS(F, E)                                                             \
-    F(reflect_string_t, Addr, REFLECT_T(STRING), "config:\"addr\" default:\":8080\"")   \
-    F(bool, Debug, REFLECT_T(BOOL), "")                                                 \
-    F(int8_t, Level, REFLECT_T(INT8), "config:\"log.level\"")                           \
-    F(reflect_slice_t, Peers, reflect_slice_of(REFLECT_T(STRING)), "config:\"peers\"")  \
+#define SERVER_FIELDS(F, E)                                                                        \
+    F(reflect_string_t, Addr, REFLECT_T(STRING), "config:\"addr\" default:\":8080\"")              \
+    F(bool, Debug, REFLECT_T(BOOL), "")                                                            \
+    F(int8_t, Level, REFLECT_T(INT8), "config:\"log.level\"")                                      \
+    F(reflect_slice_t, Peers, reflect_slice_of(REFLECT_T(STRING)), "config:\"peers\"")             \
     F(DB, DB, DB_type(), "config:\"db\"")
 REFLECT_STRUCT_DECLARE(Server, SERVER_FIELDS);
 REFLECT_STRUCT_DEFINE(Server, "main.Server", SERVER_FIELDS, REFLECT_NO_METHODS);
@@ -67,11 +67,13 @@ int main(int argc, char **argv)
         demo_step(&d, "the struct it filled (addr and db.port from their default tags)");
         show(&s);
     }
-    static const char *const bad[] = {"db.host = x\nlog.level = 300\n", "db.host = x\n\nprot = 80\n",
-                                      "addr = :9000\n"};
+    static const char *const bad[] = {"db.host = x\nlog.level = 300\n",
+                                      "db.host = x\n\nprot = 80\n", "addr = :9000\n"};
     for (size_t i = 0; i < 3 && !d.failures; i++) {
-        demo_step(&d, "%s", i == 0 ? "a value its field cannot hold"
-                          : i == 1 ? "a key no field has" : "a required key missing");
+        demo_step(&d, "%s",
+                  i == 0   ? "a value its field cannot hold"
+                  : i == 1 ? "a key no field has"
+                           : "a required key missing");
         printf("%s", bad[i]);
         Server t = {0};
         rc = reflect_config_load(bad[i], strlen(bad[i]), Server_type(), &t, a, &err);

@@ -63,7 +63,8 @@ int main(int argc, char **argv)
     printf("reflect.ValueOf(&p).Elem().Field(Age).CanSet() = %s\n", yes(reflect_value_can_set(f)));
     reflect_value_t s;
     reflect_value_field_by_name(at, "secret", &s);
-    printf("reflect.ValueOf(&p).Elem().Field(secret).CanSet() = %s\n", yes(reflect_value_can_set(s)));
+    printf("reflect.ValueOf(&p).Elem().Field(secret).CanSet() = %s\n",
+           yes(reflect_value_can_set(s)));
 
     demo_step(&d, "v.SetInt(42), then v.SetString(\"x\") on the same int64 field");
     if (!demo_ok(&d, reflect_value_set_int(f, 42), "reflect_value_set_int"))
@@ -71,7 +72,8 @@ int main(int argc, char **argv)
     printf("p.Age = %lld\n", (long long)p.Age);
     rc = reflect_value_set_string(f, reflect_str("x"));
     if (rc == -EINVAL)
-        printf("refused: reflect: call of reflect.Value.SetString on int64 Value (-EINVAL, p.Age still %lld)\n",
+        printf("refused: reflect: call of reflect.Value.SetString on int64 Value (-EINVAL, p.Age "
+               "still %lld)\n",
                (long long)p.Age);
     else
         demo_ok(&d, rc == 0 ? -EPROTO : rc, "reflect_value_set_string of an int64 (should refuse)");

@@ -51,15 +51,24 @@ int main(int argc, char **argv)
         if (reflect_map_put(langs, &lk[i], &slot) == 0)
             *(int64_t *)slot = lv[i];
     }
-    Person p = {.Address = {reflect_str("Zürich"), reflect_str("")}, .Name = reflect_str("Ada"),
-                .Age = 0, .Password = reflect_str("hunter2"), .Score = 1e21,
-                .Tags = {tags, 2, 2}, .Langs = langs, .ID = 42, .secret = 7};
+    Person p = {.Address = {reflect_str("Zürich"), reflect_str("")},
+                .Name = reflect_str("Ada"),
+                .Age = 0,
+                .Password = reflect_str("hunter2"),
+                .Score = 1e21,
+                .Tags = {tags, 2, 2},
+                .Langs = langs,
+                .ID = 42,
+                .secret = 7};
 
     demo_step(&d, "json.Marshal(p)");
     if (!show(&d, Person_type(), &p))
         goto out;
-    demo_note(&d, "city promoted from the embedded Address; zip and age omitted (empty); Password \"-\";");
-    demo_note(&d, "secret unexported; id as a string; map keys sorted; <>& escaped; 1e21 in e-form");
+    demo_note(
+        &d,
+        "city promoted from the embedded Address; zip and age omitted (empty); Password \"-\";");
+    demo_note(&d,
+              "secret unexported; id as a string; map keys sorted; <>& escaped; 1e21 in e-form");
 
     demo_step(&d, "p.Tags = nil, then p.Tags = []string{}");
     p.Tags = (reflect_slice_t){0};
@@ -75,7 +84,8 @@ int main(int argc, char **argv)
     float f32 = 0.1f;
     show(&d, REFLECT_T(FLOAT32), &f32);
 
-    demo_step(&d, "json.Unmarshal({\"NAME\":\"Bob\",\"age\":\"x\",\"city\":\"Paris\",\"extra\":1}, &q)");
+    demo_step(
+        &d, "json.Unmarshal({\"NAME\":\"Bob\",\"age\":\"x\",\"city\":\"Paris\",\"extra\":1}, &q)");
     const char *in = "{\"NAME\":\"Bob\",\"age\":\"x\",\"city\":\"Paris\",\"extra\":1}";
     Person q = {0};
     reflect_error_t err = {{0}};
@@ -86,7 +96,8 @@ int main(int argc, char **argv)
     }
     printf("error: %s\n", rc ? err.msg : "<nil>");
     show(&d, Person_type(), &q);
-    demo_note(&d, "NAME matched name ignoring case, extra was skipped, the bad age was reported and the rest filled");
+    demo_note(&d, "NAME matched name ignoring case, extra was skipped, the bad age was reported "
+                  "and the rest filled");
 out:
     reflect_arena_free(a);
     return demo_end(&d);

@@ -56,7 +56,7 @@ void *reflect_arena_alloc(reflect_arena_t *a, size_t n, size_t align)
     if (!a || align == 0 || align > 16 || (align & (align - 1)))
         return NULL;
     if (n == 0)
-        n = 1;   /* every allocation is a distinct, non-NULL address */
+        n = 1; /* every allocation is a distinct, non-NULL address */
     block_t *b = a->head;
     size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
     if (!b || at + n > b->cap) {
@@ -112,10 +112,10 @@ void *reflect_box(reflect_arena_t *a, const reflect_type_t *t, const void *p)
 struct reflect_map {
     const reflect_type_t *type;
     reflect_arena_t *arena;
-    size_t koff, eoff, stride;   /* key at koff, element at eoff within an entry */
-    unsigned char *entries;      /* stride bytes each, in insertion order */
+    size_t koff, eoff, stride; /* key at koff, element at eoff within an entry */
+    unsigned char *entries;    /* stride bytes each, in insertion order */
     size_t len, cap;
-    uint32_t *index;             /* entry number + 1, 0 = empty; nindex slots */
+    uint32_t *index; /* entry number + 1, 0 = empty; nindex slots */
     size_t nindex;
 };
 

@@ -35,9 +35,9 @@ struct scanner {
     bool failed;
     unsigned char *stack;
     size_t depth, cap;
-    int hex;                 /* digits seen of the current \u escape */
-    const char *lit;         /* the literal being read: "true", "false", "null" */
-    size_t lit_at;           /* its next letter */
+    int hex;         /* digits seen of the current \u escape */
+    const char *lit; /* the literal being read: "true", "false", "null" */
+    size_t lit_at;   /* its next letter */
     reflect_error_t *err;
 };
 
@@ -69,7 +69,7 @@ static void quote_char(unsigned char c, char *out, size_t cap)
     } else if (c < 0x80) {
         snprintf(out, cap, "'%c'", c);
     } else if (c < 0xA1 || c == 0xAD) {
-        snprintf(out, cap, "'\\u%04x'", c);   /* C1 controls, NBSP, soft hyphen: not printable */
+        snprintf(out, cap, "'\\u%04x'", c); /* C1 controls, NBSP, soft hyphen: not printable */
     } else {
         snprintf(out, cap, "'%c%c'", 0xC0 | (c >> 6), 0x80 | (c & 0x3F));
     }
@@ -348,21 +348,11 @@ static int st_begin_value(scanner_t *s, unsigned char c)
     if (is_space(c))
         return 0;
     switch (c) {
-    case '{':
-        s->step = st_begin_string_or_empty;
-        return push(s, c, PARSE_OBJECT_KEY);
-    case '[':
-        s->step = st_begin_value_or_empty;
-        return push(s, c, PARSE_ARRAY_VALUE);
-    case '"':
-        s->step = st_in_string;
-        return 0;
-    case '-':
-        s->step = st_neg;
-        return 0;
-    case '0':
-        s->step = st_0;
-        return 0;
+    case '{': s->step = st_begin_string_or_empty; return push(s, c, PARSE_OBJECT_KEY);
+    case '[': s->step = st_begin_value_or_empty; return push(s, c, PARSE_ARRAY_VALUE);
+    case '"': s->step = st_in_string; return 0;
+    case '-': s->step = st_neg; return 0;
+    case '0': s->step = st_0; return 0;
     case 't':
     case 'f':
     case 'n':
@@ -385,7 +375,7 @@ int reflect_json_check(const char *data, size_t len, reflect_error_t *err)
     for (size_t i = 0; i < len && rc == 0; i++)
         rc = s.step(&s, (unsigned char)data[i]);
     if (rc == 0 && !s.end_top) {
-        rc = s.step(&s, ' ');   /* Go's eof(): a space ends a number at the top */
+        rc = s.step(&s, ' '); /* Go's eof(): a space ends a number at the top */
         if (rc == 0 && !s.end_top) {
             rc = -1;
             if (err)
@@ -400,9 +390,8 @@ int reflect_json_check(const char *data, size_t len, reflect_error_t *err)
 
 static void skip_separators(reflect_json_reader_t *r)
 {
-    while (r->pos < r->len &&
-           (is_space((unsigned char)r->data[r->pos]) || r->data[r->pos] == ':' ||
-            r->data[r->pos] == ','))
+    while (r->pos < r->len && (is_space((unsigned char)r->data[r->pos]) || r->data[r->pos] == ':' ||
+                               r->data[r->pos] == ','))
         r->pos++;
 }
 
@@ -418,9 +407,18 @@ reflect_tok_t reflect_json_next(reflect_json_reader_t *r, reflect_json_token_t *
         case '}': t.kind = REFLECT_TOK_OBJECT_END; break;
         case '[': t.kind = REFLECT_TOK_ARRAY; break;
         case ']': t.kind = REFLECT_TOK_ARRAY_END; break;
-        case 't': t.kind = REFLECT_TOK_TRUE; n = 4; break;
-        case 'f': t.kind = REFLECT_TOK_FALSE; n = 5; break;
-        case 'n': t.kind = REFLECT_TOK_NULL; n = 4; break;
+        case 't':
+            t.kind = REFLECT_TOK_TRUE;
+            n = 4;
+            break;
+        case 'f':
+            t.kind = REFLECT_TOK_FALSE;
+            n = 5;
+            break;
+        case 'n':
+            t.kind = REFLECT_TOK_NULL;
+            n = 4;
+            break;
         case '"':
             t.kind = REFLECT_TOK_STRING;
             while (p[n] != '"')
@@ -454,17 +452,11 @@ void reflect_json_skip(reflect_json_reader_t *r)
     do {
         switch (reflect_json_next(r, NULL)) {
         case REFLECT_TOK_OBJECT:
-        case REFLECT_TOK_ARRAY:
-            depth++;
-            break;
+        case REFLECT_TOK_ARRAY: depth++; break;
         case REFLECT_TOK_OBJECT_END:
-        case REFLECT_TOK_ARRAY_END:
-            depth--;
-            break;
-        case REFLECT_TOK_END:
-            return;
-        default:
-            break;
+        case REFLECT_TOK_ARRAY_END: depth--; break;
+        case REFLECT_TOK_END: return;
+        default: break;
         }
     } while (depth > 0);
 }
@@ -478,9 +470,10 @@ static int32_t getu4(const char *s, size_t n)
     int32_t r = 0;
     for (size_t i = 2; i < 6; i++) {
         char c = s[i];
-        int v = c >= '0' && c <= '9' ? c - '0'
-              : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int v = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
         if (v < 0)
             return -1;
         r = r * 16 + v;
@@ -494,9 +487,10 @@ static int unescape(const char *s, size_t n, reflect_buf_t *b)
     if (n < 2)
         return -1;
     switch (s[1]) {
-    case '"': case '\\': case '/': case '\'':
-        reflect_buf_byte(b, s[1]);
-        return 2;
+    case '"':
+    case '\\':
+    case '/':
+    case '\'': reflect_buf_byte(b, s[1]); return 2;
     case 'b': reflect_buf_byte(b, '\b'); return 2;
     case 'f': reflect_buf_byte(b, '\f'); return 2;
     case 'n': reflect_buf_byte(b, '\n'); return 2;

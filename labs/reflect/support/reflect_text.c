@@ -165,7 +165,7 @@ ssize_t reflect_base64_decode(const char *s, size_t n, void *out, size_t *bad)
             if (i == n) {
                 if (got == 0)
                     return (ssize_t)olen;
-                *bad = n - got;   /* Go: a short final quantum fails at its start */
+                *bad = n - got; /* Go: a short final quantum fails at its start */
                 if (got == 1 || pad_at == 0)
                     return -EILSEQ;
                 break;

@@ -136,7 +136,8 @@ static void test_interface_parameters_take_any_value_with_its_type(void **state)
         reflect_value_t x = reflect_value_of(reflect_builtin(kind), zero);
         out = (reflect_string_t){0};
         reflect_call_by_name(user_ptr(&pu), "Describe", &x, 1, &out, &err);
-        snprintf(all + strlen(all), sizeof all - strlen(all), "%.*s ", (int)out.len, out.ptr ? out.ptr : "");
+        snprintf(all + strlen(all), sizeof all - strlen(all), "%.*s ", (int)out.len,
+                 out.ptr ? out.ptr : "");
         snprintf(want + strlen(want), sizeof want - strlen(want), "%s ", reflect_kind_name(kind));
     }
     assert_string_equal(want, all);
@@ -201,15 +202,18 @@ static void test_method_value_binds_its_receiver(void **state)
     assert_int_equal(total, out);
     reflect_string_t name = reflect_str("bo");
     reflect_value_t nv = reflect_value_of(T_STRING, &name);
-    assert_int_equal(0, reflect_call_by_name(reflect_value_at(User_type(), &u), "Rename", &nv, 1, NULL, &err));
+    assert_int_equal(0, reflect_call_by_name(reflect_value_at(User_type(), &u), "Rename", &nv, 1,
+                                             NULL, &err));
     assert_int_equal(2, u.Name.len);
-    assert_int_equal(-ENOENT, reflect_value_method_by_name(reflect_value_of(User_type(), &u), "Rename", &f));
+    assert_int_equal(-ENOENT,
+                     reflect_value_method_by_name(reflect_value_of(User_type(), &u), "Rename", &f));
     int64_t n = 0;
-    assert_int_equal(-EINVAL, reflect_value_method_by_name(reflect_value_of(REFLECT_T(INT64), &n), "Rename", &f));
+    assert_int_equal(-EINVAL, reflect_value_method_by_name(reflect_value_of(REFLECT_T(INT64), &n),
+                                                           "Rename", &f));
 }
 
-UG_TEST_GROUP(reflect_call, NULL, NULL,
-    cmocka_unit_test(test_call_by_name_passes_and_returns_strings),
+UG_TEST_GROUP(
+    reflect_call, NULL, NULL, cmocka_unit_test(test_call_by_name_passes_and_returns_strings),
     cmocka_unit_test(test_call_passes_floats_and_small_integers_in_their_registers),
     cmocka_unit_test(test_small_integer_and_bool_results_are_narrowed_before_they_are_stored),
     cmocka_unit_test(test_struct_and_slice_arguments_are_passed_by_value),

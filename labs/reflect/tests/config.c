@@ -50,7 +50,8 @@ static int load(reflect_arena_t *a, const char *text, Server *s, char *line, siz
         snprintf(p, sizeof p, "%s%d", i ? "," : "", ((int32_t *)s->Ports.data)[i]);
         strcat(ports, p);
     }
-    snprintf(line, cap, "addr=%s level=%d debug=%d ratio=%g peers=[%s]%s ports=[%s] db=%s:%u max=%llu",
+    snprintf(line, cap,
+             "addr=%s level=%d debug=%d ratio=%g peers=[%s]%s ports=[%s] db=%s:%u max=%llu",
              str(&s->Addr, addr, sizeof addr), s->Level, s->Debug, s->Ratio, peers,
              s->Peers.data ? "" : "nil", ports, str(&s->DB.Host, host, sizeof host), s->DB.Port,
              (unsigned long long)s->MaxBytes);
@@ -70,9 +71,10 @@ static void test_config_fills_fields_by_tag_and_takes_defaults(void **state)
              "debug = T\n",
              max);
     assert_int_equal(0, load(*state, text, &s, got, sizeof got, &err));
-    snprintf(want, sizeof want,
-             "addr=:8080 level=0 debug=1 ratio=0.5 peers=[a,b,c] ports=[] db=db.local:5432 max=%llu",
-             max);
+    snprintf(
+        want, sizeof want,
+        "addr=:8080 level=0 debug=1 ratio=0.5 peers=[a,b,c] ports=[] db=db.local:5432 max=%llu",
+        max);
     assert_string_equal(want, got);
 }
 
@@ -84,8 +86,9 @@ static void test_config_nested_structs_use_dotted_keys(void **state)
     reflect_error_t err = {{0}};
     unsigned port = (unsigned)ug_rand_below(65536);
     int level = (int)ug_rand_below(256) - 128;
-    snprintf(text, sizeof text, "db.port=%u\ndb.host=h\nlog.level=%d\naddr=\"a b\\\"c\"\nports=1, -2,3\n",
-             port, level);
+    snprintf(text, sizeof text,
+             "db.port=%u\ndb.host=h\nlog.level=%d\naddr=\"a b\\\"c\"\nports=1, -2,3\n", port,
+             level);
     assert_int_equal(0, load(*state, text, &s, got, sizeof got, &err));
     snprintf(want, sizeof want,
              "addr=a b\"c level=%d debug=0 ratio=0.5 peers=[]nil ports=[1,-2,3] db=h:%u max=0",
@@ -96,8 +99,8 @@ static void test_config_nested_structs_use_dotted_keys(void **state)
 /* Go's ParseBool words; integers checked against their type's range. */
 static void test_config_parses_go_bools_and_checks_integer_ranges(void **state)
 {
-    static const char *const words[] = {"1", "t", "T", "TRUE", "true", "True",
-                                        "0", "f", "F", "FALSE", "false", "False", "yes", "on"};
+    static const char *const words[] = {"1", "t", "T",     "TRUE",  "true",  "True", "0",
+                                        "f", "F", "FALSE", "false", "False", "yes",  "on"};
     Server s;
     char got[512], text[128];
     reflect_error_t err = {{0}};
@@ -108,7 +111,8 @@ static void test_config_parses_go_bools_and_checks_integer_ranges(void **state)
     if (w < 12)
         snprintf(want, sizeof want, "0 %d", w < 6);
     else
-        snprintf(want, sizeof want, "-22 config: line 2: key \"debug\": invalid bool value \"%s\"", words[w]);
+        snprintf(want, sizeof want, "-22 config: line 2: key \"debug\": invalid bool value \"%s\"",
+                 words[w]);
     if (rc == 0)
         snprintf(have, sizeof have, "0 %d", s.Debug);
     else
@@ -120,7 +124,8 @@ static void test_config_parses_go_bools_and_checks_integer_ranges(void **state)
     if (lvl >= -128 && lvl <= 127)
         snprintf(want, sizeof want, "0 %d", lvl);
     else
-        snprintf(want, sizeof want, "-22 config: line 2: key \"log.level\": invalid int8 value \"%d\"", lvl);
+        snprintf(want, sizeof want,
+                 "-22 config: line 2: key \"log.level\": invalid int8 value \"%d\"", lvl);
     if (rc == 0)
         snprintf(have, sizeof have, "0 %d", s.Level);
     else
@@ -143,8 +148,9 @@ static void test_config_errors_name_the_line_and_the_key(void **state)
     size_t pad = ug_rand_below(5);
     for (size_t i = 0; i < pad; i++)
         strcat(text, i % 2 ? "# note\n" : "\n");
-    static const char *const bad[] = {"prot = 80", "addr = x\naddr = y", "just words",
-                                      "addr = \"open", "secret = s", "internal = 1", " = 3"};
+    static const char *const bad[] = {"prot = 80",     "addr = x\naddr = y", "just words",
+                                      "addr = \"open", "secret = s",         "internal = 1",
+                                      " = 3"};
     static const char *const msg[] = {"line %zu: unknown key \"prot\"",
                                       "line %zu: duplicate key \"addr\"",
                                       "line %zu: expected key = value",
@@ -185,8 +191,8 @@ static void test_config_missing_required_key_is_an_error(void **state)
 }
 
 UG_TEST_GROUP(reflect_config, setup, teardown,
-    cmocka_unit_test(test_config_fills_fields_by_tag_and_takes_defaults),
-    cmocka_unit_test(test_config_nested_structs_use_dotted_keys),
-    cmocka_unit_test(test_config_parses_go_bools_and_checks_integer_ranges),
-    cmocka_unit_test(test_config_errors_name_the_line_and_the_key),
-    cmocka_unit_test(test_config_missing_required_key_is_an_error));
+              cmocka_unit_test(test_config_fills_fields_by_tag_and_takes_defaults),
+              cmocka_unit_test(test_config_nested_structs_use_dotted_keys),
+              cmocka_unit_test(test_config_parses_go_bools_and_checks_integer_ranges),
+              cmocka_unit_test(test_config_errors_name_the_line_and_the_key),
+              cmocka_unit_test(test_config_missing_required_key_is_an_error));

@@ -101,17 +101,17 @@ uint16_t user_secret(User *u)
     return 7;
 }
 
-#define USER_METHODS(M)                                                                 \
-    M(Greet, user_greet, T_STRING, T_STRING)                                            \
-    M(AddAge, user_add_age, REFLECT_T(INT64), REFLECT_T(INT64))                         \
-    M(Rename, user_rename, NULL, T_STRING)                                              \
-    M(Scale, user_scale, REFLECT_T(FLOAT64), REFLECT_T(FLOAT64), REFLECT_T(FLOAT32),    \
-      REFLECT_T(INT8))                                                                  \
-    M(LevelDown, user_level_down, REFLECT_T(INT8), REFLECT_T(INT8))                     \
-    M(IsAdult, user_is_adult, REFLECT_T(BOOL))                                          \
-    M(Move, user_move, Point_type(), Point_type(), REFLECT_T(INT64))                    \
-    M(Sum, user_sum, REFLECT_T(INT64), reflect_slice_of(REFLECT_T(INT64)))              \
-    M(Describe, user_describe, T_STRING, T_ANY)                                         \
+#define USER_METHODS(M)                                                                            \
+    M(Greet, user_greet, T_STRING, T_STRING)                                                       \
+    M(AddAge, user_add_age, REFLECT_T(INT64), REFLECT_T(INT64))                                    \
+    M(Rename, user_rename, NULL, T_STRING)                                                         \
+    M(Scale, user_scale, REFLECT_T(FLOAT64), REFLECT_T(FLOAT64), REFLECT_T(FLOAT32),               \
+      REFLECT_T(INT8))                                                                             \
+    M(LevelDown, user_level_down, REFLECT_T(INT8), REFLECT_T(INT8))                                \
+    M(IsAdult, user_is_adult, REFLECT_T(BOOL))                                                     \
+    M(Move, user_move, Point_type(), Point_type(), REFLECT_T(INT64))                               \
+    M(Sum, user_sum, REFLECT_T(INT64), reflect_slice_of(REFLECT_T(INT64)))                         \
+    M(Describe, user_describe, T_STRING, T_ANY)                                                    \
     M(secret, user_secret, REFLECT_T(UINT16))
 REFLECT_STRUCT_DEFINE(User, "main.User", USER_FIELDS, USER_METHODS);
 
@@ -130,16 +130,44 @@ static uint64_t below(zoo_rng_t *r, uint64_t n)
     return zoo_next(r) % n;
 }
 
-#define PIECE(s) {s, sizeof(s) - 1}
+#define PIECE(s)                                                                                   \
+    {                                                                                              \
+        s, sizeof(s) - 1                                                                           \
+    }
 static const struct {
     const char *s;
     size_t n;
 } pieces[] = {
-    PIECE("a"), PIECE("Z"), PIECE("7"), PIECE(" "), PIECE("<"), PIECE(">"), PIECE("&"),
-    PIECE("\""), PIECE("\\"), PIECE("\n"), PIECE("\t"), PIECE("\r"), PIECE("\x01"),
-    PIECE("\x1f"), PIECE("\x7f"), PIECE("é"), PIECE("世"), PIECE("\u2028"), PIECE("\u2029"),
-    PIECE("😀"), PIECE("\xff"), PIECE("\xc3"), PIECE("\xed\xa0\x80"), PIECE("/"), PIECE("'"),
-    PIECE("%"), PIECE("\0"), PIECE("\xf4\x90\x80\x80"), PIECE("\xc0\xaf"), PIECE("key"),
+    PIECE("a"),
+    PIECE("Z"),
+    PIECE("7"),
+    PIECE(" "),
+    PIECE("<"),
+    PIECE(">"),
+    PIECE("&"),
+    PIECE("\""),
+    PIECE("\\"),
+    PIECE("\n"),
+    PIECE("\t"),
+    PIECE("\r"),
+    PIECE("\x01"),
+    PIECE("\x1f"),
+    PIECE("\x7f"),
+    PIECE("é"),
+    PIECE("世"),
+    PIECE("\u2028"),
+    PIECE("\u2029"),
+    PIECE("😀"),
+    PIECE("\xff"),
+    PIECE("\xc3"),
+    PIECE("\xed\xa0\x80"),
+    PIECE("/"),
+    PIECE("'"),
+    PIECE("%"),
+    PIECE("\0"),
+    PIECE("\xf4\x90\x80\x80"),
+    PIECE("\xc0\xaf"),
+    PIECE("key"),
     PIECE("<script>"),
 };
 #define NPIECES (sizeof pieces / sizeof pieces[0])
@@ -157,21 +185,38 @@ static reflect_string_t gen_str(reflect_arena_t *a, zoo_rng_t *r)
 }
 
 static const double special64[] = {
-    0, 1, -1, 0.1, 1e21, 1e20, 1e-6, 1e-7, 123456.789, 5e-324, 1.7976931348623157e308, 100,
-    0.5, 3.141592653589793, -2.5e-8, 999999999999999900000.0, 1e-5, 2.2250738585072014e-308,
-    9007199254740993.0, 0.000001234,
+    0,
+    1,
+    -1,
+    0.1,
+    1e21,
+    1e20,
+    1e-6,
+    1e-7,
+    123456.789,
+    5e-324,
+    1.7976931348623157e308,
+    100,
+    0.5,
+    3.141592653589793,
+    -2.5e-8,
+    999999999999999900000.0,
+    1e-5,
+    2.2250738585072014e-308,
+    9007199254740993.0,
+    0.000001234,
 };
 
 static const float special32[] = {
-    0, 1, -1, 0.1f, 1e21f, 1e20f, 1e-6f, 1e-7f, 16777217.0f, 3.40282346638528859811704183484516925440e+38f,
-    1.4e-45f, 3.4e38f, 0.3f, 2.5e-7f, 123.456f,
+    0,        1,       -1,    0.1f,        1e21f,
+    1e20f,    1e-6f,   1e-7f, 16777217.0f, 3.40282346638528859811704183484516925440e+38f,
+    1.4e-45f, 3.4e38f, 0.3f,  2.5e-7f,     123.456f,
 };
 
 static double gen_f64(zoo_rng_t *r)
 {
     switch (below(r, 4)) {
-    case 0:
-        return special64[below(r, sizeof special64 / sizeof special64[0])];
+    case 0: return special64[below(r, sizeof special64 / sizeof special64[0])];
     case 1: {
         uint64_t b = zoo_next(r);
         if (((b >> 52) & 0x7ff) == 0x7ff)
@@ -184,16 +229,14 @@ static double gen_f64(zoo_rng_t *r)
         int64_t n = (int64_t)below(r, 2000000) - 1000000;
         return (double)n / (double)(1ull << below(r, 20));
     }
-    default:
-        return (double)below(r, 1000000) / 1000;
+    default: return (double)below(r, 1000000) / 1000;
     }
 }
 
 static float gen_f32(zoo_rng_t *r)
 {
     switch (below(r, 3)) {
-    case 0:
-        return special32[below(r, sizeof special32 / sizeof special32[0])];
+    case 0: return special32[below(r, sizeof special32 / sizeof special32[0])];
     case 1: {
         uint32_t b = (uint32_t)zoo_next(r);
         if (((b >> 23) & 0xff) == 0xff)
@@ -242,8 +285,7 @@ static reflect_any_t any_of(reflect_arena_t *a, const reflect_type_t *t, const v
 static reflect_any_t gen_any(reflect_arena_t *a, zoo_rng_t *r)
 {
     switch (below(r, 6)) {
-    case 0:
-        return (reflect_any_t){0};
+    case 0: return (reflect_any_t){0};
     case 1: {
         double d = gen_f64(r);
         return any_of(a, REFLECT_T(FLOAT64), &d);
@@ -284,8 +326,7 @@ static reflect_any_t gen_any(reflect_arena_t *a, zoo_rng_t *r)
 }
 
 /* A slice for a shape: NULL data for 0, empty for 1, else k - 1 elements. */
-static reflect_slice_t shaped(reflect_arena_t *a, const reflect_type_t *elem, uint64_t k,
-                              size_t n)
+static reflect_slice_t shaped(reflect_arena_t *a, const reflect_type_t *elem, uint64_t k, size_t n)
 {
     reflect_slice_t s = {0};
     if (k > 0)
@@ -301,7 +342,7 @@ Record zoo_record(reflect_arena_t *a, uint64_t seed)
     Record v;
     memset(&v, 0, sizeof v);
     if (!Record_type())
-        return v;   /* the lab refused the types: every test fails on them */
+        return v; /* the lab refused the types: every test fails on them */
     v.Base.ID = (int64_t)zoo_next(&r);
     if (below(&r, 2) == 1)
         v.Base.Created = gen_str(a, &r);

@@ -68,23 +68,23 @@ static Record start_record(reflect_arena_t *a, const char *start)
     return r;
 }
 
-#define RUN_RECORD(a, start, NAME)                                                       \
-    do {                                                                                 \
-        Record r_ = start_record((a), (start));                                          \
-        outcome_t *o_ = decode_into((a), GO_##NAME##_IN, sizeof(GO_##NAME##_IN) - 1,     \
-                                    Record_type(), &r_);                                 \
-        assert_string_equal(GO_##NAME##_ERR, o_->err);                                   \
-        assert_string_equal(GO_##NAME##_OUT, o_->json);                                  \
+#define RUN_RECORD(a, start, NAME)                                                                 \
+    do {                                                                                           \
+        Record r_ = start_record((a), (start));                                                    \
+        outcome_t *o_ = decode_into((a), GO_##NAME##_IN, sizeof(GO_##NAME##_IN) - 1,               \
+                                    Record_type(), &r_);                                           \
+        assert_string_equal(GO_##NAME##_ERR, o_->err);                                             \
+        assert_string_equal(GO_##NAME##_OUT, o_->json);                                            \
     } while (0)
 
-#define RUN_TYPE(a, T, NAME)                                                             \
-    do {                                                                                 \
-        T v_;                                                                            \
-        memset(&v_, 0, sizeof v_);                                                       \
-        outcome_t *o_ = decode_into((a), GO_##NAME##_IN, sizeof(GO_##NAME##_IN) - 1,     \
-                                    T##_type(), &v_);                                    \
-        assert_string_equal(GO_##NAME##_ERR, o_->err);                                   \
-        assert_string_equal(GO_##NAME##_OUT, o_->json);                                  \
+#define RUN_TYPE(a, T, NAME)                                                                       \
+    do {                                                                                           \
+        T v_;                                                                                      \
+        memset(&v_, 0, sizeof v_);                                                                 \
+        outcome_t *o_ = decode_into((a), GO_##NAME##_IN, sizeof(GO_##NAME##_IN) - 1, T##_type(),   \
+                                    &v_);                                                          \
+        assert_string_equal(GO_##NAME##_ERR, o_->err);                                             \
+        assert_string_equal(GO_##NAME##_OUT, o_->json);                                            \
     } while (0)
 
 /* Go's JSON of twelve seeded Records decodes back to values that marshal
@@ -138,8 +138,11 @@ static void test_type_mismatch_names_the_field_path_and_decoding_goes_on(void **
     strcat(in, "{\"label\":3}],\"id\":1}");
     Record r = {0};
     reflect_error_t err = {{0}};
-    assert_int_equal(-EDOM, reflect_json_unmarshal(in, strlen(in), Record_type(), &r, *state, &err));
-    assert_string_equal("json: cannot unmarshal number into Go struct field Child.kids.label of type string", err.msg);
+    assert_int_equal(-EDOM,
+                     reflect_json_unmarshal(in, strlen(in), Record_type(), &r, *state, &err));
+    assert_string_equal(
+        "json: cannot unmarshal number into Go struct field Child.kids.label of type string",
+        err.msg);
     assert_int_equal(k + 1, r.Kids.len);
     assert_int_equal(1, r.Base.ID);
 }
@@ -159,9 +162,10 @@ static void test_numbers_must_fit_their_target_type(void **state)
     if (v >= -128 && v <= 127)
         snprintf(want, sizeof want, "0 %d", v);
     else
-        snprintf(want, sizeof want,
-                 "-%d json: cannot unmarshal number %d into Go struct field Record.level of type int8",
-                 EDOM, v);
+        snprintf(
+            want, sizeof want,
+            "-%d json: cannot unmarshal number %d into Go struct field Record.level of type int8",
+            EDOM, v);
     char got[300];
     if (rc == 0)
         snprintf(got, sizeof got, "0 %d", r.Extra ? r.Extra->Level : 999);
@@ -242,7 +246,8 @@ static void test_interface_targets_get_go_generic_values(void **state)
     RUN_RECORD(*state, "anyptr", D_ANY_PTR);
     size_t i = ug_rand_below(GO_NF64);
     reflect_any_t v = {0};
-    assert_int_equal(0, reflect_json_unmarshal(go_f64_json[i], strlen(go_f64_json[i]), T_ANY, &v, *state, NULL));
+    assert_int_equal(0, reflect_json_unmarshal(go_f64_json[i], strlen(go_f64_json[i]), T_ANY, &v,
+                                               *state, NULL));
     assert_true(v.type == REFLECT_T(FLOAT64));
     double want;
     memcpy(&want, &go_f64_bits[i], sizeof want);
@@ -309,7 +314,8 @@ static void test_invalid_json_is_refused_with_go_syntax_errors_and_nothing_chang
     Record r = {.Name = reflect_str("kept"), .U8 = (uint8_t)ug_rand()};
     uint8_t u8 = r.U8;
     const char *bad = "{\"name\":\"lost\",\"u8\":1,}";
-    assert_int_equal(-EBADMSG, reflect_json_unmarshal(bad, strlen(bad), Record_type(), &r, *state, NULL));
+    assert_int_equal(-EBADMSG,
+                     reflect_json_unmarshal(bad, strlen(bad), Record_type(), &r, *state, NULL));
     assert_int_equal(4, r.Name.len);
     assert_int_equal(u8, r.U8);
 }
@@ -322,7 +328,8 @@ static void test_strings_decode_escapes_and_replace_invalid_utf8(void **state)
     RUN_RECORD(*state, "zero", D_ESCAPES);
     size_t i = ug_rand_below(GO_NSTR);
     reflect_string_t s = {0};
-    assert_int_equal(0, reflect_json_unmarshal(go_str_json[i], strlen(go_str_json[i]), T_STRING, &s, *state, NULL));
+    assert_int_equal(0, reflect_json_unmarshal(go_str_json[i], strlen(go_str_json[i]), T_STRING, &s,
+                                               *state, NULL));
     /* what Go's decoder gives: the input with every invalid byte as U+FFFD */
     reflect_buf_t want = {0};
     for (size_t k = 0; k < go_str_len[i];) {
@@ -344,14 +351,16 @@ static void test_unmarshal_needs_a_type_and_a_non_nil_pointer(void **state)
     reflect_error_t err = {{0}};
     assert_int_equal(-EINVAL, reflect_json_unmarshal(in, strlen(in), NULL, NULL, *state, &err));
     assert_string_equal("json: Unmarshal(nil)", err.msg);
-    assert_int_equal(-EINVAL, reflect_json_unmarshal(in, strlen(in), Record_type(), NULL, *state, &err));
+    assert_int_equal(-EINVAL,
+                     reflect_json_unmarshal(in, strlen(in), Record_type(), NULL, *state, &err));
     assert_string_equal("json: Unmarshal(nil *main.Record)", err.msg);
     int64_t v = -1;
     assert_int_equal(0, reflect_json_unmarshal(in, strlen(in), REFLECT_T(INT64), &v, *state, &err));
     assert_int_equal(strtoll(in, NULL, 10), v);
 }
 
-UG_TEST_GROUP(reflect_decode, setup, teardown,
+UG_TEST_GROUP(
+    reflect_decode, setup, teardown,
     cmocka_unit_test(test_seeded_go_output_round_trips_through_unmarshal),
     cmocka_unit_test(test_keys_match_exactly_then_ignoring_case_and_unknown_keys_are_skipped),
     cmocka_unit_test(test_type_mismatch_names_the_field_path_and_decoding_goes_on),

@@ -32,7 +32,7 @@ static int teardown(void **state)
 
 /* fixture with its first `from` replaced by `to`, in buf. */
 __attribute__((unused)) static const char *sub(char *buf, size_t cap, const char *fixture,
-                                                 const char *from, const char *to)
+                                               const char *from, const char *to)
 {
     const char *at = strstr(fixture, from);
     if (!at) {
@@ -116,7 +116,8 @@ static void test_omitempty_drops_only_go_empty_values(void **state)
     r.Big = big;
     r.Flag = true;
     char want[2048], to[64];
-    snprintf(to, sizeof to, "\"flag\":true,\"u8\":0,\"I16\":0,\"Big\":%llu,", (unsigned long long)big);
+    snprintf(to, sizeof to, "\"flag\":true,\"u8\":0,\"I16\":0,\"Big\":%llu,",
+             (unsigned long long)big);
     assert_string_equal(sub(want, sizeof want, GO_E_RECORD_ZERO, "\"u8\":0,\"I16\":0,", to),
                         zoo_marshal(Record_type(), &r));
 }
@@ -128,7 +129,12 @@ static void test_string_option_quotes_scalars_and_pointed_to_scalars(void **stat
 {
     int64_t twelve = 12;
     int64_t l[2] = {1, 2};
-    Quoted q = {.B = true, .I = -42, .U = 7, .F = 1.5e-7, .S = reflect_str("a\"<b>"), .P = &twelve,
+    Quoted q = {.B = true,
+                .I = -42,
+                .U = 7,
+                .F = 1.5e-7,
+                .S = reflect_str("a\"<b>"),
+                .P = &twelve,
                 .L = zoo_slice(*state, REFLECT_T(INT64), l, 2)};
     assert_string_equal(GO_E_QUOTED, zoo_marshal(Quoted_type(), &q));
     q.F4 = 0.1f;
@@ -316,8 +322,8 @@ static void test_interface_values_marshal_their_dynamic_value(void **state)
     reflect_map_t *m = zoo_map(a, mt, 3, kp, vp);
     reflect_string_t x = reflect_str("x<");
     bool yes = true;
-    reflect_any_t items[5] = {{0}, {REFLECT_T(FLOAT64), &half}, {T_STRING, &x},
-                              {REFLECT_T(BOOL), &yes}, {mt, &m}};
+    reflect_any_t items[5] = {
+        {0}, {REFLECT_T(FLOAT64), &half}, {T_STRING, &x}, {REFLECT_T(BOOL), &yes}, {mt, &m}};
     reflect_slice_t list = zoo_slice(a, T_ANY, items, 5);
     assert_string_equal(GO_E_ANY_NESTED, zoo_marshal(reflect_slice_of(T_ANY), &list));
     size_t i = ug_rand_below(GO_NF64);
@@ -328,14 +334,14 @@ static void test_interface_values_marshal_their_dynamic_value(void **state)
 }
 
 UG_TEST_GROUP(reflect_encode, setup, teardown,
-    cmocka_unit_test(test_seeded_records_marshal_byte_identical_to_go),
-    cmocka_unit_test(test_floats_marshal_in_go_shortest_form),
-    cmocka_unit_test(test_strings_escape_html_controls_and_invalid_utf8_as_go_does),
-    cmocka_unit_test(test_tags_rename_skip_and_omit_fields),
-    cmocka_unit_test(test_omitempty_drops_only_go_empty_values),
-    cmocka_unit_test(test_string_option_quotes_scalars_and_pointed_to_scalars),
-    cmocka_unit_test(test_embedded_struct_fields_are_promoted_by_go_dominance_rules),
-    cmocka_unit_test(test_nil_is_null_empty_is_empty_and_bytes_are_base64),
-    cmocka_unit_test(test_map_keys_are_written_sorted_as_text),
-    cmocka_unit_test(test_unsupported_values_and_types_are_errors_not_crashes),
-    cmocka_unit_test(test_interface_values_marshal_their_dynamic_value));
+              cmocka_unit_test(test_seeded_records_marshal_byte_identical_to_go),
+              cmocka_unit_test(test_floats_marshal_in_go_shortest_form),
+              cmocka_unit_test(test_strings_escape_html_controls_and_invalid_utf8_as_go_does),
+              cmocka_unit_test(test_tags_rename_skip_and_omit_fields),
+              cmocka_unit_test(test_omitempty_drops_only_go_empty_values),
+              cmocka_unit_test(test_string_option_quotes_scalars_and_pointed_to_scalars),
+              cmocka_unit_test(test_embedded_struct_fields_are_promoted_by_go_dominance_rules),
+              cmocka_unit_test(test_nil_is_null_empty_is_empty_and_bytes_are_base64),
+              cmocka_unit_test(test_map_keys_are_written_sorted_as_text),
+              cmocka_unit_test(test_unsupported_values_and_types_are_errors_not_crashes),
+              cmocka_unit_test(test_interface_values_marshal_their_dynamic_value));

@@ -19,16 +19,18 @@
 static void test_builtin_types_have_go_names_kinds_sizes_and_alignments(void **state)
 {
     (void)state;
-    static const char *const names[REFLECT_NKINDS] = {
-        "invalid", "bool", "int", "int8", "int16", "int32", "int64", "uint", "uint8",
-        "uint16", "uint32", "uint64", "float32", "float64", "string", "ptr", "slice", "map",
-        "struct", "interface"};
+    static const char *const names[REFLECT_NKINDS] = {"invalid", "bool",    "int",    "int8",
+                                                      "int16",   "int32",   "int64",  "uint",
+                                                      "uint8",   "uint16",  "uint32", "uint64",
+                                                      "float32", "float64", "string", "ptr",
+                                                      "slice",   "map",     "struct", "interface"};
     char got[512] = "";
     for (int k = REFLECT_BOOL; k <= REFLECT_INTERFACE; k++) {
         const reflect_type_t *t = reflect_builtin((reflect_kind_t)k);
         char one[64];
         if (t)
-            snprintf(one, sizeof one, "%s/%d/%zu/%zu ", t->name, (int)t->kind == k, t->size, t->align);
+            snprintf(one, sizeof one, "%s/%d/%zu/%zu ", t->name, (int)t->kind == k, t->size,
+                     t->align);
         else
             snprintf(one, sizeof one, "- ");
         strcat(got, one);
@@ -39,7 +41,8 @@ static void test_builtin_types_have_go_names_kinds_sizes_and_alignments(void **s
                         got);
     int k = (int)ug_rand_below(REFLECT_NKINDS);
     assert_string_equal(names[k], reflect_kind_name((reflect_kind_t)k));
-    assert_string_equal("invalid", reflect_kind_name((reflect_kind_t)(REFLECT_NKINDS + ug_rand_below(9))));
+    assert_string_equal("invalid",
+                        reflect_kind_name((reflect_kind_t)(REFLECT_NKINDS + ug_rand_below(9))));
 }
 
 /* A declared struct: every field's name, offset (the C compiler's), type,
@@ -67,7 +70,8 @@ static void test_declared_struct_lists_fields_with_offsets_types_and_tags(void *
         strcat(got, one);
     }
     assert_string_equal("Name@0:string:1:0 Age@16:int64:1:1 Home@24:main.Point:1:2 "
-                        "level@32:uint8:0:3 Score@40:float64:1:4 ", got);
+                        "level@32:uint8:0:3 Score@40:float64:1:4 ",
+                        got);
     size_t i = ug_rand_below(5);
     assert_string_equal(names[i], t->fields[i].name);
     assert_int_equal(offs[i], t->fields[i].offset);
@@ -94,9 +98,7 @@ static const reflect_type_t *random_composite(uint64_t r, char *name, size_t cap
             t = reflect_slice_of(t);
             snprintf(name, cap, "[]%s", prev);
             break;
-        default:
-            t = reflect_map_of(T_STRING, t);
-            snprintf(name, cap, "map[string]%s", prev);
+        default: t = reflect_map_of(T_STRING, t); snprintf(name, cap, "map[string]%s", prev);
         }
         if (!t)
             return NULL;
@@ -114,8 +116,8 @@ static void test_composite_types_are_built_once_and_named_as_go_prints_them(void
     assert_string_equal("**main.Record", pp->name);
     assert_true(pp == reflect_ptr_to(reflect_ptr_to(Record_type())));
     assert_true(pp->elem->elem == Record_type());
-    const reflect_type_t *m =
-        reflect_map_of(T_STRING, reflect_slice_of(reflect_ptr_to(REFLECT_T(INT64))));
+    const reflect_type_t *m = reflect_map_of(T_STRING,
+                                             reflect_slice_of(reflect_ptr_to(REFLECT_T(INT64))));
     assert_non_null(m);
     assert_string_equal("map[string][]*int64", m->name);
     assert_int_equal(REFLECT_MAP, m->kind);
@@ -185,10 +187,12 @@ static void test_registration_refuses_bad_layouts_and_duplicate_names(void **sta
     assert_int_equal(-EINVAL, reflect_struct_field(st, "C", 8, 8, i64, "", true));
     assert_int_equal(1, st->nfields);
     assert_int_equal(0, reflect_struct_field(st, "B", 8, 4, i32, "x:\"y\"", false));
-    assert_int_equal(-EEXIST, reflect_struct_method(st, "B", (reflect_fn_t)user_secret, NULL, NULL, 0));
+    assert_int_equal(-EEXIST,
+                     reflect_struct_method(st, "B", (reflect_fn_t)user_secret, NULL, NULL, 0));
     assert_int_equal(0, reflect_struct_method(st, "M", (reflect_fn_t)user_secret, NULL, NULL, 0));
     assert_int_equal(-EEXIST, reflect_struct_field(st, "M", 16, 8, i64, "", false));
-    assert_int_equal(-EEXIST, reflect_struct_method(st, "M", (reflect_fn_t)user_secret, NULL, NULL, 0));
+    assert_int_equal(-EEXIST,
+                     reflect_struct_method(st, "M", (reflect_fn_t)user_secret, NULL, NULL, 0));
     assert_int_equal(0, reflect_struct_end(st));
     assert_true(st->complete);
     assert_int_equal(2, st->nfields);
@@ -217,9 +221,10 @@ static void test_methods_are_sorted_by_name_with_go_signatures(void **state)
                         "2:Greet func(string) string; 3:IsAdult func() bool; "
                         "4:LevelDown func(int8) int8; 5:Move func(main.Point, int64) main.Point; "
                         "6:Rename func(string); 7:Scale func(float64, float32, int8) float64; "
-                        "8:Sum func([]int64) int64; ", got);
+                        "8:Sum func([]int64) int64; ",
+                        got);
     static const char *const names[] = {"AddAge", "Describe", "Greet", "IsAdult", "LevelDown",
-                                        "Move", "Rename", "Scale", "Sum"};
+                                        "Move",   "Rename",   "Scale", "Sum"};
     const reflect_method_t *m = NULL;
     char want[64] = "", idx[64] = "";
     for (int i = 0; i < 6; i++) {
@@ -262,9 +267,9 @@ static void test_field_by_name_follows_go_selector_rules(void **state)
         const char *name;
         const char *want;
     } cases[] = {
-        {"ID", "0 [3]"}, {"Name", "-ENOTUNIQ"}, {"Only", "0 [1 2]"}, {"Deep", "0 [0 1 0]"},
-        {"Shown", "0 [2 0]"}, {"kept", "0 [2 1]"}, {"Nope", "-ENOENT"}, {"Left", "0 [0]"},
-        {"Leaf", "0 [0 1]"},
+        {"ID", "0 [3]"},       {"Name", "-ENOTUNIQ"}, {"Only", "0 [1 2]"},
+        {"Deep", "0 [0 1 0]"}, {"Shown", "0 [2 0]"},  {"kept", "0 [2 1]"},
+        {"Nope", "-ENOENT"},   {"Left", "0 [0]"},     {"Leaf", "0 [0 1]"},
     };
     const size_t n = sizeof cases / sizeof cases[0];
     const reflect_type_t *t = Outer_type();
@@ -300,11 +305,11 @@ static void test_field_by_name_follows_go_selector_rules(void **state)
 }
 
 UG_TEST_GROUP(reflect_types, NULL, NULL,
-    cmocka_unit_test(test_builtin_types_have_go_names_kinds_sizes_and_alignments),
-    cmocka_unit_test(test_declared_struct_lists_fields_with_offsets_types_and_tags),
-    cmocka_unit_test(test_composite_types_are_built_once_and_named_as_go_prints_them),
-    cmocka_unit_test(test_registry_finds_types_by_go_name),
-    cmocka_unit_test(test_registration_refuses_bad_layouts_and_duplicate_names),
-    cmocka_unit_test(test_methods_are_sorted_by_name_with_go_signatures),
-    cmocka_unit_test(test_struct_tag_lookup_agrees_with_go),
-    cmocka_unit_test(test_field_by_name_follows_go_selector_rules));
+              cmocka_unit_test(test_builtin_types_have_go_names_kinds_sizes_and_alignments),
+              cmocka_unit_test(test_declared_struct_lists_fields_with_offsets_types_and_tags),
+              cmocka_unit_test(test_composite_types_are_built_once_and_named_as_go_prints_them),
+              cmocka_unit_test(test_registry_finds_types_by_go_name),
+              cmocka_unit_test(test_registration_refuses_bad_layouts_and_duplicate_names),
+              cmocka_unit_test(test_methods_are_sorted_by_name_with_go_signatures),
+              cmocka_unit_test(test_struct_tag_lookup_agrees_with_go),
+              cmocka_unit_test(test_field_by_name_follows_go_selector_rules));

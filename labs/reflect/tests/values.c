@@ -111,7 +111,7 @@ static void test_slice_values_expose_len_cap_and_addressable_elements(void **sta
         xs[i] = (int64_t)ug_rand();
     Record r = {0};
     r.Scores = zoo_slice(*state, REFLECT_T(INT64), xs, n);
-    r.Scores.cap = n + 1;   /* the backing array is n elements: cap is only reported */
+    r.Scores.cap = n + 1; /* the backing array is n elements: cap is only reported */
     reflect_value_t s = field(reflect_value_of(Record_type(), &r), "Scores"), e;
     size_t len = 0, cap = 0;
     assert_int_equal(0, reflect_value_len(s, &len));
@@ -127,11 +127,14 @@ static void test_slice_values_expose_len_cap_and_addressable_elements(void **sta
     assert_int_equal(0, reflect_value_set_int(e, 77));
     assert_int_equal(77, ((int64_t *)r.Scores.data)[k]);
     assert_int_equal(-ERANGE, reflect_value_index(s, n, &e));
-    assert_int_equal(-EINVAL, reflect_value_index(field(reflect_value_of(Record_type(), &r), "ID"), 0, &e));
+    assert_int_equal(-EINVAL,
+                     reflect_value_index(field(reflect_value_of(Record_type(), &r), "ID"), 0, &e));
     r.Name = reflect_str("héllo");
-    assert_int_equal(0, reflect_value_len(field(reflect_value_of(Record_type(), &r), "Name"), &len));
+    assert_int_equal(0,
+                     reflect_value_len(field(reflect_value_of(Record_type(), &r), "Name"), &len));
     assert_int_equal(6, len);
-    assert_int_equal(-EINVAL, reflect_value_cap(field(reflect_value_of(Record_type(), &r), "Name"), &cap));
+    assert_int_equal(-EINVAL,
+                     reflect_value_cap(field(reflect_value_of(Record_type(), &r), "Name"), &cap));
 }
 
 /* A map Value: lookups by key Value, absent and nil maps, entries in
@@ -167,7 +170,8 @@ static void test_map_values_find_entries_by_key_and_refuse_to_set_them(void **st
     want = reflect_str("zz");
     assert_int_equal(-ENOENT, reflect_value_map_index(m, reflect_value_of(T_STRING, &want), &e));
     int64_t wrong = 1;
-    assert_int_equal(-EINVAL, reflect_value_map_index(m, reflect_value_of(REFLECT_T(INT64), &wrong), &e));
+    assert_int_equal(-EINVAL,
+                     reflect_value_map_index(m, reflect_value_of(REFLECT_T(INT64), &wrong), &e));
     assert_int_equal(0, reflect_value_map_entry(m, n - 1, &k, &e));
     assert_int_equal(0, reflect_value_string(k, &got));
     assert_memory_equal(keys[n - 1].ptr, got.ptr, 1);
@@ -223,10 +227,13 @@ static void test_setters_check_kind_then_range_and_leave_the_value_alone(void **
     assert_int_equal(want, reflect_value_set_int(field(v, "I16"), x));
     assert_int_equal(want ? 5 : x, r.I16);
     r.I16 = 6;
-    assert_int_equal(-ERANGE, reflect_value_set_int(field(v, "I16"), INT16_MIN - 1 - (int64_t)ug_rand_below(9)));
+    assert_int_equal(-ERANGE, reflect_value_set_int(field(v, "I16"),
+                                                    INT16_MIN - 1 - (int64_t)ug_rand_below(9)));
     assert_int_equal(6, r.I16);
     r.Count = 9;
-    assert_int_equal(-ERANGE, reflect_value_set_int(field(v, "Count"), (int64_t)INT32_MAX + 1 + (int64_t)ug_rand_below(9)));
+    assert_int_equal(-ERANGE,
+                     reflect_value_set_int(field(v, "Count"),
+                                           (int64_t)INT32_MAX + 1 + (int64_t)ug_rand_below(9)));
     assert_int_equal(9, r.Count);
     assert_int_equal(-EINVAL, reflect_value_set_uint(field(v, "Count"), 1));
     assert_int_equal(-EINVAL, reflect_value_set_string(field(v, "Count"), reflect_str("1")));
@@ -255,16 +262,25 @@ static void test_set_copies_identical_types_and_wraps_values_into_interfaces(voi
     Child *pc = &c;
     reflect_value_t v = reflect_value_at(Record_type(), &r);
     reflect_error_t err = {{0}};
-    assert_int_equal(0, reflect_value_set(field(v, "Next"), reflect_value_of(reflect_ptr_to(Child_type()), &pc), &err));
+    assert_int_equal(0,
+                     reflect_value_set(field(v, "Next"),
+                                       reflect_value_of(reflect_ptr_to(Child_type()), &pc), &err));
     assert_true(r.Next == &c);
     int64_t n = (int64_t)ug_rand();
-    assert_int_equal(-EINVAL, reflect_value_set(field(v, "Name"), reflect_value_of(REFLECT_T(INT64), &n), &err));
-    assert_string_equal("reflect.Set: value of type int64 is not assignable to type string", err.msg);
-    assert_int_equal(-EINVAL, reflect_value_set(field(v, "ID"), reflect_value_of(REFLECT_T(INT32), &(int32_t){1}), &err));
-    assert_string_equal("reflect.Set: value of type int32 is not assignable to type int64", err.msg);
-    assert_int_equal(0, reflect_value_set(field(v, "ID"), reflect_value_of(REFLECT_T(INT64), &n), &err));
+    assert_int_equal(-EINVAL, reflect_value_set(field(v, "Name"),
+                                                reflect_value_of(REFLECT_T(INT64), &n), &err));
+    assert_string_equal("reflect.Set: value of type int64 is not assignable to type string",
+                        err.msg);
+    assert_int_equal(-EINVAL,
+                     reflect_value_set(field(v, "ID"),
+                                       reflect_value_of(REFLECT_T(INT32), &(int32_t){1}), &err));
+    assert_string_equal("reflect.Set: value of type int32 is not assignable to type int64",
+                        err.msg);
+    assert_int_equal(0, reflect_value_set(field(v, "ID"), reflect_value_of(REFLECT_T(INT64), &n),
+                                          &err));
     assert_int_equal(n, r.Base.ID);
-    assert_int_equal(0, reflect_value_set(field(v, "Any"), reflect_value_of(REFLECT_T(INT64), &n), &err));
+    assert_int_equal(0, reflect_value_set(field(v, "Any"), reflect_value_of(REFLECT_T(INT64), &n),
+                                          &err));
     assert_true(r.Any.type == REFLECT_T(INT64));
     assert_int_equal(n, *(int64_t *)r.Any.ptr);
     assert_int_equal(-EPERM, reflect_value_set(field(reflect_value_of(Record_type(), &r), "ID"),
@@ -304,11 +320,11 @@ static void test_is_nil_and_is_zero_follow_go(void **state)
 }
 
 UG_TEST_GROUP(reflect_values, setup, teardown,
-    cmocka_unit_test(test_getters_read_every_kind_of_a_seeded_record),
-    cmocka_unit_test(test_elem_follows_pointers_and_interfaces_and_gives_nothing_for_nil),
-    cmocka_unit_test(test_slice_values_expose_len_cap_and_addressable_elements),
-    cmocka_unit_test(test_map_values_find_entries_by_key_and_refuse_to_set_them),
-    cmocka_unit_test(test_only_addressable_exported_values_can_be_set),
-    cmocka_unit_test(test_setters_check_kind_then_range_and_leave_the_value_alone),
-    cmocka_unit_test(test_set_copies_identical_types_and_wraps_values_into_interfaces),
-    cmocka_unit_test(test_is_nil_and_is_zero_follow_go));
+              cmocka_unit_test(test_getters_read_every_kind_of_a_seeded_record),
+              cmocka_unit_test(test_elem_follows_pointers_and_interfaces_and_gives_nothing_for_nil),
+              cmocka_unit_test(test_slice_values_expose_len_cap_and_addressable_elements),
+              cmocka_unit_test(test_map_values_find_entries_by_key_and_refuse_to_set_them),
+              cmocka_unit_test(test_only_addressable_exported_values_can_be_set),
+              cmocka_unit_test(test_setters_check_kind_then_range_and_leave_the_value_alone),
+              cmocka_unit_test(test_set_copies_identical_types_and_wraps_values_into_interfaces),
+              cmocka_unit_test(test_is_nil_and_is_zero_follow_go));

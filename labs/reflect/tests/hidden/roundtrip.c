@@ -61,10 +61,10 @@ static void test_record_json_fields_are_go_typefields(void **state)
     assert_string_equal("id* created*? note* level* name* alias*? -* count*$ ratio* small*? "
                         "flag*? u8* I16 Big? tags* scores*? blob* attrs* ranks*? next* any* kids* ",
                         got);
-    static const char *const names[] = {"id", "created", "note", "level", "name", "alias", "-",
-                                        "count", "ratio", "small", "flag", "u8", "I16", "Big",
-                                        "tags", "scores", "blob", "attrs", "ranks", "next", "any",
-                                        "kids"};
+    static const char *const names[] = {"id",    "created", "note",  "level",  "name", "alias",
+                                        "-",     "count",   "ratio", "small",  "flag", "u8",
+                                        "I16",   "Big",     "tags",  "scores", "blob", "attrs",
+                                        "ranks", "next",    "any",   "kids"};
     for (int i = 0; i < 4; i++) {
         size_t k = ug_rand_below(22);
         char one[48];
@@ -76,5 +76,5 @@ static void test_record_json_fields_are_go_typefields(void **state)
 }
 
 UG_TEST_GROUP(reflect_hidden, NULL, NULL,
-    cmocka_unit_test(test_random_records_reach_a_fixed_point_after_one_round_trip),
-    cmocka_unit_test(test_record_json_fields_are_go_typefields));
+              cmocka_unit_test(test_random_records_reach_a_fixed_point_after_one_round_trip),
+              cmocka_unit_test(test_record_json_fields_are_go_typefields));
