@@ -2,10 +2,10 @@
  * fix.h — what the gc tests share: a node type with three pointer fields
  * and an id, and a heap whose on_free hook records which ids were freed.
  *
- * Interface: fix_open(&f, barrier) → fix_node / fix_chain … → fix_frees,
- * fix_freed_ids (what was freed, as a value a test checks once) →
- * fix_close(&f). Automatic cycles are off (GOGC < 0) unless a test turns
- * them on: the tests decide when cycles and steps happen.
+ * Interface: fix_open(&f, barrier) → fix_node / fix_chain / fix_clutter …
+ * → fix_frees, fix_freed_ids (what was freed, as a value a test checks
+ * once) → fix_close(&f). Automatic cycles are off (GOGC < 0) unless a
+ * test turns them on: the tests decide when cycles and steps happen.
  *
  * The helpers check nothing per call (they run in loops of up to a million
  * iterations): a failed allocation or store ends the test with a message,
@@ -160,6 +160,33 @@ static inline node_t *fix_chain(fix_t *f, size_t n, size_t field)
         if (rc != 0)
             fail_msg("gc_write: %d: %s", rc, gc_last_error(f->h));
         head = x;
+    }
+    return head;
+}
+
+/* Seeded clutter around a scene: 16 to 32 new nodes, each at random
+ * garbage (its id set in dead[], which must cover every id) or linked
+ * into a chain through field 0, whose head it returns for the caller to
+ * hold (NULL if none); *kept gets the chain's length. The freed ids then
+ * differ from seed to seed in some 24 bits. No cycle may start meanwhile. */
+static inline node_t *fix_clutter(fix_t *f, uint8_t *dead, size_t *kept)
+{
+    node_t *head = NULL;
+    size_t n = 16 + ug_rand_below(17);
+    *kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        node_t *x = fix_node(f);
+        int rc;
+        if (ug_rand_below(2)) {
+            rc = gc_write(f->h, x, 0, head);
+            head = x;
+            ++*kept;
+        } else {
+            dead[x->id] = 1;
+            rc = gc_write(f->h, x, 1, head);   /* garbage may point at live nodes */
+        }
+        if (rc != 0)
+            fail_msg("gc_write: %d: %s", rc, gc_last_error(f->h));
     }
     return head;
 }

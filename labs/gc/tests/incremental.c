@@ -13,7 +13,7 @@ static const gc_barrier_t safe_barriers[] = {GC_BARRIER_DIJKSTRA, GC_BARRIER_YUA
                                              GC_BARRIER_HYBRID};
 static const char *const barrier_names[] = {"none", "dijkstra", "yuasa", "hybrid"};
 
-#define MAXID 64
+#define MAXID 128
 
 typedef struct scene {
     node_t *p, *q;                 /* the two roots */
@@ -21,9 +21,9 @@ typedef struct scene {
     node_t *c;                     /* the object at risk */
     uint64_t cid;
     uint64_t other;                /* Dijkstra scene: the candidate for C not chosen */
-    uint8_t garbage[MAXID];        /* ids unreachable from the start */
+    uint8_t garbage[MAXID];        /* ids unreachable from the start (clutter's too) */
     uint8_t lost[MAXID];           /* ids freed too when C is lost (C's chain) */
-    size_t nlive, ngarbage;        /* objects reachable / not when the cycle began */
+    size_t nlive;                  /* objects reachable when the cycle began */
 } scene_t;
 
 /* n unreachable nodes, recorded in s->garbage. */
@@ -33,7 +33,6 @@ static void garbage(fix_t *f, scene_t *s, size_t n)
     fix_chain(f, n, ug_rand_below(3));
     for (uint64_t id = first; id < f->next_id; id++)
         s->garbage[id] = 1;
-    s->ngarbage += n;
 }
 
 /* Black B gets a pointer to white C, then grey A, C's only other holder,
@@ -53,8 +52,10 @@ static void dijkstra_scene(fix_t *f, scene_t *s)
     size_t lp = ug_rand_below(5), lq = ug_rand_below(5);
     fix_write(f, s->p, 1, fix_chain(f, lp, ug_rand_below(3)));
     fix_write(f, s->q, 1, fix_chain(f, lq, ug_rand_below(3)));
+    size_t kept;
+    fix_write(f, s->p, 2, fix_clutter(f, s->garbage, &kept));
     garbage(f, s, ug_rand_below(5));
-    s->nlive = 4 + lp + lq;
+    s->nlive = 4 + lp + lq + kept;
     assert_int_equal(0, gc_begin(f->h));
     assert_int_equal(1, gc_step(f->h, 1));         /* roots grey, one of them black */
     bool p_black = gc_color(f->h, s->p) == GC_BLACK;
@@ -89,8 +90,10 @@ static void yuasa_scene(fix_t *f, scene_t *s)
     s->lost[s->cid] = 1;
     fix_write(f, s->c, 1 + ug_rand_below(2), chain);
     fix_write(f, s->p, 0, s->c);
+    size_t kept;
+    fix_write(f, s->p, 2, fix_clutter(f, s->garbage, &kept));
     garbage(f, s, ug_rand_below(5));
-    s->nlive = 2 + lc + lp;
+    s->nlive = 2 + lc + lp + kept;
     assert_int_equal(0, gc_begin(f->h));
     fix_scan_roots(f);
     assert_int_equal(GC_GREY, gc_color(f->h, s->p));
@@ -111,7 +114,7 @@ static void scene_finish(fix_t *f, const scene_t *s, char *out, size_t cap)
     rest[s->cid] = 0;
     if (s->other)
         rest[s->other] = 0;
-    char ids[256];
+    char ids[512];
     fix_ids(ids, sizeof ids, rest, f->next_id);
     gc_cycle_stats_t c = {0};
     failed += gc_cycle_stats(f->h, 1, &c) != 0;
@@ -130,17 +133,19 @@ static void scene_expect(fix_t *f, const scene_t *s, bool lost, int before, int 
 {
     uint8_t want[MAXID];
     memcpy(want, s->garbage, sizeof want);
-    size_t extra = 0;
+    size_t extra = 0, ngarbage = 0;
+    for (uint64_t id = 0; id < MAXID; id++)
+        ngarbage += want[id];
     for (uint64_t id = 0; lost && id < MAXID; id++)
         if (s->lost[id] && id != s->cid) {
             want[id] = 1;
             extra++;
         }
-    char ids[256];
+    char ids[512];
     fix_ids(ids, sizeof ids, want, f->next_id);
     snprintf(out, cap, "verify %d; C freed %u; freed %s; marked %zu swept %zu; verify %d",
              before, lost ? 1u : 0u, ids, s->nlive - (lost ? 1 + extra : 0),
-             s->ngarbage + (lost ? 1 + extra : 0), after);
+             ngarbage + (lost ? 1 + extra : 0), after);
     if (s->other)
         fix_catf(out, cap, "; B's old child freed 0");
 }
@@ -153,7 +158,7 @@ static void test_dijkstra_case_object_survives_under_every_barrier(void **state)
         scene_t s;
         fix_open(&f, safe_barriers[i]);
         dijkstra_scene(&f, &s);
-        char want[512], got[512];
+        char want[1024], got[1024];
         snprintf(want, sizeof want, "%s: ", barrier_names[safe_barriers[i]]);
         snprintf(got, sizeof got, "%s: ", barrier_names[safe_barriers[i]]);
         scene_expect(&f, &s, false, 0, 0, want + strlen(want), sizeof want - strlen(want));
@@ -173,7 +178,7 @@ static void test_dijkstra_case_without_barrier_frees_a_live_object_and_poison_sh
     dijkstra_scene(&f, &s);
     /* No grey path reaches C any more; after the sweep a live object
      * points to its corpse. */
-    char want[512], got[512];
+    char want[1024], got[1024];
     scene_expect(&f, &s, true, -EPROTO, -EFAULT, want, sizeof want);
     scene_finish(&f, &s, got, sizeof got);
     assert_string_equal(want, got);
@@ -191,7 +196,7 @@ static void test_yuasa_case_object_moved_to_a_root_survives_under_every_barrier(
         scene_t s;
         fix_open(&f, safe_barriers[i]);
         yuasa_scene(&f, &s);
-        char want[512], got[512];
+        char want[1024], got[1024];
         snprintf(want, sizeof want, "%s: ", barrier_names[safe_barriers[i]]);
         snprintf(got, sizeof got, "%s: ", barrier_names[safe_barriers[i]]);
         scene_expect(&f, &s, false, 0, 0, want + strlen(want), sizeof want - strlen(want));
@@ -208,7 +213,7 @@ static void test_yuasa_case_without_barrier_frees_the_object_a_root_holds(void *
     scene_t s;
     fix_open(&f, GC_BARRIER_NONE);
     yuasa_scene(&f, &s);
-    char want[512], got[512];
+    char want[1024], got[1024];
     scene_expect(&f, &s, true, -EPROTO, -EFAULT, want, sizeof want);  /* the root holds a corpse */
     scene_finish(&f, &s, got, sizeof got);
     assert_string_equal(want, got);
@@ -227,10 +232,13 @@ static void test_object_moved_from_a_root_into_a_black_object_survives_under_eve
     for (int bar = GC_BARRIER_NONE; bar <= GC_BARRIER_HYBRID; bar++) {
         fix_t f;
         fix_open(&f, (gc_barrier_t)bar);
-        node_t *r1 = NULL, *r2 = NULL;
+        node_t *r1 = NULL, *r2 = NULL, *r3 = NULL;
         assert_int_equal(0, gc_root_push(f.h, (void **)&r1));
         assert_int_equal(0, gc_root_push(f.h, (void **)&r2));
+        assert_int_equal(0, gc_root_push(f.h, (void **)&r3));
         uint8_t dead[MAXID] = {0}, moved[MAXID] = {0};
+        size_t kept;
+        r3 = fix_clutter(&f, dead, &kept);
         uint64_t first = f.next_id;
         fix_chain(&f, ug_rand_below(4), 0);        /* garbage from the start */
         for (uint64_t id = first; id < f.next_id; id++)
@@ -247,7 +255,7 @@ static void test_object_moved_from_a_root_into_a_black_object_survives_under_eve
         bool lost = bar == GC_BARRIER_NONE;
         int before = gc_verify(f.h);
         uint64_t failed = fix_steps_to_idle(&f, 1 + ug_rand_below(3));
-        char ids[128], want[512], got[512];
+        char ids[512], want[1024], got[1024];
         snprintf(got, sizeof got, "%s: verify %d, freed %s, verify %d, %llu failed",
                  barrier_names[bar], before, fix_freed_ids(&f, ids), gc_verify(f.h),
                  (unsigned long long)failed);
@@ -281,6 +289,8 @@ static void test_objects_allocated_during_marking_are_black_and_kept_for_the_cyc
         uint64_t first = f.next_id;
         fix_chain(&f, ng, 0);                      /* garbage from before the cycle */
         ids_set(dead, first, f.next_id);
+        size_t kept;
+        fix_write(&f, root, 1, fix_clutter(&f, dead, &kept));
         assert_int_equal(0, gc_begin(f.h));
         /* Before the roots are scanned, then after: born black either way. */
         size_t black_x = 0, black_y = 0, white = 0;
@@ -305,7 +315,7 @@ static void test_objects_allocated_during_marking_are_black_and_kept_for_the_cyc
             white += gc_color(f.h, y[i]) == GC_WHITE;
         gc_cycle_stats_t c = {0};
         failed += gc_cycle_stats(f.h, 1, &c) != 0;
-        char ids1[128], ids2[128], want[512], got[512];
+        char ids1[512], ids2[512], want[1024], got[1024];
         fix_freed_ids(&f, ids1);
         failed += gc_collect(f.h) != 0;
         fix_freed_ids(&f, ids2);
@@ -317,7 +327,7 @@ static void test_objects_allocated_during_marking_are_black_and_kept_for_the_cyc
             dead[id] |= born[id];
         fix_ids(ids2, sizeof ids2, dead, f.next_id);
         snprintf(want, sizeof want, "%s: black %zu+%zu, marked %zu, freed %s, white %zu, then %s; "
-                 "0 failed", barrier_names[bar], nx, ny, 1 + nx + ny, ids1, nx + ny, ids2);
+                 "0 failed", barrier_names[bar], nx, ny, 1 + kept + nx + ny, ids1, nx + ny, ids2);
         assert_string_equal(want, got);
         fix_close(&f);
     }
@@ -339,14 +349,15 @@ static void floating_case(gc_barrier_t barrier, bool floats)
     first = f.next_id;
     node_t *a = fix_chain(&f, 1 + ug_rand_below(5), ug_rand_below(3));
     ids_set(dies, first, f.next_id);
-    size_t k = ug_rand_below(3);
+    size_t k = ug_rand_below(3), kept;
     fix_write(&f, root, k, a);
+    fix_write(&f, root, (k + 1) % 3, fix_clutter(&f, dead, &kept));
     assert_int_equal(0, gc_begin(f.h));
     fix_scan_roots(&f);
     fix_write(&f, root, k, NULL);                  /* a dies, but was live at the snapshot */
     assert_int_equal(floats ? GC_GREY : GC_WHITE, gc_color(f.h, a));
     uint64_t failed = fix_steps_to_idle(&f, 1 + ug_rand_below(5));
-    char ids1[128], ids2[128], want[512], got[512];
+    char ids1[512], ids2[512], want[1024], got[1024];
     fix_freed_ids(&f, ids1);
     failed += gc_collect(f.h) != 0;
     fix_freed_ids(&f, ids2);
@@ -394,6 +405,8 @@ static void test_hybrid_barrier_shades_the_new_value_only_until_roots_are_scanne
     fix_write(&f, h, fw2, w2);
     fix_write(&f, h, fn, n);
     fix_write(&f, n, fm, m);
+    size_t kept;
+    fix_write(&f, n, (fm + 1) % 3, fix_clutter(&f, dead, &kept));
     assert_int_equal(0, gc_begin(f.h));
     fix_write(&f, h, fw1, w2);                     /* roots unscanned: old and new shaded */
     assert_int_equal(GC_GREY, gc_color(f.h, w1));
@@ -406,7 +419,7 @@ static void test_hybrid_barrier_shades_the_new_value_only_until_roots_are_scanne
     assert_int_equal(0, gc_verify(f.h));
     fix_finish(&f, 1);
     /* w1 was grey when dropped: it floats to the next cycle. */
-    char ids[128], want[128];
+    char ids[512], want[512];
     fix_ids(want, sizeof want, dead, f.next_id);
     assert_string_equal(want, fix_freed_ids(&f, ids));
     assert_int_equal(0, gc_collect(f.h));
@@ -450,8 +463,9 @@ static size_t tree_black(const fix_t *f)
     return n;
 }
 
-/* A seeded tree and seeded garbage, stepped with a seeded budget while the
- * mutator stores (and, while marking, allocates) every few (seeded) steps.
+/* A seeded tree, seeded garbage and clutter, stepped with a seeded budget
+ * while the mutator stores (and, while marking, allocates) every few
+ * (seeded) steps.
  * Besides the units each step reports, the test counts the tree nodes each
  * step blackened: the work itself, whatever the step says it did. */
 static void test_each_step_does_at_most_its_budget_of_work(void **state)
@@ -468,7 +482,21 @@ static void test_each_step_does_at_most_its_budget_of_work(void **state)
     fix_start(&f);
     node_t *root = tree(&f, depth);
     assert_int_equal(0, gc_root_push(f.h, (void **)&root));
+    uint8_t *gone = calloc(f.cap, 1);
+    char *want = malloc(16384), *ids = malloc(16384);
+    if (!gone || !want || !ids)
+        fail_msg("out of memory");
+    uint64_t first = f.next_id;
     fix_chain(&f, dead, ug_rand_below(3));
+    for (uint64_t id = first; id < f.next_id; id++)
+        gone[id] = 1;
+    size_t kept;
+    fix_write(&f, root->a, 2, fix_clutter(&f, gone, &kept));
+    dead = 0;
+    for (uint64_t id = 0; id < f.next_id; id++)
+        dead += gone[id];
+    live += kept;
+    fix_ids(want, 16384, gone, f.next_id);
     assert_int_equal(0, gc_begin(f.h));
     size_t total = 0, steps = 0, over = 0, in_mark = 0, black = 0;
     while (gc_phase(f.h) != GC_PHASE_IDLE && steps < 1000000) {
@@ -496,10 +524,14 @@ static void test_each_step_does_at_most_its_budget_of_work(void **state)
     assert_true(total >= live + dead);
     assert_true(steps >= (live + dead) / budget);
     assert_int_equal(dead, f.nfreed);
+    assert_string_equal(want, fix_ids(ids, 16384, f.freed, f.next_id));
     gc_cycle_stats_t c = {0};
     assert_int_equal(0, gc_cycle_stats(f.h, 1, &c));
     assert_int_equal(live, c.marked_objects - in_mark);
     assert_int_equal(dead, c.swept_objects);
+    free(gone);
+    free(want);
+    free(ids);
     fix_close(&f);
 }
 

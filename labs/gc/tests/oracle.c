@@ -233,6 +233,13 @@ static void run(gc_barrier_t barrier, int ops, int checks)
     assert_int_equal(0, w->failed);
     assert_int_equal(0, survived);
     assert_int_equal(w->allocated - w->nlist, w->f.nfreed);
+    /* which ones: every id the model finds unreachable, each freed once */
+    static uint8_t unreachable[MAXN + 1];
+    static char want[16384], got[16384];
+    for (uint32_t id = 0; id <= MAXN; id++)
+        unreachable[id] = id && id < w->f.next_id && !w->reach[id];
+    fix_ids(want, sizeof want, unreachable, w->f.next_id);
+    assert_string_equal(want, fix_ids(got, sizeof got, w->f.freed, w->f.next_id));
     assert_int_equal(w->nlist, st.heap_objects);
     assert_true(w->cycles_checked >= 3);           /* the workload did run cycles */
     for (int i = 0; i < NSNAP; i++)

@@ -44,6 +44,8 @@ static void test_trace_html_is_written_and_self_contained(void **state)
     fix_write(&f, a, 0, b);
     fix_write(&f, root, 1, fix_chain(&f, ug_rand_below(8), ug_rand_below(3)));
     uint8_t dead[64] = {0};
+    size_t kept;
+    fix_write(&f, root, 2, fix_clutter(&f, dead, &kept));
     uint64_t first = f.next_id;
     fix_chain(&f, 1 + ug_rand_below(8), ug_rand_below(3));     /* garbage */
     for (uint64_t id = first; id < f.next_id; id++)
@@ -52,7 +54,7 @@ static void test_trace_html_is_written_and_self_contained(void **state)
     assert_int_equal(0, gc_begin(f.h));
     fix_write(&f, a, 0, NULL);                     /* the barrier shades b */
     fix_finish(&f, 1 + ug_rand_below(3));
-    char want[128], ids[128];
+    char want[512], ids[512];
     fix_ids(want, sizeof want, dead, f.next_id);
     assert_string_equal(want, fix_freed_ids(&f, ids));
 
