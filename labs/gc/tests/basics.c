@@ -78,7 +78,7 @@ static void test_integer_equal_to_an_address_keeps_nothing_alive(void **state)
         t[i] = fix_node(&f);
         order[i] = i;
     }
-    for (size_t i = n - 1; i > 0; i--) {          /* a seeded permutation */
+    for (size_t i = n - 1; i > 0; i--) { /* a seeded permutation */
         size_t j = ug_rand_below(i + 1), k = order[i];
         order[i] = order[j];
         order[j] = k;
@@ -117,7 +117,7 @@ static void test_million_element_list_marks_without_recursion(void **state)
     assert_int_equal(0, gc_root_push(f.h, (void **)&head));
     for (size_t i = 0; i < n; i++) {
         node_t *x = fix_node(&f);
-        x->a = head;                               /* no cycle runs: a plain store is safe */
+        x->a = head; /* no cycle runs: a plain store is safe */
         head = x;
     }
     assert_int_equal(0, gc_collect(f.h));
@@ -150,9 +150,9 @@ static void test_million_element_list_marks_without_recursion(void **state)
 /* Pointer-free blobs; the size of each pacing case's blobs is its own. */
 typedef struct pacing {
     int gogc;
-    size_t size;                   /* blob payload bytes, 32 or more (the hook reads an id) */
-    size_t live;                   /* blobs kept by the first cycle */
-    size_t first;                  /* blobs before it: first × size is heap_min exactly */
+    size_t size;  /* blob payload bytes, 32 or more (the hook reads an id) */
+    size_t live;  /* blobs kept by the first cycle */
+    size_t first; /* blobs before it: first × size is heap_min exactly */
 } pacing_t;
 
 /* What the spec says the case does, in pacing_run's words; returns the
@@ -165,9 +165,11 @@ static size_t pacing_expect(const pacing_t *p, char *out, size_t cap)
     /* After the first cycle heap_live is the live blobs plus the new one;
      * the next cycle starts at the allocation that would pass the goal. */
     size_t quiet = (goal - (p->live + 1) * p->size) / p->size;
-    snprintf(out, cap, "live %zu before; cycle 1 at %zu: goal %zu live %zu; cycle 2 at %zu; "
-             "cycle 1 marked %zu of %zu, swept %zu", min, p->first + 1, goal,
-             (p->live + 1) * p->size, p->first + 2 + quiet, live, min, p->first - p->live);
+    snprintf(out, cap,
+             "live %zu before; cycle 1 at %zu: goal %zu live %zu; cycle 2 at %zu; "
+             "cycle 1 marked %zu of %zu, swept %zu",
+             min, p->first + 1, goal, (p->live + 1) * p->size, p->first + 2 + quiet, live, min,
+             p->first - p->live);
     return p->first + 2 + quiet;
 }
 
@@ -207,9 +209,11 @@ static void pacing_run(const pacing_t *p, size_t total, char *out, size_t cap)
     }
     gc_cycle_stats_t c = {0};
     failed += gc_cycle_stats(f.h, 1, &c) != 0;
-    snprintf(out, cap, "live %zu before; cycle 1 at %zu: goal %zu live %zu; cycle 2 at %zu; "
-             "cycle 1 marked %zu of %zu, swept %zu", live_before, at[1], goal, live_after,
-             at[2], c.marked_bytes, c.heap_start, c.swept_objects);
+    snprintf(out, cap,
+             "live %zu before; cycle 1 at %zu: goal %zu live %zu; cycle 2 at %zu; "
+             "cycle 1 marked %zu of %zu, swept %zu",
+             live_before, at[1], goal, live_after, at[2], c.marked_bytes, c.heap_start,
+             c.swept_objects);
     if (failed)
         fix_catf(out, cap, "; %llu calls failed", (unsigned long long)failed);
     fix_close(&f);
@@ -226,9 +230,9 @@ static void test_pacing_starts_a_cycle_when_the_heap_would_pass_live_times_one_p
 {
     (void)state;
     /* 80 of 100 100-byte blobs live, heap_min 10000: goal 8000 × (1 + GOGC/100). */
-    pacing_case(&(pacing_t){100, 100, 80, 100});   /* 16000 */
-    pacing_case(&(pacing_t){50, 100, 80, 100});    /* 12000 */
-    pacing_case(&(pacing_t){10, 100, 80, 100});    /* 8800 is below heap_min */
+    pacing_case(&(pacing_t){100, 100, 80, 100}); /* 16000 */
+    pacing_case(&(pacing_t){50, 100, 80, 100});  /* 12000 */
+    pacing_case(&(pacing_t){10, 100, 80, 100});  /* 8800 is below heap_min */
     /* Seeded: live × size a multiple of 200, so the goal is exact; one GOGC
      * keeps the goal below heap_min, the other (never 100) above it. */
     size_t live = 25 * (1 + ug_rand_below(4)), size = 8 * (4 + ug_rand_below(20));
@@ -301,7 +305,7 @@ static void test_collect_records_marked_swept_and_heap_per_cycle(void **state)
     census_t gone = {0};
     for (size_t i = 0; i < drop; i++) {
         *(is_blob[i] ? &gone.blobs : &gone.nodes) += 1;
-        keep[i] = NULL;                            /* a root write */
+        keep[i] = NULL; /* a root write */
     }
     for (size_t i = 0; i < more; i++)
         fix_node(&f);
@@ -394,7 +398,7 @@ static void test_storing_into_a_freed_object_is_a_clear_error_in_debug_mode(void
     assert_int_equal(-EFAULT, gc_write(f.h, gone, k, root));
     assert_non_null(strstr(gc_last_error(f.h), "freed"));
     assert_int_equal(-EFAULT, gc_write(f.h, root, k, gone));
-    assert_null(gc_read(f.h, root, k));            /* the bad store did not happen */
+    assert_null(gc_read(f.h, root, k)); /* the bad store did not happen */
     assert_int_equal(0, gc_write(f.h, root, k, root));
     node_t *self = gc_read(f.h, root, k);
     assert_non_null(self);
@@ -413,11 +417,13 @@ static void test_bad_types_fields_and_calls_are_rejected_with_a_message(void **s
     assert_true(strlen(gc_last_error(f.h)) > 0);
     /* Types: good, size 0, a pointer field past the payload; the size and
      * the offsets are seeded. */
-    size_t size = 8 * (4 + ug_rand_below(6)), words = size / 8;   /* the hook reads 32 */
+    size_t size = 8 * (4 + ug_rand_below(6)), words = size / 8; /* the hook reads 32 */
     size_t good_off[1] = {8 * ug_rand_below(words)};
     size_t past_off[1] = {size - 8 + 8 * (1 + ug_rand_below(3))};
     const gc_type_t types[] = {
-        {"good", size, 1, good_off}, {"empty", 0, 0, NULL}, {"past", size, 1, past_off},
+        {"good", size, 1, good_off},
+        {"empty", 0, 0, NULL},
+        {"past", size, 1, past_off},
     };
     char want[256] = "", got[256] = "";
     for (int i = 0; i < 8; i++) {
@@ -494,7 +500,7 @@ static void test_a_large_survivor_is_scanned_again_by_every_later_cycle(void **s
     assert_int_equal(0, gc_root_push(f.h, (void **)&clutter));
     size_t m = 1 + ug_rand_below(6);
     node_t *child = fix_chain(&f, m, 0);
-    uint64_t cid = child->id;                      /* the chain's head, the last made */
+    uint64_t cid = child->id; /* the chain's head, the last made */
     fix_write(&f, big, 0, child);
     child = NULL;
     uint64_t cycles = 2 + ug_rand_below(4), lost = 0, failed = 0;

@@ -118,11 +118,10 @@ static inline const char *fix_ids(char *buf, size_t cap, const uint8_t *count, u
     for (uint64_t id = 1; id < n && len + 1 < cap; id++) {
         if (!count[id])
             continue;
-        int w = count[id] > 1
-                    ? snprintf(buf + len, cap - len, "%s%llu*%u", len ? " " : "",
-                               (unsigned long long)id, (unsigned)count[id])
-                    : snprintf(buf + len, cap - len, "%s%llu", len ? " " : "",
-                               (unsigned long long)id);
+        int w = count[id] > 1 ? snprintf(buf + len, cap - len, "%s%llu*%u", len ? " " : "",
+                                         (unsigned long long)id, (unsigned)count[id])
+                              : snprintf(buf + len, cap - len, "%s%llu", len ? " " : "",
+                                         (unsigned long long)id);
         len = w > 0 && len + (size_t)w < cap ? len + (size_t)w : cap - 1;
     }
     if (!len)
@@ -183,7 +182,7 @@ static inline node_t *fix_clutter(fix_t *f, uint8_t *dead, size_t *kept)
             ++*kept;
         } else {
             dead[x->id] = 1;
-            rc = gc_write(f->h, x, 1, head);   /* garbage may point at live nodes */
+            rc = gc_write(f->h, x, 1, head); /* garbage may point at live nodes */
         }
         if (rc != 0)
             fail_msg("gc_write: %d: %s", rc, gc_last_error(f->h));

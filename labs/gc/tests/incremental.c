@@ -20,10 +20,10 @@ typedef struct scene {
     void *hold;                    /* a third root slot */
     node_t *c;                     /* the object at risk */
     uint64_t cid;
-    uint64_t other;                /* Dijkstra scene: the candidate for C not chosen */
-    uint8_t garbage[MAXID];        /* ids unreachable from the start (clutter's too) */
-    uint8_t lost[MAXID];           /* ids freed too when C is lost (C's chain) */
-    size_t nlive;                  /* objects reachable when the cycle began */
+    uint64_t other;         /* Dijkstra scene: the candidate for C not chosen */
+    uint8_t garbage[MAXID]; /* ids unreachable from the start (clutter's too) */
+    uint8_t lost[MAXID];    /* ids freed too when C is lost (C's chain) */
+    size_t nlive;           /* objects reachable when the cycle began */
 } scene_t;
 
 /* n unreachable nodes, recorded in s->garbage. */
@@ -118,9 +118,8 @@ static void scene_finish(fix_t *f, const scene_t *s, char *out, size_t cap)
     fix_ids(ids, sizeof ids, rest, f->next_id);
     gc_cycle_stats_t c = {0};
     failed += gc_cycle_stats(f->h, 1, &c) != 0;
-    snprintf(out, cap, "verify %d; C freed %u; freed %s; marked %zu swept %zu; verify %d",
-             before, fix_frees(f, s->cid), ids, c.marked_objects, c.swept_objects,
-             gc_verify(f->h));
+    snprintf(out, cap, "verify %d; C freed %u; freed %s; marked %zu swept %zu; verify %d", before,
+             fix_frees(f, s->cid), ids, c.marked_objects, c.swept_objects, gc_verify(f->h));
     if (s->other)
         fix_catf(out, cap, "; B's old child freed %u", fix_frees(f, s->other));
     if (failed)
@@ -128,8 +127,8 @@ static void scene_finish(fix_t *f, const scene_t *s, char *out, size_t cap)
 }
 
 /* What scene_finish writes when C survives (every barrier) or is lost. */
-static void scene_expect(fix_t *f, const scene_t *s, bool lost, int before, int after,
-                         char *out, size_t cap)
+static void scene_expect(fix_t *f, const scene_t *s, bool lost, int before, int after, char *out,
+                         size_t cap)
 {
     uint8_t want[MAXID];
     memcpy(want, s->garbage, sizeof want);
@@ -143,8 +142,8 @@ static void scene_expect(fix_t *f, const scene_t *s, bool lost, int before, int 
         }
     char ids[512];
     fix_ids(ids, sizeof ids, want, f->next_id);
-    snprintf(out, cap, "verify %d; C freed %u; freed %s; marked %zu swept %zu; verify %d",
-             before, lost ? 1u : 0u, ids, s->nlive - (lost ? 1 + extra : 0),
+    snprintf(out, cap, "verify %d; C freed %u; freed %s; marked %zu swept %zu; verify %d", before,
+             lost ? 1u : 0u, ids, s->nlive - (lost ? 1 + extra : 0),
              ngarbage + (lost ? 1 + extra : 0), after);
     if (s->other)
         fix_catf(out, cap, "; B's old child freed 0");
@@ -164,7 +163,7 @@ static void test_dijkstra_case_object_survives_under_every_barrier(void **state)
         scene_expect(&f, &s, false, 0, 0, want + strlen(want), sizeof want - strlen(want));
         scene_finish(&f, &s, got + strlen(got), sizeof got - strlen(got));
         assert_string_equal(want, got);
-        assert_true(s.c->id == s.cid);             /* C's payload is intact */
+        assert_true(s.c->id == s.cid); /* C's payload is intact */
         fix_close(&f);
     }
 }
@@ -214,7 +213,7 @@ static void test_yuasa_case_without_barrier_frees_the_object_a_root_holds(void *
     fix_open(&f, GC_BARRIER_NONE);
     yuasa_scene(&f, &s);
     char want[1024], got[1024];
-    scene_expect(&f, &s, true, -EPROTO, -EFAULT, want, sizeof want);  /* the root holds a corpse */
+    scene_expect(&f, &s, true, -EPROTO, -EFAULT, want, sizeof want); /* the root holds a corpse */
     scene_finish(&f, &s, got, sizeof got);
     assert_string_equal(want, got);
     assert_int_equal(GC_FREED, gc_color(f.h, s.c));
@@ -226,7 +225,8 @@ static void test_yuasa_case_without_barrier_frees_the_object_a_root_holds(void *
  * is cleared. Nothing grey leads to it, and the later root scan does not
  * see it: Dijkstra and the hybrid shade the stored value, Yuasa relies on
  * the snapshot gc_begin took; with no barrier it is freed while held. */
-static void test_object_moved_from_a_root_into_a_black_object_survives_under_every_barrier(void **state)
+static void
+test_object_moved_from_a_root_into_a_black_object_survives_under_every_barrier(void **state)
 {
     (void)state;
     for (int bar = GC_BARRIER_NONE; bar <= GC_BARRIER_HYBRID; bar++) {
@@ -240,7 +240,7 @@ static void test_object_moved_from_a_root_into_a_black_object_survives_under_eve
         size_t kept;
         r3 = fix_clutter(&f, dead, &kept);
         uint64_t first = f.next_id;
-        fix_chain(&f, ug_rand_below(4), 0);        /* garbage from the start */
+        fix_chain(&f, ug_rand_below(4), 0); /* garbage from the start */
         for (uint64_t id = first; id < f.next_id; id++)
             dead[id] = 1;
         first = f.next_id;
@@ -248,9 +248,9 @@ static void test_object_moved_from_a_root_into_a_black_object_survives_under_eve
         for (uint64_t id = first; id < f.next_id; id++)
             moved[id] = 1;
         assert_int_equal(0, gc_begin(f.h));
-        node_t *x = fix_node(&f);                  /* born black */
-        fix_write(&f, x, ug_rand_below(3), r2);    /* into the heap, through the barrier */
-        r1 = x;                                    /* stack writes: no barrier */
+        node_t *x = fix_node(&f);               /* born black */
+        fix_write(&f, x, ug_rand_below(3), r2); /* into the heap, through the barrier */
+        r1 = x;                                 /* stack writes: no barrier */
         r2 = NULL;
         bool lost = bar == GC_BARRIER_NONE;
         int before = gc_verify(f.h);
@@ -287,7 +287,7 @@ static void test_objects_allocated_during_marking_are_black_and_kept_for_the_cyc
         size_t ng = ug_rand_below(4), nx = 1 + ug_rand_below(3), ny = 1 + ug_rand_below(3);
         uint8_t dead[MAXID] = {0}, born[MAXID] = {0};
         uint64_t first = f.next_id;
-        fix_chain(&f, ng, 0);                      /* garbage from before the cycle */
+        fix_chain(&f, ng, 0); /* garbage from before the cycle */
         ids_set(dead, first, f.next_id);
         size_t kept;
         fix_write(&f, root, 1, fix_clutter(&f, dead, &kept));
@@ -319,15 +319,19 @@ static void test_objects_allocated_during_marking_are_black_and_kept_for_the_cyc
         fix_freed_ids(&f, ids1);
         failed += gc_collect(f.h) != 0;
         fix_freed_ids(&f, ids2);
-        snprintf(got, sizeof got, "%s: black %zu+%zu, marked %zu, freed %s, white %zu, then %s; "
-                 "%llu failed", barrier_names[bar], black_x, black_y, c.marked_objects, ids1,
-                 white, ids2, (unsigned long long)failed);
+        snprintf(got, sizeof got,
+                 "%s: black %zu+%zu, marked %zu, freed %s, white %zu, then %s; "
+                 "%llu failed",
+                 barrier_names[bar], black_x, black_y, c.marked_objects, ids1, white, ids2,
+                 (unsigned long long)failed);
         fix_ids(ids1, sizeof ids1, dead, f.next_id);
         for (uint64_t id = 0; id < MAXID; id++)
             dead[id] |= born[id];
         fix_ids(ids2, sizeof ids2, dead, f.next_id);
-        snprintf(want, sizeof want, "%s: black %zu+%zu, marked %zu, freed %s, white %zu, then %s; "
-                 "0 failed", barrier_names[bar], nx, ny, 1 + kept + nx + ny, ids1, nx + ny, ids2);
+        snprintf(want, sizeof want,
+                 "%s: black %zu+%zu, marked %zu, freed %s, white %zu, then %s; "
+                 "0 failed",
+                 barrier_names[bar], nx, ny, 1 + kept + nx + ny, ids1, nx + ny, ids2);
         assert_string_equal(want, got);
         fix_close(&f);
     }
@@ -344,7 +348,7 @@ static void floating_case(gc_barrier_t barrier, bool floats)
     assert_int_equal(0, gc_root_push(f.h, (void **)&root));
     uint8_t dead[MAXID] = {0}, dies[MAXID] = {0};
     uint64_t first = f.next_id;
-    fix_chain(&f, ug_rand_below(4), 0);            /* garbage from the start */
+    fix_chain(&f, ug_rand_below(4), 0); /* garbage from the start */
     ids_set(dead, first, f.next_id);
     first = f.next_id;
     node_t *a = fix_chain(&f, 1 + ug_rand_below(5), ug_rand_below(3));
@@ -354,7 +358,7 @@ static void floating_case(gc_barrier_t barrier, bool floats)
     fix_write(&f, root, (k + 1) % 3, fix_clutter(&f, dead, &kept));
     assert_int_equal(0, gc_begin(f.h));
     fix_scan_roots(&f);
-    fix_write(&f, root, k, NULL);                  /* a dies, but was live at the snapshot */
+    fix_write(&f, root, k, NULL); /* a dies, but was live at the snapshot */
     assert_int_equal(floats ? GC_GREY : GC_WHITE, gc_color(f.h, a));
     uint64_t failed = fix_steps_to_idle(&f, 1 + ug_rand_below(5));
     char ids1[512], ids2[512], want[1024], got[1024];
@@ -393,7 +397,7 @@ static void test_hybrid_barrier_shades_the_new_value_only_until_roots_are_scanne
     assert_int_equal(0, gc_root_push(f.h, (void **)&h));
     uint8_t dead[MAXID] = {0}, w1_ids[MAXID] = {0};
     uint64_t first = f.next_id;
-    fix_chain(&f, ug_rand_below(4), 0);            /* garbage from the start */
+    fix_chain(&f, ug_rand_below(4), 0); /* garbage from the start */
     ids_set(dead, first, f.next_id);
     first = f.next_id;
     node_t *w1 = fix_chain(&f, 1 + ug_rand_below(4), ug_rand_below(3));
@@ -408,13 +412,13 @@ static void test_hybrid_barrier_shades_the_new_value_only_until_roots_are_scanne
     size_t kept;
     fix_write(&f, n, (fm + 1) % 3, fix_clutter(&f, dead, &kept));
     assert_int_equal(0, gc_begin(f.h));
-    fix_write(&f, h, fw1, w2);                     /* roots unscanned: old and new shaded */
+    fix_write(&f, h, fw1, w2); /* roots unscanned: old and new shaded */
     assert_int_equal(GC_GREY, gc_color(f.h, w1));
     assert_int_equal(GC_GREY, gc_color(f.h, w2));
     assert_int_equal(0, gc_mark_roots(f.h));
-    fix_write(&f, h, fw2, m);                      /* roots scanned: only the old value */
+    fix_write(&f, h, fw2, m); /* roots scanned: only the old value */
     assert_int_equal(GC_WHITE, gc_color(f.h, m));
-    fix_write(&f, n, fm, NULL);                    /* deleting m's other reference shades it */
+    fix_write(&f, n, fm, NULL); /* deleting m's other reference shades it */
     assert_int_equal(GC_GREY, gc_color(f.h, m));
     assert_int_equal(0, gc_verify(f.h));
     fix_finish(&f, 1);
@@ -504,7 +508,7 @@ static void test_each_step_does_at_most_its_budget_of_work(void **state)
         over += rc < 0 || rc > (long)budget;
         total += rc > 0 ? (size_t)rc : 0;
         size_t now = tree_black(&f);
-        over += now > black + budget;          /* it may also sweep: a net count */
+        over += now > black + budget; /* it may also sweep: a net count */
         black = now;
         /* The mutator runs between steps. It allocates only while marking:
          * an allocation may sweep (gc_alloc may run GC work), and the
@@ -535,12 +539,14 @@ static void test_each_step_does_at_most_its_budget_of_work(void **state)
     fix_close(&f);
 }
 
-UG_TEST_GROUP(gc_incremental, NULL, NULL,
+UG_TEST_GROUP(
+    gc_incremental, NULL, NULL,
     cmocka_unit_test(test_dijkstra_case_object_survives_under_every_barrier),
     cmocka_unit_test(test_dijkstra_case_without_barrier_frees_a_live_object_and_poison_shows_it),
     cmocka_unit_test(test_yuasa_case_object_moved_to_a_root_survives_under_every_barrier),
     cmocka_unit_test(test_yuasa_case_without_barrier_frees_the_object_a_root_holds),
-    cmocka_unit_test(test_object_moved_from_a_root_into_a_black_object_survives_under_every_barrier),
+    cmocka_unit_test(
+        test_object_moved_from_a_root_into_a_black_object_survives_under_every_barrier),
     cmocka_unit_test(test_objects_allocated_during_marking_are_black_and_kept_for_the_cycle),
     cmocka_unit_test(test_floating_garbage_is_freed_by_the_next_cycle),
     cmocka_unit_test(test_hybrid_barrier_shades_the_new_value_only_until_roots_are_scanned),

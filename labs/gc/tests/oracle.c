@@ -41,7 +41,7 @@ typedef struct world {
     size_t nlist;
     snap_t snaps[NSNAP];
     uint64_t cycles_checked;
-    uint64_t failed;               /* API calls that did not return 0 */
+    uint64_t failed; /* API calls that did not return 0 */
     size_t allocated;
     const char *barrier;           /* for messages */
 } world_t;
@@ -112,7 +112,7 @@ static void snapshot(world_t *w, uint64_t cycle)
     for (int i = 0; i < NSNAP && !s; i++)
         if (!w->snaps[i].cycle)
             s = &w->snaps[i];
-    if (!s)     /* only when cycles never end: a snapshot is dropped after two */
+    if (!s) /* only when cycles never end: a snapshot is dropped after two */
         fail_msg("%s: cycle %llu began with %d cycles unfinished", w->barrier,
                  (unsigned long long)cycle, NSNAP);
     s->cycle = cycle;

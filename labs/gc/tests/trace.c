@@ -47,7 +47,7 @@ static void test_trace_html_is_written_and_self_contained(void **state)
     size_t kept;
     fix_write(&f, root, 2, fix_clutter(&f, dead, &kept));
     uint64_t first = f.next_id;
-    fix_chain(&f, 1 + ug_rand_below(8), ug_rand_below(3));     /* garbage */
+    fix_chain(&f, 1 + ug_rand_below(8), ug_rand_below(3)); /* garbage */
     for (uint64_t id = first; id < f.next_id; id++)
         dead[id] = 1;
     assert_int_equal(0, gc_trace_start(f.h));

@@ -25,7 +25,7 @@ static void test_global_root_keeps_its_object_until_removed(void **state)
     node_t *local = fix_chain(&f, 1 + ug_rand_below(3), 0);
     assert_int_equal(0, gc_root_push(f.h, (void **)&local));
     uint64_t end = f.next_id;
-    fix_chain(&f, 1 + ug_rand_below(4), 0);        /* garbage */
+    fix_chain(&f, 1 + ug_rand_below(4), 0); /* garbage */
     uint8_t want[96] = {0};
     for (uint64_t id = end; id < f.next_id; id++)
         want[id] = 1;
@@ -151,11 +151,11 @@ static void test_collect_in_the_middle_of_a_cycle_finishes_it_and_runs_another(v
     assert_int_equal(GC_PHASE_IDLE, st.phase);
     gc_cycle_stats_t c = {0};
     assert_int_equal(0, gc_cycle_stats(f.h, 1, &c));
-    assert_int_equal(1 + m + kept, c.marked_objects);      /* the chain floated */
+    assert_int_equal(1 + m + kept, c.marked_objects); /* the chain floated */
     assert_int_equal(ndead, c.swept_objects);
     char ids[512], expect[512];
     fix_ids(expect, sizeof expect, want, f.next_id);
-    assert_string_equal(expect, fix_freed_ids(&f, ids));     /* cycle 2 freed it */
+    assert_string_equal(expect, fix_freed_ids(&f, ids)); /* cycle 2 freed it */
     fix_close(&f);
 }
 
