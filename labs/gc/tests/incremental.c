@@ -315,7 +315,7 @@ static void test_objects_allocated_during_marking_are_black_and_kept_for_the_cyc
             white += gc_color(f.h, y[i]) == GC_WHITE;
         gc_cycle_stats_t c = {0};
         failed += gc_cycle_stats(f.h, 1, &c) != 0;
-        char ids1[512], ids2[512], want[1024], got[1024];
+        char ids1[512], ids2[512], want[1536], got[1536];
         fix_freed_ids(&f, ids1);
         failed += gc_collect(f.h) != 0;
         fix_freed_ids(&f, ids2);
@@ -361,7 +361,7 @@ static void floating_case(gc_barrier_t barrier, bool floats)
     fix_write(&f, root, k, NULL); /* a dies, but was live at the snapshot */
     assert_int_equal(floats ? GC_GREY : GC_WHITE, gc_color(f.h, a));
     uint64_t failed = fix_steps_to_idle(&f, 1 + ug_rand_below(5));
-    char ids1[512], ids2[512], want[1024], got[1024];
+    char ids1[512], ids2[512], want[1536], got[1536];
     fix_freed_ids(&f, ids1);
     failed += gc_collect(f.h) != 0;
     fix_freed_ids(&f, ids2);
