@@ -293,30 +293,33 @@ static void test_a_trylock_seen_first_does_not_hide_the_same_chain_taken_blockin
 }
 
 /* The chain cache is the checker's, not a thread's: once one thread has
- * validated a chain (2 to 4 locks, seeded), the other threads (2 to 5,
- * seeded) that take the same locks in the same order need no validation
- * of their own. */
+ * validated a chain (two chains in turn, 2 to 12 locks each, seeded), the
+ * other threads (2 to 5, seeded) that take the same locks in the same
+ * order need no validation of their own. */
 static void test_a_chain_validated_on_one_thread_is_not_validated_again_on_another(void **state) {
     dl_t *d = *state;
-    static int chain[4];
-    char names[4][16];
-    size_t k = 2 + ug_rand_below(3);
-    for (size_t i = 0; i < k; i++) {
-        snprintf(names[i], sizeof names[i], "chain%d", (int)i);
-        assert_int_equal(0, dl_lock_init(d, &chain[i], names[i]));
-    }
+    static int chain[2][12];
+    char names[2][12][16];
+    size_t k[2] = {2 + ug_rand_below(11), 2 + ug_rand_below(11)};
+    for (size_t c = 0; c < 2; c++)
+        for (size_t i = 0; i < k[c]; i++) {
+            snprintf(names[c][i], sizeof names[c][i], "chain%d.%d", (int)c, (int)i);
+            assert_int_equal(0, dl_lock_init(d, &chain[c][i], names[c][i]));
+        }
     int failed = 0;
-    for (uint64_t th = 0, others = 2 + ug_rand_below(4); th <= others; th++) {
-        uint64_t v = dl_validations(d);
-        dl_thread_t *t = thread(d, th ? 10 + th : 1);
-        for (size_t i = 0; i < k; i++) failed += dl_acquire(t, &chain[i], 0, th ? "y" : "x") != 0;
-        for (size_t i = k; i-- > 0;) failed += dl_release(t, &chain[i]) != 0;
-        /* how many the first took is the checker's; the others take none */
-        failed += th && dl_validations(d) != v;
-    }
+    for (size_t c = 0; c < 2; c++)
+        for (uint64_t th = 0, others = 2 + ug_rand_below(4); th <= others; th++) {
+            uint64_t v = dl_validations(d);
+            dl_thread_t *t = thread(d, th ? 10 + th : 1);
+            for (size_t i = 0; i < k[c]; i++)
+                failed += dl_acquire(t, &chain[c][i], 0, th ? "y" : "x") != 0;
+            for (size_t i = k[c]; i-- > 0;) failed += dl_release(t, &chain[c][i]) != 0;
+            /* how many the first took is the checker's; the others take none */
+            failed += th && dl_validations(d) != v;
+        }
     assert_int_equal(0, failed);
     assert_int_equal(0, dl_report_count(d));
-    assert_int_equal(k * (k - 1) / 2, dl_edge_count(d));
+    assert_int_equal(k[0] * (k[0] - 1) / 2 + k[1] * (k[1] - 1) / 2, dl_edge_count(d));
 }
 
 /* A thread that gives up waiting and waits again (a timed lock retrying)
