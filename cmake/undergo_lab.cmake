@@ -71,7 +71,8 @@ function(undergo_add_all_libs)
   file(GLOB libs CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/libs/*/CMakeLists.txt)
   foreach(l IN LISTS libs)
     get_filename_component(dir ${l} DIRECTORY)
-    add_subdirectory(${dir} ${CMAKE_BINARY_DIR}/libs/${dir})
+    get_filename_component(lib ${dir} NAME)
+    add_subdirectory(${dir} ${CMAKE_BINARY_DIR}/libs/${lib})
   endforeach()
 endfunction()
 
@@ -112,7 +113,12 @@ endfunction()
 # warnings are shown, not fatal (-Werror is for the project's own code);
 # the linker plugin is off, so LTO bytecode in an object is never used.
 function(undergo_write_recipe name deps benches)
-  set(recipe_cflags -std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -DLAB_SOLUTION=0
+  # The tree's own optimisation flags (the build type's: -O2 -g -DNDEBUG for
+  # RelWithDebInfo), so a submission is compiled exactly as the reference it
+  # is timed against.
+  string(TOUPPER "${CMAKE_BUILD_TYPE}" bt)
+  separate_arguments(type_flags UNIX_COMMAND "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_${bt}}")
+  set(recipe_cflags -std=c17 -D_GNU_SOURCE ${type_flags} -Wall -Wextra -DLAB_SOLUTION=0
                     -I${CMAKE_SOURCE_DIR}/include)
   set(recipe_libs)
   undergo_recipe_flags("${deps}")

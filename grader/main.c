@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "benchstat.h"
+#include "cleanup.h"
 #include "cli.h"
 #include "sandbox.h"
 
@@ -55,6 +56,8 @@ int main(int argc, char **argv)
 {
     /* A sandboxed child that dies early must not take the grader with it. */
     signal(SIGPIPE, SIG_IGN);
+    /* Ctrl-C, a kill or a stopped batch removes the run's scratch folders. */
+    cleanup_install();
     if (argc < 2)
         return usage(stderr);
     if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))

@@ -67,6 +67,8 @@ static int run_stages(const plan_t *p, const plan_lab_t *pl, bool built, lab_res
         rc = test_lab(p, pl, &b, lr, ev);
     if (!rc && lr->status == LAB_GRADED) {
         score_lab(lr);
+        /* Performance counts only with every test passed: the benchmarks
+         * run only then. */
         if (p->o.bench && pl->lab->has_bench && lr->correctness >= 1.0 && b.cand_bench &&
             b.ref_bench)
             rc = rounds_score(p, pl, &b, lr, ev);
@@ -113,7 +115,7 @@ int pipeline_run(const plan_t *p, run_result_t *r, const events_t *ev)
         lab_result_t *lr = &r->labs[r->n_labs++];
         if (grade_one(p, pl, built, lr, ev) < 0)
             return -ENOMEM;
-        failed |= lr->status == LAB_INTERNAL_ERROR;
+        failed |= lr->status == LAB_INTERNAL_ERROR || lr->perf_internal;
     }
     score_run(r);
     return failed;

@@ -123,32 +123,47 @@ static found_t find_test(const char *name)
 
 /* ---- running one test in this process ------------------------------------------ */
 
-/* The recording runner: setup, test, teardown, no judging and no signal
- * catching (a crash is the process's own). fail() and skip() come back
- * here through ug__runner_jump. Returns 0. */
-static void *rec_state;   /* static: it must survive the longjmp */
+/* The runner, the same for both builds: the group's setup, then the test's
+ * setup, the test and its teardown, then the group's teardown, as cmocka
+ * runs them (a test's state is its initial state, or else the group's). It
+ * catches no signal (a crash is the process's own). A failed check of the
+ * judging build, fail() and skip() come back here through ug__runner_jump;
+ * a setup that returns non-zero fails the test ("F" in the transcript).
+ * Returns 1 when the test failed, else 0. */
+static void *run_state, *group_state;   /* static: they must survive the longjmp */
+static volatile int run_failed;
 
-static int run_recorded(found_t f)
+static void run_step(CMFixtureFunction fixture, void **state, const char *what, found_t f)
+{
+    if (fixture && fixture(state) != 0) {
+        fprintf(stderr, "%s: its %s failed (returned non-zero)\n", f.test->name, what);
+        ug__fail((ug_site_t){what, 0}, NULL);
+    }
+}
+
+static int run_one_test(found_t f)
 {
     static jmp_buf here;
-    rec_state = f.test->initial_state;
+    run_failed = 0;
+    group_state = NULL;
     if (setjmp(here) == 0) {
         ug__runner_jump = &here;
-        if (f.group->setup)
-            f.group->setup(&rec_state);
-        if (f.test->setup_func)
-            f.test->setup_func(&rec_state);
-        f.test->test_func(&rec_state);
+        run_step(f.group->setup, &group_state, "group setup", f);
+        run_state = f.test->initial_state ? f.test->initial_state : group_state;
+        run_step(f.test->setup_func, &run_state, "setup", f);
+        f.test->test_func(&run_state);
+    } else {
+        run_failed = 1;
     }
     if (setjmp(here) == 0) {
         ug__runner_jump = &here;
-        if (f.test->teardown_func)
-            f.test->teardown_func(&rec_state);
-        if (f.group->teardown)
-            f.group->teardown(&rec_state);
+        run_step(f.test->teardown_func, &run_state, "teardown", f);
+        run_step(f.group->teardown, &group_state, "group teardown", f);
+    } else {
+        run_failed = 1;
     }
     ug__runner_jump = NULL;
-    return 0;
+    return f.group->recording ? 0 : run_failed;
 }
 
 /* True when this binary is a recording build (the tests judge nothing). */
@@ -157,20 +172,15 @@ static bool recording_build(void)
     return ngroups() && __start_ug_test_groups[0]->recording;
 }
 
-/* Runs one test of its group in this process; returns how many failed
- * (a recording build never fails on its own). The transcript ends with an
- * "E" line when the test came back to the harness. */
+/* Runs one test in this process; returns 1 when it failed (a recording
+ * build never fails on its own). The transcript ends with an "E" line when
+ * the test came back to the harness. */
 static int run_one(found_t f)
 {
-    int failed;
-    if (f.group->recording) {
-        failed = run_recorded(f);
-    } else {
-        cmocka_set_test_filter(f.test->name);
-        failed = _cmocka_run_group_tests(f.group->name, f.group->tests, f.group->count,
-                                         f.group->setup, f.group->teardown);
-    }
+    int failed = run_one_test(f);
     ug_transcript_end();
+    fflush(stdout);
+    fflush(stderr);
     return failed;
 }
 
@@ -279,12 +289,16 @@ static bool run_in_child(found_t f, const char *argv0)
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        printf("[ ok    ] %s\n", f.test->name);
         return true;
+    }
     if (WIFSIGNALED(status))
-        printf("[  CRASH   ] %s: killed by SIG%s\n", f.test->name,
+        printf("[ CRASH ] %s: killed by SIG%s\n", f.test->name,
                sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
-    printf("[  RERUN   ] %s --run %s --seed %llu\n", argv0, f.test->name,
+    else
+        printf("[ FAIL  ] %s\n", f.test->name);
+    printf("[ RERUN ] %s --run %s --seed %llu\n", argv0, f.test->name,
            (unsigned long long)seed);
     return false;
 }

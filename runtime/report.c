@@ -28,6 +28,7 @@ static const char *kind_name(rt_obj_kind_t k) {
         [RT_OBJ_MUTEX] = "mutex", [RT_OBJ_RWMUTEX] = "rwmutex",
         [RT_OBJ_WAITGROUP] = "waitgroup", [RT_OBJ_COND] = "cond",
         [RT_OBJ_TIMER] = "timer", [RT_OBJ_TASK] = "goroutine", [RT_OBJ_USER] = "object",
+        [RT_OBJ_CONN] = "conn",
     };
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "object";
 }

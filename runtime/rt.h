@@ -72,6 +72,7 @@ struct task {
     const char *panic_msg;           /* this task's last panic */
     struct rt_once_frame *onces;     /* once_do calls under way, innermost first */
     int locks;                       /* rt__s.locks while switched out */
+    void *host;                      /* simnet.c's host, inherited at spawn; NULL: none */
     /* stack: map is the whole mapping, guard page first */
     void *sp;
     char *map;
@@ -91,6 +92,7 @@ struct rt_timer {
     task_fn fn;                      /* timer_after_func */
     void *arg;
     rt_timer_t *next;                /* clock_after's: the run's list */
+    void *host;                      /* timer_after_func: the spawner's host */
 };
 
 /* Everything the scheduler owns; one run at a time. */
@@ -135,6 +137,10 @@ struct rt_sched {
     size_t heap_len, heap_cap;
     uint64_t timer_seq;
     rt_timer_t *afters;              /* clock_after's timers, freed with the run */
+    /* the netpoller (netpoll.c) */
+    int epfd;                        /* -1 until a descriptor is watched */
+    size_t io_waiters;               /* tasks parked on real descriptors */
+    unsigned poll_countdown;         /* switches until a poll while tasks run */
 };
 
 extern struct rt_sched rt__s;
@@ -146,6 +152,7 @@ void *rt__prepare(void *top, void (*entry)(void *), void *arg);
 /* sched.c */
 uint64_t rt__rand_below(uint64_t bound);
 void rt__rq_push(task_t *t);
+void rt__rq_remove(task_t *t);
 void rt__park(task_state_t why, rt_obj_kind_t kind, const void *obj, rt_waitq_t *q,
               rt_waiter_t *w);
 void rt__ready(task_t *t);
@@ -199,6 +206,7 @@ void rt__preempt_stop(void);
 
 /* task.c */
 int rt__task_start(task_t *t);
+void rt__task_kill(task_t *t);
 void rt__task_reap(task_t *t);
 void rt__tasks_free(void);
 void rt__task_info(const task_t *t, task_info_t *out);
@@ -213,6 +221,20 @@ int64_t rt__timers_next(void);
 void rt__timers_fire_due(void);
 void rt__timers_clear(void);
 void rt__afters_free(void);
+
+/* netpoll.c: real descriptors. A watched descriptor's ready() runs on the
+ * scheduler when epoll reports it (edge-triggered: in, out, hang-up). */
+typedef struct rt_pollfd {
+    int fd;
+    uint64_t run;                    /* the run it is registered in; 0: none */
+    void (*ready)(struct rt_pollfd *p, uint32_t events);
+} rt_pollfd_t;
+int rt__netpoll_watch(rt_pollfd_t *p);
+bool rt__netpoll_watching(const rt_pollfd_t *p);
+void rt__netpoll_forget(rt_pollfd_t *p);
+int rt__netpoll(int64_t timeout_ns);
+void rt__netpoll_init(void);
+void rt__netpoll_close(void);
 
 /* report.c */
 char *rt__deadlock_report(const char *why);

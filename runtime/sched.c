@@ -11,9 +11,10 @@
  * time slice is spent yields there.
  *
  * The run ends when main returns (Go's exit), at a fatal error, or when no
- * task is runnable and no timer pending: deadlock. sched_idle is the one
- * place the scheduler waits for the world; with nothing runnable it moves
- * the clock to the next timer (a netpoller's wait belongs there too).
+ * task is runnable, no timer pending and no task parked on a descriptor:
+ * deadlock. sched_idle is the one place the scheduler waits for the world:
+ * with nothing runnable it waits in the netpoller (netpoll.c) and moves
+ * the clock to the next timer.
  *
  * Interface: rt_run → (tasks: rt__park ↔ rt__ready, task_yield) → returns.
  */
@@ -52,6 +53,16 @@ uint64_t rt__rand_below(uint64_t bound) {
 void rt__rq_push(task_t *t) {
     rt__s.rq[(rt__s.rq_head + rt__s.rq_len) & (rt__s.rq_cap - 1)] = t;
     rt__s.rq_len++;
+}
+
+/* Takes t out of the run queue (a killed task); O(queue length). */
+void rt__rq_remove(task_t *t) {
+    size_t mask = rt__s.rq_cap - 1, j = 0;
+    for (size_t i = 0; i < rt__s.rq_len; i++) {
+        task_t *x = rt__s.rq[(rt__s.rq_head + i) & mask];
+        if (x != t) rt__s.rq[(rt__s.rq_head + j++) & mask] = x;
+    }
+    rt__s.rq_len = j;
 }
 
 /* Swaps a task chosen by the seed to the front; order is irrelevant in
@@ -107,6 +118,12 @@ void rt__arrived(void *fake) {
  * (which looks at real-clock timers: timer_next is INT64_MIN then). */
 static inline task_t *direct_next(void) {
     if (rt__s.timer_next == INT64_MIN) return NULL;
+    /* Tasks that keep running must not starve those waiting on descriptors:
+     * every 61 switches (Go's schedtick % 61) the netpoller is polled. */
+    if (rt__s.io_waiters && --rt__s.poll_countdown == 0) {
+        rt__s.poll_countdown = 61;
+        (void)rt__netpoll(0);
+    }
     task_t *next = rq_pop();
     if (next && !next->sp && rt__task_start(next) != 0) {
         rt__s.stack_error = -ENOMEM;      /* the scheduler ends the run */
@@ -187,16 +204,32 @@ static void sleep_until(int64_t when) {
     }
 }
 
+/* The virtual clock does not wait for the kernel: with tasks parked on
+ * real descriptors and a timer pending, the idle step lets the kernel
+ * answer for at most this long before the clock jumps to the timer. */
+#define IO_GRACE_NS INT64_C(1000000)
+
 /* Nothing is runnable: wait for the world. This is the one place the
- * scheduler waits. Today the only source of events is the timer heap: the
- * virtual clock jumps to the next deadline, the real clock sleeps until it.
- * A netpoller's epoll_wait goes here, in place of sleep_until, with the
- * next deadline as its timeout (and "no timer" no longer a deadlock while
- * it has descriptors). Returns 1 to go on, else the run's result. */
+ * scheduler waits. Events come from the timer heap and the netpoller: the
+ * virtual clock jumps to the next deadline, the real clock waits for it
+ * in epoll_wait (or nanosleep when no descriptor is watched). A task
+ * parked on a descriptor is not asleep forever: with no timer pending the
+ * scheduler waits for the kernel, as Go's does. Returns 1 to go on, else
+ * the run's result. */
 static int sched_idle(void) {
     if (rt__s.live == 0) return rt__s.main_exited && !rt__s.cfg.wait_all ? deadlock() : 0;
     int64_t when = rt__timers_next();
-    if (when == INT64_MAX) return deadlock();
+    if (rt__s.io_waiters) {
+        int64_t wait = -1;
+        if (when != INT64_MAX) {
+            wait = when - rt__clock();
+            if (wait < 0) wait = 0;
+            if (rt__s.cfg.clock == RT_CLOCK_VIRTUAL && wait > IO_GRACE_NS) wait = IO_GRACE_NS;
+        }
+        if (rt__netpoll(wait) > 0 || when == INT64_MAX) return 1;
+    } else if (when == INT64_MAX) {
+        return deadlock();
+    }
     if (rt__s.cfg.clock == RT_CLOCK_VIRTUAL) {
         if (when > rt__s.now) rt__s.now = when;
     } else {
@@ -241,6 +274,8 @@ static void sched_init(const rt_config_t *cfg) {
     clock_gettime(CLOCK_MONOTONIC, &ts);
     rt__s.real_base = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
     rt__s.active = true;
+    rt__s.poll_countdown = 61;
+    rt__netpoll_init();
     free(last_report);
     last_report = NULL;
     last_panic = NULL;
@@ -250,6 +285,7 @@ static void sched_init(const rt_config_t *cfg) {
 
 static void sched_teardown(void) {
     rt__preempt_stop();
+    rt__netpoll_close();
     rt__timers_clear();
     rt__tasks_free();
     rt__afters_free();

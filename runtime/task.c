@@ -108,7 +108,8 @@ int task__spawn(task_fn fn, void *arg, uint64_t *id, const char *file,
     if (!t) return -ENOMEM;
     *t = (task_t){.id = ++rt__s.next_id, .parent = rt__self_id(), .fn = fn, .arg = arg,
                   .file = file, .line = line, .creator = creator, .fn_name = fn_name,
-                  .state = TASK_RUNNABLE, .prev = rt__s.all_tail};
+                  .state = TASK_RUNNABLE, .prev = rt__s.all_tail,
+                  .host = rt__s.current ? rt__s.current->host : NULL};
     if (rt__s.all_tail) rt__s.all_tail->next = t; else rt__s.all_head = t;
     rt__s.all_tail = t;
     rt__s.by_id[t->id] = t;
@@ -148,6 +149,18 @@ void rt__tasks_free(void) {
     rt__s.pool = NULL, rt__s.pool_len = 0;
     rt__s.by_id = NULL, rt__s.by_id_cap = 0;
     rt__s.live = 0;
+}
+
+/* Ends t where it stands, as a simulated host's crash does: off every
+ * queue, its sleep's timer stopped, joiners woken, its stack freed. t is
+ * not the current task. What it held (mutexes, memory) stays as it was. */
+void rt__task_kill(task_t *t) {
+    detach(t);
+    if (t->state == TASK_SLEEP) rt__timer_stop((rt_timer_t *)t->wait_obj);
+    if (t->state == TASK_RUNNABLE) rt__rq_remove(t);
+    rt__onces_finish(t);
+    finish(t);
+    unlink_task(t);
 }
 
 int task_exit(void) {
@@ -244,6 +257,7 @@ const char *task_state_name(task_state_t s) {
         [TASK_WAITGROUP] = "semacquire",      [TASK_COND] = "sync.Cond.Wait",
         [TASK_SLEEP] = "sleep",               [TASK_JOIN] = "join",
         [TASK_PARKED] = "parked",             [TASK_DONE] = "dead",
+        [TASK_IO] = "IO wait",
     };
     return (unsigned)s < sizeof names / sizeof names[0] ? names[s] : "unknown";
 }

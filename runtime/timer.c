@@ -180,8 +180,11 @@ static void fire_ticker(rt_timer_t *t) {
     (void)rt__timer_start(t, when);     /* its heap slot was just freed */
 }
 
+/* The task runs where its timer's creator ran (a simulated host, or none). */
 static void fire_func(rt_timer_t *t) {
-    (void)task__spawn(t->fn, t->arg, NULL, "timer", 0, "timer_after_func", "timer func");
+    uint64_t id;
+    if (task__spawn(t->fn, t->arg, &id, "timer", 0, "timer_after_func", "timer func") == 0)
+        rt__s.by_id[id]->host = t->host;
 }
 
 static int timer_alloc(rt_timer_t **out) {
@@ -248,6 +251,7 @@ int timer_after_func(int64_t ns, task_fn fn, void *arg, rt_timer_t **out) {
     int rc = timer_alloc(out);
     if (rc) return rc;
     (*out)->fire = fire_func;
+    (*out)->host = rt__s.current ? rt__s.current->host : NULL;
     (*out)->fn = fn;
     (*out)->arg = arg;
     rc = rt__timer_start(*out, rt__clock() + ns);

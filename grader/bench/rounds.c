@@ -10,7 +10,7 @@
 
 #include "benchstat.h"
 #include "sandbox.h"
-#include "stats.h"
+#include "score.h"
 #include "strbuf.h"
 #include "text.h"
 
@@ -44,14 +44,14 @@ static int bench_exec(const plan_t *p, const lab_t *lab, const lab_bins_t *b, bo
     return rc;
 }
 
-int rounds_interleave(const plan_t *p, const lab_t *lab, const lab_bins_t *b, int rounds,
-                      rounds_sink_fn sink, void *ctx, const events_t *ev, char **why,
-                      bool *cand_failed)
+int rounds_interleave(const plan_t *p, const lab_t *lab, const lab_bins_t *b, int first, int n,
+                      int total, rounds_sink_fn sink, void *ctx, const events_t *ev,
+                      char **why, bool *cand_failed)
 {
     *why = NULL;
     *cand_failed = false;
     int rc = 0;
-    for (int round = 0; !rc && round < rounds; round++) {
+    for (int round = first; !rc && round < first + n; round++) {
         bool cand_first = round % 2 == 0;
         for (int side = 0; !rc && side < 2; side++) {
             bool cand = (side == 0) == cand_first;
@@ -68,13 +68,19 @@ int rounds_interleave(const plan_t *p, const lab_t *lab, const lab_bins_t *b, in
                 strbuf_release(&sb);
                 *cand_failed = cand;
                 rc = 1;
-            } else {
-                rc = sink(cand, (size_t)round, res.out.data ? res.out.data : "", ctx);
+            } else if ((rc = sink(cand, (size_t)round, res.out.data ? res.out.data : "", ctx)) == 1) {
+                strbuf_t sb = STRBUF_INIT;
+                strbuf_addf(&sb, "the %s benchmark printed no result in Go's benchmark format in "
+                            "round %d:\n%s", cand ? "candidate" : "reference", round + 1,
+                            res.out.data ? res.out.data : "");
+                *why = text_clean(sb.buf, sb.len);
+                strbuf_release(&sb);
+                *cand_failed = cand;
             }
             sandbox_result_free(&res);
         }
         events_emit(ev, (event_t){.kind = EV_BENCH_ROUND, .lab = lab,
-                                  .done = (size_t)round + 1, .total = (size_t)rounds});
+                                  .done = (size_t)round + 1, .total = (size_t)total});
     }
     return rc;
 }
@@ -118,6 +124,11 @@ static int record_run(bool candidate, size_t round, const char *text, void *arg)
                                  sizeof c->err) : -ENOMEM;
     if (f)
         fclose(f);
+    if (rc > 0 || rc == -EINVAL || (!rc && !set.nresults)) {
+        /* Output that is not Go's benchmark format is that side's failure. */
+        benchstat_set_free(&set);
+        return 1;
+    }
     for (size_t i = 0; !rc && i < set.nresults; i++) {
         const benchstat_result_t *r = &set.results[i];
         char name[256];
@@ -139,41 +150,37 @@ static int record_run(bool candidate, size_t round, const char *text, void *arg)
     return rc;
 }
 
-/* Median over rounds of candidate/reference, per benchmark. */
-static void ratios(lab_result_t *lr)
-{
-    for (size_t i = 0; i < lr->n_benches; i++) {
-        bench_result_t *s = &lr->benches[i];
-        double *r = calloc(s->n ? s->n : 1, sizeof *r);
-        size_t k = 0;
-        for (size_t j = 0; r && j < s->n; j++)
-            if (s->reference[j] > 0 && s->candidate[j] > 0)
-                r[k++] = s->candidate[j] / s->reference[j];
-        s->ratio = k ? stats_median(r, k) : 0;
-        free(r);
-    }
-}
-
 int rounds_score(const plan_t *p, const plan_lab_t *pl, const lab_bins_t *b, lab_result_t *lr,
                  const events_t *ev)
 {
-    score_ctx_t c = {.lr = lr, .rounds = (size_t)p->o.bench_rounds};
+    int base = p->o.bench_rounds > 0 ? p->o.bench_rounds : 1, most = 3 * base;
+    score_ctx_t c = {.lr = lr, .rounds = (size_t)most};
     char *why = NULL;
-    bool cand_failed;
-    int rc = rounds_interleave(p, pl->lab, b, p->o.bench_rounds, record_run, &c, ev, &why,
+    bool cand_failed = false;
+    int done = 0, step = base, rc = 0;
+    for (;;) {
+        rc = rounds_interleave(p, pl->lab, b, done, step, done + step, record_run, &c, ev, &why,
                                &cand_failed);
+        if (rc)
+            break;
+        done += step;
+        score_lab(lr);
+        if (done >= most || !score_needs_rounds(lr))
+            break;
+        step = most - done < 4 ? most - done : 4;
+    }
     if (rc == 1) {
-        /* Only the candidate's own failure costs the candidate. */
+        /* Only the candidate's own failure costs the candidate; the
+         * reference's is the grader's. */
         lr->perf_failed = cand_failed;
+        lr->perf_internal = !cand_failed;
+        free(lr->perf_error);
         lr->perf_error = why;
         why = NULL;
         for (size_t i = 0; i < lr->n_benches; i++)
-            lr->benches[i].ratio = 0;
-        return 0;
+            lr->benches[i].n = 0;
+        rc = 0;
     }
     free(why);
-    if (rc < 0)
-        return rc;
-    ratios(lr);
-    return 0;
+    return rc;
 }

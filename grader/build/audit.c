@@ -63,11 +63,12 @@ static const char *const banned_calls[] = {
     "execl", "execlp", "execle", "fexecve", "execveat", "dlsym", "dlvsym", "dlopen",
     "pthread_exit", "thrd_exit", "pthread_cancel", NULL};
 
-/* GCC's sanitizers register their module constructor and destructor with
- * priority 99, one of the priorities GCC reserves for the implementation:
- * lab code asking for it gets a warning, which -Werror makes an error. A
- * pragma can silence that warning, so sanitizer builds are for CI and for
- * trusted code: grade untrusted submissions with the default build. */
+/* The sanitizers register their module constructor and destructor with a
+ * priority the compiler reserves for the implementation: 99 with GCC
+ * (.init_array.00099), 1 with clang (.init_array.1). Lab code asking for
+ * either gets a warning, which -Werror makes an error. A pragma can silence
+ * that warning, so sanitizer builds are for CI and for trusted code: grade
+ * untrusted submissions with the default build. */
 static const char *const sanitizer_sections[] = {".init_array.00099", ".fini_array.00099",
                                                  ".init_array.1", ".fini_array.1", NULL};
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cleanup.h"
 #include "fsutil.h"
 
 int bins_init(const lab_t *lab, lab_bins_t *b)
@@ -22,6 +23,7 @@ int bins_init(const lab_t *lab, lab_bins_t *b)
         b->work[0] = '\0';
         return -errno;
     }
+    cleanup_add(b->work);
     snprintf(b->build, sizeof b->build, "%s/build", b->work);
     snprintf(b->scratch, sizeof b->scratch, "%s/run", b->work);
     if (chmod(b->work, 0711) < 0 || mkdir(b->build, 0755) < 0 || mkdir(b->scratch, 0755) < 0)
@@ -31,8 +33,10 @@ int bins_init(const lab_t *lab, lab_bins_t *b)
 
 void bins_free(lab_bins_t *b)
 {
-    if (b->work[0] && strstr(b->work, "undergo-"))
+    if (b->work[0] && strstr(b->work, "undergo-")) {
         fsutil_remove_tree(b->work);
+        cleanup_remove(b->work);
+    }
     free(b->test);
     free(b->trusted);
     free(b->cand_bench);

@@ -234,7 +234,7 @@ static int compile_all(const plan_t *p, const lab_t *lab, const recipe_t *r, con
     char *api_text = NULL;
     const char **api = load_api(p, lab, &api_text);
     audit_rules_t rules = {.flags = recipe_sanitized(r) ? AUDIT_SANITIZED : 0, .api = api,
-                           .prefix = lab->name};
+                           .prefix = lab->prefix};
     int rc = 0;
     for (size_t i = 0; !rc && i < lab->n_sources; i++) {
         char obj[PATH_MAX + 64], why[512];

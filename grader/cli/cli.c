@@ -74,3 +74,17 @@ int cli_number(const char *name, const char *s, long long lo, long long hi, long
     *out = v;
     return 0;
 }
+
+bool cli_benchtime_ok(const char *s)
+{
+    static const char *const units[] = {"ns", "us", "\xc2\xb5s", "ms", "s", "m", "h", "x"};
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || !(v > 0) || (*s < '0' || *s > '9'))
+        return false;
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (!strcmp(end, units[i]))
+            return i != 7 || (v == (double)(long long)v && !strchr(s, '.'));
+    return false;
+}

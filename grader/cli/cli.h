@@ -36,6 +36,10 @@ int cli_load_labs(const tree_t *t, lab_set_t *set);
  * printing the error) when the value is missing. */
 int cli_value(int argc, char **argv, int *i, const char *name, const char **value);
 
+/* True when s is a -benchtime the bench harness takes: a Go duration
+ * ("200ms", "1.5s", "2m") or a count ("100x"). */
+bool cli_benchtime_ok(const char *s);
+
 /* Parses a whole number in [lo, hi] for option name; -1 after an error. */
 int cli_number(const char *name, const char *s, long long lo, long long hi, long long *out);
 

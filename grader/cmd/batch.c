@@ -35,12 +35,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "cli.h"
 #include "fsutil.h"
 #include "history.h"
 #include "plan.h"
 #include "progress.h"
 #include "report.h"
+#include "sandbox.h"
 
 #define BATCH_USAGE                                                                           \
     "usage: grader batch <dir> --record <db> [--jobs <n>] [--no-bench] [--bench-rounds <n>]\n" \
@@ -230,8 +232,9 @@ static void child_exec(const batch_t *b, const candidate_t *c)
     for (int i = 0; i < b->a.n_labs && n < 78; i++)
         argv[n++] = b->a.labs[i];
     argv[n] = NULL;
-    /* The child dies with the batch, so a killed batch leaves no stray run. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    /* The child dies with the batch, so a killed batch leaves no stray run;
+     * SIGTERM, so the child removes its scratch folders first. */
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd >= 0) {
         dup2(fd, STDOUT_FILENO);
@@ -402,6 +405,12 @@ static int batch_run(batch_t *b)
         cli_error(NULL, "cannot make a work folder: %s", strerror(errno));
         return EXIT_CANNOT_GRADE;
     }
+    cleanup_add(b->work);
+    /* Probe the sandbox before the children exist: in a delegated cgroup v2
+     * the grader then moves into its leaf, and each child, started there,
+     * uses the same cgroup below it (sandbox_cgroup.c). Children forked
+     * first would share the cgroup with us and get none. */
+    (void)sandbox_describe();
     progress_init(&b->prog, stderr);
     b->start = progress_clock();
     if (b->todo > b->failed)
@@ -422,6 +431,7 @@ static int batch_run(batch_t *b)
         return EXIT_CANNOT_GRADE;
     }
     fsutil_remove_tree(b->work);
+    cleanup_remove(b->work);
     return EXIT_GRADED;
 }
 

@@ -71,7 +71,7 @@ static int bench_series(const tree_t *t, const lab_set_t *set, const lab_t *lab,
         *why = lr.build_output, lr.build_output = NULL, rc = 1;
     bool cand_failed;
     if (!rc)
-        rc = rounds_interleave(&p, lab, &b, count, sink, s, NULL, why, &cand_failed);
+        rc = rounds_interleave(&p, lab, &b, 0, count, count, sink, s, NULL, why, &cand_failed);
     free(lr.build_output);
     free(lr.build_warnings);
     bins_free(&b);

@@ -105,6 +105,80 @@ static int strip_dir(const char *dir)
     return rc;
 }
 
+/* Rewrites the binary named at p (after "build/bin/") for the handout;
+ * returns how many bytes of p it consumed (0: leave it). */
+static size_t rename_binary(strbuf_t *sb, const lab_t *lab, const char *p)
+{
+    char pre[300];
+    int n = snprintf(pre, sizeof pre, "%s_", lab->name);
+    if (strncmp(p, pre, (size_t)n))
+        return 0;
+    const char *rest = p + n;
+    if (!strncmp(rest, "test_ref", 8) || !strncmp(rest, "test_stub", 9)) {
+        strbuf_addf(sb, "build/bin/%s_test", lab->name);   /* the candidate's code, judged */
+        return (size_t)n + (rest[5] == 'r' ? 8 : 9);
+    }
+    if (!strncmp(rest, "bench_ref", 9)) {
+        strbuf_addf(sb, "reference/bin/%s_bench", lab->name);
+        return (size_t)n + 9;
+    }
+    if (!strncmp(rest, "demo_", 5)) {
+        strbuf_addf(sb, "reference/bin/%s_demo_", lab->name);
+        return (size_t)n + 5;
+    }
+    return 0;
+}
+
+/* The lab's README as the handout has it (docs/lab-format.md, "The
+ * handout's README"): what sits between <!-- tree-only --> and
+ * <!-- /tree-only --> is left out (anchors and reviewer notes that need the
+ * project's tree), and the tree's binary names become the handout's:
+ * build/bin/<lab>_test_ref is build/bin/<lab>_test there, the reference's
+ * bench and demo binaries are in reference/bin/. Returns a new string. */
+static char *handout_readme(const lab_t *lab, const char *text)
+{
+    strbuf_t sb = STRBUF_INIT;
+    const char *p = text;
+    while (*p) {
+        if (!strncmp(p, "<!-- tree-only -->", 18)) {
+            const char *end = strstr(p, "<!-- /tree-only -->");
+            if (!end)
+                break;
+            p = end + 19;
+            if (*p == '\n')
+                p++;
+            continue;
+        }
+        size_t used = 0;
+        if (!strncmp(p, "build/bin/", 10))
+            used = rename_binary(&sb, lab, p + 10);
+        if (used) {
+            p += 10 + used;
+            continue;
+        }
+        strbuf_add(&sb, p, 1);
+        p++;
+    }
+    return strbuf_detach(&sb);
+}
+
+static int write_handout_readme(const char *from_dir, const char *to_dir, const lab_t *lab)
+{
+    char from[4200], to[4200], *text = NULL;
+    size_t len;
+    snprintf(from, sizeof from, "%s/README.md", from_dir);
+    snprintf(to, sizeof to, "%s/README.md", to_dir);
+    if (fsutil_read(from, &text, &len) == -ENOENT)
+        return 0;
+    char *out = text ? handout_readme(lab, text) : NULL;
+    int rc = out ? fsutil_write_atomic(to, out, strlen(out)) : -ENOMEM;
+    free(text);
+    free(out);
+    if (rc)
+        cli_error(NULL, "cannot write '%s': %s", to, strerror(-rc));
+    return rc ? -1 : 0;
+}
+
 /* Copies one lab without hidden tests and mutants, and strips its sources. */
 static int copy_lab(const char *root, const char *out, const lab_t *lab)
 {
@@ -123,7 +197,7 @@ static int copy_lab(const char *root, const char *out, const lab_t *lab)
         if (strip_dir(dir))
             return -1;
     }
-    return 0;
+    return write_handout_readme(from, to, lab);
 }
 
 /* No lab source of the handout may still mention LAB_SOLUTION. */
@@ -243,7 +317,7 @@ static int write_readme(const char *out, const lab_set_t *set)
         "   copy when you are graded.\n"
         "3. `build/bin/grader run <lab>` builds and grades it. A failing test prints its\n"
         "   output, its seed and the one command that reruns just that test, e.g.\n"
-        "   `build/bin/<lab>_test_ref --run <test> --seed 1`.\n"
+        "   `build/bin/<lab>_test --run <test> --seed 1` (your code, judged by the tests).\n"
         "4. When every test passes, the grader times your code against the reference\n"
         "   (`reference/bin/<lab>_bench`, shipped compiled) and scores performance;\n"
         "   `build/bin/grader bench <lab> -o /tmp/b` writes both series, and\n"
@@ -257,7 +331,10 @@ static int write_readme(const char *out, const lab_set_t *set)
         "a private file system.\n\n"
         "## Submit\n\n"
         "Hand in this tree (or just `labs/<lab>/<file>` for each file you edited): the\n"
-        "reviewer runs `grader run --submission <your tree>`.\n");
+        "reviewer runs `grader run --submission <your tree>`. An editable file you leave\n"
+        "out is graded as this handout's stub, and the report says so; a lab none of whose\n"
+        "files you hand in is not submitted. Other files are not graded (the report names\n"
+        "those that differ from the handout): keep helpers `static` in the editable files.\n");
     char path[4096];
     snprintf(path, sizeof path, "%s/README.md", out);
     int rc = sb.oom ? -ENOMEM : fsutil_write_atomic(path, sb.buf, sb.len);

@@ -98,28 +98,38 @@ static void print_runs(const history_run_t *runs, size_t n, bool ranked)
             printf("  %5lld", (long long)r->id);
         else
             printf("  %-20s", r->started_at);
-        printf("  %.12s\n", r->sha256);
+        printf("  %.12s%s\n", r->sha256, r->partial ? "  partial" : "");
     }
 }
 
 static int list(const char *db, const char *candidate, bool leaderboard)
 {
     history_t *h;
-    history_run_t *runs;
-    size_t n;
+    history_run_t *runs = NULL, *part = NULL;
+    size_t n = 0, np = 0;
     int rc = open_db(db, &h);
     if (rc)
         return rc;
-    rc = leaderboard ? history_leaderboard(h, &runs, &n) : history_list(h, candidate, &runs, &n);
+    rc = leaderboard ? history_leaderboard(h, false, &runs, &n)
+                     : history_list(h, candidate, &runs, &n);
+    if (!rc && leaderboard)
+        rc = history_leaderboard(h, true, &part, &np);
     if (rc) {
         cli_error(NULL, "%s", history_error(h));
-    } else if (n == 0) {
+    } else if (n + np == 0) {
         fprintf(stderr, "grader: no runs recorded%s%s%s\n", candidate ? " for '" : "",
                 candidate ? candidate : "", candidate ? "'" : "");
     } else {
-        print_runs(runs, n, leaderboard);
+        if (n)
+            print_runs(runs, n, leaderboard);
+        if (np) {
+            printf("%sPartial runs (-run, a lab subset or --no-bench), ranked apart from whole "
+                   "grades:\n", n ? "\n" : "");
+            print_runs(part, np, true);
+        }
     }
     history_runs_free(runs, rc ? 0 : n);
+    history_runs_free(part, rc ? 0 : np);
     history_close(h);
     return rc ? EXIT_CANNOT_GRADE : EXIT_GRADED;
 }

@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "cli.h"
 
 #define MUTANTS_USAGE \
@@ -280,7 +281,10 @@ static int make_scratch(const mutants_opts_t *o, mutant_t *m)
     }
     const char *tmp = getenv("TMPDIR");
     snprintf(m->scratch, sizeof m->scratch, "%s/ug-mutant-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    return mkdtemp(m->scratch) ? 0 : -errno;
+    if (!mkdtemp(m->scratch))
+        return -errno;
+    cleanup_add(m->scratch);
+    return 0;
 }
 
 static double now_s(void)
@@ -303,8 +307,10 @@ static void mutant_run(const tree_t *t, const mutants_opts_t *o, const lab_t *la
         mutant_grade(o, lab, m);
     else
         m->outcome = M_ERROR;
-    if (!o->keep)
+    if (!o->keep) {
         remove_tree(m->scratch);
+        cleanup_remove(m->scratch);
+    }
     m->seconds = now_s() - t0;
 }
 

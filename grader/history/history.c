@@ -29,7 +29,7 @@
 #include "report.h"
 
 #define HISTORY_APP_ID 0x55474831   /* "UGH1" */
-#define HISTORY_SCHEMA 1
+#define HISTORY_SCHEMA 2   /* 2: runs.partial */
 #define HISTORY_BUSY_MS 60000
 
 struct history {
@@ -44,7 +44,8 @@ static const char history_schema[] =
     " submission TEXT, variant TEXT, isolation TEXT, machine TEXT, started_at TEXT,"
     " recorded_at TEXT NOT NULL, seed INTEGER, duration_s REAL, filter TEXT,"
     " score REAL NOT NULL, max REAL NOT NULL, perf_ratio REAL,"
-    " tests INTEGER NOT NULL, passed INTEGER NOT NULL, report TEXT NOT NULL);"
+    " tests INTEGER NOT NULL, passed INTEGER NOT NULL, report TEXT NOT NULL,"
+    " partial INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX runs_by_candidate ON runs(candidate, id);"
     "CREATE TABLE labs(run_id INTEGER NOT NULL REFERENCES runs(id), name TEXT NOT NULL,"
     " question TEXT, status TEXT NOT NULL, score REAL, points REAL, correctness REAL,"
@@ -159,7 +160,18 @@ static int h_pragma(history_t *h, const char *sql, int64_t *v)
     return err;
 }
 
-/* Creates the schema in an empty file, or checks that the file is ours. */
+/* Schema 1 had no runs.partial: every run it holds was a whole grade or
+ * was not marked; they stay ranked as they were. */
+static int h_migrate_from_1(history_t *h)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "ALTER TABLE runs ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;"
+                              " PRAGMA user_version=%d", HISTORY_SCHEMA);
+    return h_exec(h, sql);
+}
+
+/* Creates the schema in an empty file, or checks that the file is ours
+ * (bringing an older schema up to date). */
 static int h_check_schema(history_t *h, bool create)
 {
     int64_t app, ver, tables;
@@ -181,6 +193,11 @@ static int h_check_schema(history_t *h, bool create)
         snprintf(h->err, sizeof h->err, "'%s' is an SQLite database, but not a grader history",
                  h->path);
         rc = -EINVAL;
+    } else if (!rc && ver == 1) {
+        /* A reader's transaction cannot write: take the lock for this. */
+        if (!create)
+            rc = h_exec(h, "COMMIT") ? -EIO : h_exec(h, "BEGIN IMMEDIATE");
+        rc = rc ? rc : h_migrate_from_1(h);
     } else if (!rc && ver != HISTORY_SCHEMA) {
         snprintf(h->err, sizeof h->err, "history '%s' has schema %lld; this grader reads %d",
                  h->path, (long long)ver, HISTORY_SCHEMA);
@@ -285,12 +302,12 @@ static int insert_run(history_t *h, const char *candidate, const char *sha256,
     if (!rc)
         rc = h_done(h, h_stmt(h, "INSERT INTO runs(candidate, submission_sha256, batch_id,"
             " submission, variant, isolation, machine, started_at, recorded_at, seed, duration_s,"
-            " filter, score, max, perf_ratio, tests, passed, report) VALUES(?1, ?2, ?3, ?4, ?5,"
-            " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-            "ssIssssssidsddpiis", candidate, sha256, batch_id, r->submission, r->variant,
+            " filter, score, max, perf_ratio, tests, passed, report, partial) VALUES(?1, ?2, ?3,"
+            " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+            "ssIssssssidsddpiisi", candidate, sha256, batch_id, r->submission, r->variant,
             r->isolation, r->machine, r->started_at, now, (int64_t)r->seed, r->duration_s,
             r->filter, r->score, r->max, run_perf_ratio(r), (int64_t)tests, (int64_t)passed,
-            report));
+            report, (int64_t)r->partial));
     *run_id = sqlite3_last_insert_rowid(h->db);
     free(report);
     free(now);
@@ -358,7 +375,7 @@ int history_record(history_t *h, const char *candidate, const char *sha256,
 /* ---- reading ---------------------------------------------------------------------------- */
 
 #define RUN_COLUMNS "id, candidate, submission_sha256, started_at, variant, score, max," \
-                    " perf_ratio, passed, tests, duration_s"
+                    " perf_ratio, passed, tests, duration_s, partial"
 
 static int collect_runs(history_t *h, sqlite3_stmt *st, history_run_t **runs, size_t *n)
 {
@@ -381,7 +398,8 @@ static int collect_runs(history_t *h, sqlite3_stmt *st, history_run_t **runs, si
             .sha256 = col_str(st, 2), .started_at = col_str(st, 3), .variant = col_str(st, 4),
             .score = sqlite3_column_double(st, 5), .max = sqlite3_column_double(st, 6),
             .perf_ratio = sqlite3_column_double(st, 7), .passed = sqlite3_column_int(st, 8),
-            .tests = sqlite3_column_int(st, 9), .duration_s = sqlite3_column_double(st, 10)};
+            .tests = sqlite3_column_int(st, 9), .duration_s = sqlite3_column_double(st, 10),
+            .partial = sqlite3_column_int(st, 11) != 0};
     }
     int err = rc == SQLITE_DONE ? 0 : rc == SQLITE_ROW ? -ENOMEM : h_fail(h, rc);
     sqlite3_finalize(st);
@@ -401,10 +419,20 @@ int history_list(history_t *h, const char *candidate, history_run_t **runs, size
     return collect_runs(h, h_stmt(h, "SELECT " RUN_COLUMNS " FROM runs ORDER BY id", ""), runs, n);
 }
 
-int history_leaderboard(history_t *h, history_run_t **runs, size_t *n)
+int history_leaderboard(history_t *h, bool partial, history_run_t **runs, size_t *n)
 {
+    /* Whole grades are ranked apart from partial ones (-run, a lab subset
+     * or --no-bench), which show only for candidates with no whole grade. */
+    if (partial)
+        return collect_runs(h, h_stmt(h, "SELECT " RUN_COLUMNS " FROM runs AS r WHERE id ="
+                                         " (SELECT max(id) FROM runs WHERE candidate = r.candidate"
+                                         " AND partial = 1) AND NOT EXISTS (SELECT 1 FROM runs"
+                                         " WHERE candidate = r.candidate AND partial = 0)"
+                                         " ORDER BY score DESC, perf_ratio IS NULL, perf_ratio,"
+                                         " candidate", ""), runs, n);
     return collect_runs(h, h_stmt(h, "SELECT " RUN_COLUMNS " FROM runs AS r WHERE id ="
-                                     " (SELECT max(id) FROM runs WHERE candidate = r.candidate)"
+                                     " (SELECT max(id) FROM runs WHERE candidate = r.candidate"
+                                     " AND partial = 0)"
                                      " ORDER BY score DESC, perf_ratio IS NULL, perf_ratio,"
                                      " candidate", ""), runs, n);
 }

@@ -41,6 +41,7 @@ typedef struct history_run {
     double perf_ratio;      /* geometric mean of the labs' time ratios; 0: not measured */
     long passed, tests;
     double duration_s;
+    bool partial;           /* -run, a lab subset or --no-bench: not ranked */
 } history_run_t;
 
 /* Opens the history at path; create makes a missing file. Returns 0, or
@@ -68,9 +69,12 @@ int history_record(history_t *h, const char *candidate, const char *sha256,
  * history_runs_free). Returns 0 or -errno. */
 int history_list(history_t *h, const char *candidate, history_run_t **runs, size_t *n);
 
-/* The latest run of each candidate, best first: score descending, then
- * time ratio ascending (unmeasured last), then candidate id. */
-int history_leaderboard(history_t *h, history_run_t **runs, size_t *n);
+/* The latest whole run of each candidate, best first: score descending,
+ * then time ratio ascending (unmeasured last), then candidate id. With
+ * partial, instead the latest partial run (-run, a lab subset, --no-bench)
+ * of each candidate that has no whole one, in the same order: the two are
+ * never ranked together. */
+int history_leaderboard(history_t *h, bool partial, history_run_t **runs, size_t *n);
 
 /* Frees what history_list/history_leaderboard returned. NULL-safe. */
 void history_runs_free(history_run_t *runs, size_t n);

@@ -15,7 +15,8 @@
 typedef enum {
     EV_LAB_START,       /* lab */
     EV_BUILT,           /* lab; lr->status says how it went */
-    EV_TEST_DONE,       /* lab, test; done of total */
+    EV_TEST_RAN,        /* lab; done of total tests have run (verdicts not decided yet) */
+    EV_TEST_DONE,       /* lab, test: its verdict is decided; done of total */
     EV_BENCH_ROUND,     /* lab; round done of total */
     EV_LAB_DONE,        /* lab, lr */
 } event_kind_t;

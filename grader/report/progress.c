@@ -39,7 +39,8 @@ static void lab_done(progress_t *p, const event_t *ev)
     const lab_result_t *lr = ev->lr;
     const char *ok = p->color ? "\033[32m" : "", *bad = p->color ? "\033[31m" : "";
     const char *off = p->color ? "\033[0m" : "";
-    bool full = lr->score >= lr->points - 1e-9;
+    /* Full marks, or full marks but for a share not measured. */
+    bool full = lr->score + lr->unmeasured >= lr->points - 1e-9;
     if (p->tty)
         fputs("\r\033[K", p->f);
     fprintf(p->f, "%s%-4s%s %-6s %-12s %6.2f/%-5g %5.1fs\n", full ? ok : bad, full ? "ok" : "FAIL",
@@ -58,19 +59,19 @@ void progress_event(const event_t *ev, void *ctx)
         break;
     case EV_BUILT:
         break;
-    case EV_TEST_DONE:
+    case EV_TEST_RAN:
         if (p->tty)
             status_line(p, ev->lab->name, "tests", ev->done, ev->total);
-        else
+        break;
+    case EV_TEST_DONE:
+        /* In a pipe (a CI log) only what went wrong gets a line of its own. */
+        if (!p->tty && ev->test->verdict != VERDICT_PASS)
             fprintf(p->f, "    %-12s %-13s %s\n", ev->lab->name, verdict_name(ev->test->verdict),
                     ev->test->name);
         break;
     case EV_BENCH_ROUND:
         if (p->tty)
             status_line(p, ev->lab->name, "benchmark rounds", ev->done, ev->total);
-        else
-            fprintf(p->f, "    %-12s benchmark round %zu/%zu\n", ev->lab->name, ev->done,
-                    ev->total);
         break;
     case EV_LAB_DONE:
         lab_done(p, ev);

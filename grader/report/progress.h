@@ -2,7 +2,8 @@
  * progress.h — live progress of a grading run.
  *
  * On a terminal one status line is rewritten in place ("gc  17/24 tests");
- * otherwise (a pipe, a CI log) each finished test and lab is a plain line.
+ * otherwise (a pipe, a CI log) each test that did not pass and each lab is
+ * one plain line.
  * NO_COLOR in the environment turns colors off, as https://no-color.org asks.
  */
 #ifndef UNDERGO_PROGRESS_H

@@ -3,7 +3,7 @@
  *
  *   report_print_table     the terminal summary: a row per lab, then each
  *                          failing test with its output, seed and rerun command
- *   report_json            our own schema (schema_version 1), readable back
+ *   report_json            our own schema (schema_version 2), readable back
  *                          with report_read_json
  *   report_gradescope      Gradescope's results.json
  *   report_junit           JUnit XML, for CI systems
@@ -20,7 +20,7 @@
 
 #include "result.h"
 
-#define REPORT_SCHEMA_VERSION 1
+#define REPORT_SCHEMA_VERSION 2
 
 /* Prints the summary table and the failures to f; color adds ANSI colors. */
 void report_print_table(FILE *f, const run_result_t *r, bool color);

@@ -25,51 +25,14 @@
 #include <time.h>
 
 #include "benchstat.h"
+#include "score.h"
 #include "strbuf.h"
 #include "text.h"
 
 #define HTML_SECTIONS 10   /* questions 1.x .. 9.x; others go in "Other" */
 
-static const char html_css[] =
-    ":root{--fg:#1d2330;--muted:#5b6475;--line:#d9dde5;--bg:#f6f7f9;--card:#fff;"
-    "--pass:#1f7a3d;--fail:#b42318;--warn:#9a6700;--ref:#8a94a6;--cand:#2f6fde}"
-    "*{box-sizing:border-box}"
-    "body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.5 system-ui,-apple-system,"
-    "'Segoe UI',Roboto,sans-serif}"
-    "main{max-width:60rem;margin:0 auto;padding:1rem}"
-    "h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin:1.5rem 0 .5rem}"
-    "h3{font-size:1.05rem;margin:0 0 .3rem}"
-    ".total{font-size:2rem;font-weight:700;margin:.2rem 0}"
-    ".card{background:var(--card);border:1px solid var(--line);border-radius:8px;"
-    "padding:.8rem 1rem;margin:.8rem 0;min-width:0}"
-    "pre,code{font:13px/1.4 ui-monospace,'DejaVu Sans Mono',monospace}"
-    "pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f0f2f5;padding:.5rem;"
-    "border-radius:4px;max-height:30rem;overflow-y:auto;margin:.4rem 0}"
-    ".card>h2:first-child{margin-top:0}tr.section td:first-child{white-space:nowrap}"
-    "code,h3,summary,td,dd,li{overflow-wrap:anywhere}"
-    "table{border-collapse:collapse;width:100%}td,th{padding:.3rem .4rem;text-align:left;"
-    "border-bottom:1px solid var(--line);vertical-align:middle}th{color:var(--muted);"
-    "font-weight:600}.num{text-align:right;white-space:nowrap}"
-    ".bar{height:.7rem;background:var(--line);border-radius:4px;overflow:hidden;min-width:3rem}"
-    ".bar span{display:block;height:100%;background:var(--pass)}"
-    ".muted{color:var(--muted)}.q{color:var(--muted);margin-right:.3rem}"
-    ".chips{list-style:none;padding:0;margin:.3rem 0;display:flex;flex-wrap:wrap;gap:.3rem}"
-    ".chips li,.verdict{border-radius:999px;padding:0 .5rem;font-size:.85rem;"
-    "border:1px solid currentColor;white-space:nowrap}"
-    ".v-pass{color:var(--pass)}.v-fail,.v-crash,.v-memory,.v-security,.v-build-error{color:var(--fail)}"
-    ".v-timeout,.v-output-limit,.v-internal-error{color:var(--warn)}"
-    "details{margin:.3rem 0}summary{cursor:pointer}details.test{border-left:3px solid var(--fail);"
-    "padding-left:.6rem}dl{display:grid;grid-template-columns:auto 1fr;gap:.1rem .8rem;margin:.3rem 0}"
-    "dt{color:var(--muted)}dd{margin:0;min-width:0}"
-    "figure{margin:.8rem 0 0}figcaption{color:var(--muted)}.bench p{margin:.6rem 0 .1rem}"
-    "svg{width:100%;max-width:30rem;height:auto;display:block}"
-    "svg text{font:13px system-ui,sans-serif;fill:var(--fg)}"
-    ".reference{fill:var(--ref);background:var(--ref)}.candidate{fill:var(--cand);"
-    "background:var(--cand)}.whisker{stroke:var(--fg);stroke-width:1.3;fill:none}"
-    ".ratio{font-weight:600}.ratio.slower{color:var(--fail)}"
-    ".legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;"
-    "vertical-align:-.1rem}"
-    "@media (max-width:40rem){main{padding:.5rem}.total{font-size:1.6rem}.hide-narrow{display:none}}";
+/* report.css, embedded at build time (grader/CMakeLists.txt). */
+extern const char report_css[];
 
 /* ---- helpers ---------------------------------------------------------------------------- */
 
@@ -144,7 +107,14 @@ static void html_header(strbuf_t *sb, const run_result_t *r)
 {
     strbuf_adds(sb, "<header class=\"card\" id=\"summary\"><h1>undergo report</h1>"
                     "<p class=\"total\" id=\"total\">");
-    strbuf_addf(sb, "%.2f <span class=\"muted\">/ %.2f points</span></p><dl>", r->score, r->max);
+    strbuf_addf(sb, "%.2f <span class=\"muted\">/ %.2f points</span></p>", r->score, r->max);
+    if (r->unmeasured > 0)
+        strbuf_addf(sb, "<p class=\"muted\">+ %.2f not measured: graded without benchmarks</p>",
+                    r->unmeasured);
+    if (r->partial)
+        strbuf_adds(sb, "<p class=\"muted\">A partial run (-run, a lab subset or --no-bench): "
+                        "not a whole grade.</p>");
+    strbuf_adds(sb, "<dl>");
     meta_row(sb, "submission", r->submission ? r->submission : "the tree's own sources");
     meta_row(sb, "variant", r->variant);
     meta_row(sb, "started", r->started_at);
@@ -207,6 +177,11 @@ static void html_failure(strbuf_t *sb, const lab_result_t *lr, const test_result
         strbuf_adds(sb, "</code></dd>");
     }
     strbuf_adds(sb, "</dl>");
+    if (t->why) {
+        strbuf_adds(sb, "<p class=\"why\">");
+        html_text(sb, t->why);
+        strbuf_adds(sb, "</p>");
+    }
     const char *out = t->output ? t->output : lr->build_output;
     if (out && *out) {
         strbuf_adds(sb, "<pre class=\"output\">");
@@ -239,11 +214,16 @@ static void html_lab_score(strbuf_t *sb, const lab_result_t *lr)
 {
     strbuf_addf(sb, "<p><strong>%.2f / %.2f</strong> · %s · correctness %.0f%%", lr->score,
                 lr->points, lab_status_name(lr->status), 100 * lr->correctness);
-    if (lr->perf_measured)
-        strbuf_addf(sb, " · performance %.2f (time ratio %.3f; full at ≤ %.2f, none at ≥ %.2f)",
-                    lr->performance, lr->perf_ratio, lr->perf_target, lr->perf_floor);
+    if (lr->perf_failed)
+        strbuf_adds(sb, " · performance 0: the candidate's benchmark failed");
+    else if (lr->perf_measured)
+        strbuf_addf(sb, " · performance %.2f (time ratio %.3f, 95%% interval [%.3f, %.3f]; full "
+                        "at ≤ %.2f, none at ≥ %.2f)", lr->performance, lr->perf_ratio,
+                    lr->perf_lo, lr->perf_hi, lr->perf_target, lr->perf_floor);
+    else if (lr->unmeasured > 0)
+        strbuf_addf(sb, " · performance not measured (+ %.2f)", lr->unmeasured);
     else
-        strbuf_adds(sb, " · performance not measured");
+        strbuf_adds(sb, " · no performance share earned");
     strbuf_addf(sb, " · %.1f s</p><ul class=\"chips\">", lr->duration_s);
     for (int v = 0; v < VERDICT_COUNT; v++) {
         size_t n = lab_count(lr, (verdict_t)v);
@@ -270,6 +250,29 @@ static void html_lab(strbuf_t *sb, const lab_result_t *lr)
     if (lr->status != LAB_GRADED && lr->build_output) {
         strbuf_adds(sb, "<pre class=\"build-output\">");
         html_text(sb, lr->build_output);
+        strbuf_adds(sb, "</pre>");
+    }
+    if (lr->n_notes || lr->n_absent_hidden) {
+        strbuf_adds(sb, "<ul class=\"notes\">");
+        for (size_t i = 0; i < lr->n_notes; i++) {
+            strbuf_adds(sb, "<li>");
+            html_text(sb, lr->notes[i]);
+            strbuf_adds(sb, "</li>");
+        }
+        if (lr->n_absent_hidden)
+            strbuf_addf(sb, "<li>%zu hidden tests (weight %g) are not in this tree</li>",
+                        lr->n_absent_hidden, lr->absent_weight);
+        strbuf_adds(sb, "</ul>");
+    }
+    if (lr->build_warnings) {
+        strbuf_adds(sb, "<details class=\"warnings\"><summary>the compiler warned</summary>"
+                        "<pre>");
+        html_text(sb, lr->build_warnings);
+        strbuf_adds(sb, "</pre></details>");
+    }
+    if (lr->perf_error) {
+        strbuf_adds(sb, "<pre class=\"perf-error\">");
+        html_text(sb, lr->perf_error);
         strbuf_adds(sb, "</pre>");
     }
     for (size_t i = 0; i < lr->n_tests; i++)
@@ -335,16 +338,21 @@ static double chart_extent(const chart_row_t *row)
 }
 
 /* A benchmark: its name and ratio as text, the two bars as an SVG. */
-static void html_bench(strbuf_t *sb, const bench_result_t *b)
+static void html_bench(strbuf_t *sb, const lab_result_t *lr, const bench_result_t *b)
 {
     chart_row_t row = chart_summarize(b);
     double ext = row.ok ? chart_extent(&row) : 0;
     strbuf_adds(sb, "<div class=\"bench\"><p><code>");
     html_text(sb, b->name);
     strbuf_adds(sb, "</code>");
-    if (b->ratio > 0)
+    if (b->ratio > 0) {
+        /* Coloured by the performance this ratio alone would earn, not by
+         * being above 1: a ratio within the target is full marks. */
+        double earned = (b->ratio_lo > 0 && b->ratio_lo <= lr->perf_target)
+                            ? 1 : score_performance(b->ratio, lr->perf_target, lr->perf_floor);
         strbuf_addf(sb, " <span class=\"ratio%s\">candidate/reference ×%.3f</span>",
-                    b->ratio > 1 ? " slower" : "", b->ratio);
+                    earned >= 1 ? "" : earned > 0 ? " short" : " none", b->ratio);
+    }
     strbuf_addf(sb, " <span class=\"muted\">(%zu rounds%s)</span></p>", b->n,
                 row.ok && !(row.ref.ci_finite && row.cand.ci_finite)
                     ? ": too few for a 95% interval" : "");
@@ -369,7 +377,7 @@ static void html_bench_chart(strbuf_t *sb, const lab_result_t *lr)
                     "interval per side<span class=\"legend\"><span class=\"reference\"></span>"
                     "reference<span class=\"candidate\"></span>candidate</span></figcaption>");
     for (size_t i = 0; i < lr->n_benches; i++)
-        html_bench(sb, &lr->benches[i]);
+        html_bench(sb, lr, &lr->benches[i]);
     strbuf_adds(sb, "</figure>\n");
 }
 
@@ -385,7 +393,8 @@ static void html_footer(strbuf_t *sb, const run_result_t *r)
     meta_row(sb, "started", r->started_at);
     meta_row(sb, "finished", end[0] ? end : NULL);
     strbuf_adds(sb, "</dl><p class=\"muted\">Written by the undergo grader; "
-                    "scores are points × ((1 − p) · correctness + p · performance).</p>"
+                    "scores are points × ((1 − p) · correctness + p · performance), "
+                    "performance counting only when every test passed.</p>"
                     "</footer>\n");
 }
 
@@ -399,7 +408,7 @@ char *report_html(const run_result_t *r)
         strbuf_adds(&sb, ": ");
         html_text(&sb, r->submission);
     }
-    strbuf_addf(&sb, "</title><style>%s</style></head>\n<body><main>\n", html_css);
+    strbuf_addf(&sb, "</title><style>%s</style></head>\n<body><main>\n", report_css);
     html_header(&sb, r);
     html_sections(&sb, r);
     strbuf_adds(&sb, "<h2>Labs</h2>\n");

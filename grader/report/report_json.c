@@ -1,17 +1,23 @@
 /*
  * report_json.c — undergo's own JSON report, written and read back.
  *
- * Schema (schema_version 1):
+ * Schema (schema_version 2; version 1 files, which lack the fields marked
+ * "2", are read too):
  *   { schema_version, tool, started_at, duration_s, seed, variant,
  *     submission|null, isolation, machine, filter|null, score, max,
+ *     unmeasured (2), partial (2),
  *     labs: [ { name, question, title, points, status, score, max,
  *               correctness, performance|null, perf_ratio|null, perf_share,
  *               perf_target, perf_floor, duration_s, build_output|null,
+ *               unmeasured, perf_lo|null, perf_hi|null, perf_failed,
+ *               perf_error|null, build_warnings|null, notes: [..],
+ *               absent_hidden, absent_weight (all 2),
  *               verdicts: { pass: n, fail: n, ... },
  *               tests: [ { name, weight, hidden, verdict, signal, duration_s,
- *                          seed, output|null, rerun|null } ],
- *               benchmarks: [ { name, unit, ratio|null,
- *                               reference: [..], candidate: [..] } ] } ] }
+ *                          seed, why|null (2), output|null, rerun|null } ],
+ *               benchmarks: [ { name, unit, ratio|null, ratio_lo|null (2),
+ *                               ratio_hi|null (2), reference: [..],
+ *                               candidate: [..] } ] } ] }
  * Reading checks every field it uses, so a hand-edited or truncated file is
  * an error naming the place, never a crash.
  */
@@ -27,6 +33,8 @@
 
 static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
 
+static json_t *num_or_null(double v) { return v > 0 ? json_real(v) : json_null(); }
+
 static json_t *samples(const double *v, size_t n)
 {
     json_t *a = json_array();
@@ -37,11 +45,11 @@ static json_t *samples(const double *v, size_t n)
 
 static json_t *test_json(const test_result_t *t)
 {
-    return json_pack("{s:s, s:f, s:b, s:s, s:i, s:f, s:I, s:o, s:o}", "name", t->name,
+    return json_pack("{s:s, s:f, s:b, s:s, s:i, s:f, s:I, s:o, s:o, s:o}", "name", t->name,
                      "weight", t->weight, "hidden", t->hidden, "verdict",
                      verdict_name(t->verdict), "signal", t->signal, "duration_s", t->duration_s,
-                     "seed", (json_int_t)t->seed, "output", str_or_null(t->output), "rerun",
-                     str_or_null(t->rerun));
+                     "seed", (json_int_t)t->seed, "why", str_or_null(t->why), "output",
+                     str_or_null(t->output), "rerun", str_or_null(t->rerun));
 }
 
 static json_t *lab_json(const lab_result_t *lr)
@@ -53,13 +61,18 @@ static json_t *lab_json(const lab_result_t *lr)
         json_array_append_new(tests, test_json(&lr->tests[i]));
     for (size_t i = 0; i < lr->n_benches; i++) {
         const bench_result_t *b = &lr->benches[i];
-        json_array_append_new(benches, json_pack("{s:s, s:s, s:o, s:o, s:o}", "name", b->name,
-                                                 "unit", b->unit, "ratio",
-                                                 b->ratio > 0 ? json_real(b->ratio) : json_null(),
-                                                 "reference", samples(b->reference, b->n),
-                                                 "candidate", samples(b->candidate, b->n)));
+        json_array_append_new(benches, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "name",
+                                                 b->name, "unit", b->unit, "ratio",
+                                                 num_or_null(b->ratio), "ratio_lo",
+                                                 num_or_null(b->ratio_lo), "ratio_hi",
+                                                 num_or_null(b->ratio_hi), "reference",
+                                                 samples(b->reference, b->n), "candidate",
+                                                 samples(b->candidate, b->n)));
     }
-    return json_pack("{s:s, s:s, s:s, s:f, s:s, s:f, s:f, s:f, s:o, s:o, s:f, s:f, s:f, s:f,"
+    json_t *notes = json_array();
+    for (size_t i = 0; i < lr->n_notes; i++)
+        json_array_append_new(notes, json_string(lr->notes[i]));
+    json_t *o = json_pack("{s:s, s:s, s:s, s:f, s:s, s:f, s:f, s:f, s:o, s:o, s:f, s:f, s:f, s:f,"
                      " s:o, s:o, s:o, s:o}",
                      "name", lr->name, "question", lr->question, "title", lr->title, "points",
                      lr->points, "status", lab_status_name(lr->status), "score", lr->score, "max",
@@ -70,6 +83,18 @@ static json_t *lab_json(const lab_result_t *lr)
                      lr->perf_floor, "duration_s", lr->duration_s, "build_output",
                      str_or_null(lr->build_output), "verdicts", verdicts, "tests", tests,
                      "benchmarks", benches);
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "unmeasured", json_real(lr->unmeasured));
+    json_object_set_new(o, "perf_lo", num_or_null(lr->perf_lo));
+    json_object_set_new(o, "perf_hi", num_or_null(lr->perf_hi));
+    json_object_set_new(o, "perf_failed", json_boolean(lr->perf_failed));
+    json_object_set_new(o, "perf_error", str_or_null(lr->perf_error));
+    json_object_set_new(o, "build_warnings", str_or_null(lr->build_warnings));
+    json_object_set_new(o, "notes", notes);
+    json_object_set_new(o, "absent_hidden", json_integer((json_int_t)lr->n_absent_hidden));
+    json_object_set_new(o, "absent_weight", json_real(lr->absent_weight));
+    return o;
 }
 
 char *report_json(const run_result_t *r)
@@ -87,6 +112,8 @@ char *report_json(const run_result_t *r)
                              r->score, "max", r->max, "labs", labs);
     if (!root)
         return NULL;
+    json_object_set_new(root, "unmeasured", json_real(r->unmeasured));
+    json_object_set_new(root, "partial", json_boolean(r->partial));
     char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
     return s;
@@ -162,6 +189,7 @@ static void read_test(reader_t *rd, json_t *o, const char *where, test_result_t 
     t->signal = (int)get_num(rd, o, "signal", where);
     t->duration_s = get_num(rd, o, "duration_s", where);
     t->seed = (uint64_t)get_num(rd, o, "seed", where);
+    t->why = get_str(rd, o, "why", true, where);
     t->output = get_str(rd, o, "output", true, where);
     t->rerun = get_str(rd, o, "rerun", true, where);
 }
@@ -183,6 +211,8 @@ static void read_bench(reader_t *rd, json_t *o, const char *where, bench_result_
     b->name = get_str(rd, o, "name", false, where);
     b->unit = get_str(rd, o, "unit", false, where);
     b->ratio = get_num(rd, o, "ratio", where);
+    b->ratio_lo = get_num(rd, o, "ratio_lo", where);
+    b->ratio_hi = get_num(rd, o, "ratio_hi", where);
     json_t *ref = get_array(rd, o, "reference", where), *cand = get_array(rd, o, "candidate", where);
     if (!ref || !cand)
         return;
@@ -215,6 +245,23 @@ static void read_lab(reader_t *rd, json_t *o, const char *where, lab_result_t *l
     lr->perf_floor = get_num(rd, o, "perf_floor", where);
     lr->duration_s = get_num(rd, o, "duration_s", where);
     lr->build_output = get_str(rd, o, "build_output", true, where);
+    lr->unmeasured = get_num(rd, o, "unmeasured", where);
+    lr->perf_lo = get_num(rd, o, "perf_lo", where);
+    lr->perf_hi = get_num(rd, o, "perf_hi", where);
+    lr->perf_failed = json_is_true(json_object_get(o, "perf_failed"));
+    lr->perf_error = get_str(rd, o, "perf_error", true, where);
+    lr->build_warnings = get_str(rd, o, "build_warnings", true, where);
+    lr->n_absent_hidden = (size_t)get_num(rd, o, "absent_hidden", where);
+    lr->absent_weight = get_num(rd, o, "absent_weight", where);
+    json_t *notes = json_object_get(o, "notes");
+    if (json_is_array(notes)) {
+        lr->notes = calloc(json_array_size(notes) + 1, sizeof *lr->notes);
+        for (size_t i = 0; lr->notes && i < json_array_size(notes); i++) {
+            json_t *n = json_array_get(notes, i);
+            if (json_is_string(n))
+                lr->notes[lr->n_notes++] = strdup(json_string_value(n));
+        }
+    }
     json_t *tests = get_array(rd, o, "tests", where), *benches = get_array(rd, o, "benchmarks", where);
     if (!tests || !benches)
         return;
@@ -246,8 +293,11 @@ int report_read_json(const char *path, run_result_t *r, char *err, size_t errlen
     json_t *ver = json_object_get(root, "schema_version");
     if (!json_is_object(root) || !json_is_integer(ver)) {
         bad(&rd, "top level", "not an undergo report (no schema_version)");
-    } else if (json_integer_value(ver) != REPORT_SCHEMA_VERSION) {
-        bad(&rd, "schema_version", "unsupported version");
+    } else if (json_integer_value(ver) < 1 || json_integer_value(ver) > REPORT_SCHEMA_VERSION) {
+        char why[96];
+        snprintf(why, sizeof why, "version %lld is not supported (this grader reads 1 to %d)",
+                 (long long)json_integer_value(ver), REPORT_SCHEMA_VERSION);
+        bad(&rd, "schema_version", why);
     } else {
         r->started_at = get_str(&rd, root, "started_at", true, "top level");
         r->variant = get_str(&rd, root, "variant", true, "top level");
@@ -259,6 +309,8 @@ int report_read_json(const char *path, run_result_t *r, char *err, size_t errlen
         r->seed = (uint64_t)get_num(&rd, root, "seed", "top level");
         r->score = get_num(&rd, root, "score", "top level");
         r->max = get_num(&rd, root, "max", "top level");
+        r->unmeasured = get_num(&rd, root, "unmeasured", "top level");
+        r->partial = json_is_true(json_object_get(root, "partial"));
         json_t *labs = get_array(&rd, root, "labs", "top level");
         r->labs = calloc(labs ? json_array_size(labs) + 1 : 1, sizeof *r->labs);
         for (size_t i = 0; labs && r->labs && i < json_array_size(labs) && !rd.failed; i++) {

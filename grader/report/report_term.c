@@ -44,18 +44,30 @@ static void verdict_summary(char *buf, size_t len, const lab_result_t *lr)
         snprintf(buf, len, "no tests");
 }
 
+/* "1.02x", "failed" (the candidate's benchmark), or "-" (not measured). */
+static void perf_text(char *buf, size_t len, const lab_result_t *lr)
+{
+    if (lr->perf_failed)
+        snprintf(buf, len, "failed");
+    else if (lr->perf_measured)
+        snprintf(buf, len, "%.2fx", lr->perf_ratio);
+    else
+        snprintf(buf, len, "-");
+}
+
 static void print_row(FILE *f, const lab_result_t *lr, colors_t c)
 {
-    char verdicts[256], perf[32];
+    char verdicts[256], perf[32], extra[64] = "";
     verdict_summary(verdicts, sizeof verdicts, lr);
-    if (lr->perf_measured)
-        snprintf(perf, sizeof perf, "%.2fx", lr->perf_ratio);
-    else
-        snprintf(perf, sizeof perf, "-");
+    perf_text(perf, sizeof perf, lr);
+    if (lr->unmeasured > 0)
+        snprintf(extra, sizeof extra, "  + %.2f not measured", lr->unmeasured);
     size_t pass = lab_count(lr, VERDICT_PASS);
-    const char *col = lr->score >= lr->points - 1e-9 ? c.green : lr->score > 0 ? c.yellow : c.red;
-    fprintf(f, "%-6s %-12s %s%6.2f/%-5g%s %4zu/%-4zu %-7s %s\n", lr->question, lr->name, col,
-            lr->score, lr->points, c.off, pass, lr->n_tests, perf, verdicts);
+    const char *col = lr->score + lr->unmeasured >= lr->points - 1e-9 ? c.green
+                    : lr->score > 0                                 ? c.yellow
+                                                                    : c.red;
+    fprintf(f, "%-6s %-12s %s%6.2f/%-5g%s %4zu/%-4zu %-7s %s%s\n", lr->question, lr->name, col,
+            lr->score, lr->points, c.off, pass, lr->n_tests, perf, verdicts, extra);
 }
 
 static void print_indented(FILE *f, const char *text, int max_lines)
@@ -94,7 +106,13 @@ void report_print_table(FILE *f, const run_result_t *r, bool color)
             "perf", "verdicts", c.off);
     for (size_t i = 0; i < r->n_labs; i++)
         print_row(f, &r->labs[i], c);
-    fprintf(f, "%s%-19s %6.2f/%-5g%s\n", c.bold, "total", r->score, r->max, c.off);
+    fprintf(f, "%s%-19s %6.2f/%-5g%s", c.bold, "total", r->score, r->max, c.off);
+    if (r->unmeasured > 0)
+        fprintf(f, "  + %.2f not measured (performance: run with benchmarks to earn it)",
+                r->unmeasured);
+    fputc('\n', f);
+    if (r->partial)
+        fprintf(f, "partial run (-run, a lab subset or --no-bench): not a whole grade\n");
     if (r->isolation)
         fprintf(f, "isolation: %s\n", r->isolation);
     for (size_t i = 0; i < r->n_labs; i++) {

@@ -63,7 +63,8 @@ typedef struct bench_result {
     char *unit;             /* "ns/op" */
     double *reference, *candidate;   /* samples, one per interleaved round */
     size_t n;
-    double ratio;           /* median of candidate/reference per round */
+    double ratio;           /* median of candidate/reference per round; 0: none */
+    double ratio_lo, ratio_hi;   /* its 95% interval; 0 when too few rounds */
 } bench_result_t;
 
 typedef enum {
@@ -92,11 +93,16 @@ typedef struct lab_result {
     double perf_share;      /* p */
     double perf_target, perf_floor;
     double perf_ratio;      /* geometric mean of the benchmarks' ratios; 0: not measured */
+    double perf_lo, perf_hi;    /* and of their intervals; 0 when not finite */
     double performance;     /* 0..1; counts only when correctness == 1 */
     bool perf_measured;
     bool perf_failed;       /* the candidate's benchmark failed: performance 0 */
+    bool perf_internal;     /* the reference's benchmark failed: not measured, and the
+                             * grader's fault (the run exits 1) */
     char *perf_error;       /* why a benchmark run failed (either side), or NULL */
     double score;
+    double unmeasured;      /* points of the performance share not measured (full
+                             * correctness, no benchmark run): not in score */
     double duration_s;
 } lab_result_t;
 
@@ -112,6 +118,8 @@ typedef struct run_result {
     lab_result_t *labs;
     size_t n_labs;
     double score, max;
+    double unmeasured;      /* the labs' unmeasured points */
+    bool partial;           /* not a whole grade: -run, a lab subset or --no-bench */
 } run_result_t;
 
 /* Short name of a lab status ("graded", "build-error", ...). */

@@ -24,10 +24,13 @@ static void row(const char *what, bool on, const char *yes, const char *no)
 
 static void cgroup_rows(const sb_host_t *h)
 {
-    char line[160];
+    char line[320];
     if (!h->cgroup_version) {
-        row("cgroup", false, "", "no writable cgroup below ours: memory and process limits "
-                                 "fall back to RLIMIT_AS and RLIMIT_NPROC");
+        snprintf(line, sizeof(line),
+                 "%s: memory and process limits fall back to RLIMIT_AS "
+                 "and RLIMIT_NPROC",
+                 h->cg_why);
+        row("cgroup", false, "", line);
         return;
     }
     snprintf(line, sizeof(line), "v%d, below the grader's own; %s", h->cgroup_version,

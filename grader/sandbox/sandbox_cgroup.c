@@ -50,7 +50,7 @@ static const char *const v1_names[SB_CG_N] = {"memory", "pids", "cpuacct", "free
 
 typedef struct sb_cg_part {
     bool made;              /* the directory exists; false: controller unused */
-    char dir[PATH_MAX + 128]; /* its directory */
+    char dir[PATH_MAX];     /* its directory */
 } sb_cg_part_t;
 
 struct sb_cgroup {
@@ -69,10 +69,19 @@ static atomic_uint cg_seq;
 
 /* ---- small file helpers ---- */
 
+/* dir/file into path (PATH_MAX bytes). Returns 0 or -ENAMETOOLONG. */
+static int cg_path(char *path, const char *dir, const char *file)
+{
+    int n = snprintf(path, PATH_MAX, "%s/%s", dir, file);
+    return n >= 0 && n < PATH_MAX ? 0 : -ENAMETOOLONG;
+}
+
 static int write_text(const char *dir, const char *file, const char *text)
 {
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    char path[PATH_MAX];
+    int rc = cg_path(path, dir, file);
+    if (rc < 0)
+        return rc;
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
@@ -84,8 +93,10 @@ static int write_text(const char *dir, const char *file, const char *text)
 
 static ssize_t read_text(const char *dir, const char *file, char *buf, size_t len)
 {
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    char path[PATH_MAX];
+    int rc = cg_path(path, dir, file);
+    if (rc < 0)
+        return rc;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -errno;
@@ -99,9 +110,8 @@ static ssize_t read_text(const char *dir, const char *file, char *buf, size_t le
 
 static bool file_exists(const char *dir, const char *file)
 {
-    char path[PATH_MAX + 64];
-    snprintf(path, sizeof(path), "%s/%s", dir, file);
-    return access(path, F_OK) == 0;
+    char path[PATH_MAX];
+    return cg_path(path, dir, file) == 0 && access(path, F_OK) == 0;
 }
 
 /* The number after "key " in a flat keyed file (memory.events, cpu.stat). */
@@ -139,8 +149,9 @@ static int own_path(const char *ctrl, char *out, size_t len)
         char *a = strchr(line, ':'), *b = a ? strchr(a + 1, ':') : NULL;
         if (!b)
             continue;
-        *b++ = '\0';
+        *a = *b++ = '\0';
         b[strcspn(b, "\n")] = '\0';
+        /* v2's line is "0::<path>": hierarchy 0, no controller named. */
         bool match = *ctrl ? list_has(a + 1, ctrl) : !strcmp(line, "0") && a[1] == '\0';
         if (match) {
             snprintf(out, len, "%s", b);
@@ -151,19 +162,25 @@ static int own_path(const char *ctrl, char *out, size_t len)
     return rc;
 }
 
-/* We may create a child here: try it (mkdir and rmdir, nothing else). */
-static bool can_create_under(const char *dir)
+/* We may create a child here: try it (mkdir and rmdir, nothing else).
+ * When has is not NULL, it tells whether the child had that file (v2's
+ * cgroup.kill exists in every cgroup but the root). */
+static bool can_create_under(const char *dir, const char *file, bool *has)
 {
-    char probe[PATH_MAX + 64];
-    snprintf(probe, sizeof(probe), "%s/undergo-probe-%d", dir, (int)getpid());
-    if (mkdir(probe, 0755) < 0)
+    char probe[PATH_MAX];
+    if (snprintf(probe, sizeof(probe), "%s/undergo-probe-%d", dir, (int)getpid()) >=
+            (int)sizeof(probe) ||
+        mkdir(probe, 0755) < 0)
         return false;
+    if (has)
+        *has = file_exists(probe, file);
     rmdir(probe);
     return true;
 }
 
 /* Removes the empty cgroups of graders that died before cleaning up
- * ("undergo-<pid>-<n>" whose pid is gone). */
+ * ("undergo-<pid>-<n>" and v2's "undergo-grader-<pid>" whose pid is gone);
+ * rmdir leaves a cgroup that still holds a process. */
 static void sweep_stale(const char *base)
 {
     DIR *d = opendir(base);
@@ -173,13 +190,15 @@ static void sweep_stale(const char *base)
     while ((e = readdir(d)) != NULL) {
         int pid;
         unsigned n;
-        if (sscanf(e->d_name, "undergo-%d-%u", &pid, &n) != 2 || pid <= 0)
+        if ((sscanf(e->d_name, "undergo-%d-%u", &pid, &n) != 2 &&
+             sscanf(e->d_name, "undergo-grader-%d", &pid) != 1) ||
+            pid <= 0)
             continue;
         if (kill(pid, 0) == 0 || errno != ESRCH)
             continue;
-        char path[PATH_MAX + 300];
-        snprintf(path, sizeof(path), "%s/%s", base, e->d_name);
-        rmdir(path);
+        char path[PATH_MAX];
+        if (cg_path(path, base, e->d_name) == 0)
+            rmdir(path);
     }
     closedir(d);
 }
@@ -187,6 +206,8 @@ static void sweep_stale(const char *base)
 static bool probe_v1(void)
 {
     bool any = false;
+    if (cgroup_init() != 0)
+        return false;
     for (int i = 0; i < SB_CG_N; i++) {
         char *mount = NULL;
         if (own_path(v1_names[i], cg_rel[i], sizeof(cg_rel[i])) < 0 ||
@@ -197,7 +218,7 @@ static bool probe_v1(void)
         free(mount);
         if (n >= (int)sizeof(cg_base[i]))
             continue;
-        cg_have[i] = can_create_under(cg_base[i]);
+        cg_have[i] = can_create_under(cg_base[i], NULL, NULL);
         if (cg_have[i])
             sweep_stale(cg_base[i]);
         any |= cg_have[i];
@@ -205,43 +226,137 @@ static bool probe_v1(void)
     return any;
 }
 
-/* v2: the controllers our cgroup may hand down to its children. */
-static bool probe_v2(void)
+/* ---- probing v2 ----
+ *
+ * v2 hands a controller to the children of a cgroup only through that
+ * cgroup's cgroup.subtree_control, and a cgroup other than the root may
+ * not hold processes while it hands any down ("no internal processes").
+ * So the base of our runs' cgroups is our own cgroup, with memory and pids
+ * enabled in it by us when they are not yet. When it holds processes, that
+ * is possible only if we are its one process: then we move into a leaf of
+ * our own, undergo-grader-<pid>, as systemd asks of the owner of a
+ * delegated cgroup, and enable them. A grader started by a grader finds
+ * itself in such a leaf and uses the leaf's parent, the first grader's base.
+ */
+
+/* True when the space-separated list holds name. */
+static bool words_have(const char *list, const char *name)
 {
-    char rel[PATH_MAX], ctl[256];
-    const char *mounts[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified", NULL};
-    if (own_path("", rel, sizeof(rel)) < 0)
-        return false;
-    for (size_t m = 0; mounts[m]; m++) {
-        char dir[PATH_MAX];
-        if (snprintf(dir, sizeof(dir), "%s%s", mounts[m], strcmp(rel, "/") ? rel : "") >=
-            (int)sizeof(dir))
-            continue;
-        if (read_text(dir, "cgroup.subtree_control", ctl, sizeof(ctl)) < 0 ||
-            !can_create_under(dir))
-            continue;
-        snprintf(cg_base[0], sizeof(cg_base[0]), "%s", dir);
-        sweep_stale(dir);
-        snprintf(cg_rel[0], sizeof(cg_rel[0]), "%s", rel);
-        cg_have[SB_CG_MEM] = strstr(ctl, "memory") != NULL;
-        cg_have[SB_CG_PIDS] = strstr(ctl, "pids") != NULL;
-        cg_have[SB_CG_CPU] = true;      /* cpu.stat exists everywhere */
-        cg_have[SB_CG_FREEZER] = file_exists(dir, "cgroup.kill");
-        return cg_have[SB_CG_MEM] || cg_have[SB_CG_PIDS];
-    }
+    size_t n = strlen(name);
+    for (const char *p = list; (p = strstr(p, name)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+            return true;
     return false;
+}
+
+/* True when cgroup.procs of dir lists no process but ours. */
+static bool only_we_are_in(const char *dir)
+{
+    char buf[256];
+    if (read_text(dir, "cgroup.procs", buf, sizeof(buf)) <= 0)
+        return false;
+    char *end;
+    long pid = strtol(buf, &end, 10);
+    return pid == (long)getpid() && (*end == '\0' || (*end == '\n' && end[1] == '\0'));
+}
+
+/* Moves this process into dir/undergo-grader-<pid>. Returns 0 or -errno. */
+static int move_into_leaf(const char *dir)
+{
+    char leaf[PATH_MAX];
+    if (snprintf(leaf, sizeof(leaf), "%s/undergo-grader-%d", dir, (int)getpid()) >=
+        (int)sizeof(leaf))
+        return -ENAMETOOLONG;
+    if (mkdir(leaf, 0755) < 0 && errno != EEXIST)
+        return -errno;
+    int rc = write_text(leaf, "cgroup.procs", "0");
+    if (rc < 0)
+        rmdir(leaf);
+    return rc;
+}
+
+/* Enables memory and pids (those the parent gave us) in dir's
+ * subtree_control. Returns 0 or -errno, with the reason in why. */
+static int enable_controllers(const char *dir, char *why, size_t len)
+{
+    char have[256], on[256], want[32];
+    if (read_text(dir, "cgroup.controllers", have, sizeof(have)) < 0 ||
+        read_text(dir, "cgroup.subtree_control", on, sizeof(on)) < 0) {
+        snprintf(why, len, "cannot read the controllers of our cgroup");
+        return -EACCES;
+    }
+    bool mem = words_have(have, "memory") && !words_have(on, "memory");
+    bool pids = words_have(have, "pids") && !words_have(on, "pids");
+    if (!mem && !pids)
+        return 0;
+    snprintf(want, sizeof(want), "%s%s%s", mem ? "+memory" : "", mem && pids ? " " : "",
+             pids ? "+pids" : "");
+    int rc = write_text(dir, "cgroup.subtree_control", want);
+    if (rc == -EBUSY && only_we_are_in(dir) && (rc = move_into_leaf(dir)) == 0)
+        rc = write_text(dir, "cgroup.subtree_control", want);
+    if (rc == -EBUSY)
+        snprintf(why, len,
+                 "our cgroup holds other processes, so it cannot hand controllers "
+                 "down (start the grader in a cgroup of its own, e.g. systemd-run "
+                 "--scope -p Delegate=yes)");
+    else if (rc < 0)
+        snprintf(why, len, "cannot enable %s in our cgroup: %s", want, strerror(-rc));
+    return rc;
+}
+
+/* Our own cgroup's directory under the v2 mount; the parent when it is a
+ * grader's leaf. Returns 0 or -ENOENT. */
+static int v2_base(char *dir, size_t len, char *rel, size_t rlen)
+{
+    const char *mounts[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified", NULL};
+    if (own_path("", rel, rlen) < 0)
+        return -ENOENT;
+    char *last = strrchr(rel, '/');
+    int pid;
+    if (last && last != rel && sscanf(last, "/undergo-grader-%d", &pid) == 1)
+        *last = '\0';
+    for (size_t m = 0; mounts[m]; m++)
+        if (snprintf(dir, len, "%s%s", mounts[m], strcmp(rel, "/") ? rel : "") < (int)len &&
+            file_exists(dir, "cgroup.controllers"))
+            return 0;
+    return -ENOENT;
+}
+
+static bool probe_v2(sb_host_t *h)
+{
+    char dir[PATH_MAX], rel[PATH_MAX], on[256];
+    if (v2_base(dir, sizeof(dir), rel, sizeof(rel)) < 0)
+        return false;
+    if (enable_controllers(dir, h->cg_why, sizeof(h->cg_why)) < 0)
+        return false;
+    if (!can_create_under(dir, "cgroup.kill", &cg_have[SB_CG_FREEZER])) {
+        snprintf(h->cg_why, sizeof(h->cg_why), "cannot create a cgroup below ours");
+        return false;
+    }
+    snprintf(cg_base[0], sizeof(cg_base[0]), "%s", dir);
+    snprintf(cg_rel[0], sizeof(cg_rel[0]), "%s", rel);
+    sweep_stale(dir);
+    if (read_text(dir, "cgroup.subtree_control", on, sizeof(on)) < 0)
+        on[0] = '\0';
+    cg_have[SB_CG_MEM] = words_have(on, "memory");
+    cg_have[SB_CG_PIDS] = words_have(on, "pids");
+    cg_have[SB_CG_CPU] = true; /* cpu.stat exists everywhere */
+    if (!cg_have[SB_CG_MEM] && !cg_have[SB_CG_PIDS])
+        snprintf(h->cg_why, sizeof(h->cg_why), "neither memory nor pids is given to our cgroup");
+    return cg_have[SB_CG_MEM] || cg_have[SB_CG_PIDS];
 }
 
 void sb_cgroup_probe(sb_host_t *h)
 {
     h->cgroup_version = 0;
-    if (cgroup_init() != 0)
-        return;
+    snprintf(h->cg_why, sizeof(h->cg_why), "no writable cgroup below ours");
     /* Hybrid hosts mount v1 controllers and an empty v2: v1 wins. */
     if (probe_v1())
         cg_version = 1;
-    else if (memset(cg_have, 0, sizeof(cg_have)), probe_v2())
+    else if (memset(cg_have, 0, sizeof(cg_have)), probe_v2(h))
         cg_version = 2;
+    if (cg_version)
+        h->cg_why[0] = '\0';
     h->cgroup_version = cg_version;
     h->cg_memory = cg_have[SB_CG_MEM];
     h->cg_pids = cg_have[SB_CG_PIDS];
@@ -282,13 +397,13 @@ static int set_limits(int which, const sandbox_spec_t *spec, const char *dir, bo
     bool v2 = cg_version == 2;
     char v[24];
     if ((which == SB_CG_MEM || v2) && cg_have[SB_CG_MEM] && (spec->memory_bytes > 0 || again)) {
-        snprintf(v, sizeof(v), spec->memory_bytes ? "%llu" : "-1",
-                 (unsigned long long)spec->memory_bytes);
-        /* No swapping around the limit, where the kernel accounts swap. */
-        if (!v2)
-            rc = set_v1_memory(dir, v);
+        /* "No limit" is -1 in v1 and "max" in v2. */
+        if (spec->memory_bytes)
+            snprintf(v, sizeof(v), "%llu", (unsigned long long)spec->memory_bytes);
         else
-            rc = write_u64(dir, "memory.max", spec->memory_bytes);
+            snprintf(v, sizeof(v), "%s", v2 ? "max" : "-1");
+        rc = v2 ? write_text(dir, "memory.max", v) : set_v1_memory(dir, v);
+        /* No swapping around the limit, where the kernel accounts swap. */
         if (rc == 0 && v2 && file_exists(dir, "memory.swap.max"))
             rc = write_u64(dir, "memory.swap.max", 0);
     }
@@ -434,7 +549,9 @@ static bool pool_keep(sb_cgroup_t *g)
 static int create_part(sb_cgroup_t *g, int which, const char *name, const sandbox_spec_t *spec)
 {
     sb_cg_part_t *part = &g->part[which];
-    snprintf(part->dir, sizeof(part->dir), "%s/%s", cg_base[which], name);
+    int rc = cg_path(part->dir, cg_base[which], name);
+    if (rc < 0)
+        return rc;
     if (mkdir(part->dir, 0755) < 0)
         return -errno;
     part->made = true;

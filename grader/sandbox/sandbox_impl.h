@@ -45,6 +45,7 @@ typedef struct sb_host {
     int landlock;           /* Landlock ABI version; 0: none */
     int cgroup_version;     /* 0: no usable cgroup, 1 or 2 */
     bool cg_memory, cg_pids, cg_cpu, cg_freezer;
+    char cg_why[200]; /* cgroup_version 0: why there is none */
 } sb_host_t;
 
 /* The host's capabilities, probed once (thread-safe). Never NULL. */

@@ -174,8 +174,8 @@ static void describe(void)
     char cg[96] = "";
     if (h->cgroup_version)
         snprintf(cg, sizeof(cg), ", cgroup v%d (%s%s%s%s)", h->cgroup_version,
-                 h->cg_memory ? "memory " : "", h->cg_pids ? "pids " : "",
-                 h->cg_cpu ? "cpu " : "", h->cg_freezer ? "kill" : "");
+                 h->cg_memory ? "memory" : "", h->cg_pids ? " pids" : "", h->cg_cpu ? " cpu" : "",
+                 h->cg_freezer ? " kill" : "");
     snprintf(description, sizeof(description), "rlimits, setsid, %s%s%s%s%s%s",
              h->ns ? "pid namespace" : "subreaper",
              h->ns ? (h->root ? ", mount/net/ipc/uts namespaces, uid nobody"

@@ -43,6 +43,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* A comparison of argument 0 with one operand. libseccomp's one-operand
+ * form leaves the mask to C's zero-fill, which clang reports
+ * (-Wmissing-field-initializers); the mask is given, 0, here. */
+#define SB_ARG0_64(op, x) SCMP_A0_64(op, x, 0)
+#define SB_ARG0_32(op, x) SCMP_A0_32(op, x, 0)
+
 /* Killed on sight. */
 static const char *const deadly[] = {
     "ptrace", "process_vm_readv", "process_vm_writev", "bpf", "userfaultfd",
@@ -131,20 +137,20 @@ static int add_socket_rules(scmp_filter_ctx ctx, sandbox_net_t net, bool allow)
     size_t n_allowed = net == SANDBOX_NET_NONE ? 1 : 3;
     for (size_t i = 0; allow && i < n_allowed; i++) {
         int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-                                  SCMP_A0_64(SCMP_CMP_EQ, families[i]));
+                                  SB_ARG0_64(SCMP_CMP_EQ, families[i]));
         if (rc < 0)
             return rc;
     }
-    int rc = seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1, SCMP_A0_64(SCMP_CMP_EQ, AF_UNSPEC));
+    int rc = seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1, SB_ARG0_64(SCMP_CMP_EQ, AF_UNSPEC));
     if (net == SANDBOX_NET_NONE)
         return rc < 0 ? rc
                       : seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1,
-                                         SCMP_A0_64(SCMP_CMP_GT, AF_UNIX));
+                                         SB_ARG0_64(SCMP_CMP_GT, AF_UNIX));
     for (uint64_t f = AF_INET + 1; rc == 0 && f < AF_INET6; f++)
-        rc = seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1, SCMP_A0_64(SCMP_CMP_EQ, f));
-    return rc < 0 ? rc
-                  : seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1,
-                                     SCMP_A0_64(SCMP_CMP_GT, AF_INET6));
+        rc = seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1, SB_ARG0_64(SCMP_CMP_EQ, f));
+    return rc < 0
+               ? rc
+               : seccomp_rule_add(ctx, no, SCMP_SYS(socket), 1, SB_ARG0_64(SCMP_CMP_GT, AF_INET6));
 }
 
 /* Without a pid namespace the grader is visible: signals to it, to its
@@ -156,13 +162,13 @@ static int add_kill_rules(scmp_filter_ctx ctx, pid_t grader)
                                 (uint32_t)-getpgrp()};
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < sizeof(targets) / sizeof(targets[0]); i++) {
-        rc = seccomp_rule_add(ctx, no, SCMP_SYS(kill), 1, SCMP_A0_32(SCMP_CMP_EQ, targets[i]));
+        rc = seccomp_rule_add(ctx, no, SCMP_SYS(kill), 1, SB_ARG0_32(SCMP_CMP_EQ, targets[i]));
         if (rc == 0 && (int32_t)targets[i] > 0)
             rc = seccomp_rule_add(ctx, no, SCMP_SYS(tgkill), 1,
-                                  SCMP_A0_32(SCMP_CMP_EQ, targets[i]));
+                                  SB_ARG0_32(SCMP_CMP_EQ, targets[i]));
         if (rc == 0 && (int32_t)targets[i] > 0)
             rc = seccomp_rule_add(ctx, no, SCMP_SYS(pidfd_open), 1,
-                                  SCMP_A0_32(SCMP_CMP_EQ, targets[i]));
+                                  SB_ARG0_32(SCMP_CMP_EQ, targets[i]));
     }
     return rc;
 }

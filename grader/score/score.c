@@ -1,15 +1,18 @@
 /*
  * score.c — correctness, performance and points (see score.h).
  *
- * Interface: score_lab() per lab after its tests and benchmarks ran, then
- * score_run(). The benchmark ratio of a lab is the geometric mean of its
- * benchmarks' median ratios, so no single benchmark dominates.
+ * Interface: score_lab() per lab after its tests and benchmarks ran (the
+ * bench stage also asks score_needs_rounds() between rounds), then
+ * score_run().
  */
 #include "score.h"
 
+#include <stdlib.h>
+
+#include "benchstat.h"
 #include "stats.h"
 
-#include <stdlib.h>
+#define FULL_EPS 1e-12
 
 double score_performance(double ratio, double target, double floor)
 {
@@ -22,17 +25,55 @@ double score_performance(double ratio, double target, double floor)
     return (floor - ratio) / (floor - target);
 }
 
-/* Geometric mean of the benchmarks' ratios; 0 when there are none. */
-static double lab_ratio(const lab_result_t *lr)
+/* One benchmark's median ratio and 95% interval from its rounds. */
+static void bench_ratio(bench_result_t *b)
 {
-    double *r = calloc(lr->n_benches + 1, sizeof *r);
-    if (!r)
-        return 0;
-    for (size_t i = 0; i < lr->n_benches; i++)
-        r[i] = lr->benches[i].ratio;
-    double g = stats_geomean(r, lr->n_benches, NULL);
+    double *r = calloc(b->n + 1, sizeof *r);
+    size_t k = 0;
+    for (size_t j = 0; r && j < b->n; j++)
+        if (b->reference[j] > 0 && b->candidate[j] > 0)
+            r[k++] = b->candidate[j] / b->reference[j];
+    benchstat_summary_t s;
+    if (k && benchstat_summarize(r, k, 0.95, &s) == 0) {
+        b->ratio = s.center;
+        b->ratio_lo = s.ci_finite ? s.lo : 0;
+        b->ratio_hi = s.ci_finite ? s.hi : 0;
+    } else {
+        b->ratio = b->ratio_lo = b->ratio_hi = 0;
+    }
     free(r);
-    return g;
+}
+
+/* The lab's ratio and interval: geometric means over its benchmarks. */
+static void lab_ratio(lab_result_t *lr)
+{
+    double *c = calloc(3 * lr->n_benches + 1, sizeof *c), *lo = c + lr->n_benches,
+           *hi = lo + lr->n_benches;
+    size_t used = 0, used_ci = 0;
+    for (size_t i = 0; c && i < lr->n_benches; i++) {
+        bench_ratio(&lr->benches[i]);
+        c[i] = lr->benches[i].ratio;
+        lo[i] = lr->benches[i].ratio_lo;
+        hi[i] = lr->benches[i].ratio_hi;
+    }
+    lr->perf_ratio = c ? stats_geomean(c, lr->n_benches, &used) : 0;
+    double l = c ? stats_geomean(lo, lr->n_benches, &used_ci) : 0;
+    bool ci = used && used_ci == used;
+    lr->perf_lo = ci ? l : 0;
+    lr->perf_hi = ci ? stats_geomean(hi, lr->n_benches, NULL) : 0;
+    free(c);
+}
+
+/* Performance from the lab's ratio and interval (see score.h). */
+static double performance(const lab_result_t *lr)
+{
+    if (lr->perf_failed)
+        return 0;
+    if (lr->perf_lo > 0 && lr->perf_lo <= lr->perf_target)
+        return 1;
+    if (lr->perf_lo >= lr->perf_floor)
+        return 0;
+    return score_performance(lr->perf_ratio, lr->perf_target, lr->perf_floor);
 }
 
 void score_lab(lab_result_t *lr)
@@ -44,24 +85,34 @@ void score_lab(lab_result_t *lr)
             passed += lr->tests[i].weight;
     }
     lr->correctness = total > 0 ? passed / total : 0;
-    lr->perf_ratio = lab_ratio(lr);
-    lr->perf_measured = lr->perf_ratio > 0;
-    bool full = lr->correctness >= 1.0 - 1e-12;
-    lr->performance = full && lr->perf_measured
-                          ? score_performance(lr->perf_ratio, lr->perf_target, lr->perf_floor)
-                          : 0;
-    if (lr->perf_measured)
-        lr->score = lr->points * ((1 - lr->perf_share) * lr->correctness +
-                                  lr->perf_share * lr->performance);
-    else
-        lr->score = lr->points * lr->correctness;
+    lab_ratio(lr);
+    lr->perf_measured = lr->perf_failed || lr->perf_ratio > 0;
+    bool full = lr->correctness >= 1.0 - FULL_EPS;
+    lr->performance = full && lr->perf_measured ? performance(lr) : 0;
+    lr->score = lr->points * (1 - lr->perf_share) * lr->correctness +
+                lr->points * lr->perf_share * lr->performance;
+    lr->unmeasured = full && !lr->perf_measured ? lr->points * lr->perf_share : 0;
+}
+
+bool score_needs_rounds(const lab_result_t *lr)
+{
+    if (lr->perf_failed || !(lr->perf_ratio > 0))
+        return false;
+    if (!(lr->perf_lo > 0))
+        return true;
+    bool target_inside = lr->perf_lo <= lr->perf_target && lr->perf_target < lr->perf_hi;
+    bool floor_inside = lr->perf_lo < lr->perf_floor && lr->perf_floor <= lr->perf_hi;
+    /* An interval that reaches the target already earns full performance;
+     * more rounds matter only when the median says otherwise. */
+    return (target_inside && lr->perf_ratio > lr->perf_target) || floor_inside;
 }
 
 void score_run(run_result_t *r)
 {
-    r->score = r->max = 0;
+    r->score = r->max = r->unmeasured = 0;
     for (size_t i = 0; i < r->n_labs; i++) {
         r->score += r->labs[i].score;
         r->max += r->labs[i].points;
+        r->unmeasured += r->labs[i].unmeasured;
     }
 }

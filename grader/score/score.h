@@ -3,26 +3,41 @@
  *
  *   score = points × ((1 − p) · correctness + p · performance)
  *   correctness = passed weight / total weight
- *   performance = 1 at ratio ≤ target, 0 at ratio ≥ floor, linear between;
- *                 it counts only when correctness is full.
+ *   performance counts only when correctness is full; otherwise the share p
+ *               is forfeited (a failing submission never gains by it)
  *
- * When performance was not measured (--no-bench, or a lab without
- * benchmarks) the score is points × correctness.
+ * Performance comes from the benchmarks' interleaved rounds: per benchmark
+ * the per-round candidate/reference ratios give a median and a 95%
+ * confidence interval (order statistics, as benchstat does); the lab's
+ * ratio and interval are the geometric means over its benchmarks. Then
+ *   performance = 1 when the interval reaches the target (the candidate is
+ *                 at the target within the noise of this machine),
+ *                 0 when the interval lies at or past the floor,
+ *                 linear in the median between target and floor otherwise.
+ * A candidate whose own benchmark failed gets 0. When performance was not
+ * measured (--no-bench, a lab without samples, the reference's benchmark
+ * failing) the share is not added and is reported as not measured: it is
+ * never counted as correctness.
  */
 #ifndef UNDERGO_SCORE_H
 #define UNDERGO_SCORE_H
+
+#include <stdbool.h>
 
 #include "result.h"
 
 /* Performance in [0, 1] for a candidate/reference time ratio. */
 double score_performance(double ratio, double target, double floor);
 
-
-/* Fills lr->correctness, lr->performance and lr->score from its tests and
- * benchmarks. Can't fail. */
+/* Fills each benchmark's ratio and interval from its samples, then
+ * lr->correctness, performance, score and unmeasured. Can't fail. */
 void score_lab(lab_result_t *lr);
 
-/* Sums the labs into r->score and r->max. Can't fail. */
+/* True when more benchmark rounds could change lr's performance: its
+ * interval is not finite yet, or holds the target or the floor. */
+bool score_needs_rounds(const lab_result_t *lr);
+
+/* Sums the labs into r->score, r->max and r->unmeasured. Can't fail. */
 void score_run(run_result_t *r);
 
 #endif

@@ -203,9 +203,8 @@ static void *test_worker(void *arg)
         run_candidate(j, i);
         pthread_mutex_lock(&j->lock);
         j->done++;
-        events_emit(j->ev, (event_t){.kind = EV_TEST_DONE, .lab = j->pl->lab, .lr = j->lr,
-                                     .test = &j->lr->tests[i], .done = j->done,
-                                     .total = j->lr->n_tests});
+        events_emit(j->ev, (event_t){.kind = EV_TEST_RAN, .lab = j->pl->lab, .lr = j->lr,
+                                     .done = j->done, .total = j->lr->n_tests});
         pthread_mutex_unlock(&j->lock);
     }
 }
@@ -310,8 +309,11 @@ static int run_all(job_t *j)
     else
         trusted_worker(j);
     pthread_mutex_destroy(&j->lock);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         decide(j, i);
+        events_emit(j->ev, (event_t){.kind = EV_TEST_DONE, .lab = j->pl->lab, .lr = j->lr,
+                                     .test = &j->lr->tests[i], .done = i + 1, .total = n});
+    }
     return 0;
 }
 

@@ -119,8 +119,10 @@ typedef struct ug_site {
     _Generic((x), signed char: 1, short: 1, int: 1, long: 1, long long: 1,                \
              char: ((char)-1 < 0), default: 0)
 
-/* Not evaluated, but "used": an expected operand of the recording build. */
-#define UG__UNEVALUATED(x) ((void)sizeof(x))
+/* Not evaluated, but "used": an expected operand of the recording build.
+ * Through ?: so that an operand like `buf + n` is not sizeof of a decayed
+ * array, which clang warns about (-Wsizeof-array-decay). */
+#define UG__UNEVALUATED(x) ((void)sizeof(0 ? (x) : (x)))
 
 /* The harness's side of every check (labtest.c). In the recording build
  * `judge` is 0 and the expected arguments are zero; otherwise a check that

@@ -49,12 +49,14 @@ typedef enum task_state {
     TASK_JOIN,       /* task_join; task_info_t.wait_id is the awaited task */
     TASK_PARKED,     /* task_park */
     TASK_DONE,       /* finished; visible only to on_exit */
+    TASK_IO,         /* a conn or listener (net.h): Go's "IO wait"; obj is it */
 } task_state_t;
 
 /* The kind of object a blocked task waits on. */
 typedef enum rt_obj_kind {
     RT_OBJ_NONE, RT_OBJ_CHAN, RT_OBJ_SELECT, RT_OBJ_MUTEX, RT_OBJ_RWMUTEX,
     RT_OBJ_WAITGROUP, RT_OBJ_COND, RT_OBJ_TIMER, RT_OBJ_TASK, RT_OBJ_USER,
+    RT_OBJ_CONN,     /* a conn_t or listener_t */
 } rt_obj_kind_t;
 
 /* A snapshot of one task, filled by task_foreach / task_lookup. */

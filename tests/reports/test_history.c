@@ -93,14 +93,21 @@ static void make_run(run_result_t *r, int passed, double ratio)
     score_run(r);
 }
 
-static int64_t record(fx_t *f, const char *cand, const char *sha, int passed, double ratio)
+static int64_t record_as(fx_t *f, const char *cand, const char *sha, int passed, double ratio,
+                         bool partial)
 {
     run_result_t r;
     int64_t id = 0;
     make_run(&r, passed, ratio);
+    r.partial = partial;
     int rc = history_record(fx_open(f), cand, sha, &r, 0, &id);
     run_result_free(&r);
     return rc ? rc : id;
+}
+
+static int64_t record(fx_t *f, const char *cand, const char *sha, int passed, double ratio)
+{
+    return record_as(f, cand, sha, passed, ratio, false);
 }
 
 static long count_rows(fx_t *f, const char *sql)
@@ -168,7 +175,8 @@ static void test_recorded_runs_list_back_with_scores_verdicts_and_samples(void *
     assert_int_equal(4, runs[0].tests);
     assert_true(runs[0].perf_ratio > 1.19 && runs[0].perf_ratio < 1.21);
     assert_true(runs[1].perf_ratio == 0);   /* not measured */
-    assert_true(runs[1].score > 0.99 && runs[1].score < 1.01);   /* 1 of 4 tests of 4 points */
+    /* 1 of 4 tests of 4 points, the performance share (0.25) forfeited */
+    assert_true(runs[1].score > 0.74 && runs[1].score < 0.76);
     history_runs_free(runs, n);
     assert_int_equal(0, history_list(f->h, "bob", &runs, &n));
     assert_int_equal(1, n);
@@ -214,12 +222,63 @@ static void test_leaderboard_ranks_latest_runs_by_score_then_time_ratio(void **s
     const char *want[] = {"fast", "improved", "slow", "unmeasured", "partial"};
     history_run_t *runs;
     size_t n;
-    assert_int_equal(0, history_leaderboard(f->h, &runs, &n));
+    assert_int_equal(0, history_leaderboard(f->h, false, &runs, &n));
     assert_int_equal(5, n);
     for (size_t i = 0; i < n; i++)
         assert_string_equal(want[i], runs[i].candidate);
     assert_int_equal(6, runs[1].id);
     history_runs_free(runs, n);
+}
+
+/* A partial run (-run, a lab subset, --no-bench) is kept and listed, but
+ * never ranked among whole grades, however high it scored; a candidate
+ * with only partial runs is ranked with the partial ones. */
+static void test_partial_runs_are_kept_but_ranked_apart_from_whole_grades(void **state)
+{
+    fx_t *f = *state;
+    record(f, "whole", "w", 2, 0);
+    record_as(f, "filtered", "f", 4, 1.0, true);
+    record(f, "both", "b", 3, 0);
+    record_as(f, "both", "b", 4, 1.0, true);      /* later, but partial: the whole run counts */
+    history_run_t *runs;
+    size_t n;
+    assert_int_equal(0, history_leaderboard(f->h, false, &runs, &n));
+    assert_int_equal(2, n);
+    assert_string_equal("both", runs[0].candidate);
+    assert_int_equal(3, runs[0].id);
+    assert_string_equal("whole", runs[1].candidate);
+    history_runs_free(runs, n);
+    assert_int_equal(0, history_leaderboard(f->h, true, &runs, &n));
+    assert_int_equal(1, n);
+    assert_string_equal("filtered", runs[0].candidate);
+    assert_true(runs[0].partial);
+    history_runs_free(runs, n);
+    assert_int_equal(0, history_list(f->h, NULL, &runs, &n));
+    assert_int_equal(4, n);
+    assert_true(runs[3].partial && !runs[2].partial);
+    history_runs_free(runs, n);
+}
+
+/* A history written before runs.partial existed (schema 1) is brought up
+ * to date when opened: its runs stay, as whole grades. */
+static void test_a_schema_1_history_is_migrated_and_keeps_its_runs(void **state)
+{
+    fx_t *f = *state;
+    record(f, "old", "o", 4, 0);
+    history_close(f->h);
+    f->h = NULL;
+    sqlite3 *db;
+    assert_int_equal(SQLITE_OK, sqlite3_open(f->db, &db));
+    assert_int_equal(SQLITE_OK, sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN partial;"
+                                                 " PRAGMA user_version=1", NULL, NULL, NULL));
+    sqlite3_close(db);
+    history_run_t *runs;
+    size_t n;
+    assert_int_equal(0, history_leaderboard(fx_open(f), false, &runs, &n));
+    assert_int_equal(1, n);
+    assert_string_equal("old", runs[0].candidate);
+    history_runs_free(runs, n);
+    assert_int_equal(2, count_rows(f, "PRAGMA user_version"));
 }
 
 static void test_candidate_id_of_another_submission_is_refused_and_nothing_written(void **state)
@@ -329,4 +388,6 @@ UG_TEST_GROUP(history, NULL, NULL,
     T(test_candidate_id_of_another_submission_is_refused_and_nothing_written),
     T(test_corrupt_or_foreign_database_is_refused_and_left_untouched),
     T(test_db_run_reference_needs_an_existing_file_and_a_run_number),
+    T(test_partial_runs_are_kept_but_ranked_apart_from_whole_grades),
+    T(test_a_schema_1_history_is_migrated_and_keeps_its_runs),
     T(test_batch_records_each_candidate_once_and_resumes_until_all_are_done));

@@ -21,6 +21,7 @@ typedef struct sbt {
     char token[64];
     const char *ro[3];
     const char *argv[8];
+    const void *row;        /* a table-driven test's row (test_sandbox_attacks.c) */
 } sbt_t;
 
 /* Fixtures: a scratch directory and a token per test. */

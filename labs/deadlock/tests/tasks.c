@@ -3,7 +3,9 @@
  * order and really hanging, two tasks or a ring of more), all tasks asleep,
  * partial deadlocks over channels and locks, liveness that passes through
  * blocked tasks, and the classic two-goroutine channel deadlock.
- * FIFO scheduling makes every interleaving below exact.
+ * FIFO scheduling makes every interleaving below exact. Lock names are
+ * seeded, and so are task ids: main first spawns a seeded number of tasks
+ * that return at once (spawn_idle), so the ids of the tasks under test move.
  *
  * Interface: w_make (locks, channels) → run_tasks(main task) → reports.
  */
@@ -12,17 +14,30 @@
 typedef struct world {
     dl_t *d;
     mutex_t a, b, c;
+    char na[16], nb[16], nc[16];   /* their class names, seeded */
     chan_t *ch1, *ch2;
+    int idle;                  /* tasks main spawns first, which return at once */
     size_t partial_seen;       /* partial reports seen by main while it ran */
 } world_t;
+
+static void idle_task(void *p) { (void)p; }
+
+/* Spawns n tasks that return at once: they take ids 2 .. n+1. */
+static void spawn_idle(int n) {
+    for (int i = 0; i < n; i++) task_spawn(idle_task, NULL, NULL);
+}
+
+/* A seeded count of idle tasks, 0..20. */
+static int seeded_idle(void) { return (int)ug_rand_below(21); }
 
 static world_t *w_make(dl_t *d) {
     static world_t w;
     memset(&w, 0, sizeof w);
     w.d = d;
-    assert_int_equal(0, dl_lock_init(d, &w.a, "a"));
-    assert_int_equal(0, dl_lock_init(d, &w.b, "b"));
-    assert_int_equal(0, dl_lock_init(d, &w.c, "c"));
+    w.idle = seeded_idle();
+    assert_int_equal(0, dl_lock_init(d, &w.a, seeded_name(w.na, sizeof w.na, "a.")));
+    assert_int_equal(0, dl_lock_init(d, &w.b, seeded_name(w.nb, sizeof w.nb, "b.")));
+    assert_int_equal(0, dl_lock_init(d, &w.c, seeded_name(w.nc, sizeof w.nc, "c.")));
     assert_int_equal(0, chan_make(sizeof(int), 0, &w.ch1));
     assert_int_equal(0, chan_make(sizeof(int), 0, &w.ch2));
     return &w;
@@ -46,22 +61,29 @@ static void ab(void *p) { world_t *w = p; take_two(&w->a, &w->b); }
 static void bc(void *p) { world_t *w = p; take_two(&w->b, &w->c); }
 static void ca(void *p) { world_t *w = p; take_two(&w->c, &w->a); }
 
+static const int orders3[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                  {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+static const int *order3;
+
 static void three_tasks(void *p) {
-    task_spawn(ab, p, NULL);
-    task_spawn(bc, p, NULL);
-    task_spawn(ca, p, NULL);
+    static task_fn const takers[3] = {ab, bc, ca};
+    for (int k = 0; k < 3; k++) task_spawn(takers[order3[k]], p, NULL);
 }
 
+/* The three tasks are spawned in a seeded order; whichever runs last
+ * closes the cycle a -> b -> c -> a. */
 static void test_three_lock_cycle_across_three_tasks_is_reported_once(void **state) {
     world_t *w = w_make(*state);
+    char want[64], got[64];
+    order3 = orders3[ug_rand_below(6)];
     assert_int_equal(0, run_tasks(w->d, three_tasks, w));   /* nothing ever hangs */
     assert_int_equal(1, dl_report_count(w->d));
     dl_report_t r;
     find_kind(w->d, DL_ORDER, &r);
     assert_int_equal(3, r.n);
-    char seen[4] = {0};
-    for (size_t i = 0; i < 3; i++) seen[r.cls[i][0] - 'a'] = 1;
-    assert_memory_equal("\1\1\1", seen, 3);
+    const char *const abc[3] = {w->na, w->nb, w->nc};
+    assert_string_equal(cycle_of(abc, 3, want, sizeof want), cycle_text(&r, got, sizeof got));
+    order3 = orders3[ug_rand_below(6)];
     assert_int_equal(0, run_tasks(w->d, three_tasks, w));   /* same cycle again */
     assert_int_equal(1, dl_report_count(w->d));
     w_free(w);
@@ -84,8 +106,10 @@ static void hang_ba(void *p) {
 }
 
 static void hang_main(void *p) {
-    task_spawn(hang_ab, p, NULL);   /* task 2 */
-    task_spawn(hang_ba, p, NULL);   /* task 3 */
+    world_t *w = p;
+    spawn_idle(w->idle);
+    task_spawn(hang_ab, p, NULL);   /* task idle + 2 */
+    task_spawn(hang_ba, p, NULL);   /* task idle + 3 */
 }
 
 static void test_real_hang_on_two_mutexes_names_both_tasks_and_locks(void **state) {
@@ -94,10 +118,14 @@ static void test_real_hang_on_two_mutexes_names_both_tasks_and_locks(void **stat
     dl_report_t r;
     find_kind(w->d, DL_WAITFOR, &r);
     assert_int_equal(2, r.n);
-    assert_int_equal(2, r.ids[0]);
-    assert_int_equal(3, r.ids[1]);
-    assert_text_has(&r, "thread 2 waits for b");
-    assert_text_has(&r, "thread 3 waits for a");
+    int x = w->idle + 2, y = x + 1;
+    char want[64], got[64];
+    snprintf(want, sizeof want, "%d %d", x, y);
+    assert_string_equal(want, ids_text(&r, got, sizeof got));
+    snprintf(want, sizeof want, "thread %d waits for %s", x, w->nb);
+    assert_text_has(&r, want);
+    snprintf(want, sizeof want, "thread %d waits for %s", y, w->na);
+    assert_text_has(&r, want);
     assert_int_equal(1, count_kind(w->d, DL_WAITFOR));
     assert_int_equal(1, count_kind(w->d, DL_ORDER));
     w_free(w);
@@ -136,26 +164,37 @@ static void ring_main(void *p) {
 
 /* n tasks (3 to 5, from the seed) each hold one lock and wait for the
  * next one's: a wait-for cycle through every one of them, found when the
- * last one blocks, named with all n. */
+ * last one blocks, named with all n; the locks (seeded names) are a cycle
+ * of the order graph too. */
 static void test_a_hang_of_three_or_more_tasks_in_a_ring_is_one_wait_for_cycle(void **state) {
     dl_t *d = *state;
     static ring_t r;
+    static char names[RING_MAX][16];
+    const char *ring[RING_MAX];
     memset(&r, 0, sizeof r);
     r.n = 3 + (int)ug_rand_below(3);
     for (int i = 0; i < r.n; i++) {
-        char site[16];
-        snprintf(site, sizeof site, "ring%d", i);
-        assert_int_equal(0, dl_lock_init(d, &r.m[i], site));
+        char prefix[8];
+        snprintf(prefix, sizeof prefix, "ring%d.", i);
+        ring[i] = seeded_name(names[i], sizeof names[i], prefix);
+        assert_int_equal(0, dl_lock_init(d, &r.m[i], names[i]));
     }
     assert_int_equal(-EDEADLK, run_tasks(d, ring_main, &r));
     assert_int_equal(1, count_kind(d, DL_WAITFOR));
     dl_report_t rep;
     find_kind(d, DL_WAITFOR, &rep);
     assert_int_equal(r.n, rep.n);
-    uint64_t ids = 0, want = 0;
-    for (size_t i = 0; i < rep.n; i++) ids = ids * 10 + rep.ids[i];
-    for (int i = 0; i < r.n; i++) want = want * 10 + (uint64_t)i + 2;
-    assert_int_equal(want, ids);                   /* tasks 2 .. n+1, ascending */
+    char want[128] = "", got[128];
+    for (int i = 0; i < r.n; i++)                  /* tasks 2 .. n+1, ascending */
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%s%d", i ? " " : "", i + 2);
+    assert_string_equal(want, ids_text(&rep, got, sizeof got));
+    int k = (int)ug_rand_below((uint64_t)r.n);
+    snprintf(want, sizeof want, "thread %d waits for %s", k + 2, names[(k + 1) % r.n]);
+    assert_text_has(&rep, want);
+    assert_int_equal(1, count_kind(d, DL_ORDER));
+    find_kind(d, DL_ORDER, &rep);
+    assert_string_equal(cycle_of(ring, (size_t)r.n, want, sizeof want),
+                        cycle_text(&rep, got, sizeof got));
 }
 
 /* ---- everyone asleep ---- */
@@ -167,7 +206,8 @@ static void recv_ch2(void *p) {
 
 static void asleep_main(void *p) {
     world_t *w = p;
-    task_spawn(recv_ch2, p, NULL);
+    spawn_idle(w->idle);
+    task_spawn(recv_ch2, p, NULL);   /* task idle + 2 */
     chan_recv(w->ch1, NULL, NULL);
 }
 
@@ -177,10 +217,12 @@ static void test_all_tasks_asleep_is_reported_with_each_wait(void **state) {
     dl_report_t r;
     find_kind(w->d, DL_ASLEEP, &r);
     assert_int_equal(2, r.n);
-    assert_int_equal(1, r.ids[0]);
-    assert_int_equal(2, r.ids[1]);
+    char want[64], got[64];
+    snprintf(want, sizeof want, "1 %d", w->idle + 2);
+    assert_string_equal(want, ids_text(&r, got, sizeof got));
     assert_text_has(&r, "all goroutines are asleep");
-    assert_text_has(&r, "goroutine 2 [chan receive]");
+    snprintf(want, sizeof want, "goroutine %d [chan receive]", w->idle + 2);
+    assert_text_has(&r, want);
     assert_int_equal(0, count_kind(w->d, DL_PARTIAL));   /* nothing ran on: not partial */
     w_free(w);
 }
@@ -209,8 +251,9 @@ static void lock_then_send(void *p) {
 
 static void partial_main(void *p) {
     world_t *w = p;
-    task_spawn(hold_then_recv, p, NULL);   /* task 2 */
-    task_spawn(lock_then_send, p, NULL);   /* task 3 */
+    spawn_idle(w->idle);
+    task_spawn(hold_then_recv, p, NULL);   /* task idle + 2 */
+    task_spawn(lock_then_send, p, NULL);   /* task idle + 3 */
     for (int i = 0; i < 5; i++) task_yield();
     clock_sleep(CLOCK_S);                  /* main is busy elsewhere, not stuck */
     w->partial_seen = count_kind(w->d, DL_PARTIAL);
@@ -223,10 +266,13 @@ static void test_partial_deadlock_is_reported_while_main_still_runs(void **state
     dl_report_t r;
     find_kind(w->d, DL_PARTIAL, &r);
     assert_int_equal(2, r.n);
-    assert_int_equal(2, r.ids[0]);
-    assert_int_equal(3, r.ids[1]);
-    assert_text_has(&r, "could be woken only by goroutine 3");
-    assert_text_has(&r, "waits for lock a");
+    char want[64], got[64];
+    snprintf(want, sizeof want, "%d %d", w->idle + 2, w->idle + 3);
+    assert_string_equal(want, ids_text(&r, got, sizeof got));
+    snprintf(want, sizeof want, "could be woken only by goroutine %d", w->idle + 3);
+    assert_text_has(&r, want);
+    snprintf(want, sizeof want, "waits for lock %s", w->na);
+    assert_text_has(&r, want);
     w_free(w);
 }
 
@@ -235,6 +281,7 @@ static void test_partial_deadlock_is_reported_while_main_still_runs(void **state
 typedef struct relay {
     dl_t *d;
     chan_t *c1, *c2, *s1, *s2;
+    int idle;                  /* tasks main spawns first, which return at once */
     int64_t nap;               /* how long the first of the chain sleeps */
     size_t partial;            /* partial reports main saw while it ran */
 } relay_t;
@@ -287,9 +334,10 @@ static const int *chain_order;
 static void chain_main(void *p) {
     relay_t *w = p;
     static task_fn const chain[3] = {chain_x, chain_y, chain_z};
-    for (int k = 0; k < 3; k++) task_spawn(chain[chain_order[k]], p, NULL);   /* tasks 2-4 */
-    task_spawn(stuck_p, p, NULL);                                            /* task 5 */
-    task_spawn(stuck_q, p, NULL);                                            /* task 6 */
+    spawn_idle(w->idle);
+    for (int k = 0; k < 3; k++) task_spawn(chain[chain_order[k]], p, NULL);   /* idle + 2..4 */
+    task_spawn(stuck_p, p, NULL);                                            /* idle + 5 */
+    task_spawn(stuck_q, p, NULL);                                            /* idle + 6 */
     clock_sleep(w->nap / 2);
     w->partial = count_kind(w->d, DL_PARTIAL);
     clock_sleep(w->nap);       /* the chain runs to its end */
@@ -298,13 +346,15 @@ static void chain_main(void *p) {
 /* x waits for y, y for z, z sleeps on a timer: all three can still run,
  * so none is a partial deadlock, in whatever order they were spawned (every
  * order is tried, each with a checker of its own); the pair p, q waiting on
- * each other is, and only it. The nap is seeded. */
+ * each other is, and only it. The nap and the ids are seeded. */
 static void test_a_task_woken_by_one_that_will_be_woken_is_live_in_any_spawn_order(void **state) {
     (void)state;
     int64_t nap = (2 + (int64_t)ug_rand_below(8)) * CLOCK_S;
-    size_t seen = 0, reports = 0, pairs = 0;
+    int idle = seeded_idle();
+    size_t seen = 0, reports = 0;
+    char want[6 * 64] = "", got[6 * 64] = "";
     for (int o = 0; o < 6; o++) {
-        relay_t w = {.nap = nap};
+        relay_t w = {.nap = nap, .idle = idle};
         assert_int_equal(0, dl_new(0, &w.d));
         chan_t **chans[4] = {&w.c1, &w.c2, &w.s1, &w.s2};
         for (int i = 0; i < 4; i++) assert_int_equal(0, chan_make(0, 0, chans[i]));
@@ -313,14 +363,19 @@ static void test_a_task_woken_by_one_that_will_be_woken_is_live_in_any_spawn_ord
         seen += w.partial;
         reports += count_kind(w.d, DL_PARTIAL);
         dl_report_t r;
-        for (size_t i = 0; dl_report_get(w.d, i, &r) == 0; i++)
-            pairs += r.kind == DL_PARTIAL && r.n == 2 && r.ids[0] == 5 && r.ids[1] == 6;
+        for (size_t i = 0; dl_report_get(w.d, i, &r) == 0; i++)   /* every partial report */
+            if (r.kind == DL_PARTIAL) {
+                char ids[64], one[80];
+                snprintf(one, sizeof one, "[%s]", ids_text(&r, ids, sizeof ids));
+                strncat(got, one, sizeof got - strlen(got) - 1);
+            }
+        snprintf(want + strlen(want), sizeof want - strlen(want), "[%d %d]", idle + 5, idle + 6);
         for (int i = 0; i < 4; i++) chan_free(*chans[i]);
         dl_free(w.d);
     }
     assert_int_equal(6, seen);
     assert_int_equal(6, reports);
-    assert_int_equal(6, pairs);
+    assert_string_equal(want, got);
 }
 
 /* ---- what the checker learns by watching ---- */
@@ -370,7 +425,7 @@ static void test_a_sender_seen_waking_a_receiver_is_its_waker_without_a_declarat
     static watch_t w;
     memset(&w, 0, sizeof w);
     w.d = *state;
-    w.quitters = 1 + (int)ug_rand_below(3);
+    w.quitters = 1 + (int)ug_rand_below(20);
     assert_int_equal(0, chan_make(0, 0, &w.ch));
     assert_int_equal(0, chan_make(0, 0, &w.ch2));
     assert_int_equal(-EDEADLK, run_tasks(w.d, watch_main, &w));
@@ -410,9 +465,27 @@ static void recv2_send1(void *p) {
 }
 
 static void exam_main(void *p) {
-    task_spawn(recv1_send2, p, NULL);   /* task 2 */
-    task_spawn(recv2_send1, p, NULL);   /* task 3 */
+    world_t *w = p;
+    spawn_idle(w->idle);
+    task_spawn(recv1_send2, p, NULL);   /* task idle + 2 */
+    task_spawn(recv2_send1, p, NULL);   /* task idle + 3 */
     chan_select(NULL, 0, false);        /* select {} */
+}
+
+/* The last line of text about goroutine g (in "who waits for whom") and
+ * the one after it ("waits on chan ...; could be woken only by ..."), or
+ * "(absent)". */
+static const char *goroutine_lines(const char *text, int g, char *buf, size_t cap) {
+    char head[48];
+    snprintf(head, sizeof head, "goroutine %d [", g);
+    const char *at = NULL;
+    for (const char *p = text; p && (p = strstr(p, head)); p++) at = p;
+    if (!at)
+        return "(absent)";
+    const char *nl = strchr(at, '\n'), *end = nl ? strchr(nl + 1, '\n') : NULL;
+    size_t n = end ? (size_t)(end - at) : strlen(at);
+    snprintf(buf, cap, "%.*s", (int)n, at);
+    return buf;
 }
 
 static void test_two_goroutines_waiting_on_each_others_channel_are_caught(void **state) {
@@ -421,13 +494,19 @@ static void test_two_goroutines_waiting_on_each_others_channel_are_caught(void *
     dl_report_t r;
     find_kind(w->d, DL_ASLEEP, &r);
     assert_int_equal(3, r.n);
-    assert_text_has(&r, "goroutine 2 [chan receive]");
-    assert_text_has(&r, "goroutine 3 [chan receive]");
+    int x = w->idle + 2, y = x + 1;
+    char want[64], got[64], lines[256];
+    snprintf(want, sizeof want, "1 %d %d", x, y);
+    assert_string_equal(want, ids_text(&r, got, sizeof got));
     /* and it says who waits for whom: each for the other */
-    char *two = strstr(r.text, "goroutine 2 [chan receive]");
-    char *three = strstr(r.text, "goroutine 3 [chan receive]");
-    assert_non_null(strstr(two, "could be woken only by goroutine 3"));
-    assert_non_null(strstr(three, "could be woken only by goroutine 2"));
+    snprintf(want, sizeof want, "goroutine %d [chan receive]", x);
+    assert_text_has(&r, want);
+    snprintf(want, sizeof want, "could be woken only by goroutine %d", y);
+    assert_string_equal(want, text_find(goroutine_lines(r.text, x, lines, sizeof lines), want));
+    snprintf(want, sizeof want, "goroutine %d [chan receive]", y);
+    assert_text_has(&r, want);
+    snprintf(want, sizeof want, "could be woken only by goroutine %d", x);
+    assert_string_equal(want, text_find(goroutine_lines(r.text, y, lines, sizeof lines), want));
     w_free(w);
 }
 

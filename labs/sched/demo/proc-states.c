@@ -12,7 +12,7 @@
  * The model runs the same five tasks and reports its letters. Every real
  * process is killed and reaped before the program ends.
  *
- *   sched_demo_proc-states
+ * Interface: main → model_scene (the lab) → the real processes → the table.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE                 /* vfork, sched_setaffinity */
@@ -26,6 +26,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <undergo/demo.h>
 
 #include "sched.h"
 
@@ -88,23 +90,14 @@ typedef struct row {
     bool killable;
 } row_t;
 
-/* The same five tasks in the model; fills rows[].model. Returns 0, or the
- * lab's error (on the stub: -ENOSYS) after saying which call failed. */
-static int model_scene(row_t *rows)
+/* Spawns the five tasks of the scene as children of a shell. Returns 0 or
+ * the lab's error. */
+static int model_spawn(sched_sim_t *sim, row_t *rows)
 {
     static const sched_op_t sleeper[] = {SCHED_SLEEP(2 * SCHED_NSEC_PER_SEC)};
     static const sched_op_t quitter[] = {SCHED_EXIT_GROUP(0)};
     static const sched_op_t waiter[] = {SCHED_WAIT_KILLABLE(1)};
     static const sched_op_t shell[] = {SCHED_WAIT_S(0)};
-    sched_config_t c;
-    sched_config_init(&c);
-    c.ncpus = 2;
-    sched_sim_t *sim;
-    int rc = sched_sim_new(&c, &sim);
-    if (rc) {
-        fprintf(stderr, "proc-states: the lab's sched_sim_new failed: %s\n", strerror(-rc));
-        return rc;
-    }
     sched_attr_t sh = {.name = "demo", .prog = shell, .nops = 1};
     sched_pid_t demo = sched_spawn(sim, 1, &sh);
     sched_attr_t a[5] = {
@@ -114,33 +107,51 @@ static int model_scene(row_t *rows)
         {.name = "zombie", .prog = quitter, .nops = 1},
         {.name = "vfork-parent", .prog = waiter, .nops = 1},
     };
-    for (int i = 0; i < 5 && demo > 0; i++)
-        rows[i].tid = sched_spawn(sim, demo, &a[i]);
-    rc = demo < 0 ? demo : rows[4].tid < 0 ? rows[4].tid : 0;
-    if (!rc)
-        rc = sched_kill(sim, rows[2].tid, SIGSTOP);
-    if (!rc)
-        rc = sched_run_until(sim, MS(200));
-    for (int i = 0; i < 5 && !rc; i++) {
-        sched_task_info_t ti;
-        if (!sched_task_info(sim, rows[i].tid, &ti)) {
-            rows[i].model = (char)ti.state;
-            rows[i].killable = ti.state == SCHED_DISK && ti.killable;
-        }
-    }
-    if (rc)
-        fprintf(stderr, "proc-states: the model failed: %s\n", strerror(-rc));
-    sched_sim_free(sim);
-    return rc;
+    if (demo < 0)
+        return demo;
+    for (int i = 0; i < 5; i++)
+        if ((rows[i].tid = sched_spawn(sim, demo, &a[i])) < 0)
+            return rows[i].tid;
+    return 0;
 }
 
-int main(void)
+/* The same five tasks in the model; fills rows[].model. Returns false
+ * after saying which call of the lab failed (on the stub: -ENOSYS). */
+static bool model_scene(demo_t *d, row_t *rows)
 {
+    sched_config_t c;
+    sched_config_init(&c);
+    c.ncpus = 2;
+    sched_sim_t *sim = NULL;
+    bool ok = demo_ok(d, sched_sim_new(&c, &sim), "sched_sim_new")
+              && demo_ok(d, model_spawn(sim, rows), "sched_spawn")
+              && demo_ok(d, sched_kill(sim, rows[2].tid, SIGSTOP), "sched_kill")
+              && demo_ok(d, sched_run_until(sim, MS(200)), "sched_run_until");
+    for (int i = 0; i < 5 && ok; i++) {
+        sched_task_info_t ti = {0};
+        ok = demo_ok(d, sched_task_info(sim, rows[i].tid, &ti), "sched_task_info");
+        rows[i].model = (char)ti.state;
+        rows[i].killable = ok && ti.state == SCHED_DISK && ti.killable;
+    }
+    sched_sim_free(sim);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    static const demo_spec_t spec = {
+        .name = "sched proc-states",
+        .about = "real processes in R, S, T, Z and D, as /proc shows them, beside the model"};
+    demo_t d;
+    int rc = demo_start(&d, argc, argv, &spec);
+    if (rc >= 0)
+        return rc;
     row_t rows[5] = {{.what = "busy loop"}, {.what = "sleep(2)"},
                      {.what = "busy loop + SIGSTOP"}, {.what = "exited, parent not waiting"},
                      {.what = "vfork() parent"}};
-    if (model_scene(rows))
-        return 1;
+    demo_title(&d, "Five processes, one per state: the kernel's letters and the model's");
+    if (!model_scene(&d, rows))
+        return demo_end(&d);
     rows[0].pid = spawn_busy();
     rows[1].pid = fork();
     if (rows[1].pid == 0) {
@@ -165,7 +176,7 @@ int main(void)
     for (int i = 0; i < 5; i++)
         printf("%-28s %8d %6c    %c %s\n", rows[i].what, (int)rows[i].pid, rows[i].real,
                rows[i].model, rows[i].killable ? "(killable)" : "");
-    printf("\nZ stays until wait(); D ignores signals (vfork's is killable, a disk wait is "
-           "not); T resumes with SIGCONT.\n");
-    return 0;
+    demo_note(&d, "Z stays until wait(); D ignores signals (vfork's is killable, a disk wait "
+                  "is not); T resumes with SIGCONT");
+    return demo_end(&d);
 }

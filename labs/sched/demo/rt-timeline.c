@@ -8,70 +8,93 @@
  * once, and the task it preempted resumes first, with what it had left of
  * its slice. A fair task, nice -20 or not, gets nothing while they run.
  *
- *   sched_demo_rt-timeline
+ * Interface: main → row(RR), row(FIFO), each one simulation.
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+
+#include <undergo/demo.h>
 
 #include "sched.h"
 
 #define MS(x) ((uint64_t)(x) * SCHED_NSEC_PER_MSEC)
 #define COLS 80
 
-static void row(sched_policy_t pol, const char *name)
+typedef struct scene {
+    sched_pid_t irq, fair, rt[3];
+} scene_t;
+
+/* The shell, the FIFO 90 task asleep on queue 1, a nice -20 hog, three RT
+ * tasks of policy pol. Returns 0 or the lab's error. */
+static int populate(sched_sim_t *sim, sched_policy_t pol, scene_t *s)
 {
     static const sched_op_t irq[] = {SCHED_WAIT_S(1), SCHED_RUN(MS(60)), SCHED_EXIT_GROUP(0)};
     static const sched_op_t shell[] = {SCHED_WAIT_S(0)};
-    sched_config_t c;
-    sched_config_init(&c);
-    sched_sim_t *sim;
-    int rc = sched_sim_new(&c, &sim);
-    if (rc) {
-        fprintf(stderr, "rt-timeline: the lab's sched_sim_new failed: %s\n",
-                strerror(-rc));
-        exit(1);
-    }
     sched_attr_t sh = {.name = "shell", .prog = shell, .nops = 1};
-    sched_pid_t parent = sched_spawn(sim, 1, &sh);
     sched_attr_t hi = {.name = "irq", .policy = SCHED_POLICY_FIFO, .rt_priority = 90,
                        .prog = irq, .nops = 3};
-    sched_pid_t h = sched_spawn(sim, parent, &hi);
     sched_attr_t fair = {.name = "fair", .nice = -20};
-    sched_pid_t f = sched_spawn(sim, parent, &fair);
-    sched_pid_t t[3];
-    for (int i = 0; i < 3; i++) {
-        sched_attr_t a = {.name = "rt", .policy = pol, .rt_priority = 10};
-        t[i] = sched_spawn(sim, parent, &a);
-    }
+    sched_attr_t a = {.name = "rt", .policy = pol, .rt_priority = 10};
+    sched_pid_t parent = sched_spawn(sim, 1, &sh);
+    if (parent < 0 || (s->irq = sched_spawn(sim, parent, &hi)) < 0)
+        return parent < 0 ? parent : s->irq;
+    if ((s->fair = sched_spawn(sim, parent, &fair)) < 0)
+        return s->fair;
+    for (int i = 0; i < 3; i++)
+        if ((s->rt[i] = sched_spawn(sim, parent, &a)) < 0)
+            return s->rt[i];
+    return 0;
+}
+
+/* Who runs at 5 ms into column col: A B C, ! (the FIFO 90 task), f, or '.'. */
+static char who(const scene_t *s, sched_pid_t curr)
+{
+    for (int i = 0; i < 3; i++)
+        if (curr == s->rt[i])
+            return (char)('A' + i);
+    return curr == s->irq ? '!' : curr == s->fair ? 'f' : '.';
+}
+
+static void row(demo_t *d, sched_policy_t pol, const char *name)
+{
+    sched_config_t c;
+    sched_config_init(&c);
+    sched_sim_t *sim = NULL;
+    scene_t s = {0};
+    if (!demo_ok(d, sched_sim_new(&c, &sim), "sched_sim_new")
+        || !demo_ok(d, populate(sim, pol, &s), "sched_spawn"))
+        goto out;
     char line[COLS + 1] = {0};
     for (int col = 0; col < COLS; col++) {
-        if (col == 25)
-            sched_wake_up(sim, 1);          /* the high-priority task wakes at 250 ms */
-        sched_run_until(sim, MS(10) * (uint64_t)col + MS(5));
         sched_cpu_info_t ci;
-        sched_cpu_info(sim, 0, &ci);
-        char ch = '.';
-        for (int i = 0; i < 3; i++)
-            if (ci.curr == t[i])
-                ch = (char)('A' + i);
-        if (ci.curr == h)
-            ch = '!';
-        if (ci.curr == f)
-            ch = 'f';
-        line[col] = ch;
+        if ((col == 25 && !demo_ok(d, sched_wake_up(sim, 1), "sched_wake_up"))
+            || !demo_ok(d, sched_run_until(sim, MS(10) * (uint64_t)col + MS(5)), "sched_run_until")
+            || !demo_ok(d, sched_cpu_info(sim, 0, &ci), "sched_cpu_info"))
+            goto out;
+        line[col] = who(&s, ci.curr);
     }
     sched_task_info_t fi;
-    sched_task_info(sim, f, &fi);
-    printf("%-5s %s   fair task: %.0f ms\n", name, line, (double)fi.sum_exec_ns / 1e6);
+    if (demo_ok(d, sched_task_info(sim, s.fair, &fi), "sched_task_info"))
+        printf("%-5s %s   fair task: %.0f ms\n", name, line, (double)fi.sum_exec_ns / 1e6);
+out:
     sched_sim_free(sim);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    static const demo_spec_t spec = {
+        .name = "sched rt-timeline",
+        .about = "SCHED_RR tasks rotate every 100 ms, SCHED_FIFO tasks never; a FIFO 90 preempts"};
+    demo_t d;
+    int rc = demo_start(&d, argc, argv, &spec);
+    if (rc >= 0)
+        return rc;
+    demo_title(&d, "Three RT tasks of priority 10 on one CPU, a FIFO 90 task from 250 ms");
     printf("      0 ms%*s800 ms   (A B C: the three tasks, !: FIFO 90 from 250 ms)\n", COLS - 10,
            "");
-    row(SCHED_POLICY_RR, "RR");
-    row(SCHED_POLICY_FIFO, "FIFO");
-    return 0;
+    row(&d, SCHED_POLICY_RR, "RR");
+    if (!d.failures)
+        row(&d, SCHED_POLICY_FIFO, "FIFO");
+    if (!d.failures)
+        demo_note(&d, "a fair task, even at nice -20, runs only when no RT task can");
+    return demo_end(&d);
 }

@@ -107,7 +107,8 @@ static void test_cfs_sleeper_credit_is_capped_at_half_the_latency(void **state)
 
 /* A woken task preempts only if the running one is ahead by more than the
  * wakeup granularity, scaled to the woken task's weight: the same 3 ms of
- * credit preempts for nice ≤ 4 and does not for nice ≥ 5. */
+ * credit preempts for nice ≤ 4 and does not for nice ≥ 5. The pids are
+ * seeded (st_pad). */
 static void test_cfs_wakeup_preempts_only_past_the_granularity_scaled_to_the_woken_weight(void **state)
 {
     (void)state;
@@ -118,6 +119,7 @@ static void test_cfs_wakeup_preempts_only_past_the_granularity_scaled_to_the_wok
         sched_op_t prog[] = {SCHED_WAIT_S(0), SCHED_RUN(SCHED_FOREVER)};
         prog[0].wq = q;
         sched_sim_t *sim = st_sim(1, SCHED_FAIR_CFS);
+        st_pad(sim);
         sched_attr_t hog = st_fair("hog", 0, NULL, 0), wa = st_fair("waker", nices[k], prog, 2);
         sched_pid_t h = st_spawn(sim, 1, &hog), w = st_spawn(sim, 1, &wa);
         st_run(sim, SEC(2) + US(ug_rand_below(4000)));

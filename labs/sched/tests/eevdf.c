@@ -122,7 +122,7 @@ static void count_ineligible(void *ctx, const sched_event_t *ev)
 
 /* Only eligible tasks (lag ≥ 0) may run: a heavy task, whose deadlines are
  * nearly always the nearest, is never picked while ahead of V, and a light
- * one gets exactly its share. */
+ * one gets exactly its share of a seeded span. */
 static void test_eevdf_only_eligible_tasks_run_and_a_light_task_gets_its_share(void **state)
 {
     (void)state;
@@ -138,12 +138,14 @@ static void test_eevdf_only_eligible_tasks_run_and_a_light_task_gets_its_share(v
     sched_attr_t h = st_fair("heavy", heavy, NULL, 0), l = st_fair("light", light, NULL, 0);
     sched_attr_t vl = st_fair("lighter", 19, NULL, 0);
     sched_pid_t ph = st_spawn(sim, 1, &h), pl = st_spawn(sim, 1, &l);
-    st_run(sim, SEC(600));
+    uint64_t span = SEC(600) + MS(4) * ug_rand_below(1000);
+    st_run(sim, span);
     uint64_t eh = st_exec(sim, ph), el = st_exec(sim, pl);
     long want = st_ratio(st_weight(light), st_weight(light) + st_weight(heavy), 1000);
     assert_int_equal(want, st_ratio(el, eh + el, 1000));
+    assert_int_equal(span, eh + el);
     st_spawn(sim, 1, &vl);                     /* deadlines 51 ms of vruntime away */
-    st_run(sim, SEC(620));
+    st_run(sim, span + SEC(20));
     assert_int_equal(0, e.ineligible);
     sched_sim_free(sim);
 }

@@ -37,7 +37,7 @@ static void test_orphans_are_reparented_to_init_which_reaps_them(void **state)
 {
     (void)state;
     int n = 1 + (int)ug_rand_below(4);
-    uint64_t life = MS(10 + ug_rand_below(50));
+    uint64_t life = MS(10 + ug_rand_below(50)) + US(ug_rand_below(1000));
     sched_op_t pprog[] = {SCHED_RUN(life), SCHED_EXIT_GROUP(0)};
     sched_op_t cprog[] = {SCHED_SLEEP(SEC(1)), SCHED_EXIT_GROUP(0)};
     sched_sim_t *sim = st_sim(2, SCHED_FAIR_CFS);
@@ -51,6 +51,7 @@ static void test_orphans_are_reparented_to_init_which_reaps_them(void **state)
 
     st_run(sim, MS(200));
     assert_int_equal(SCHED_ZOMBIE, sched_task_state(sim, parent));   /* grandpa never waits */
+    assert_int_equal(life, st_exec(sim, parent));
     for (int i = 0; i < n; i++)
         assert_int_equal(1, st_info(sim, kids[i]).ppid);
     st_run(sim, SEC(2));
@@ -62,14 +63,18 @@ static void test_orphans_are_reparented_to_init_which_reaps_them(void **state)
 
 /* PR_SET_CHILD_SUBREAPER: orphans go to the nearest live subreaper above
  * them, past plain ancestors; when that subreaper dies, its orphans move
- * on up to the next one. A zombie among them is reported to the new parent. */
+ * on up to the next one. A zombie among them is reported to the new parent,
+ * with its exit code. Pids, code and the number of orphans are seeded. */
 static void test_orphans_go_to_the_nearest_live_subreaper(void **state)
 {
     (void)state;
     static const sched_op_t forever[] = {SCHED_WAIT_S(15)};
-    static const sched_op_t brief[] = {SCHED_RUN(MS(1)), SCHED_EXIT_GROUP(4)};
+    int code = 1 + (int)ug_rand_below(255);
+    sched_op_t brief[] = {SCHED_RUN(MS(1)), SCHED_EXIT_GROUP(0)};
+    brief[1].code = code;
     int n = 1 + (int)ug_rand_below(3);
     sched_sim_t *sim = st_sim(1, SCHED_FAIR_EEVDF);
+    st_pad(sim);
     sched_attr_t sub = st_fair("supervisor", 0, forever, 1);
     sub.subreaper = true;
     sched_pid_t outer = st_spawn(sim, 1, &sub);
@@ -97,7 +102,7 @@ static void test_orphans_go_to_the_nearest_live_subreaper(void **state)
     assert_int_equal(outer, st_info(sim, plain).ppid);
     int status = -1;
     assert_int_equal(child, sched_waitpid(sim, outer, child, &status));
-    assert_int_equal(4 << 8, status);
+    assert_int_equal(code << 8, status);
     assert_int_equal(0, sched_waitpid(sim, outer, orphans[0], &status));
     sched_sim_free(sim);
 }
@@ -164,6 +169,7 @@ static void test_sigkill_to_one_thread_kills_the_whole_process(void **state)
     int nthreads = 1 + (int)ug_rand_below(4);
     sched_op_t sleepy[] = {SCHED_SLEEP(SEC(10))};
     sched_sim_t *sim = st_sim(2, SCHED_FAIR_EEVDF);
+    st_pad(sim);
     sched_pid_t parent = st_sleeper(sim, 1, "parent");
     sched_attr_t hog = st_fair("main", 0, NULL, 0), nap = st_fair("napper", 0, sleepy, 1);
     sched_pid_t pid = st_spawn(sim, parent, &hog);
@@ -186,16 +192,19 @@ static void test_sigkill_to_one_thread_kills_the_whole_process(void **state)
     sched_sim_free(sim);
 }
 
-/* wait() in a program sleeps in S until a child exits, then reaps it. */
+/* wait() in a program sleeps in S until a child exits, then reaps it. The
+ * child's work, the shell's own and the pids are seeded. */
 static void test_waitpid_op_sleeps_the_parent_in_S_until_a_child_exits(void **state)
 {
     (void)state;
-    uint64_t work = MS(5 + ug_rand_below(50));
+    uint64_t work = MS(5 + ug_rand_below(50)) + US(ug_rand_below(1000));
+    uint64_t own = US(100 + ug_rand_below(900));
     sched_op_t cprog[] = {SCHED_RUN(work), SCHED_EXIT_GROUP(9)};
     sched_attr_t ca = st_fair("job", 0, cprog, NOPS(cprog));
-    sched_op_t pprog[] = {SCHED_FORK(&ca), SCHED_WAITPID(), SCHED_RUN(MS(1)), SCHED_WAITPID(),
+    sched_op_t pprog[] = {SCHED_FORK(&ca), SCHED_WAITPID(), SCHED_RUN(own), SCHED_WAITPID(),
                           SCHED_EXIT_GROUP(0)};
     sched_sim_t *sim = st_sim(1, SCHED_FAIR_EEVDF);
+    st_pad(sim);
     sched_pid_t top = st_sleeper(sim, 1, "top");
     sched_attr_t pa = st_fair("shell", 0, pprog, NOPS(pprog));
     sched_pid_t shell = st_spawn(sim, top, &pa);
@@ -206,9 +215,10 @@ static void test_waitpid_op_sleeps_the_parent_in_S_until_a_child_exits(void **st
     assert_int_equal(shell, st_info(sim, job).ppid);
     st_run(sim, work + MS(1));
     assert_int_equal(SCHED_DEAD, sched_task_state(sim, job));          /* reaped by the shell */
+    assert_int_equal(work, st_exec(sim, job));
     st_run(sim, work + MS(10));
     assert_int_equal(SCHED_ZOMBIE, sched_task_state(sim, shell));      /* 2nd wait: ECHILD */
-    assert_int_equal(MS(1), st_exec(sim, shell));
+    assert_int_equal(own, st_exec(sim, shell));
     sched_sim_free(sim);
 }
 

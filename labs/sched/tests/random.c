@@ -8,6 +8,7 @@
  *   - under EEVDF, only eligible tasks picked (vruntime ≤ V);
  *   - the vruntimes of the fair tasks of one CPU within a bound of each other;
  *   - CPU time conserved: what the tasks were charged is what the CPUs ran;
+ *   - every task created announced by a fork record;
  *   - no zombie left behind once init has had its turn.
  * The workload: hogs, interactive tasks, D sleepers on a "disk", wait-queue
  * producers and consumers, a forking shell, RT tasks at 10% duty, threads;
@@ -38,6 +39,7 @@ typedef struct inv {
     sched_fair_t fair;
     unsigned ineligible;                 /* EEVDF picks of a task with vruntime > V */
     unsigned bad_switch, bad_edge, double_run;
+    unsigned forks;                      /* fork records seen */
 } inv_t;
 
 static bool edge_ok(char from, char to)
@@ -117,6 +119,7 @@ static void on_event(void *ctx, const sched_event_t *ev)
     inv_t *v = ctx;
     if (!v->sim)
         return;                                      /* init's first steps: nothing to check */
+    v->forks += ev->kind == SCHED_EV_FORK;
     if (ev->kind == SCHED_EV_SWITCH) {
         on_switch(v, ev);
     } else if (ev->tid >= MAX_TASKS) {
@@ -229,6 +232,7 @@ static uint64_t run_workload(sched_fair_t fair, int ncpus, inv_t *v, int secs)
         busy += st_cpu(sim, i).busy_ns;
     assert_int_equal(0, missing);
     assert_int_equal(busy, total);
+    assert_int_equal(v->forks + 1, sched_last_pid(sim));   /* init's own is not seen */
     return total;
 }
 

@@ -52,19 +52,23 @@ static void test_higher_fifo_priority_preempts_and_fifo_never_rotates(void **sta
     sched_sim_free(sim);
 }
 
-/* RR: tasks of one priority take turns, 100 ms each, in the order they came. */
+/* RR: tasks of one priority take turns, 100 ms each, in the order they came.
+ * Their number, priority, pids and start (at a tick) are seeded. */
 static void test_rr_tasks_of_equal_priority_rotate_every_100ms(void **state)
 {
     (void)state;
     st_rec_t rec;
     int n = 2 + (int)ug_rand_below(3), prio = 1 + (int)ug_rand_below(99);
     sched_sim_t *sim = st_sim_rec(1, SCHED_FAIR_CFS, 0, &rec);
+    st_pad(sim);
+    uint64_t start = MS(4) * ug_rand_below(50);
+    st_run(sim, start);
     sched_pid_t tasks[4];
     sched_attr_t a = st_rt("rr", SCHED_POLICY_RR, prio, NULL, 0);
     for (int i = 0; i < n; i++)
         tasks[i] = st_spawn(sim, 1, &a);
     size_t first = rec.n;                   /* switches so far: init, then tasks[0] */
-    st_run(sim, MS(1000));
+    st_run(sim, start + MS(1000));
 
     sched_pid_t got[10], want[10];
     uint64_t at[10], want_at[10];
@@ -72,7 +76,7 @@ static void test_rr_tasks_of_equal_priority_rotate_every_100ms(void **state)
         got[k] = rec.next[first + (size_t)k];
         at[k] = rec.time[first + (size_t)k];
         want[k] = tasks[(k + 1) % n];
-        want_at[k] = MS(100) * (uint64_t)(k + 1);
+        want_at[k] = start + MS(100) * (uint64_t)(k + 1);
     }
     assert_memory_equal(want, got, sizeof want);
     assert_memory_equal(want_at, at, sizeof want_at);

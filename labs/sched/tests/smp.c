@@ -9,21 +9,23 @@ static sched_fair_t any_fair(void)
     return ug_rand_below(2) ? SCHED_FAIR_CFS : SCHED_FAIR_EEVDF;
 }
 
-/* With as many hogs as CPUs, fork spreads them and each gets a whole CPU. */
+/* With as many hogs as CPUs, fork spreads them and each gets a whole CPU,
+ * for a seeded time. */
 static void test_as_many_hogs_as_cpus_each_get_a_whole_cpu(void **state)
 {
     (void)state;
     int ncpus = 2 + (int)ug_rand_below(3);
+    uint64_t span = SEC(1) + US(ug_rand_below(1000000));
     sched_sim_t *sim = st_sim(ncpus, any_fair());
     sched_attr_t a = st_fair("hog", (int)ug_rand_below(40) - 20, NULL, 0);
     sched_pid_t pids[4];
     for (int i = 0; i < ncpus; i++)
         pids[i] = st_spawn(sim, 1, &a);
-    st_run(sim, SEC(1));
+    st_run(sim, span);
     uint64_t got[4] = {0}, want[4] = {0};
     for (int i = 0; i < ncpus; i++) {
         got[i] = st_exec(sim, pids[i]);
-        want[i] = SEC(1);
+        want[i] = span;
     }
     assert_memory_equal(want, got, sizeof want);
     sched_sim_free(sim);
@@ -41,18 +43,20 @@ static void test_pinned_task_never_leaves_its_cpu(void **state)
     sched_pid_t p1 = st_spawn(sim, 1, &pinned), p2 = st_spawn(sim, 1, &pinned);
     for (int i = 0; i < ncpus; i++)
         st_spawn(sim, 1, &b);
-    st_run(sim, SEC(2));
+    uint64_t span = SEC(2) + US(ug_rand_below(1000000));
+    st_run(sim, span);
     int other = (home + 1) % ncpus;
     assert_int_equal(home, st_info(sim, p1).cpu);
     assert_int_equal(home, st_info(sim, p2).cpu);
     assert_int_equal(0, st_info(sim, p1).nr_migrations + st_info(sim, p2).nr_migrations);
     assert_int_equal(0, st_cpu(sim, other).curr);      /* idle: nothing it may pull */
-    assert_int_equal(SEC(2), st_exec(sim, p1) + st_exec(sim, p2));
+    assert_int_equal(span, st_exec(sim, p1) + st_exec(sim, p2));
     sched_sim_free(sim);
 }
 
 /* A woken RT task whose CPU runs a higher RT task moves to the CPU running
- * the least important thing; one that outranks its CPU stays and preempts. */
+ * the least important thing; one that outranks its CPU stays and preempts.
+ * Priorities and pids are seeded. */
 static void test_woken_rt_task_moves_to_the_cpu_running_the_lowest_priority(void **state)
 {
     (void)state;
@@ -61,6 +65,7 @@ static void test_woken_rt_task_moves_to_the_cpu_running_the_lowest_priority(void
     sched_op_t prog[] = {SCHED_WAIT_S(0), SCHED_RUN(SCHED_FOREVER)};
     prog[0].wq = q;
     sched_sim_t *sim = st_sim(2, any_fair());
+    st_pad(sim);
     sched_attr_t fair = st_fair("fair", 0, NULL, 0);
     fair.cpus = 2;
     sched_pid_t f = st_spawn(sim, 1, &fair);                          /* CPU 1 */
@@ -85,7 +90,7 @@ static void test_woken_rt_task_moves_to_the_cpu_running_the_lowest_priority(void
 }
 
 /* A CPU with nothing to run pulls, from the busiest CPU, the waiting task
- * that ran least recently; pinned tasks stay. */
+ * that ran least recently; pinned tasks stay. The pids are seeded. */
 static void test_idle_cpu_pulls_the_waiting_task_that_ran_least_recently(void **state)
 {
     (void)state;
@@ -94,10 +99,11 @@ static void test_idle_cpu_pulls_the_waiting_task_that_ran_least_recently(void **
     sched_op_t brief[] = {SCHED_RUN(0), SCHED_EXIT_GROUP(0)};
     brief[0].ns = life;
     sched_sim_t *sim = st_sim_rec(2, any_fair(), 0, &rec);
+    st_pad(sim);
     sched_attr_t xa = st_fair("brief", 0, brief, 2);
     xa.cpus = 2;
     sched_pid_t parent = st_sleeper(sim, 1, "parent");               /* never woken by it */
-    st_spawn(sim, parent, &xa);                                       /* alone on CPU 1 */
+    sched_pid_t x = st_spawn(sim, parent, &xa);                       /* alone on CPU 1 */
     sched_attr_t ha = st_fair("hog", 0, NULL, 0), pa = st_fair("pinned", 0, NULL, 0);
     pa.cpus = 1;
     sched_pid_t h1 = st_spawn(sim, 1, &ha), h2 = st_spawn(sim, 1, &ha);
@@ -120,6 +126,7 @@ static void test_idle_cpu_pulls_the_waiting_task_that_ran_least_recently(void **
     }
     sched_pid_t want = running == h1 ? h2 : running == h2 ? h1 : left1 <= left2 ? h1 : h2;
     st_run(sim, life);
+    assert_int_equal(life, st_exec(sim, x));
     assert_int_equal(want, st_cpu(sim, 1).curr);
     assert_int_equal(1, st_info(sim, want).nr_migrations);
     assert_int_equal(0, st_info(sim, want == h1 ? h2 : h1).cpu);

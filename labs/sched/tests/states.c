@@ -30,7 +30,8 @@ static void test_sleeper_on_a_wait_queue_is_S_gets_no_cpu_and_runs_when_woken(vo
     sched_sim_free(sim);
 }
 
-/* A plain D sleep does not end for SIGKILL; the kill waits for the wait. */
+/* A plain D sleep does not end for SIGKILL; the kill waits for the wait.
+ * Pids are seeded. */
 static void test_uninterruptible_sleep_ignores_sigkill_until_its_wait_ends(void **state)
 {
     (void)state;
@@ -38,6 +39,7 @@ static void test_uninterruptible_sleep_ignores_sigkill_until_its_wait_ends(void 
     sched_op_t prog[] = {SCHED_WAIT_D(q), SCHED_RUN(MS(5)), SCHED_EXIT_GROUP(0)};
     prog[0].wq = q;
     sched_sim_t *sim = st_sim(1, SCHED_FAIR_CFS);
+    st_pad(sim);
     sched_pid_t shell = st_sleeper(sim, 1, "shell");
     sched_attr_t a = st_fair("nfs", 0, prog, NOPS(prog));
     sched_pid_t pid = st_spawn(sim, shell, &a);
@@ -58,7 +60,8 @@ static void test_uninterruptible_sleep_ignores_sigkill_until_its_wait_ends(void 
     sched_sim_free(sim);
 }
 
-/* TASK_KILLABLE: a fatal signal ends the sleep, a caught one does not. */
+/* TASK_KILLABLE: a fatal signal ends the sleep, a caught one does not.
+ * Pids are seeded. */
 static void test_killable_sleep_wakes_for_sigkill_but_not_for_a_caught_signal(void **state)
 {
     (void)state;
@@ -66,6 +69,7 @@ static void test_killable_sleep_wakes_for_sigkill_but_not_for_a_caught_signal(vo
     sched_op_t prog[] = {SCHED_WAIT_KILLABLE(q), SCHED_RUN(MS(5))};
     prog[0].wq = q;
     sched_sim_t *sim = st_sim(1, SCHED_FAIR_EEVDF);
+    st_pad(sim);
     sched_pid_t shell = st_sleeper(sim, 1, "shell");
     sched_attr_t a = st_fair("killable", 0, prog, NOPS(prog));
     a.caught = 1ULL << SIGUSR1;
@@ -121,6 +125,7 @@ static void test_uncaught_sigterm_kills_a_sleeper_with_its_number(void **state)
     int sig = sigs[ug_rand_below(4)];
     sched_op_t prog[] = {SCHED_SLEEP(SEC(100))};
     sched_sim_t *sim = st_sim(1, SCHED_FAIR_EEVDF);
+    st_pad(sim);
     sched_pid_t shell = st_sleeper(sim, 1, "shell");
     sched_attr_t a = st_fair("victim", 0, prog, NOPS(prog));
     sched_pid_t pid = st_spawn(sim, shell, &a);
@@ -136,11 +141,14 @@ static void test_uncaught_sigterm_kills_a_sleeper_with_its_number(void **state)
     sched_sim_free(sim);
 }
 
-/* SIGSTOP stops every thread of the process; SIGCONT resumes them all. */
+/* SIGSTOP stops every thread of the process; SIGCONT resumes them all.
+ * How many threads, and when the stop and the resume come, are seeded. */
 static void test_sigstop_stops_every_thread_and_sigcont_resumes_them(void **state)
 {
     (void)state;
     int nthreads = 1 + (int)ug_rand_below(3);
+    uint64_t stop = MS(100) + US(ug_rand_below(100000)), cont = stop + SEC(1);
+    uint64_t resumed = MS(100) + US(ug_rand_below(100000));
     sched_sim_t *sim = st_sim(2, SCHED_FAIR_EEVDF);
     sched_attr_t a = st_fair("worker", 0, NULL, 0);
     sched_pid_t pid = st_spawn(sim, 1, &a);
@@ -148,7 +156,7 @@ static void test_sigstop_stops_every_thread_and_sigcont_resumes_them(void **stat
     for (int i = 1; i <= nthreads; i++)
         tids[i] = st_thread(sim, pid, &a);
 
-    st_run(sim, MS(100));
+    st_run(sim, stop);
     assert_int_equal(0, sched_kill(sim, pid, SIGSTOP));
     char states[5] = {0}, want[5] = {0};
     uint64_t stopped_at = 0, after_stop = 0, after_cont = 0;
@@ -158,7 +166,8 @@ static void test_sigstop_stops_every_thread_and_sigcont_resumes_them(void **stat
         stopped_at += st_exec(sim, tids[i]);
     }
     assert_string_equal(want, states);
-    st_run(sim, MS(1100));
+    assert_int_equal(2 * stop, stopped_at);            /* both CPUs busy until the stop */
+    st_run(sim, cont);
     for (int i = 0; i <= nthreads; i++)
         after_stop += st_exec(sim, tids[i]);
     assert_int_equal(stopped_at, after_stop);          /* no CPU while stopped */
@@ -170,23 +179,27 @@ static void test_sigstop_stops_every_thread_and_sigcont_resumes_them(void **stat
         want[i] = 'R';
     }
     assert_string_equal(want, states);
-    st_run(sim, MS(1200));
+    st_run(sim, cont + resumed);
     for (int i = 0; i <= nthreads; i++)
         after_cont += st_exec(sim, tids[i]);
-    assert_int_equal(MS(200), after_cont - after_stop);   /* both CPUs busy again */
+    assert_int_equal(2 * resumed, after_cont - after_stop);   /* both CPUs busy again */
     sched_sim_free(sim);
 }
 
 /* A sleeper stopped mid-sleep goes back to sleep after SIGCONT, unless what
- * it waited for happened while it was stopped. */
+ * it waited for happened while it was stopped. The work after the sleep
+ * and the pids are seeded. */
 static void test_stopped_sleeper_resumes_its_sleep_after_sigcont_unless_woken_meanwhile(void **state)
 {
     (void)state;
     int qa = (int)ug_rand_below(7), qb = 7 + (int)ug_rand_below(7);
-    sched_op_t pa[] = {SCHED_WAIT_S(0), SCHED_RUN(MS(5))}, pb[] = {SCHED_WAIT_S(0), SCHED_RUN(MS(5))};
+    uint64_t work = MS(1) + US(ug_rand_below(9000));
+    sched_op_t pa[] = {SCHED_WAIT_S(0), SCHED_RUN(0)}, pb[] = {SCHED_WAIT_S(0), SCHED_RUN(0)};
     pa[0].wq = qa;
     pb[0].wq = qb;
+    pa[1].ns = pb[1].ns = work;
     sched_sim_t *sim = st_sim(1, SCHED_FAIR_CFS);
+    st_pad(sim);
     sched_attr_t a = st_fair("a", 0, pa, NOPS(pa)), b = st_fair("b", 0, pb, NOPS(pb));
     sched_pid_t ta = st_spawn(sim, 1, &a), tb = st_spawn(sim, 1, &b);
 
@@ -203,7 +216,7 @@ static void test_stopped_sleeper_resumes_its_sleep_after_sigcont_unless_woken_me
     assert_int_equal(SCHED_RUNNING, sched_task_state(sim, ta));
     assert_int_equal(SCHED_SLEEPING, sched_task_state(sim, tb));
     st_run(sim, MS(60));
-    assert_int_equal(MS(5), st_exec(sim, ta));
+    assert_int_equal(work, st_exec(sim, ta));
     assert_int_equal(0, st_exec(sim, tb));
     assert_int_equal(1, sched_wake_up(sim, qb));
     assert_int_equal(SCHED_RUNNING, sched_task_state(sim, tb));

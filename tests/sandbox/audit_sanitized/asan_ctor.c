@@ -4,5 +4,8 @@ int asan_ctor_ran;
 
 __attribute__((constructor)) static void early(void)
 {
+    /* Not a constant store alone: clang would fold that into the
+     * variable's initial value and drop the constructor. */
+    __asm__ volatile("" ::: "memory");
     asan_ctor_ran = 1;
 }

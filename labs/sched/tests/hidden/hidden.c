@@ -22,27 +22,32 @@ static void test_parent_ignoring_sigchld_never_keeps_a_zombie(void **state)
     sched_pid_t child = st_spawn(sim, parent, &ca);
     st_run(sim, work + MS(10));
     assert_string_equal("X", rec.watched);
+    assert_int_equal(work, st_exec(sim, child));
     int status = -1;
     assert_int_equal(-ECHILD, sched_waitpid(sim, parent, child, &status));
     sched_sim_free(sim);
 }
 
 /* A killed process with a thread in plain D: the other threads are gone,
- * the leader is a zombie nobody may reap until that thread's wait ends. */
+ * the leader is a zombie nobody may reap until that thread's wait ends;
+ * wait then reports the signal. Pids and the signal are seeded. */
 static void test_d_thread_keeps_a_killed_process_unreapable_until_its_wait_ends(void **state)
 {
     (void)state;
-    int q = (int)ug_rand_below(15);
+    int q = (int)ug_rand_below(15), sig = ug_rand_below(2) ? SIGKILL : SIGTERM;
     sched_op_t dprog[] = {SCHED_WAIT_D(0)};
     dprog[0].wq = q;
     sched_sim_t *sim = st_sim(2, SCHED_FAIR_EEVDF);
+    st_pad(sim);
     sched_pid_t parent = st_sleeper(sim, 1, "parent");
     sched_attr_t hog = st_fair("main", 0, NULL, 0), da = st_fair("io", 0, dprog, 1);
     sched_pid_t pid = st_spawn(sim, parent, &hog);
     sched_pid_t io = st_thread(sim, pid, &da);
     sched_pid_t other = st_thread(sim, pid, &hog);
-    st_run(sim, MS(10 + ug_rand_below(50)));
-    assert_int_equal(0, sched_kill(sim, pid, ug_rand_below(2) ? SIGKILL : SIGTERM));
+    uint64_t when = MS(10 + ug_rand_below(50));
+    st_run(sim, when);
+    assert_int_equal(2 * when, st_exec(sim, pid) + st_exec(sim, other));   /* a CPU each */
+    assert_int_equal(0, sched_kill(sim, pid, sig));
     assert_int_equal(SCHED_ZOMBIE, sched_task_state(sim, pid));
     assert_int_equal(SCHED_DEAD, sched_task_state(sim, other));
     assert_int_equal(SCHED_DISK, sched_task_state(sim, io));
@@ -50,16 +55,20 @@ static void test_d_thread_keeps_a_killed_process_unreapable_until_its_wait_ends(
     assert_int_equal(0, sched_waitpid(sim, parent, pid, &status));
     assert_int_equal(1, sched_wake_up(sim, q));
     assert_int_equal(SCHED_DEAD, sched_task_state(sim, io));
-    assert_int_equal(pid, sched_waitpid(sim, parent, pid, &status));
+    assert_int_equal(pid, sched_waitpid(sim, parent, -1, &status));
+    assert_int_equal(sig, status);
     sched_sim_free(sim);
 }
 
-/* init cannot be killed or stopped, and keeps reaping. */
+/* init cannot be killed or stopped, and keeps reaping. The job's work and
+ * its pid are seeded. */
 static void test_init_ignores_sigkill_and_sigstop_and_keeps_reaping(void **state)
 {
     (void)state;
-    sched_op_t prog[] = {SCHED_RUN(MS(1 + ug_rand_below(9))), SCHED_EXIT_GROUP(0)};
+    uint64_t work = MS(1 + ug_rand_below(9)) + US(ug_rand_below(1000));
+    sched_op_t prog[] = {SCHED_RUN(work), SCHED_EXIT_GROUP(0)};
     sched_sim_t *sim = st_sim(1, SCHED_FAIR_EEVDF);
+    st_pad(sim);
     assert_int_equal(0, sched_kill(sim, 1, SIGKILL));
     assert_int_equal(0, sched_kill(sim, 1, SIGSTOP));
     assert_int_equal(0, sched_kill(sim, 1, SIGTERM));
@@ -68,6 +77,7 @@ static void test_init_ignores_sigkill_and_sigstop_and_keeps_reaping(void **state
     sched_pid_t job = st_spawn(sim, 1, &a);
     st_run(sim, MS(20));
     assert_int_equal(SCHED_DEAD, sched_task_state(sim, job));
+    assert_int_equal(work, st_exec(sim, job));
     assert_int_equal(SCHED_SLEEPING, sched_task_state(sim, 1));
     sched_sim_free(sim);
 }

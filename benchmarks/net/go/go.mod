@@ -1,0 +1,3 @@
+module undergo/netbench
+
+go 1.19
