@@ -103,7 +103,7 @@ static inline const leak_record_t *find_record(const leak_report_t *r, leak_kind
 /* The function name of a site ("lose_one+0x1c" → "lose_one"), in buf. */
 static inline const char *site_function(const char *site, char buf[static 160])
 {
-    size_t n = strcspn(site, "+.");   /* a clone's suffix (.cold) is no part of it */
+    size_t n = strcspn(site, "+."); /* a clone's suffix (.cold) is no part of it */
     n = n < 159 ? n : 159;
     memcpy(buf, site, n);
     buf[n] = '\0';

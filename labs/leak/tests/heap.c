@@ -129,7 +129,7 @@ static void test_a_lost_cycle_is_reported_with_one_direct_member(void **state)
         total += len * size;
     }
     CHECK(&r);
-    assert_int_equal(2, r.nrecords);              /* make_node: direct and indirect */
+    assert_int_equal(2, r.nrecords); /* make_node: direct and indirect */
     assert_int_equal(cycles, r.direct_objects);
     assert_int_equal(nodes - cycles, r.indirect_objects);
     assert_int_equal(direct, r.direct_bytes);
@@ -138,7 +138,7 @@ static void test_a_lost_cycle_is_reported_with_one_direct_member(void **state)
 }
 
 static char *volatile interior;
-static uintptr_t interior_base;                   /* masked: not a root */
+static uintptr_t interior_base; /* masked: not a root */
 
 NOINLINE static void keep_interior(size_t n, size_t off)
 {
@@ -166,11 +166,11 @@ static void test_an_interior_pointer_keeps_the_chunk_alive(void **state)
     CHECK(&r);
     assert_int_equal(0, r.nrecords);
     leak_report_free(&r);
-    point_interior_at(n - 1);                     /* the last byte */
+    point_interior_at(n - 1); /* the last byte */
     CHECK(&r);
     assert_int_equal(0, r.nrecords);
     leak_report_free(&r);
-    point_interior_at(n);                         /* one past the end */
+    point_interior_at(n); /* one past the end */
     CHECK(&r);
     assert_int_equal(1, r.nrecords);
     assert_int_equal(1, r.direct_objects);
@@ -273,8 +273,9 @@ static void seed_requests(size_t sizes[6])
     req.aligned_n = req.aligned_align * (1 + ug_rand_below(4));
     random_word(req.grow, 1 + ug_rand_below(sizeof req.grow - 1));
     random_word(req.dup, 1 + ug_rand_below(sizeof req.dup - 1));
-    size_t s[6] = {req.malloc_n, req.calloc_n * req.calloc_size, req.realloc_to,
-                   req.memalign_n, req.aligned_n, strlen(req.dup) + 1};
+    size_t s[6] = {req.malloc_n,   req.calloc_n * req.calloc_size,
+                   req.realloc_to, req.memalign_n,
+                   req.aligned_n,  strlen(req.dup) + 1};
     memcpy(sizes, s, sizeof s);
 }
 
@@ -285,7 +286,7 @@ NOINLINE static void alloc_all(void)
     char *grow = leak_malloc(req.realloc_from), *dirty;
     strcpy(grow, req.grow);
     all[0] = (uintptr_t)leak_malloc(req.malloc_n);
-    dirty = leak_malloc(cbytes);                  /* calloc may get this memory back */
+    dirty = leak_malloc(cbytes); /* calloc may get this memory back */
     memset(dirty, 0xff, cbytes);
     leak_free(dirty);
     all[1] = (uintptr_t)leak_calloc(req.calloc_n, req.calloc_size);
@@ -420,7 +421,7 @@ static void test_double_free_and_invalid_free_are_diagnosed_not_crashed_on(void 
     assert_int_equal(n - twice, st.live_chunks);
     assert_int_equal(live, st.live_bytes);
     for (size_t i = twice; i < n; i++) {
-        p[i][size[i] - 1] = 1;                     /* still ours */
+        p[i][size[i] - 1] = 1; /* still ours */
         leak_free(p[i]);
     }
     assert_int_equal(0, leak_stats(&st));
@@ -479,7 +480,7 @@ static int run_exit_child(size_t size, int code, int *status, char *err, size_t 
             _exit(1);
         if (size)
             lose_one(size);
-        scrub_stack();               /* exit's own frames reuse this stack */
+        scrub_stack(); /* exit's own frames reuse this stack */
         exit(0);
     }
     close(fd[1]);
@@ -490,7 +491,7 @@ static int run_exit_child(size_t size, int code, int *status, char *err, size_t 
             break;
     err[len] = '\0';
     close(fd[0]);
-    return waitpid(pid, status, 0) == pid ? 0 : -errno;   /* a pid: an identity, not a value */
+    return waitpid(pid, status, 0) == pid ? 0 : -errno; /* a pid: an identity, not a value */
 }
 
 /* The line of text that starts with prefix, without its newline, in buf
@@ -549,15 +550,16 @@ static void test_a_leak_at_exit_is_reported_and_sets_the_exit_code(void **state)
     assert_string_equal("lose_one", frame_function(line_with(err, "    #0 ", line), fn));
 }
 
-UG_TEST_GROUP(leak_heap, NULL, NULL,
+UG_TEST_GROUP(
+    leak_heap, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_one_lost_chunk_is_a_direct_leak_with_its_size_and_site,
                                     leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(test_a_lost_list_is_one_direct_head_and_indirect_nodes,
                                     leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(test_a_lost_cycle_is_reported_with_one_direct_member,
                                     leak_setup, leak_fixture),
-    cmocka_unit_test_setup_teardown(test_an_interior_pointer_keeps_the_chunk_alive,
-                                    leak_setup, leak_fixture),
+    cmocka_unit_test_setup_teardown(test_an_interior_pointer_keeps_the_chunk_alive, leak_setup,
+                                    leak_fixture),
     cmocka_unit_test_setup_teardown(test_ten_thousand_leaks_from_one_line_are_one_record,
                                     leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(

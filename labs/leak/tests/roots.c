@@ -25,8 +25,7 @@ static __thread void *volatile tbss_roots[4];
 static __thread void *volatile tdata_roots[4] = {(void *)1, (void *)1, (void *)1, (void *)1};
 
 /* Two chunks from two call sites, each held only in *zero or *init. */
-NOINLINE static void stash(void *volatile *zero, size_t zero_n, void *volatile *init,
-                           size_t init_n)
+NOINLINE static void stash(void *volatile *zero, size_t zero_n, void *volatile *init, size_t init_n)
 {
     *zero = leak_malloc(zero_n);
     *init = leak_malloc(init_n);
@@ -35,7 +34,7 @@ NOINLINE static void stash(void *volatile *zero, size_t zero_n, void *volatile *
 /* The two roots of a root test: a slot of each kind, a seeded size each. */
 typedef struct pair {
     size_t zero_slot, init_slot, zero_n, init_n;
-    bool zero_first;             /* which one is cleared first */
+    bool zero_first; /* which one is cleared first */
 } pair_t;
 
 /* One draw per statement: the order of draws inside an initializer is
@@ -214,20 +213,20 @@ static void test_a_pointer_on_another_threads_stack_keeps_the_chunk_alive(void *
 /* Holds the chunk in register reg only (memory has it masked) while
  * spinning; then clears it and spins again. The spins are where the check
  * stops the thread. */
-#define HOLD_IN(reg)                                                                      \
-    __asm__ volatile("movq (%[m]), %%" reg "\n\t"                                          \
-                     "xorq %[k], %%" reg "\n\t"                                            \
-                     "movl $1, (%[ph])\n\t"                                                \
-                     "1: pause\n\t"                                                        \
-                     "cmpl $2, (%[ph])\n\t"                                                \
-                     "jne 1b\n\t"                                                          \
-                     "xorq %%" reg ", %%" reg "\n\t"                                       \
-                     "movl $3, (%[ph])\n\t"                                                \
-                     "2: pause\n\t"                                                        \
-                     "cmpl $4, (%[ph])\n\t"                                                \
-                     "jne 2b"                                                               \
-                     :                                                                      \
-                     : [m] "r"(&h->masked), [k] "r"(MASK), [ph] "r"(&h->phase)              \
+#define HOLD_IN(reg)                                                                               \
+    __asm__ volatile("movq (%[m]), %%" reg "\n\t"                                                  \
+                     "xorq %[k], %%" reg "\n\t"                                                    \
+                     "movl $1, (%[ph])\n\t"                                                        \
+                     "1: pause\n\t"                                                                \
+                     "cmpl $2, (%[ph])\n\t"                                                        \
+                     "jne 1b\n\t"                                                                  \
+                     "xorq %%" reg ", %%" reg "\n\t"                                               \
+                     "movl $3, (%[ph])\n\t"                                                        \
+                     "2: pause\n\t"                                                                \
+                     "cmpl $4, (%[ph])\n\t"                                                        \
+                     "jne 2b"                                                                      \
+                     :                                                                             \
+                     : [m] "r"(&h->masked), [k] "r"(MASK), [ph] "r"(&h->phase)                     \
                      : reg, "memory", "cc")
 
 /* One of the callee-saved registers, picked by the seed, holds the chunk. */
@@ -271,7 +270,8 @@ static void test_a_pointer_only_in_another_threads_register_keeps_the_chunk_aliv
 #endif
 }
 
-UG_TEST_GROUP(leak_roots, NULL, NULL,
+UG_TEST_GROUP(
+    leak_roots, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_a_pointer_in_a_global_keeps_the_chunk_alive_until_cleared,
                                     leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(test_a_pointer_in_tls_keeps_the_chunk_alive_until_cleared,
@@ -279,5 +279,5 @@ UG_TEST_GROUP(leak_roots, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_a_pointer_on_another_threads_stack_keeps_the_chunk_alive,
                                     leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(
-        test_a_pointer_only_in_another_threads_register_keeps_the_chunk_alive,
-        leak_setup, leak_fixture));
+        test_a_pointer_only_in_another_threads_register_keeps_the_chunk_alive, leak_setup,
+        leak_fixture));

@@ -63,7 +63,7 @@ NOINLINE static int handler_with_timeout(world_t *w, size_t cap, bool use_ctx)
     int k = chan_select(c, 2, false);
     timer_free(t);
     if (use_ctx)
-        ctx_cancel(ctx);             /* defer cancel() */
+        ctx_cancel(ctx); /* defer cancel() */
     world_expect(w, ch);
     return k == 0 ? 0 : -ETIMEDOUT;
 }
@@ -87,7 +87,10 @@ static handlers_t seed_handlers(char want[static 64])
     return h;
 }
 
-static unsigned popcount(unsigned m) { return (unsigned)__builtin_popcount(m); }
+static unsigned popcount(unsigned m)
+{
+    return (unsigned)__builtin_popcount(m);
+}
 
 static void timed_out_handlers(world_t *w)
 {
@@ -297,7 +300,10 @@ static void spawn_nils(const nils_t *p)
             assert_int_equal(0, task_spawn(nil_sender, NULL, NULL));
 }
 
-static void nil_channels(world_t *w) { spawn_nils(w->plan); }
+static void nil_channels(world_t *w)
+{
+    spawn_nils(w->plan);
+}
 
 static void test_tasks_blocked_on_a_nil_channel_are_leaked(void **state)
 {
@@ -430,7 +436,7 @@ NOINLINE static void held_and_forgotten(world_t *w)
                 assert_int_equal(0, task_spawn(add_without_unlock, c, NULL));
             continue;
         }
-        c->total = (20 + (int64_t)ug_rand_below(30)) * CLOCK_S;   /* past the check */
+        c->total = (20 + (int64_t)ug_rand_below(30)) * CLOCK_S; /* past the check */
         assert_int_equal(0, task_spawn(slow_holder, c, NULL));
         for (size_t k = 0; k < p->adders[j]; k++)
             assert_int_equal(0, task_spawn(late_adder, c, NULL));
@@ -460,7 +466,7 @@ static void test_a_task_waiting_for_a_mutex_in_a_chunk_a_live_task_holds_is_not_
 
 typedef struct tables {
     size_t readers, added;
-    uintptr_t *where;                /* gets the WaitGroup's address, masked; or NULL */
+    uintptr_t *where; /* gets the WaitGroup's address, masked; or NULL */
 } tables_t;
 
 static void table_reader(void *arg)
@@ -527,7 +533,6 @@ typedef struct fixed {
     queues_t queues;
 } fixed_t;
 
-
 static void buffered_senders(world_t *w)
 {
     const fixed_t *p = w->plan;
@@ -544,7 +549,7 @@ static void test_buffered_channel_fixes_the_forgotten_sender(void **state)
     p.handlers = seed_handlers(unused);
     world_t w = {.scenario = buffered_senders, .plan = &p};
     run_world(&w);
-    assert_int_equal(0, w.rc);                    /* only the planted leaks, in order */
+    assert_int_equal(0, w.rc); /* only the planted leaks, in order */
     assert_int_equal(strlen(p.planted.row), w.rep.ntasks);
     assert_string_equal(p.planted.row, leaked_signature(&w, got));
     world_cleanup(&w);
@@ -569,7 +574,7 @@ static void test_closing_the_channel_fixes_the_abandoned_workers(void **state)
     p.queues = seed_queues(unused, false);
     world_t w = {.scenario = closed_channels, .plan = &p};
     run_world(&w);
-    assert_int_equal(0, w.rc);                    /* only the planted leaks, in order */
+    assert_int_equal(0, w.rc); /* only the planted leaks, in order */
     assert_int_equal(strlen(p.planted.row), w.rep.ntasks);
     assert_string_equal(p.planted.row, leaked_signature(&w, got));
     world_cleanup(&w);
@@ -591,12 +596,11 @@ static void test_a_cancelled_context_fixes_the_forgotten_sender(void **state)
     p.handlers = seed_handlers(unused);
     world_t w = {.scenario = cancelled_senders, .plan = &p};
     run_world(&w);
-    assert_int_equal(0, w.rc);                    /* only the planted leaks, in order */
+    assert_int_equal(0, w.rc); /* only the planted leaks, in order */
     assert_int_equal(strlen(p.planted.row), w.rep.ntasks);
     assert_string_equal(p.planted.row, leaked_signature(&w, got));
     world_cleanup(&w);
 }
-
 
 /* ---- reachable from a live task ---------------------------------------------------- */
 
@@ -678,7 +682,7 @@ static void test_a_task_asleep_on_a_timer_is_live_and_so_is_the_task_it_will_wak
     steps_t p = seed_steps("PO", counts);
     for (size_t i = 0; p.row[i]; i++)
         if (p.row[i] == 'O')
-            sig_add(want, expect_letter(i));      /* one channel per step */
+            sig_add(want, expect_letter(i)); /* one channel per step */
     world_t w = {.scenario = sleepers_and_receivers, .plan = &p};
     run_world(&w);
     assert_int_equal(0, w.rc);
@@ -721,17 +725,12 @@ NOINLINE static void waiters_around(world_t *w, chan_t *mine)
             a->ch = mine;
             assert_int_equal(0, task_spawn(receive_one, a, NULL));
             break;
-        case 'O':
-            spawn_orphan(w);
-            break;
+        case 'O': spawn_orphan(w); break;
         case 'A':
-            spawn_select(mine, world_chan(w, sizeof(int), 0));   /* one case reachable */
+            spawn_select(mine, world_chan(w, sizeof(int), 0)); /* one case reachable */
             break;
-        case 'B':
-            spawn_select(world_chan(w, sizeof(int), 0), mine);
-            break;
-        default:
-            spawn_select(world_chan(w, sizeof(int), 0), world_chan(w, sizeof(int), 0));
+        case 'B': spawn_select(world_chan(w, sizeof(int), 0), mine); break;
+        default: spawn_select(world_chan(w, sizeof(int), 0), world_chan(w, sizeof(int), 0));
         }
     }
 }
@@ -764,7 +763,7 @@ static void test_a_blocked_task_whose_channel_a_runnable_task_holds_is_not_leake
     steps_t p = seed_steps("LOAD", counts);
     for (size_t i = 0, k = 0; p.row[i]; i++) {
         if (p.row[i] == 'A' && ug_rand_below(2))
-            p.row[i] = 'B';                       /* which case is mine */
+            p.row[i] = 'B'; /* which case is mine */
         if (p.row[i] == 'O')
             sig_add(want, expect_letter(k++));
         else if (p.row[i] == 'D')
@@ -782,31 +781,32 @@ static void test_a_blocked_task_whose_channel_a_runnable_task_holds_is_not_leake
     world_cleanup(&w);
 }
 
-UG_TEST_GROUP(leak_tasks, NULL, NULL,
+UG_TEST_GROUP(
+    leak_tasks, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_forgotten_sender_after_a_timeout_is_a_leaked_task,
                                     leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(test_receiver_left_after_an_early_error_return_is_a_leaked_task,
                                     leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(test_worker_ranging_over_an_unclosed_channel_is_a_leaked_task,
                                     leak_setup, leak_fixture),
-    cmocka_unit_test_setup_teardown(test_tasks_blocked_on_a_nil_channel_are_leaked,
-                                    leak_setup, leak_fixture),
+    cmocka_unit_test_setup_teardown(test_tasks_blocked_on_a_nil_channel_are_leaked, leak_setup,
+                                    leak_fixture),
     cmocka_unit_test_setup_teardown(test_task_waiting_for_a_mutex_never_unlocked_is_leaked,
                                     leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(
-        test_a_task_waiting_for_a_mutex_in_a_chunk_a_live_task_holds_is_not_leaked,
-        leak_setup, leak_fixture),
+        test_a_task_waiting_for_a_mutex_in_a_chunk_a_live_task_holds_is_not_leaked, leak_setup,
+        leak_fixture),
     cmocka_unit_test_setup_teardown(test_wait_on_a_waitgroup_with_a_wrong_count_is_leaked,
                                     leak_setup, leak_fixture),
-    cmocka_unit_test_setup_teardown(test_buffered_channel_fixes_the_forgotten_sender,
-                                    leak_setup, leak_fixture),
+    cmocka_unit_test_setup_teardown(test_buffered_channel_fixes_the_forgotten_sender, leak_setup,
+                                    leak_fixture),
     cmocka_unit_test_setup_teardown(test_closing_the_channel_fixes_the_abandoned_workers,
                                     leak_setup, leak_fixture),
-    cmocka_unit_test_setup_teardown(test_a_cancelled_context_fixes_the_forgotten_sender,
-                                    leak_setup, leak_fixture),
+    cmocka_unit_test_setup_teardown(test_a_cancelled_context_fixes_the_forgotten_sender, leak_setup,
+                                    leak_fixture),
     cmocka_unit_test_setup_teardown(
-        test_a_blocked_task_whose_channel_a_runnable_task_holds_is_not_leaked,
-        leak_setup, leak_fixture),
+        test_a_blocked_task_whose_channel_a_runnable_task_holds_is_not_leaked, leak_setup,
+        leak_fixture),
     cmocka_unit_test_setup_teardown(
-        test_a_task_asleep_on_a_timer_is_live_and_so_is_the_task_it_will_wake,
-        leak_setup, leak_fixture));
+        test_a_task_asleep_on_a_timer_is_live_and_so_is_the_task_it_will_wake, leak_setup,
+        leak_fixture));

@@ -35,7 +35,7 @@ typedef struct world {
     leak_task_report_t rep;
     chan_t *chans[MAX_CHANS];    /* freed by world_cleanup */
     size_t nchans;
-    ctx_t *ctxs[MAX_CHANS];      /* freed by world_cleanup */
+    ctx_t *ctxs[MAX_CHANS]; /* freed by world_cleanup */
     size_t nctxs;
     uintptr_t expect[MAX_CHANS]; /* wait objects the test names, masked */
     size_t nexpect;

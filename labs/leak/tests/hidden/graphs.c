@@ -214,7 +214,7 @@ static void spawn_order(size_t *order, size_t n, bool shuffled)
     for (size_t i = 0; i < n; i++)
         identity &= order[i] == i;
     if (shuffled && identity) {
-        size_t k = ug_rand_below(n - 1);          /* swap two neighbours */
+        size_t k = ug_rand_below(n - 1); /* swap two neighbours */
         order[k] = k + 1;
         order[k + 1] = k;
     }
@@ -287,7 +287,8 @@ static void test_a_chain_of_tasks_each_woken_by_a_blocked_one_is_not_leaked(void
     world_cleanup(&w);
 }
 
-UG_TEST_GROUP(leak_hidden, NULL, NULL,
+UG_TEST_GROUP(
+    leak_hidden, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_random_heap_graphs_agree_with_a_reachability_oracle,
                                     leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(test_a_lost_chunk_pointing_into_a_live_one_leaks_only_itself,
