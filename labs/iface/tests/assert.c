@@ -84,8 +84,8 @@ static void test_failed_concrete_assertion_names_the_dynamic_and_the_asserted_ty
     assert_string_equal(want, msg);
 
     t = ug_rand_below(ZOO_NTYPES);
-    assert_int_equal(-EINVAL, iface_assert_type((iface_any_t){0}, zoo_type(&z, t), &p, msg,
-                                                sizeof(msg)));
+    assert_int_equal(-EINVAL,
+                     iface_assert_type((iface_any_t){0}, zoo_type(&z, t), &p, msg, sizeof(msg)));
     snprintf(want, sizeof want, "interface conversion: interface {} is nil, not %s",
              zoo_type(&z, t)->name);
     assert_string_equal(want, msg);
@@ -119,8 +119,8 @@ static void test_assertion_to_interface_yields_a_callable_interface_value(void *
     size_t k = ug_rand_below(2) ? ZOO_CAT : ZOO_DOG;
     pet_t pet = {(intptr_t)ug_rand_below(1000)};
     v = (iface_t){0};
-    assert_int_equal(0, iface_assert_iface(iface_any_from(zoo_type(&z, k), &pet), &z.speaker,
-                                           &v, msg, sizeof(msg)));
+    assert_int_equal(0, iface_assert_iface(iface_any_from(zoo_type(&z, k), &pet), &z.speaker, &v,
+                                           msg, sizeof(msg)));
     assert_ptr_equal(&pet, v.data);
     assert_int_equal(0, iface_call(v, 0, w, &r));
     assert_int_equal((k == ZOO_CAT ? 2000 : 1000) + pet.id + w, r);
@@ -129,8 +129,7 @@ static void test_assertion_to_interface_yields_a_callable_interface_value(void *
 /* A seeded interface of pool names, at least one of which *main.File lacks,
  * declared in a seeded order. Returns the pool index of the first name, in
  * sorted order, File lacks. */
-static size_t seeded_iface_file_lacks(iface_itype_t *it, const char **names, char *name,
-                                      size_t cap)
+static size_t seeded_iface_file_lacks(iface_itype_t *it, const char **names, char *name, size_t cap)
 {
     unsigned mask = 1 + (unsigned)ug_rand_below((1u << ZOO_NPOOL) - 1);
     if (!(mask & ~ZOO_FILE_POOL)) {
@@ -141,7 +140,7 @@ static size_t seeded_iface_file_lacks(iface_itype_t *it, const char **names, cha
     for (size_t k = 0; k < ZOO_NPOOL; k++)
         if (mask >> k & 1)
             names[n++] = zoo_pool[k];
-    for (size_t i = n; i > 1; i--) {   /* Fisher-Yates: a seeded declaration order */
+    for (size_t i = n; i > 1; i--) { /* Fisher-Yates: a seeded declaration order */
         size_t j = ug_rand_below(i);
         const char *t = names[i - 1];
         names[i - 1] = names[j];
@@ -194,8 +193,8 @@ static void test_missing_method_fails_the_interface_assertion_naming_the_method(
     v = (iface_t){.data = &fd};
     assert_false(iface_assert_iface_ok(iface_any_from(&z.file, &fd), &it, &v));
     assert_true(iface_is_nil(v));
-    assert_int_equal(-EINVAL, iface_assert_iface(iface_any_from(&z.file, &fd), &it, &v, msg,
-                                                 sizeof(msg)));
+    assert_int_equal(-EINVAL,
+                     iface_assert_iface(iface_any_from(&z.file, &fd), &it, &v, msg, sizeof(msg)));
     snprintf(want, sizeof want, "interface conversion: *main.File is not %s: missing method %s",
              iname, zoo_pool[first]);
     assert_string_equal(want, msg);
@@ -208,9 +207,9 @@ static int first_match(zoo_t *z, size_t k, const iface_case_t *cases, size_t n)
     for (size_t i = 0; i < n; i++) {
         const iface_case_t *c = &cases[i];
         bool nil = k == ZOO_NTYPES;
-        if (c->type ? !nil && c->type == zoo_type(z, k)
+        if (c->type    ? !nil && c->type == zoo_type(z, k)
             : c->itype ? !nil && zoo_implements(z, k, c->itype)
-            : nil)
+                       : nil)
             return (int)i;
     }
     return (int)n;
@@ -271,13 +270,13 @@ static void test_type_switch_falls_to_default_when_no_case_matches(void **state)
     iface_case_t both[] = {{.type = &z.dog, .itype = &z.speaker}};
     assert_int_equal(-EINVAL, iface_switch(iface_any_from(&z.rock, &stone), both, 1));
 
-    size_t k = ug_rand_below(ZOO_NTYPES + 1);   /* ZOO_NTYPES: nil */
+    size_t k = ug_rand_below(ZOO_NTYPES + 1); /* ZOO_NTYPES: nil */
     iface_any_t v = k < ZOO_NTYPES ? iface_any_from(zoo_type(&z, k), &stone) : (iface_any_t){0};
     iface_case_t seeded[8];
     size_t n = 1 + ug_rand_below(8);
     for (size_t i = 0; i < n;) {
         seeded[i] = zoo_case(&z, ug_rand_below(ZOO_NTYPES + 3));
-        i += first_match(&z, k, &seeded[i], 1) == 1;   /* keep only cases v misses */
+        i += first_match(&z, k, &seeded[i], 1) == 1; /* keep only cases v misses */
     }
     assert_int_equal(n, iface_switch(v, seeded, n));
 }

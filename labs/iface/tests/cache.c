@@ -30,15 +30,9 @@ static const iface_itab_t *lookup_by_any_route(const iface_itype_t *it, const if
     const iface_itab_t *tab = NULL;
     iface_t v = {0};
     switch (ug_rand_below(3)) {
-    case 0:
-        iface_getitab(it, t, &tab);
-        return tab;
-    case 1:
-        iface_from(it, t, data, &v);
-        return v.tab;
-    default:
-        iface_assert_iface_ok(iface_any_from(t, data), it, &v);
-        return v.tab;
+    case 0: iface_getitab(it, t, &tab); return tab;
+    case 1: iface_from(it, t, data, &v); return v.tab;
+    default: iface_assert_iface_ok(iface_any_from(t, data), it, &v); return v.tab;
     }
 }
 
@@ -140,8 +134,15 @@ static void test_failed_itab_lookup_is_cached_as_a_negative_entry(void **state)
     assert_ptr_equal(&z.rock, tab->type);
     assert_int_equal(0, live_slots(tab, &z.rw));
 
-    static const struct { size_t type; int speaker; const char *missing; } misses[] = {
-        {ZOO_FILE, 1, "Speak"}, {ZOO_ROCK, 1, "Speak"}, {ZOO_DOG, 0, "Read"}, {ZOO_CAT, 0, "Read"},
+    static const struct {
+        size_t type;
+        int speaker;
+        const char *missing;
+    } misses[] = {
+        {ZOO_FILE, 1, "Speak"},
+        {ZOO_ROCK, 1, "Speak"},
+        {ZOO_DOG, 0, "Read"},
+        {ZOO_CAT, 0, "Read"},
     };
     size_t m = ug_rand_below(4);
     const iface_itype_t *it = misses[m].speaker ? &z.speaker : &z.rw;

@@ -32,7 +32,7 @@ static size_t draw_names(size_t min, const char **out, unsigned *mask)
             out[k++] = zoo_pool[i];
         }
     }
-    if (strcmp(out[0], out[1]) < 0) {   /* at least one pair out of order */
+    if (strcmp(out[0], out[1]) < 0) { /* at least one pair out of order */
         const char *t = out[0];
         out[0] = out[1];
         out[1] = t;
@@ -89,7 +89,7 @@ static void test_itab_is_built_by_merging_sorted_method_sets_skipping_extra_meth
     assert_non_null(tab);
     assert_ptr_equal(&z.rw, tab->inter);
     assert_ptr_equal(&z.file, tab->type);
-    assert_true(tab->hash == z.file.hash);   /* the hash's value is the implementation's */
+    assert_true(tab->hash == z.file.hash); /* the hash's value is the implementation's */
     assert_null(tab->missing);
     assert_int_equal(2, tab->nfun);
     assert_string_equal("File.Read", zoo_fn_name(tab->fun[0]));
@@ -145,7 +145,7 @@ static void test_sealing_sorts_method_names_and_rejects_duplicates(void **state)
     assert_int_equal(-ENOENT, iface_method_index(&z.rw, "Close"));
 
     /* A seeded type: its methods come out sorted. */
-    const char *names[ZOO_NPOOL + 1];
+    const char *names[ZOO_NPOOL + 1] = {0};
     iface_method_t methods[ZOO_NPOOL + 1];
     unsigned mask;
     size_t n = draw_names(3, names, &mask);
@@ -160,7 +160,7 @@ static void test_sealing_sorts_method_names_and_rejects_duplicates(void **state)
     assert_string_equal(want, got);
 
     /* A seeded interface: sorted too, and every pool name has its index. */
-    const char *inames[ZOO_NPOOL + 1];
+    const char *inames[ZOO_NPOOL + 1] = {0};
     n = draw_names(3, inames, &mask);
     iface_itype_t it = {"main.SeededI", inames, n, 0};
     assert_int_equal(0, iface_itype_seal(&it));
@@ -191,7 +191,8 @@ static void test_sealing_sorts_method_names_and_rejects_duplicates(void **state)
     assert_int_equal(-EINVAL, iface_itype_seal(&badi));
 
     static const size_t bad_sizes[] = {1, 2, 4, 16};
-    iface_type_t shortptr = {"*main.Short", bad_sizes[ug_rand_below(4)], IFACE_KIND_PTR, NULL, 0, 0};
+    iface_type_t shortptr = {
+        "*main.Short", bad_sizes[ug_rand_below(4)], IFACE_KIND_PTR, NULL, 0, 0};
     assert_int_equal(-EINVAL, iface_type_seal(&shortptr));
 
     /* A type without methods is fine: it satisfies only method-less interfaces. */

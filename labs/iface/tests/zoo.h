@@ -34,20 +34,38 @@ static inline intptr_t cat_legs(void *recv, intptr_t arg) { (void)recv; return 4
 /* *main.File methods: a NULL receiver answers the negated result, as a Go
  * method on a nil pointer may do, so a call through a typed-nil interface
  * is observable and still tells which method ran with which argument. */
-static inline intptr_t file_close(void *r, intptr_t a) { return r ? 100 + a : -100 - a; }
-static inline intptr_t file_flush(void *r, intptr_t a) { return r ? 200 + a : -200 - a; }
-static inline intptr_t file_read(void *r, intptr_t a) { return r ? 300 + a : -300 - a; }
-static inline intptr_t file_stat(void *r, intptr_t a) { return r ? 400 + a : -400 - a; }
-static inline intptr_t file_write(void *r, intptr_t a) { return r ? 500 + a : -500 - a; }
+static inline intptr_t file_close(void *r, intptr_t a)
+{
+    return r ? 100 + a : -100 - a;
+}
+static inline intptr_t file_flush(void *r, intptr_t a)
+{
+    return r ? 200 + a : -200 - a;
+}
+static inline intptr_t file_read(void *r, intptr_t a)
+{
+    return r ? 300 + a : -300 - a;
+}
+static inline intptr_t file_stat(void *r, intptr_t a)
+{
+    return r ? 400 + a : -400 - a;
+}
+static inline intptr_t file_write(void *r, intptr_t a)
+{
+    return r ? 500 + a : -500 - a;
+}
 static inline intptr_t rock_read(void *r, intptr_t a) { (void)r; return 600 + a; }
 
 /* The name of the zoo method fn is, or "?" for anything else: lets a test
  * check which function an itab slot holds as a value. */
 static inline const char *zoo_fn_name(iface_method_fn fn)
 {
-    static const struct { iface_method_fn fn; const char *name; } all[] = {
-        {dog_speak, "Dog.Speak"}, {dog_legs, "Dog.Legs"}, {dog_fetch, "Dog.Fetch"},
-        {cat_speak, "Cat.Speak"}, {cat_legs, "Cat.Legs"}, {file_close, "File.Close"},
+    static const struct {
+        iface_method_fn fn;
+        const char *name;
+    } all[] = {
+        {dog_speak, "Dog.Speak"},   {dog_legs, "Dog.Legs"},   {dog_fetch, "Dog.Fetch"},
+        {cat_speak, "Cat.Speak"},   {cat_legs, "Cat.Legs"},   {file_close, "File.Close"},
         {file_flush, "File.Flush"}, {file_read, "File.Read"}, {file_stat, "File.Stat"},
         {file_write, "File.Write"}, {rock_read, "Rock.Read"},
     };
@@ -102,8 +120,8 @@ static inline int zoo_init(zoo_t *z)
 
 /* Appends printf-style text to the string in buf (of cap bytes): tests
  * gather many results into one string and check it once. */
-__attribute__((format(printf, 3, 4)))
-static inline void zoo_appendf(char *buf, size_t cap, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static inline void zoo_appendf(char *buf, size_t cap,
+                                                                     const char *fmt, ...)
 {
     size_t len = strlen(buf);
     va_list ap;
@@ -117,8 +135,7 @@ static inline void zoo_appendf(char *buf, size_t cap, const char *fmt, ...)
  * in sorted order. *main.File has five of them: ZOO_FILE_POOL. */
 #define ZOO_NPOOL 12
 static const char *const zoo_pool[ZOO_NPOOL] = {
-    "Close", "Do", "Flush", "Get", "Len", "Next",
-    "Put", "Read", "Reset", "Stat", "String", "Write",
+    "Close", "Do", "Flush", "Get", "Len", "Next", "Put", "Read", "Reset", "Stat", "String", "Write",
 };
 #define ZOO_FILE_POOL (1u << 0 | 1u << 2 | 1u << 7 | 1u << 9 | 1u << 11)
 

@@ -57,7 +57,7 @@ static void test_errseq_tells_each_observer_of_each_error_once(void **state)
     pc_errseq_t c = pc_errseq_sample(&e);   /* seen: c starts clean */
     assert_int_equal(0, pc_errseq_check_and_advance(&e, &c));
 
-    pc_errseq_set(&e, e1);                  /* the same errno again */
+    pc_errseq_set(&e, e1); /* the same errno again */
     assert_int_equal(e1, pc_errseq_check_and_advance(&e, &a));
     assert_int_equal(e1, pc_errseq_check_and_advance(&e, &c));
     pc_errseq_set(&e, e2);
@@ -209,7 +209,7 @@ static void test_fsync_covers_every_earlier_write(void **state)
             tick_failed += pc_tick(f->pc, f->now) != 0;
         }
     }
-    if (size % PS == 0) {   /* end mid-page: fsync must set the size on disk */
+    if (size % PS == 0) { /* end mid-page: fsync must set the size on disk */
         model[size] = 'e';
         short_writes += pc_pwrite(f->h, "e", 1, (off_t)size++) != 1;
     }
@@ -274,7 +274,7 @@ static void test_injected_eio_reaches_each_handles_next_fsync_exactly_once(void 
     for (size_t i = 0; i < nh; i++) {
         assert_int_equal(-EIO, pc_fsync(hs[order[i]]));
         if (i == 0)
-            assert_int_equal(0, fix_stats(f).nr_dirty);   /* a failed page is left clean */
+            assert_int_equal(0, fix_stats(f).nr_dirty); /* a failed page is left clean */
         assert_int_equal(0, pc_fsync(hs[order[i]]));
     }
     assert_int_equal(0, pc_open(f->pc, &late));

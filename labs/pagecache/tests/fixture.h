@@ -80,27 +80,27 @@ const void *fix_want(fix_t *f, size_t len, uint64_t off, unsigned tag);
 /* Checks that the file on disk holds want's len bytes at off: how many it
  * has there, then the bytes. A macro, so that want is the expected
  * operand of the check (compiled out of the recording build). */
-#define fix_assert_disk(f, off, want, len)                                               \
-    do {                                                                                 \
-        size_t fix__len = (len);                                                         \
-        void *fix__got = fix_got((f), fix__len);                                         \
-        assert_int_equal(fix__len, fix_disk_read((f), (off), fix__got, fix__len));       \
-        assert_memory_equal((want), fix__got, fix__len);                                 \
+#define fix_assert_disk(f, off, want, len)                                                         \
+    do {                                                                                           \
+        size_t fix__len = (len);                                                                   \
+        void *fix__got = fix_got((f), fix__len);                                                   \
+        assert_int_equal(fix__len, fix_disk_read((f), (off), fix__got, fix__len));                 \
+        assert_memory_equal((want), fix__got, fix__len);                                           \
     } while (0)
 
 /* Checks only the bytes: len bytes at off on disk, zeros past the end of
  * the file, equal want. For when the size on disk is the cache's choice
  * (before fsync). */
-#define fix_assert_disk_bytes(f, off, want, len)                                         \
-    do {                                                                                 \
-        size_t fix__len = (len);                                                         \
-        void *fix__got = fix_got((f), fix__len);                                         \
-        fix_disk_read((f), (off), fix__got, fix__len);                                   \
-        assert_memory_equal((want), fix__got, fix__len);                                 \
+#define fix_assert_disk_bytes(f, off, want, len)                                                   \
+    do {                                                                                           \
+        size_t fix__len = (len);                                                                   \
+        void *fix__got = fix_got((f), fix__len);                                                   \
+        fix_disk_read((f), (off), fix__got, fix__len);                                             \
+        assert_memory_equal((want), fix__got, fix__len);                                           \
     } while (0)
 
 /* Checks that the disk holds fix_pattern(len bytes at off, tag). */
-#define fix_assert_disk_pattern(f, off, len, tag)                                        \
+#define fix_assert_disk_pattern(f, off, len, tag)                                                  \
     fix_assert_disk((f), (off), fix_want((f), (len), (off), (tag)), (len))
 
 /* Writes fix_pattern(tag) over pages [from, to) through f->h, one page per

@@ -130,7 +130,8 @@ static void test_negative_offset_is_rejected_with_einval(void **state)
     size_t len = 1 + ug_rand_below(sizeof buf);
     fix_pattern(buf, len, 0, (unsigned)ug_rand());
     assert_int_equal(-EINVAL, pc_pwrite(f->h, buf, len, -1 - (off_t)ug_rand_below(1u << 20)));
-    assert_int_equal(-EINVAL, pc_pread(f->h, buf, len, -(off_t)PS * (1 + (off_t)ug_rand_below(64))));
+    assert_int_equal(-EINVAL,
+                     pc_pread(f->h, buf, len, -(off_t)PS * (1 + (off_t)ug_rand_below(64))));
     assert_int_equal(-EINVAL, pc_pwrite(f->h, buf, len, INT64_MAX - (off_t)ug_rand_below(len)));
     assert_int_equal(0, fix_stats(f).nr_dirty);
     uint64_t size = 1;

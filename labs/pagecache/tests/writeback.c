@@ -23,7 +23,7 @@
 #define write_page(f, i, tag) assert_int_equal(1, fix_write_pages((f), (i), (i) + 1, (tag)))
 
 /* Checks that page i on disk holds the pattern with tag. */
-#define assert_disk_page(f, i, tag) fix_assert_disk_pattern((f), (i) * PS, PS, (tag))
+#define assert_disk_page(f, i, tag) fix_assert_disk_pattern((f), (i)*PS, PS, (tag))
 
 /* A seeded permutation of 0..n-1 in order (n <= 256). */
 static void shuffle(uint64_t *order, size_t n)
@@ -46,7 +46,7 @@ static void shuffle(uint64_t *order, size_t n)
 static void test_background_writeback_starts_above_the_threshold_while_the_writer_idles(void **state)
 {
     fix_t *f = *state;
-    size_t k = 8 + ug_rand_below(9);   /* the background threshold */
+    size_t k = 8 + ug_rand_below(9); /* the background threshold */
     f->cfg.capacity_pages = 8 * k;
     f->cfg.background_ratio = 0.125;
     f->cfg.dirty_ratio = 0.5;
@@ -70,7 +70,7 @@ static void test_background_writeback_starts_above_the_threshold_while_the_write
     for (size_t i = below; i < total; i++, f->now++)
         whole += fix_write_pages(f, order[i], order[i] + 1, tag);
     assert_int_equal(total, whole);
-    assert_int_equal(total, fix_stats(f).nr_dirty);   /* the writer did no I/O */
+    assert_int_equal(total, fix_stats(f).nr_dirty); /* the writer did no I/O */
     assert_int_equal(0, pc_tick(f->pc, f->now));
     st = fix_stats(f);
     assert_int_equal(k, st.nr_dirty);
@@ -186,7 +186,7 @@ static void test_a_page_rewritten_all_the_time_is_written_back_by_its_first_expi
             written_at = f->now;
             break;
         }
-        failed += fix_write_pages(f, page, page + 1, ++tag) != 1;   /* dirty again */
+        failed += fix_write_pages(f, page, page + 1, ++tag) != 1; /* dirty again */
     }
     assert_int_equal(0, failed);
     uint64_t due = first + f->cfg.expire_ms;

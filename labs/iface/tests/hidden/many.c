@@ -60,9 +60,9 @@ typedef struct world {
     const char *inames[NIFACES][NPOOL];
     char iname[NIFACES][16];
     unsigned imask[NIFACES];
-    uint16_t qi[NQUERIES], qt[NQUERIES];        /* the queries, in order */
-    bool asked[NIFACES][NTYPES];                /* input: the pair is among the queries */
-    const iface_itab_t *seen[NIFACES][NTYPES];  /* what the first lookup of the pair gave */
+    uint16_t qi[NQUERIES], qt[NQUERIES];       /* the queries, in order */
+    bool asked[NIFACES][NTYPES];               /* input: the pair is among the queries */
+    const iface_itab_t *seen[NIFACES][NTYPES]; /* what the first lookup of the pair gave */
 } world_t;
 
 /* Fisher-Yates with the run's generator, so declaration order is random. */
@@ -168,9 +168,8 @@ static void lookup(world_t *w, size_t ii, size_t ti, char *out, size_t cap)
 /* The oracle's line for the lookup of (ii, ti); first says whether it is
  * the pair's first lookup. Built from the masks alone. The oracle's
  * functions are evaluated only by the judging build. */
-__attribute__((unused))
-static void oracle_line(const world_t *w, size_t ii, size_t ti, bool first, char *out,
-                        size_t cap)
+__attribute__((unused)) static void oracle_line(const world_t *w, size_t ii, size_t ti, bool first,
+                                                char *out, size_t cap)
 {
     unsigned need = w->imask[ii], have = w->mask[ti];
     bool impl = (need & ~have) == 0;
@@ -178,7 +177,7 @@ static void oracle_line(const world_t *w, size_t ii, size_t ti, bool first, char
                        first ? "first" : "same");
     if (!impl)
         len += snprintf(out + len, cap - (size_t)len, " missing %s 0",
-                        pool[__builtin_ctz(need & ~have)]);   /* lowest = first sorted */
+                        pool[__builtin_ctz(need & ~have)]); /* lowest = first sorted */
     for (size_t k = 0; impl && k < NPOOL; k++) {
         unsigned v = w->variant[ti] >> k & 1;
         if (need >> k & 1)
@@ -199,8 +198,8 @@ static uint64_t fnv(uint64_t h, const char *s)
 #define FNV_START 0xcbf29ce484222325ull
 
 /* The oracle's line for query q, in buf. */
-__attribute__((unused))
-static const char *oracle_query(const world_t *w, size_t q, char *buf, size_t cap)
+__attribute__((unused)) static const char *oracle_query(const world_t *w, size_t q, char *buf,
+                                                        size_t cap)
 {
     bool first = true;
     for (size_t p = 0; p < q; p++)
@@ -211,8 +210,7 @@ static const char *oracle_query(const world_t *w, size_t q, char *buf, size_t ca
 
 /* The oracle's digest of every lookup the test makes, in order: the
  * queries, then every pair asked, once more. */
-__attribute__((unused))
-static uint64_t oracle_digest(const world_t *w)
+__attribute__((unused)) static uint64_t oracle_digest(const world_t *w)
 {
     bool met[NIFACES][NTYPES] = {{0}};
     char line[256];
@@ -308,7 +306,7 @@ static void test_types_with_the_same_name_stay_distinct_in_cache_and_assertions(
     assert_int_equal(0, iface_type_seal(&t1));
     assert_int_equal(0, iface_type_seal(&t2));
     assert_int_equal(0, iface_itype_seal(&reader));
-    assert_true(t1.hash == t2.hash);   /* the hash's value is the implementation's */
+    assert_true(t1.hash == t2.hash); /* the hash's value is the implementation's */
 
     const iface_itab_t *a = NULL, *b = NULL;
     assert_int_equal(0, iface_getitab(&reader, &t1, &a));
@@ -323,7 +321,7 @@ static void test_types_with_the_same_name_stay_distinct_in_cache_and_assertions(
     iface_any_t v = iface_any_from(&t2, &x);
     assert_false(iface_assert_type_ok(v, &t1, NULL));
     assert_true(iface_assert_type_ok(v, &t2, NULL));
-    size_t at = ug_rand_below(2);   /* where t2's case is */
+    size_t at = ug_rand_below(2); /* where t2's case is */
     iface_case_t cases[2];
     cases[at] = (iface_case_t){.type = &t2};
     cases[1 - at] = (iface_case_t){.type = &t1};
@@ -345,7 +343,8 @@ static void test_types_with_the_same_name_stay_distinct_in_cache_and_assertions(
     }
     for (size_t i = crowd_n; i-- > 0;) {
         const iface_itab_t *again = NULL;
-        if (iface_getitab(&reader, &crowd[i], &again) || again != tabs[i] || letter(again) != got[i])
+        if (iface_getitab(&reader, &crowd[i], &again) || again != tabs[i] ||
+            letter(again) != got[i])
             got[i] = '!';
     }
     assert_string_equal(want, got);
