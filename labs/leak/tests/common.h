@@ -34,6 +34,10 @@
 #else
 #define NOINLINE __attribute__((noinline, noclone))
 #endif
+/* A helper that only computes expected values: the recording build does
+ * not evaluate expected operands, so it never calls one (clang reports it
+ * as not needed). */
+#define EXPECTED_ONLY __attribute__((unused))
 #define MASK ((uintptr_t)0x5a5a5a5a5a5a5a5aull)   /* hides a pointer from the scan */
 
 /* Takes, and keeps until the test's process ends, the memory glibc's heap

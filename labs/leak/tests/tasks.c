@@ -87,7 +87,7 @@ static handlers_t seed_handlers(char want[static 64])
     return h;
 }
 
-static unsigned popcount(unsigned m)
+EXPECTED_ONLY static unsigned popcount(unsigned m)
 {
     return (unsigned)__builtin_popcount(m);
 }
@@ -219,7 +219,7 @@ static queues_t seed_queues(char want[static 64], bool leaks)
     return q;
 }
 
-static size_t leaking_workers(const queues_t *q)
+EXPECTED_ONLY static size_t leaking_workers(const queues_t *q)
 {
     size_t n = 0;
     for (size_t i = 0; i < q->n; i++)
@@ -282,7 +282,7 @@ static nils_t seed_nils(void)
     return p;
 }
 
-static size_t count_of(const char *row, char c)
+EXPECTED_ONLY static size_t count_of(const char *row, char c)
 {
     size_t n = 0;
     for (; *row; row++)
@@ -360,7 +360,7 @@ static counters_t seed_counters(char want[static 64], bool with_held)
 }
 
 /* How many tasks the plan leaves waiting. */
-static size_t stuck_adders(const counters_t *p)
+EXPECTED_ONLY static size_t stuck_adders(const counters_t *p)
 {
     size_t n = 0;
     for (size_t j = 0; j < p->n; j++)
