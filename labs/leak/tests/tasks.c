@@ -409,6 +409,7 @@ static void slow_holder(void *arg)
 {
     counter_t *c = arg;
     lock_counter(c);
+    scrub_stack(); /* mutex_lock's frames had &c->mu */
     clock_sleep(c->total);
     mutex_unlock(&c->mu);
 }
