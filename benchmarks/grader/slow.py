@@ -6,17 +6,18 @@ Usage: slow.py <lab-folder> <function>...
 Each named function of the lab's editable sources becomes a static,
 always-inlined <name>__body (the call stack stays the reference's: the leak
 lab records allocation sites from it), and a wrapper of the same signature takes its
-place: it runs the body, then spins as long as the body took, so every call
-costs about twice the reference's. The answers, counters and side effects
-stay the reference's (every test still passes); only time is added.
-
-Reading a clock on every call would cost more than many calls (here a cycle
-counter read costs tens of nanoseconds in a virtual machine), so one call in
-SAMPLE is timed and the others spin for the running average of the timed
-ones, in turns of an empty loop calibrated once against the counter. Name
-only the functions a benchmark calls, not the ones they call: a wrapped
-function inside another would be counted twice. Files are edited in place;
-a function that is not found is an error.
+place. Its first call arms a profiling timer, and everything the process
+does after the lab
+is first called runs at half speed: each time the profiling timer fires, a
+SIGPROF handler spins for as much CPU time as the process used since the
+last spin. A candidate twice as slow as the reference, whatever a
+benchmark's calls cost. (Timing each call and
+spinning as long cannot do that here: reading a clock costs tens of
+nanoseconds in a virtual machine, more than many calls, and a benchmark's
+own loop is not in the wrapped functions.) The answers, counters and side
+effects stay the reference's (every test still passes); only time is added.
+Name the functions a benchmark calls first. Files are edited in place; a
+function that is not found is an error.
 """
 import re
 import sys
@@ -37,97 +38,61 @@ def params_names(params):
     return ", ".join(names)
 
 
-PAD = """
-#if defined(__x86_64__) || defined(__i386__)
-#include <x86intrin.h>
-static inline unsigned long long slow_now(void) { return __rdtsc(); }
-#else
+PAD = r"""
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/time.h>
 #include <time.h>
-static inline unsigned long long slow_now(void)
+
+/* The profiling timer fires as the process uses CPU time (at the kernel's
+ * tick, whatever period is asked for); each time, the handler spins for as
+ * much CPU time as the process used since the last spin ended, so half of
+ * all CPU time goes to spinning and the process runs at half speed. All
+ * signals wait while it spins (the runtime's preemption signal must not
+ * switch tasks inside this handler). */
+enum { SLOW_PERIOD_US = 1000 };
+
+static long long slow_cpu_ns(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
-#endif
 
-enum { SLOW_SAMPLE = 64, SLOW_WINDOW = 15 };
+static long long slow_since;   /* the process's CPU time when the last spin ended */
 
-typedef struct slow_fn {
-    unsigned long calls, turns;      /* turns: what each call spins */
-    double ticks[SLOW_WINDOW];       /* the last timed bodies */
-} slow_fn_t;
-
-static __attribute__((noinline)) void slow_pad(unsigned long n)
+static void slow_spin(int sig)
 {
-    for (volatile unsigned long i = 0; i < n; i++)
+    (void)sig;
+    long long now = slow_cpu_ns(), until = now + (now - slow_since);
+    while ((now = slow_cpu_ns()) < until)
         ;
+    slow_since = now;
 }
 
-static double slow_median(double *v, int n)
+/* Interval timers are not inherited by fork(): a child arms its own. */
+static void slow_arm_timer(void)
 {
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            double t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    return v[n / 2];
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = slow_spin;
+    sa.sa_flags = SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    sigaction(SIGPROF, &sa, NULL);
+    slow_since = slow_cpu_ns();
+    struct itimerval it = {{0, SLOW_PERIOD_US}, {0, SLOW_PERIOD_US}};
+    setitimer(ITIMER_PROF, &it, NULL);
 }
 
-/* Ticks of one turn of slow_pad, of a call of slow_pad(0) and of reading
- * the counter itself (medians: a preempted sample must not set the pace). */
-static double slow_turn, slow_call, slow_read;
-
-static void slow_calibrate(void)
+static inline void slow_arm(void)
 {
-    double d[31];
-    for (int i = 0; i < 31; i++) {
-        unsigned long long a = slow_now(), b = slow_now();
-        d[i] = (double)(b - a);
+    static int armed;
+    if (!armed) {
+        armed = 1;
+        slow_arm_timer();
+        pthread_atfork(NULL, NULL, slow_arm_timer);
     }
-    slow_read = slow_median(d, 31);
-    for (int i = 0; i < 7; i++) {
-        unsigned long long a = slow_now();
-        slow_pad(100000);
-        d[i] = (double)(slow_now() - a) / 1e5;
-    }
-    slow_turn = slow_median(d, 7);
-    for (int i = 0; i < 7; i++) {
-        unsigned long long a = slow_now();
-        for (int j = 0; j < 1000; j++)
-            slow_pad(0);
-        d[i] = (double)(slow_now() - a) / 1e3;
-    }
-    slow_call = slow_median(d, 7);
-}
-
-static inline unsigned long long slow_start(slow_fn_t *f)
-{
-    return f->calls++ % SLOW_SAMPLE == 0 ? slow_now() : 0;
-}
-
-/* A timed call updates the pace from the mean of the last timed bodies,
- * the longest left out (a preempted sample must not set the pace, but a
- * function whose rare calls are long must be paced by them too); every call
- * then spins that long. */
-static inline void slow_finish(slow_fn_t *f, unsigned long long t0)
-{
-    if (t0) {
-        double d = (double)(slow_now() - t0) - slow_read;
-        if (slow_turn == 0)
-            slow_calibrate();
-        unsigned long k = f->calls / SLOW_SAMPLE, n = k < SLOW_WINDOW ? k + 1 : SLOW_WINDOW;
-        f->ticks[k % SLOW_WINDOW] = d > 0 ? d : 0;
-        double sum = 0, max = 0;
-        for (unsigned long i = 0; i < n; i++) {
-            sum += f->ticks[i];
-            max = f->ticks[i] > max ? f->ticks[i] : max;
-        }
-        double mean = n > 1 ? (sum - max) / (double)(n - 1) : sum, pace = mean - slow_call;
-        f->turns = pace > 0 ? (unsigned long)(pace / slow_turn) : 0;
-    }
-    slow_pad(f->turns);
 }
 """
 
@@ -145,11 +110,11 @@ def wrap(text, name):
     body = f"{name}__body({args})"
     head = (text[:m.start()] + "static inline __attribute__((always_inline)) " + m.group("ret") +
             m.group("sep") + name + "__body" + text[m.end("sep") + len(name):])
-    inner = f"    static slow_fn_t f;\n    unsigned long long t0 = slow_start(&f);\n"
+    inner = "    slow_arm();\n"
     if ret == "void":
-        inner += f"    {body};\n    slow_finish(&f, t0);\n"
+        inner += f"    {body};\n"
     else:
-        inner += f"    {ret} r = {body};\n    slow_finish(&f, t0);\n    return r;\n"
+        inner += f"    return {body};\n"
     return head + f"\n{ret} {name}({params})\n{{\n{inner}}}\n", f"{ret} {name}({params})"
 
 
@@ -177,7 +142,7 @@ def main():
         text = texts[f]
         if f in padded:
             # before the first wrapper, which wrap() appended after the file
-            at = min(text.index(f"\n{w}\n{{\n    static slow_fn_t") for w in heads[f])
+            at = min(text.index(f"\n{w}\n{{\n    slow_arm();") for w in heads[f])
             text = text[:at] + PAD + text[at:]
         f.write_text(text)
 
