@@ -113,24 +113,35 @@ static void test_empty_interface_holds_the_type_descriptor_and_the_data_pointer(
 /* switch err.(type) { case nil: ... case *File: ... }: an interface that
  * holds a typed nil pointer has a type, so `case nil` does not take it; the
  * first case its type matches does. Only the zero value takes `case nil`.
- * The three cases come in a seeded order. */
+ * The three cases sit at seeded places among others, three times over. */
 static void test_type_switch_nil_case_skips_an_interface_holding_a_typed_nil_pointer(void **state)
 {
     (void)state;
     zoo_t z;
     assert_int_equal(0, zoo_init(&z));
-    static const size_t orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
-                                        {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
-    const size_t *at = orders[ug_rand_below(6)];   /* at[0]: nil, at[1]: *File, at[2]: rw */
-    iface_case_t cases[3];
-    cases[at[0]] = (iface_case_t){0};
-    cases[at[1]] = (iface_case_t){.type = &z.file};
-    cases[at[2]] = (iface_case_t){.itype = &z.rw};
-    size_t first_typed = at[1] < at[2] ? at[1] : at[2];
+    for (int round = 0; round < 3; round++) {
+        /* nil, *File and rw at three seeded slots of 3 to 7 cases; the
+         * others are concrete types that match neither value */
+        size_t n = 3 + ug_rand_below(5), at[3]; /* at[0]: nil, at[1]: *File, at[2]: rw */
+        iface_case_t cases[7];
+        for (size_t i = 0; i < n; i++)
+            cases[i] = (iface_case_t){.type = ug_rand_below(2) ? &z.dog : &z.rock};
+        at[0] = ug_rand_below(n);
+        do
+            at[1] = ug_rand_below(n);
+        while (at[1] == at[0]);
+        do
+            at[2] = ug_rand_below(n);
+        while (at[2] == at[0] || at[2] == at[1]);
+        cases[at[0]] = (iface_case_t){0};
+        cases[at[1]] = (iface_case_t){.type = &z.file};
+        cases[at[2]] = (iface_case_t){.itype = &z.rw};
+        size_t first_typed = at[1] < at[2] ? at[1] : at[2];
 
-    assert_int_equal(first_typed, iface_switch(iface_to_any(open_nothing(&z)), cases, 3));
-    assert_int_equal(first_typed, iface_switch(iface_any_from(&z.file, NULL), cases, 3));
-    assert_int_equal(at[0], iface_switch((iface_any_t){0}, cases, 3));
+        assert_int_equal(first_typed, iface_switch(iface_to_any(open_nothing(&z)), cases, n));
+        assert_int_equal(first_typed, iface_switch(iface_any_from(&z.file, NULL), cases, n));
+        assert_int_equal(at[0], iface_switch((iface_any_t){0}, cases, n));
+    }
 
     /* Whatever the seed drew, `case nil` also comes first once: a switch
      * that lets it take a typed nil shows only where it is tried first. */

@@ -159,6 +159,23 @@ static void test_registry_finds_types_by_go_name(void **state)
     assert_string_equal("User", reflect_type_short_name(User_type()));
     assert_string_equal("int8", reflect_type_short_name(REFLECT_T(INT8)));
     assert_string_equal("", reflect_type_short_name(s));
+
+    /* Seeded composites of built-ins, found by the names Go gives them. */
+    static const char *const go_names[] = {"bool",   "int",    "int8",    "int16",  "int32",
+                                           "int64",  "uint",   "uint8",   "uint16", "uint32",
+                                           "uint64", "float32", "float64", "string"};
+    for (int round = 0; round < 3; round++) {
+        size_t k = ug_rand_below(14), how = ug_rand_below(3);
+        const reflect_type_t *e = reflect_builtin((reflect_kind_t)(REFLECT_BOOL + k));
+        const reflect_type_t *c = how == 0   ? reflect_slice_of(e)
+                                  : how == 1 ? reflect_ptr_to(e)
+                                             : reflect_map_of(REFLECT_T(STRING), e);
+        snprintf(name, sizeof name, "%s%s", how == 0 ? "[]" : how == 1 ? "*" : "map[string]",
+                 go_names[k]);
+        const reflect_type_t *found = reflect_type_by_name(name);
+        assert_string_equal(name, found ? found->name : "(none)");
+        assert_true(found == c);
+    }
 }
 
 /* What a compiler would refuse, the registry refuses, and a refused field

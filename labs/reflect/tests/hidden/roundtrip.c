@@ -21,8 +21,8 @@
 static void test_random_records_reach_a_fixed_point_after_one_round_trip(void **state)
 {
     (void)state;
-    int mismatches = 0, failures = 0, replaced = 0, same = 0;
-    for (int n = 0; n < 50; n++) {
+    int mismatches = 0, failures = 0, replaced = 0, same = 0, records = 20 + (int)ug_rand_below(60);
+    for (int n = 0; n < records; n++) {
         reflect_arena_t *a = reflect_arena_new();
         Record r = zoo_record(a, 1000 + ug_rand());
         char *m1 = strdup(zoo_marshal(Record_type(), &r));
@@ -41,7 +41,7 @@ static void test_random_records_reach_a_fixed_point_after_one_round_trip(void **
     }
     assert_int_equal(0, failures);
     assert_int_equal(0, mismatches);
-    assert_int_equal(50 - replaced, same);
+    assert_int_equal(records, replaced + same); /* m1 == m2 for every record without \ufffd */
 }
 
 /* Record's JSON fields, in the order Marshal writes them. */
