@@ -15,7 +15,8 @@
  * the sandbox, with the terminal as their output.
  *
  * --go builds the Go original with the system's `go` (GO111MODULE=off, no
- * network, caches under the build tree or $TMPDIR), runs both programs with
+ * network, caches under the build tree or $TMPDIR, Debian's packaged Go
+ * libraries on GOPATH, cgo allowed), runs both programs with
  * their output captured and prints them side by side (one above the other
  * on a narrow terminal). Without Go, the C side runs alone and one line says
  * how to install it.
@@ -43,6 +44,7 @@
 #include "strbuf.h"
 
 #define DEMO_TIMEOUT_S 120     /* a captured run (--go) longer than this is stopped */
+#define DEBIAN_GOCODE "/usr/share/gocode" /* where Debian installs Go libraries */
 
 extern char **environ;
 
@@ -313,10 +315,18 @@ static int go_build(const char *go, const char *dir, const tree_t *t, const lab_
     strbuf_addf(&bin, "%s/%s_%s", dir, lab->name, dm->name);
     strbuf_addf(&src, "%s/%s/demo/%s", t->root, lab->dir, dm->go);
     strbuf_addf(&cache, "GOCACHE=%s/cache", dir);
-    strbuf_addf(&gopath, "GOPATH=%s/gopath", dir);
-    const char *set[] = {"GO111MODULE=off", "GOFLAGS=", "GOPROXY=off", "GOTOOLCHAIN=local",
-                         "GOTELEMETRY=off", "CGO_ENABLED=0", "GOWORK=off",
-                         cache.buf ? cache.buf : "GOCACHE=", gopath.buf ? gopath.buf : "GOPATH=",
+    /* Debian's Go libraries (golang-*-dev) live in /usr/share/gocode; some
+     * are cgo bindings (the orm lab's SQLite driver), hence cgo on. */
+    strbuf_addf(&gopath, "GOPATH=%s/gopath:%s", dir, DEBIAN_GOCODE);
+    const char *set[] = {"GO111MODULE=off",
+                         "GOFLAGS=",
+                         "GOPROXY=off",
+                         "GOTOOLCHAIN=local",
+                         "GOTELEMETRY=off",
+                         "CGO_ENABLED=1",
+                         "GOWORK=off",
+                         cache.buf ? cache.buf : "GOCACHE=",
+                         gopath.buf ? gopath.buf : "GOPATH=",
                          NULL};
     char *argv[] = {(char *)go, "build", "-trimpath", "-o", bin.buf, src.buf, NULL};
     char **env = env_with(set);
