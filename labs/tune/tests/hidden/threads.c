@@ -60,9 +60,12 @@ static void test_parallel_ingest_equals_one_serial_ingest(void **state)
     logs_free(&l);
 }
 
+#define NTHREADS 4
+#define NPATTERNS 128
+
 typedef struct caller {
     tune_t *t;
-    logs_t batch;
+    logs_t *batches;
     int rounds;
     pthread_barrier_t *go;
 } caller_t;
@@ -72,16 +75,23 @@ static void *call(void *arg)
     caller_t *c = arg;
     pthread_barrier_wait(c->go);
     for (int r = 0; r < c->rounds; r++)
-        tune_ingest(c->t, c->batch.buf, c->batch.len);
+        tune_ingest(c->t, c->batches[r].buf, c->batches[r].len);
     return NULL;
 }
 
 /* Threads ingesting into one service at once lose no line: the report is
- * the report of the same batches ingested one after another. */
+ * the report of the same batches ingested one after another. Every batch
+ * brings paths not seen before, classified by many patterns, so the
+ * callers spend their time updating the shared service, all at once. */
 static void test_concurrent_ingest_from_many_threads_loses_no_line(void **state)
 {
     (void)state;
-    enum { NTHREADS = 4 };
+    static char pat[NPATTERNS][32];
+    const char *pats[NPATTERNS];
+    for (int i = 0; i < NPATTERNS; i++) {
+        snprintf(pat[i], sizeof pat[i], i < NPATTERNS - 2 ? "/x%d/*/*" : i % 2 ? "/s/*" : "/s/*/*", i);
+        pats[i] = pat[i];
+    }
     caller_t c[NTHREADS];
     pthread_t th[NTHREADS];
     pthread_barrier_t go;
@@ -89,13 +99,21 @@ static void test_concurrent_ingest_from_many_threads_loses_no_line(void **state)
     tune_t *shared, *serial;
     assert_int_equal(0, tune_open(&shared));
     assert_int_equal(0, tune_open(&serial));
-    int rounds = 300 + (int)ug_rand_below(100);
+    assert_int_equal(0, tune_set_routes(shared, pats, NPATTERNS));
+    assert_int_equal(0, tune_set_routes(serial, pats, NPATTERNS));
+    int rounds = 700 + (int)ug_rand_below(100);
+    char path[64];
     for (int i = 0; i < NTHREADS; i++) {
         c[i] = (caller_t){.t = shared, .rounds = rounds, .go = &go};
-        logs_init(&c[i].batch);
-        seeded_batch(&c[i].batch, 20, 40);
-        for (int r = 0; r < rounds; r++)
-            tune_ingest(serial, c[i].batch.buf, c[i].batch.len);
+        c[i].batches = calloc((size_t)rounds, sizeof *c[i].batches);
+        for (int r = 0; r < rounds; r++) {
+            logs_init(&c[i].batches[r]);
+            for (int k = 0; k < 20; k++) {
+                snprintf(path, sizeof path, "/s/%d.%d.%d%s", i, r, k, k % 2 ? "/x" : "");
+                logs_line(&c[i].batches[r], path, NULL);
+            }
+            tune_ingest(serial, c[i].batches[r].buf, c[i].batches[r].len);
+        }
     }
     for (int i = 0; i < NTHREADS; i++)
         assert_int_equal(0, pthread_create(&th[i], NULL, call, &c[i]));
@@ -104,8 +122,11 @@ static void test_concurrent_ingest_from_many_threads_loses_no_line(void **state)
     char *a = render(serial), *b = render(shared);
     assert_string_equal(a, b);
     free(a), free(b);
-    for (int i = 0; i < NTHREADS; i++)
-        logs_free(&c[i].batch);
+    for (int i = 0; i < NTHREADS; i++) {
+        for (int r = 0; r < rounds; r++)
+            logs_free(&c[i].batches[r]);
+        free(c[i].batches);
+    }
     pthread_barrier_destroy(&go);
     tune_close(shared);
     tune_close(serial);
