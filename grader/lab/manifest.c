@@ -406,8 +406,10 @@ static int top_pair(parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v,
         return parse_demos(p, v);
     if (!strcmp(key, "stub"))
         return parse_stub(p, v);
-    return fail_at(p, k, "unknown key '%s' (expected name, title, prefix, question, points, "
-                         "editable, sources, needs, tests, bench, sandbox, demos, stub)", key);
+    return fail_at(p, k,
+                   "unknown key '%s' (expected name, title, prefix, question, points, "
+                   "editable, sources, needs, tests, bench, sandbox, demos, stub)",
+                   key);
 }
 
 /* ---- checks after parsing ------------------------------------------------- */
@@ -515,8 +517,9 @@ static int check_lab(parse_t *p, yaml_node_t *root)
                            lab->dir, file);
     }
     if (lab->stub_passes && !lab->has_bench)
-        return fail_at(p, root, "'stub: passes' needs a 'bench' section: the stub is scored on "
-                                "performance only");
+        return fail_at(p, root,
+                       "'stub: passes' needs a 'bench' section: the stub is scored on "
+                       "performance only");
     if (lab->has_bench && lab->perf_floor <= lab->perf_target)
         return fail_at(p, root, "bench 'floor' (%g) must be above 'target' (%g)", lab->perf_floor,
                        lab->perf_target);

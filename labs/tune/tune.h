@@ -35,15 +35,15 @@
 typedef struct tune tune_t;
 
 typedef struct tune_stat {
-    uint64_t count;     /* good lines of this route */
-    uint64_t bytes;     /* sum of bytes= */
-    uint64_t errors;    /* lines with status >= 500 */
-    uint64_t ms_total;  /* sum of ms= */
-    uint64_t ms_max;    /* largest ms= */
+    uint64_t count;    /* good lines of this route */
+    uint64_t bytes;    /* sum of bytes= */
+    uint64_t errors;   /* lines with status >= 500 */
+    uint64_t ms_total; /* sum of ms= */
+    uint64_t ms_max;   /* largest ms= */
 } tune_stat_t;
 
 #define TUNE_MAX_WORKERS 64
-#define TUNE_MAX_ROUTE 256   /* bytes of a route name, '\0' included */
+#define TUNE_MAX_ROUTE 256 /* bytes of a route name, '\0' included */
 
 /* A new, empty service in *out. 0 or -ENOMEM. */
 int tune_open(tune_t **out);

@@ -81,7 +81,7 @@ int tune_set_routes(tune_t *t, const char *const *patterns, size_t n)
     t->patterns = p;
     t->n_patterns = n;
 #if LAB_SOLUTION
-    tune_map_clear(&t->cache);   /* every cached route was decided by the old patterns */
+    tune_map_clear(&t->cache); /* every cached route was decided by the old patterns */
 #endif
     pthread_mutex_unlock(&t->mu);
     return 0;

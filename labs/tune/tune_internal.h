@@ -13,14 +13,14 @@
 #include "support/tune_line.h"
 #include "tune.h"
 
-#define TUNE_CACHE_MAX 65536   /* cached paths; the cache is emptied past it */
+#define TUNE_CACHE_MAX 65536 /* cached paths; the cache is emptied past it */
 
 struct tune {
     pthread_mutex_t mu;
-    tune_map_t routes;         /* route name → stat */
+    tune_map_t routes; /* route name → stat */
     char **patterns;
     size_t n_patterns;
-    tune_map_t cache;          /* path → aux: pattern index + 1, or -1 for "other" */
+    tune_map_t cache; /* path → aux: pattern index + 1, or -1 for "other" */
     uint64_t good, bad;
 };
 

@@ -34,7 +34,7 @@ static void numbers(const tune_stat_t *s, uint64_t v[NLABELS])
 typedef struct buf {
     char *p;
     size_t len, cap;
-    int fd;          /* >= 0: flushed to fd when full; else grows */
+    int fd; /* >= 0: flushed to fd when full; else grows */
     int rc;
 } buf_t;
 

@@ -36,10 +36,10 @@ UG_BENCH_COUNT_ALLOCS();
 #define ROUTES 500
 
 static struct {
-    char *batch;            /* LINES lines over PATHS paths */
+    char *batch; /* LINES lines over PATHS paths */
     size_t len;
     char *pats[PATTERNS];
-    tune_t *report;         /* ROUTES routes */
+    tune_t *report; /* ROUTES routes */
 } w;
 
 static uint64_t rng = 42;
@@ -112,7 +112,7 @@ static tune_t *service(bool patterns)
     tune_open(&t);
     if (patterns)
         tune_set_routes(t, (const char *const *)w.pats, PATTERNS);
-    tune_ingest(t, w.batch, w.len);   /* warm: every route exists */
+    tune_ingest(t, w.batch, w.len); /* warm: every route exists */
     return t;
 }
 

@@ -30,8 +30,16 @@ typedef struct alloc {
     void (*put)(void *p, int flags);
 } alloc_t;
 
-static void *glibc_get(size_t n, int flags) { (void)flags; return malloc(n); }
-static void glibc_put(void *p, int flags) { (void)flags; free(p); }
+static void *glibc_get(size_t n, int flags)
+{
+    (void)flags;
+    return malloc(n);
+}
+static void glibc_put(void *p, int flags)
+{
+    (void)flags;
+    free(p);
+}
 
 #define LINES 200000
 static const char line[] = "method=GET path=/api/items/42 status=200 bytes=512 ms=12 ua=curl/8.5";

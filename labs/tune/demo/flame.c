@@ -40,8 +40,8 @@ static int workload(void)
     size_t len = 0;
     for (unsigned i = 0; i < 4000; i++)
         len += (size_t)snprintf(buf + len, (1 << 20) - len,
-                                "method=GET path=/api/items/%u status=%u bytes=%u ms=%u\n",
-                                i % 300, 200 + 100 * (i % 4), i * 7 % 9000, i % 700);
+                                "method=GET path=/api/items/%u status=%u bytes=%u ms=%u\n", i % 300,
+                                200 + 100 * (i % 4), i * 7 % 9000, i % 700);
     const char *const pats[] = {"/admin/*", "/api/users/*", "/api/items/*"};
     tune_t *t;
     if (tune_open(&t) < 0)
@@ -74,14 +74,16 @@ int main(int argc, char **argv)
     static const char *const opts[] = {"--out", NULL};
     demo_spec_t spec = {.name = "tune flame",
                         .about = "a perf profile of the service, drawn as a flame graph",
-                        .options = opts, .options_help = "[--out FILE.svg]"};
+                        .options = opts,
+                        .options_help = "[--out FILE.svg]"};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
         return rc;
     demo_title(&d, "Measure first: where does the service spend its time?");
 
-    char exe[PATH_MAX] = "", root[PATH_MAX], script[PATH_MAX + 64], dir[] = "/tmp/tune-flame-XXXXXX";
+    char exe[PATH_MAX] = "", root[PATH_MAX], script[PATH_MAX + 64],
+         dir[] = "/tmp/tune-flame-XXXXXX";
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[n > 0 ? n : 0] = '\0';
     snprintf(root, sizeof root, "%s", exe);
@@ -116,12 +118,13 @@ int main(int argc, char **argv)
     if (system(cmd) != 0)
         printf("  perf record failed: %s\n", cmd);
     demo_step(&d, "folded stacks: the leaf functions holding the most samples");
-    snprintf(cmd, sizeof cmd,
-             "perf script -i %s/perf.data 2>/dev/null > %s/perf.txt; "
-             "python3 '%s' --folded < %s/perf.txt | awk '{n=$NF; $NF=\"\"; c=split($0,f,\";\"); "
-             "sub(/ $/,\"\",f[c]); s[f[c]]+=n; t+=n} END {for (k in s) printf \"%%6.1f%%%%  %%s\\n\", "
-             "100*s[k]/t, k}' | sort -rn | head -8",
-             dir, dir, script, dir);
+    snprintf(
+        cmd, sizeof cmd,
+        "perf script -i %s/perf.data 2>/dev/null > %s/perf.txt; "
+        "python3 '%s' --folded < %s/perf.txt | awk '{n=$NF; $NF=\"\"; c=split($0,f,\";\"); "
+        "sub(/ $/,\"\",f[c]); s[f[c]]+=n; t+=n} END {for (k in s) printf \"%%6.1f%%%%  %%s\\n\", "
+        "100*s[k]/t, k}' | sort -rn | head -8",
+        dir, dir, script, dir);
     if (system(cmd) != 0)
         printf("  folding failed\n");
     snprintf(cmd, sizeof cmd, "python3 '%s' < %s/perf.txt > '%s'", script, dir, out);

@@ -48,7 +48,7 @@ static void concat(double *slow, double *fast)
 {
     double t0 = now();
     char *s = calloc(1, 1);
-    for (int i = 0; i < PIECES && s; i++) {   /* s = s + piece */
+    for (int i = 0; i < PIECES && s; i++) { /* s = s + piece */
         size_t n = strlen(s);
         char *r = malloc(n + 8);
         memcpy(r, s, n);
@@ -61,7 +61,7 @@ static void concat(double *slow, double *fast)
     t0 = now();
     size_t len = 0, cap = 16;
     char *b = malloc(cap);
-    for (int i = 0; i < PIECES && b; i++) {   /* a builder: amortised doubling */
+    for (int i = 0; i < PIECES && b; i++) { /* a builder: amortised doubling */
         if (len + 8 > cap)
             b = realloc(b, cap *= 2);
         memcpy(b + len, "piece, ", 8);
@@ -130,7 +130,8 @@ static double two_threads(void *(*fn)(void *))
 
 int main(int argc, char **argv)
 {
-    demo_spec_t spec = {.name = "tune habits", .about = "three slow habits alone, each beside its fix"};
+    demo_spec_t spec = {.name = "tune habits",
+                        .about = "three slow habits alone, each beside its fix"};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
@@ -145,8 +146,8 @@ int main(int argc, char **argv)
     unsigned long long ns = 0, nf = 0;
     small_writes(fd, &slow, &fast, &ns, &nf);
     demo_step(&d, "%d pieces to /dev/null: a write() each, then one buffered write", PIECES);
-    printf("  unbuffered %8.2f ms, %llu write syscalls   buffered %8.3f ms, %llu\n", slow * 1e3,
-           ns, fast * 1e3, nf);
+    printf("  unbuffered %8.2f ms, %llu write syscalls   buffered %8.3f ms, %llu\n", slow * 1e3, ns,
+           fast * 1e3, nf);
     shared = 0;
     slow = two_threads(per_item);
     fast = two_threads(batched);

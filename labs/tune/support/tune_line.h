@@ -21,10 +21,10 @@
 #include "tune.h"
 
 typedef struct tune_line {
-    const char *path;   /* not copied: points into the token given */
+    const char *path; /* not copied: points into the token given */
     size_t path_len;
     uint64_t status, bytes, ms;
-    unsigned seen;      /* bit per known key */
+    unsigned seen; /* bit per known key */
     bool bad;
 } tune_line_t;
 
@@ -52,7 +52,7 @@ typedef struct tune_map_entry {
     size_t klen;
     uint64_t hash;
     tune_stat_t stat;
-    long aux;           /* the owner's, zero when made */
+    long aux; /* the owner's, zero when made */
 } tune_map_entry_t;
 
 typedef struct tune_map {

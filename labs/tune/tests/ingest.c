@@ -21,7 +21,8 @@ static void test_good_lines_are_aggregated_per_path_across_batches(void **state)
     char paths[NPATHS][32];
     tune_stat_t want[NPATHS] = {{0}};
     for (int i = 0; i < NPATHS; i++)
-        snprintf(paths[i], sizeof paths[i], "/p%d/%llu", i, (unsigned long long)ug_rand_below(1000));
+        snprintf(paths[i], sizeof paths[i], "/p%d/%llu", i,
+                 (unsigned long long)ug_rand_below(1000));
     long good = 0, lines = 0;
     for (int batch = 0; batch < 2; batch++) {
         logs_t l;
@@ -46,16 +47,16 @@ static void test_bad_lines_are_counted_and_add_to_no_route(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "path=/a bytes=1\n",                   /* no status */
-        "status=200 bytes=1\n",                /* no path */
-        "path=/a status=600\n",                /* status out of range */
+        "path=/a bytes=1\n",    /* no status */
+        "status=200 bytes=1\n", /* no path */
+        "path=/a status=600\n", /* status out of range */
         "path=/a status=99\n",
-        "path=/a status=200 bytes=12x\n",      /* not a number */
-        "path=/a status=200 ms=\n",            /* empty number */
-        "path=/a status=200 oops\n",           /* a token without '=' */
-        "path=/a status=200 status=201\n",     /* a key twice */
-        "path=a status=200\n",                 /* a path not starting with '/' */
-        "   \n",                               /* spaces only */
+        "path=/a status=200 bytes=12x\n",  /* not a number */
+        "path=/a status=200 ms=\n",        /* empty number */
+        "path=/a status=200 oops\n",       /* a token without '=' */
+        "path=/a status=200 status=201\n", /* a key twice */
+        "path=a status=200\n",             /* a path not starting with '/' */
+        "   \n",                           /* spaces only */
     };
     size_t nbad = sizeof bad / sizeof *bad;
     tune_t *t;
@@ -74,7 +75,7 @@ static void test_bad_lines_are_counted_and_add_to_no_route(void **state)
             ng++;
         }
     }
-    for (size_t i = 0; i < nbad; i++, nb++)   /* every kind at least once */
+    for (size_t i = 0; i < nbad; i++, nb++) /* every kind at least once */
         logs_put(&l, bad[i]);
     assert_int_equal(ng, tune_ingest(t, l.buf, l.len));
     uint64_t good = 0, badn = 0;
@@ -113,7 +114,8 @@ static void test_unknown_keys_spaces_empty_lines_and_a_last_line_without_newline
     tune_close(t);
 }
 
-UG_TEST_GROUP(tune_ingest, NULL, NULL,
-              cmocka_unit_test(test_good_lines_are_aggregated_per_path_across_batches),
-              cmocka_unit_test(test_bad_lines_are_counted_and_add_to_no_route),
-              cmocka_unit_test(test_unknown_keys_spaces_empty_lines_and_a_last_line_without_newline));
+UG_TEST_GROUP(
+    tune_ingest, NULL, NULL,
+    cmocka_unit_test(test_good_lines_are_aggregated_per_path_across_batches),
+    cmocka_unit_test(test_bad_lines_are_counted_and_add_to_no_route),
+    cmocka_unit_test(test_unknown_keys_spaces_empty_lines_and_a_last_line_without_newline));

@@ -50,7 +50,7 @@ static inline void logs_line(logs_t *l, const char *path, tune_stat_t *s)
     unsigned status = (unsigned)(200 + 100 * ug_rand_below(4) + ug_rand_below(5));
     unsigned long long bytes = ug_rand_below(100000), ms = ug_rand_below(2000);
     char line[512];
-    switch (ug_rand_below(3)) {   /* the order of keys does not matter */
+    switch (ug_rand_below(3)) { /* the order of keys does not matter */
     case 0:
         snprintf(line, sizeof line, "method=%s path=%s status=%u bytes=%llu ms=%llu\n",
                  methods[ug_rand_below(3)], path, status, bytes, ms);
@@ -76,11 +76,11 @@ static inline void logs_line(logs_t *l, const char *path, tune_stat_t *s)
 
 /* Checks one route's totals against the oracle's, all five in one check
  * (a macro, so the expected values stay out of the graded binary). */
-#define logs_check_stat(t, route, want)                                                    \
-    do {                                                                                   \
-        tune_stat_t got_ = {0};                                                            \
-        assert_int_equal(0, tune_stat((t), (route), &got_));                               \
-        assert_memory_equal(&(want), &got_, sizeof got_);                                  \
+#define logs_check_stat(t, route, want)                                                            \
+    do {                                                                                           \
+        tune_stat_t got_ = {0};                                                                    \
+        assert_int_equal(0, tune_stat((t), (route), &got_));                                       \
+        assert_memory_equal(&(want), &got_, sizeof got_);                                          \
     } while (0)
 
 /* The report line of one route, as tune.h defines it. */

@@ -139,8 +139,9 @@ static void test_write_report_returns_the_errno_of_a_failed_write(void **state)
     tune_close(t);
 }
 
-UG_TEST_GROUP(tune_report, NULL, NULL,
-              cmocka_unit_test(test_render_lists_routes_in_byte_order_with_integer_averages_and_a_total),
-              cmocka_unit_test(test_an_empty_service_reports_only_the_total_line),
-              cmocka_unit_test(test_write_report_writes_exactly_the_rendered_bytes_of_a_long_report),
-              cmocka_unit_test(test_write_report_returns_the_errno_of_a_failed_write));
+UG_TEST_GROUP(
+    tune_report, NULL, NULL,
+    cmocka_unit_test(test_render_lists_routes_in_byte_order_with_integer_averages_and_a_total),
+    cmocka_unit_test(test_an_empty_service_reports_only_the_total_line),
+    cmocka_unit_test(test_write_report_writes_exactly_the_rendered_bytes_of_a_long_report),
+    cmocka_unit_test(test_write_report_returns_the_errno_of_a_failed_write));

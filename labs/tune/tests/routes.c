@@ -22,13 +22,15 @@ static void test_first_matching_pattern_names_the_route_and_unmatched_paths_are_
     assert_int_equal(0, tune_set_routes(t, pats, 4));
     unsigned id = (unsigned)ug_rand_below(100000);
     char path[64], route[TUNE_MAX_ROUTE];
-    struct { const char *fmt, *route; } cases[] = {
+    struct {
+        const char *fmt, *route;
+    } cases[] = {
         {"/api/users/%u/orders", "/api/users/*/orders"},
         {"/api/users/%u", "/api/users/*"},
         {"/api/items/%u", "/api/*/*"},
         {"/api/users/%u/orders/x", "other"},
         {"/health%u", "other"},
-        {"/api/users/%u/", "other"},      /* an empty last segment matches no '*' */
+        {"/api/users/%u/", "other"}, /* an empty last segment matches no '*' */
     };
     for (int round = 0; round < 2; round++)
         for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -72,7 +74,7 @@ static void test_lines_aggregate_under_their_route_in_every_batch(void **state)
             snprintf(path, sizeof path, "/v1/%u", (unsigned)ug_rand_below(4));
             logs_line(&l, path, &v1);
             snprintf(path, sizeof path, "/v1/%u/edit", (unsigned)ug_rand_below(4));
-            logs_line(&l, path, &edit);      /* v1 star does not match two segments */
+            logs_line(&l, path, &edit); /* v1 star does not match two segments */
             snprintf(path, sizeof path, "/v2/%u", (unsigned)ug_rand_below(4));
             logs_line(&l, path, &other);
         }
@@ -152,8 +154,9 @@ static void test_an_invalid_pattern_is_refused_and_the_old_patterns_stay(void **
     tune_close(t);
 }
 
-UG_TEST_GROUP(tune_routes, NULL, NULL,
-              cmocka_unit_test(test_first_matching_pattern_names_the_route_and_unmatched_paths_are_other),
-              cmocka_unit_test(test_lines_aggregate_under_their_route_in_every_batch),
-              cmocka_unit_test(test_new_patterns_classify_the_next_lines_and_keep_the_old_totals),
-              cmocka_unit_test(test_an_invalid_pattern_is_refused_and_the_old_patterns_stay));
+UG_TEST_GROUP(
+    tune_routes, NULL, NULL,
+    cmocka_unit_test(test_first_matching_pattern_names_the_route_and_unmatched_paths_are_other),
+    cmocka_unit_test(test_lines_aggregate_under_their_route_in_every_batch),
+    cmocka_unit_test(test_new_patterns_classify_the_next_lines_and_keep_the_old_totals),
+    cmocka_unit_test(test_an_invalid_pattern_is_refused_and_the_old_patterns_stay));

@@ -41,7 +41,7 @@ static void test_parallel_ingest_equals_one_serial_ingest(void **state)
     tune_t *serial, *par;
     assert_int_equal(0, tune_open(&serial));
     assert_int_equal(0, tune_open(&par));
-    const char *const pats[] = {"/s/1*", "/s/*"};   /* "/s/1*" is literal: matches nothing */
+    const char *const pats[] = {"/s/1*", "/s/*"}; /* "/s/1*" is literal: matches nothing */
     tune_set_routes(serial, pats, 2);
     tune_set_routes(par, pats, 2);
     long want = tune_ingest(serial, l.buf, l.len);
@@ -89,7 +89,11 @@ static void test_concurrent_ingest_from_many_threads_loses_no_line(void **state)
     static char pat[NPATTERNS][32];
     const char *pats[NPATTERNS];
     for (int i = 0; i < NPATTERNS; i++) {
-        snprintf(pat[i], sizeof pat[i], i < NPATTERNS - 2 ? "/x%d/*/*" : i % 2 ? "/s/*" : "/s/*/*", i);
+        snprintf(pat[i], sizeof pat[i],
+                 i < NPATTERNS - 2 ? "/x%d/*/*"
+                 : i % 2           ? "/s/*"
+                                   : "/s/*/*",
+                 i);
         pats[i] = pat[i];
     }
     caller_t c[NTHREADS];
