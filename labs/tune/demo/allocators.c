@@ -118,7 +118,7 @@ static double service_ns(void)
     tune_t *t;
     if (tune_open(&t) < 0)
         return 0;
-    tune_ingest(t, buf, len);   /* warm: the allocator's first pages */
+    tune_ingest(t, buf, len); /* warm: the allocator's first pages */
     double t0 = now();
     for (int i = 0; i < 5; i++)
         tune_ingest(t, buf, len);
