@@ -209,11 +209,13 @@ function(undergo_add_demos name demos html_demos libs)
 endfunction()
 
 # undergo_add_lab(NAME n PREFIX p SOURCES a.c.. NEEDS x.. [DEMOS d..]
-# [HTML_DEMOS d..]) — from the file labtool generates; one call per lab.
+# [HTML_DEMOS d..] [STUB_PASSES]) — from the file labtool generates; one call
+# per lab. STUB_PASSES: the manifest's `stub: passes` (a correct but slow
+# handout, scored on performance only).
 # SOURCES are relative to the lab folder: its editable .c files, then
 # support/*.c (docs/lab-format.md).
 function(undergo_add_lab)
-  cmake_parse_arguments(L "" "NAME;PREFIX" "SOURCES;NEEDS;DEMOS;HTML_DEMOS" ${ARGN})
+  cmake_parse_arguments(L "STUB_PASSES" "NAME;PREFIX" "SOURCES;NEEDS;DEMOS;HTML_DEMOS" ${ARGN})
   set(dir ${CMAKE_SOURCE_DIR}/labs/${L_NAME})
   undergo_need_targets("${L_NEEDS}" deps)
   set(libs undergo_common ${deps})
@@ -324,7 +326,31 @@ function(undergo_add_lab)
     return()
   endif()
   add_test(NAME lab.${L_NAME}.reference_passes COMMAND ${L_NAME}_test_ref)
-  add_test(NAME lab.${L_NAME}.stub_fails_every_test COMMAND ${L_NAME}_test_stub --expect-all-fail)
+  if(L_STUB_PASSES)
+    # A correct but slow handout: its stub passes every test, and only speed
+    # is left to earn. Graded with benchmarks, the stub earns none of it and
+    # the reference all of it.
+    set(stub_test lab.${L_NAME}.stub_passes_every_test)
+    add_test(NAME ${stub_test} COMMAND ${L_NAME}_test_stub)
+    if(TARGET grader)
+      foreach(v stub ref)
+        set(perf_test lab.${L_NAME}.stub_earns_no_performance)
+        set(want zero)
+        if(v STREQUAL "ref")
+          set(perf_test lab.${L_NAME}.reference_earns_full_performance)
+          set(want full)
+        endif()
+        add_test(NAME ${perf_test}
+                 COMMAND bash ${CMAKE_SOURCE_DIR}/cmake/undergo_lab_perf.sh $<TARGET_FILE:grader>
+                         ${L_NAME} ${v} ${want})
+        set_tests_properties(${perf_test} PROPERTIES LABELS "lab;${L_NAME};bench" TIMEOUT 900
+                             PROCESSORS 2 RUN_SERIAL ON)
+      endforeach()
+    endif()
+  else()
+    set(stub_test lab.${L_NAME}.stub_fails_every_test)
+    add_test(NAME ${stub_test} COMMAND ${L_NAME}_test_stub --expect-all-fail)
+  endif()
   # Rigor: every reference test is reproducible, depends on the seed, and
   # carries at least one value check (labtest.h).
   add_test(NAME lab.${L_NAME}.transcripts_are_reproducible_and_seeded
@@ -335,7 +361,7 @@ function(undergo_add_lab)
            COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM} -DPREFIX=${L_PREFIX}
                    "-DLIBS=$<TARGET_FILE:${L_NAME}_ref>;$<TARGET_FILE:${L_NAME}_stub>"
                    -P ${CMAKE_SOURCE_DIR}/cmake/undergo_lab_symbols.cmake)
-  set_tests_properties(lab.${L_NAME}.reference_passes lab.${L_NAME}.stub_fails_every_test
+  set_tests_properties(lab.${L_NAME}.reference_passes ${stub_test}
                        lab.${L_NAME}.transcripts_are_reproducible_and_seeded
                        lab.${L_NAME}.symbols_have_the_prefix
                        PROPERTIES LABELS "lab;${L_NAME}" TIMEOUT 600)

@@ -55,6 +55,8 @@ int main(int argc, char **argv)
         print_list("NEEDS", lab->needs, lab->n_needs);
         print_demos(lab, false);
         print_demos(lab, true);
+        if (lab->stub_passes)
+            printf(" STUB_PASSES");
         printf(")\n");
     }
     manifest_set_free(&set);

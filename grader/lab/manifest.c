@@ -349,6 +349,20 @@ static int parse_question(parse_t *p, yaml_node_t *v)
     return 0;
 }
 
+/* stub: fails (the default: the handout is to be written) or passes (the
+ * handout is correct but slow, and only its speed is to be earned). */
+static int parse_stub(parse_t *p, yaml_node_t *v)
+{
+    char *what = NULL;
+    int rc = want_string(p, v, "stub", &what);
+    if (!rc && strcmp(what, "fails") && strcmp(what, "passes"))
+        rc = fail_at(p, v, "'stub' must be fails or passes, not '%s'", what);
+    if (!rc)
+        p->lab->stub_passes = !strcmp(what, "passes");
+    free(what);
+    return rc;
+}
+
 static int top_pair(parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v, void *ctx)
 {
     lab_t *lab = ctx;
@@ -390,8 +404,12 @@ static int top_pair(parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v,
         return each_pair(p, v, "sandbox", sandbox_pair, &lab->policy);
     if (!strcmp(key, "demos"))
         return parse_demos(p, v);
-    return fail_at(p, k, "unknown key '%s' (expected name, title, prefix, question, points, "
-                         "editable, sources, needs, tests, bench, sandbox, demos)", key);
+    if (!strcmp(key, "stub"))
+        return parse_stub(p, v);
+    return fail_at(p, k,
+                   "unknown key '%s' (expected name, title, prefix, question, points, "
+                   "editable, sources, needs, tests, bench, sandbox, demos, stub)",
+                   key);
 }
 
 /* ---- checks after parsing ------------------------------------------------- */
@@ -498,6 +516,10 @@ static int check_lab(parse_t *p, yaml_node_t *root)
             return fail_at(p, root, "demo '%s': Go original %s/%s is not a file", dm->name,
                            lab->dir, file);
     }
+    if (lab->stub_passes && !lab->has_bench)
+        return fail_at(p, root,
+                       "'stub: passes' needs a 'bench' section: the stub is scored on "
+                       "performance only");
     if (lab->has_bench && lab->perf_floor <= lab->perf_target)
         return fail_at(p, root, "bench 'floor' (%g) must be above 'target' (%g)", lab->perf_floor,
                        lab->perf_target);

@@ -55,6 +55,9 @@ typedef struct lab {
     bool has_bench;
     double perf_share, perf_target, perf_floor;
     char **benchmarks; size_t n_benchmarks;   /* empty: every benchmark */
+    /* `stub: passes`: the stub is correct but slow; it must pass every test
+     * and earn no performance, the reference full performance. */
+    bool stub_passes;
     lab_demo_t *demos; size_t n_demos;
     lab_policy_t policy;
 } lab_t;

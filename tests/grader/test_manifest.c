@@ -149,7 +149,29 @@ static void test_good_manifest_loads_every_field(void **state)
     assert_string_equal("second", lab.demos[1].name);
     assert_null(lab.demos[1].go);
     assert_false(lab.demos[1].html);
+    assert_false(lab.stub_passes); /* default: the stub fails */
     manifest_free(&lab);
+}
+
+static void test_stub_passes_is_read_and_needs_a_bench(void **state)
+{
+    fixture_t *fx = *state;
+    char err[512];
+    lab_t lab;
+    char *yaml = good_with("points: 4\n", "points: 4\nstub: passes\n");
+    assert_int_equal(0, load(fx, yaml, &lab, err, sizeof err));
+    free(yaml);
+    assert_true(lab.stub_passes);
+    manifest_free(&lab);
+    expect_error(state, "points: 4\n", "points: 4\nstub: slow\n",
+                 "'stub' must be fails or passes, not 'slow'");
+    yaml =
+        good_with("bench:\n  share: 0.3\n  target: 1.2\n  floor: 2.5\n  benchmarks: [BenchmarkX]\n",
+                  "stub: passes\n");
+    assert_int_not_equal(0, load(fx, yaml, &lab, err, sizeof err));
+    free(yaml);
+    if (!strstr(err, "'stub: passes' needs a 'bench' section"))
+        fail_msg("expected the missing bench to be named, got '%s'", err);
 }
 
 static void test_a_demo_needs_its_source_in_demo(void **state)
@@ -302,7 +324,8 @@ static void test_labs_load_in_exam_order_and_questions_are_unique(void **state)
     free(other);
 }
 
-UG_TEST_GROUP(manifest, NULL, NULL,
+UG_TEST_GROUP(
+    manifest, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_good_manifest_loads_every_field, setup, teardown),
     cmocka_unit_test_setup_teardown(test_unknown_key_is_an_error_with_its_line, setup, teardown),
     cmocka_unit_test_setup_teardown(test_missing_required_key_is_named, setup, teardown),
@@ -313,6 +336,7 @@ UG_TEST_GROUP(manifest, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_editable_file_must_exist, setup, teardown),
     cmocka_unit_test_setup_teardown(test_editable_path_may_not_leave_the_lab, setup, teardown),
     cmocka_unit_test_setup_teardown(test_floor_must_be_above_target, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_stub_passes_is_read_and_needs_a_bench, setup, teardown),
     cmocka_unit_test_setup_teardown(test_network_is_none_or_loopback, setup, teardown),
     cmocka_unit_test_setup_teardown(test_yaml_syntax_error_names_its_line, setup, teardown),
     cmocka_unit_test_setup_teardown(test_test_name_must_be_an_identifier, setup, teardown),
@@ -323,7 +347,7 @@ UG_TEST_GROUP(manifest, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_an_unknown_key_in_a_demo_is_an_error, setup, teardown),
     cmocka_unit_test_setup_teardown(test_prefix_is_read_and_must_be_lowercase_letters_and_digits,
                                     setup, teardown),
-    cmocka_unit_test_setup_teardown(test_explicit_sources_may_name_support_files_only_inside_the_lab,
-                                    setup, teardown),
+    cmocka_unit_test_setup_teardown(
+        test_explicit_sources_may_name_support_files_only_inside_the_lab, setup, teardown),
     cmocka_unit_test_setup_teardown(test_labs_load_in_exam_order_and_questions_are_unique, setup,
                                     teardown));
