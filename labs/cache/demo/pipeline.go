@@ -44,6 +44,9 @@ func startRedis() (*exec.Cmd, string, string) {
 }
 
 func show(v interface{}, err error) string {
+	if e, ok := err.(redis.Error); ok { // a server error: a value, the connection goes on
+		return "(error) " + e.Error()
+	}
 	switch x := v.(type) {
 	case redis.Error:
 		return "(error) " + x.Error()
