@@ -154,7 +154,7 @@ int main(void)
     redisContext *hi = redisConnect("127.0.0.1", srv.port);
     if (cache_connect("127.0.0.1", srv.port, 2, &ref) < 0 || !hi || hi->err)
         die("cannot connect to the server");
-    run_ref(ref, true, KEYS);   /* every key present for the GETs */
+    run_ref(ref, true, KEYS); /* every key present for the GETs */
 
     printf("goos: linux\npkg: undergo/benchmarks/cache\n");
     static const char *const names[] = {"Set", "Get"};
@@ -172,7 +172,7 @@ int main(void)
             double b = ref_first ? run_hiredis(hi, set, n) : run_ref(ref, set, n);
             ref_ns[k] = (ref_first ? a : b) / (double)n;
             hi_ns[k] = (ref_first ? b : a) / (double)n;
-            r[k] = hi_ns[k] / ref_ns[k];   /* throughput ratio ref/hiredis */
+            r[k] = hi_ns[k] / ref_ns[k]; /* throughput ratio ref/hiredis */
         }
         ratio[op] = median(r, rounds);
         double rns = median(ref_ns, rounds), hns = median(hi_ns, rounds);
@@ -182,8 +182,8 @@ int main(void)
                "ref/hiredis\t%6.3f ref/redis-benchmark\n",
                names[op], procs, (unsigned long long)total, rns, 1e9 / rns, ratio[op],
                rb > 0 ? 1e9 / rns / rb : 0);
-        printf("BenchmarkPipelined%s/hiredis-%ld\t%10llu\t%10.0f ns/op\t%10.0f ops/s\n",
-               names[op], procs, (unsigned long long)total, hns, 1e9 / hns);
+        printf("BenchmarkPipelined%s/hiredis-%ld\t%10llu\t%10.0f ns/op\t%10.0f ops/s\n", names[op],
+               procs, (unsigned long long)total, hns, 1e9 / hns);
         if (rb > 0)
             printf("BenchmarkPipelined%s/redis-benchmark-%ld\t%10ld\t%10.0f ns/op\t%10.0f ops/s\n",
                    names[op], procs, bench_n, 1e9 / rb, rb);
@@ -193,8 +193,10 @@ int main(void)
         fflush(stdout);
     }
     printf("PASS\n");
-    fprintf(stderr, "ref/hiredis ops/s (median of %d interleaved rounds; target >= 0.90): "
-                    "Set %.2fx Get %.2fx\n", rounds, ratio[0], ratio[1]);
+    fprintf(stderr,
+            "ref/hiredis ops/s (median of %d interleaved rounds; target >= 0.90): "
+            "Set %.2fx Get %.2fx\n",
+            rounds, ratio[0], ratio[1]);
     cache_close(ref);
     redisFree(hi);
     cache_server_stop(&srv);

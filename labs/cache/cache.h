@@ -65,23 +65,23 @@ typedef struct cache_buf {
     size_t len, cap;
 } cache_buf_t;
 
-int cache_buf_append(cache_buf_t *b, const void *p, size_t n);   /* 0 or -ENOMEM */
+int cache_buf_append(cache_buf_t *b, const void *p, size_t n); /* 0 or -ENOMEM */
 void cache_buf_free(cache_buf_t *b);
 
 typedef enum cache_type {
-    CACHE_NIL = 1,   /* $-1, *-1 (RESP2) or _ (RESP3) */
-    CACHE_STATUS,    /* +OK */
-    CACHE_ERROR,     /* -ERR ... or !<len> blob error; str holds the text */
-    CACHE_INTEGER,   /* :42 */
-    CACHE_STRING,    /* $<len> bulk string */
-    CACHE_ARRAY,     /* *<n> */
-    CACHE_DOUBLE,    /* ,3.5 (dbl; str holds the text) */
-    CACHE_BOOL,      /* #t / #f (integer 1 / 0) */
-    CACHE_BIGNUM,    /* (<digits> (str) */
-    CACHE_VERBATIM,  /* =<len>\r\ntxt:... (str is the text after "txt:", format the 3 letters) */
-    CACHE_MAP,       /* %<n>: elem holds 2n values, key then value */
-    CACHE_SET,       /* ~<n> */
-    CACHE_PUSH,      /* ><n> */
+    CACHE_NIL = 1,  /* $-1, *-1 (RESP2) or _ (RESP3) */
+    CACHE_STATUS,   /* +OK */
+    CACHE_ERROR,    /* -ERR ... or !<len> blob error; str holds the text */
+    CACHE_INTEGER,  /* :42 */
+    CACHE_STRING,   /* $<len> bulk string */
+    CACHE_ARRAY,    /* *<n> */
+    CACHE_DOUBLE,   /* ,3.5 (dbl; str holds the text) */
+    CACHE_BOOL,     /* #t / #f (integer 1 / 0) */
+    CACHE_BIGNUM,   /* (<digits> (str) */
+    CACHE_VERBATIM, /* =<len>\r\ntxt:... (str is the text after "txt:", format the 3 letters) */
+    CACHE_MAP,      /* %<n>: elem holds 2n values, key then value */
+    CACHE_SET,      /* ~<n> */
+    CACHE_PUSH,     /* ><n> */
 } cache_type_t;
 
 /* One reply. str is NUL-terminated (len excludes it); elem has n values
@@ -149,23 +149,22 @@ int cache_read(cache_conn_t *c, cache_reply_t *out);
 
 /* One command, waiting for its reply: arguments are C strings up to NULL.
  * Returns as cache_read. */
-int cache_call(cache_conn_t *c, cache_reply_t *out, const char *cmd, ...)
-    __attribute__((sentinel));
+int cache_call(cache_conn_t *c, cache_reply_t *out, const char *cmd, ...) __attribute__((sentinel));
 int cache_callv(cache_conn_t *c, cache_reply_t *out, int argc, const char *const *argv,
                 const size_t *lens);
 
-size_t cache_pending(const cache_conn_t *c);   /* replies owed */
+size_t cache_pending(const cache_conn_t *c); /* replies owed */
 bool cache_broken(const cache_conn_t *c);
-const char *cache_conn_error(const cache_conn_t *c);   /* "" when none */
+const char *cache_conn_error(const cache_conn_t *c); /* "" when none */
 
 /* ---- the pool --------------------------------------------------------------------- */
 
 typedef struct cache_pool cache_pool_t;
 
 typedef struct cache_pool_stats {
-    int open;         /* connections open now (idle and lent) */
-    int idle;         /* of those, waiting in the pool */
-    int64_t created;  /* connections ever opened */
+    int open;        /* connections open now (idle and lent) */
+    int idle;        /* of those, waiting in the pool */
+    int64_t created; /* connections ever opened */
 } cache_pool_stats_t;
 
 int cache_pool_new(const char *host, int port, int proto, int size, cache_pool_t **out);
@@ -204,10 +203,10 @@ int cache_flight_do(cache_flight_t *g, const char *key, cache_load_fn fn, void *
 /* ---- cache-aside ------------------------------------------------------------------------ */
 
 typedef struct cache_config {
-    int64_t ttl_ms;           /* a found value lives ttl_ms + jitter */
-    int64_t jitter_ms;        /* jitter: uniform in [0, jitter_ms] */
-    int64_t negative_ttl_ms;  /* a "not found" lives this long, no jitter */
-    uint64_t seed;            /* the jitter's random numbers */
+    int64_t ttl_ms;          /* a found value lives ttl_ms + jitter */
+    int64_t jitter_ms;       /* jitter: uniform in [0, jitter_ms] */
+    int64_t negative_ttl_ms; /* a "not found" lives this long, no jitter */
+    uint64_t seed;           /* the jitter's random numbers */
 } cache_config_t;
 
 typedef struct cache cache_t;

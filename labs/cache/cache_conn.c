@@ -26,7 +26,7 @@ struct cache_conn {
     int fd;
     int port;
     cache_buf_t out;
-    size_t sent;   /* bytes of out already written */
+    size_t sent; /* bytes of out already written */
     cache_parser_t in;
     size_t pending;
     bool broken;
@@ -108,8 +108,7 @@ int cache_flush(cache_conn_t *c)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return fail(c, "write failed (%s) with %zu replies owed", strerror(errno),
-                        c->pending);
+            return fail(c, "write failed (%s) with %zu replies owed", strerror(errno), c->pending);
         c->sent += (size_t)n;
     }
     c->out.len = c->sent = 0;
@@ -138,11 +137,9 @@ int cache_read(cache_conn_t *c, cache_reply_t *out)
         if (n < 0 && errno == EINTR)
             continue;
         if (n == 0)
-            return fail(c, "the server closed the connection with %zu replies owed",
-                        c->pending);
+            return fail(c, "the server closed the connection with %zu replies owed", c->pending);
         if (n < 0)
-            return fail(c, "read failed (%s) with %zu replies owed", strerror(errno),
-                        c->pending);
+            return fail(c, "read failed (%s) with %zu replies owed", strerror(errno), c->pending);
         rc = cache_parser_feed(&c->in, chunk, (size_t)n);
     }
     return rc;

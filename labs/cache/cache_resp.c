@@ -172,8 +172,9 @@ static int parse_double(const char *s, size_t n, double *out)
     memcpy(tmp, s, n);
     tmp[n] = 0;
     if (!strcmp(tmp, "inf") || !strcmp(tmp, "-inf") || !strcmp(tmp, "nan")) {
-        *out = tmp[0] == 'n' ? __builtin_nan("") : tmp[0] == '-' ? -__builtin_inf()
-                                                                   : __builtin_inf();
+        *out = tmp[0] == 'n'   ? __builtin_nan("")
+               : tmp[0] == '-' ? -__builtin_inf()
+                               : __builtin_inf();
         return 0;
     }
     char *e;
@@ -224,14 +225,17 @@ static int parse_blob(const cache_parser_t *p, char t, const char *s, size_t n, 
             memcpy(out->format, p->buf + b, 3);
         b += 4;
     }
-    int rc = set_str(out, t == '$' ? CACHE_STRING : t == '!' ? CACHE_ERROR : CACHE_VERBATIM,
+    int rc = set_str(out,
+                     t == '$'   ? CACHE_STRING
+                     : t == '!' ? CACHE_ERROR
+                                : CACHE_VERBATIM,
                      p->buf + b, e - b);
     return rc < 0 ? rc : 1;
 }
 
 /* * % ~ > |: a count, then that many values (twice that for % and |). */
-static int parse_aggregate(const cache_parser_t *p, char t, const char *s, size_t n,
-                           size_t *next, int depth, cache_reply_t *out)
+static int parse_aggregate(const cache_parser_t *p, char t, const char *s, size_t n, size_t *next,
+                           int depth, cache_reply_t *out)
 {
     int64_t count;
     if (parse_int(s, n, &count) < 0)
@@ -256,11 +260,13 @@ static int parse_aggregate(const cache_parser_t *p, char t, const char *s, size_
             return rc;
         }
     }
-    if (t == '|')   /* an attribute: dropped; the value it annotates follows */
+    if (t == '|') /* an attribute: dropped; the value it annotates follows */
         return parse(p, next, depth + 1, out);
     if (out) {
-        out->type = t == '*' ? CACHE_ARRAY : t == '%' ? CACHE_MAP : t == '~' ? CACHE_SET
-                                                                           : CACHE_PUSH;
+        out->type = t == '*'   ? CACHE_ARRAY
+                    : t == '%' ? CACHE_MAP
+                    : t == '~' ? CACHE_SET
+                               : CACHE_PUSH;
         out->elem = elem;
         out->n = (size_t)count;
     }
@@ -286,13 +292,11 @@ static int parse(const cache_parser_t *p, size_t *pos, int depth, cache_reply_t 
     double d = 0;
     switch (t) {
     case '+':
-    case '-':
-        rc = set_str(out, t == '+' ? CACHE_STATUS : CACHE_ERROR, s, n);
-        break;
+    case '-': rc = set_str(out, t == '+' ? CACHE_STATUS : CACHE_ERROR, s, n); break;
     case ':':
     case '(':
         rc = parse_int(s, n, &v);
-        if (t == '(' && rc < 0 && n > 0) {   /* a big number: digits past int64 */
+        if (t == '(' && rc < 0 && n > 0) { /* a big number: digits past int64 */
             rc = 0;
             for (size_t i = s[0] == '-'; i < n; i++)
                 rc = s[i] < '0' || s[i] > '9' ? -EPROTO : rc;
@@ -320,18 +324,13 @@ static int parse(const cache_parser_t *p, size_t *pos, int depth, cache_reply_t 
         break;
     case '$':
     case '!':
-    case '=':
-        rc = parse_blob(p, t, s, n, &next, out);
-        break;
+    case '=': rc = parse_blob(p, t, s, n, &next, out); break;
     case '*':
     case '%':
     case '~':
     case '>':
-    case '|':
-        rc = parse_aggregate(p, t, s, n, &next, depth, out);
-        break;
-    default:
-        rc = -EPROTO;
+    case '|': rc = parse_aggregate(p, t, s, n, &next, depth, out); break;
+    default: rc = -EPROTO;
     }
     if (rc < 0 || (rc == 0 && (t == '$' || t == '!' || t == '=' || t == '*' || t == '%' ||
                                t == '~' || t == '>' || t == '|')))

@@ -77,7 +77,7 @@ UG_BENCH(BenchmarkPipelinedGet)
 {
     ug_bench_t warm = *b;
     warm.n = KEYS;
-    pipelined(&warm, true);   /* every key present */
+    pipelined(&warm, true); /* every key present */
     ug_bench_reset_timer(b);
     pipelined(b, false);
 }

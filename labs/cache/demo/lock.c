@@ -26,7 +26,10 @@ static void show_holder(demo_t *d, const char *a, const char *b)
 {
     cache_reply_t r;
     cache_call(conn, &r, "GET", "lock:report", NULL);
-    const char *who = r.type != CACHE_STRING ? NULL : !strcmp(r.str, a) ? "A" : !strcmp(r.str, b) ? "B" : "?";
+    const char *who = r.type != CACHE_STRING ? NULL
+                      : !strcmp(r.str, a)    ? "A"
+                      : !strcmp(r.str, b)    ? "B"
+                                             : "?";
     printf("  the lock is held by: %s%s%s\n", demo_c(d, who ? DEMO_GREEN : DEMO_RED),
            who ? who : "nobody", demo_c(d, DEMO_RESET));
     cache_reply_free(&r);
@@ -81,9 +84,11 @@ int main(int argc, char **argv)
         demo_step(&d, "Released with EVAL: if GET == token then DEL");
         take(&d, c, a, b);
         rc = cache_unlock(c, "lock:report", a);
-        printf("A: cache_unlock → %s\n", rc == -EPERM ? "-EPERM: not the owner, nothing deleted" : "?");
+        printf("A: cache_unlock → %s\n",
+               rc == -EPERM ? "-EPERM: not the owner, nothing deleted" : "?");
         show_holder(&d, a, b);
-        printf("B: cache_unlock → %s\n", cache_unlock(c, "lock:report", b) == 0 ? "0: released" : "?");
+        printf("B: cache_unlock → %s\n",
+               cache_unlock(c, "lock:report", b) == 0 ? "0: released" : "?");
         show_holder(&d, a, b);
     }
     cache_free(c);

@@ -36,8 +36,10 @@ static void print_reply(const cache_reply_t *r)
 static void in_order(demo_t *d, cache_conn_t *c)
 {
     demo_step(d, "Four commands in one write; the replies in order");
-    const char *cmds[4][3] = {{"SET", "greeting", "hello"}, {"LPUSH", "greeting", "x"},
-                              {"GET", "greeting", NULL}, {"INCR", "visits", NULL}};
+    const char *cmds[4][3] = {{"SET", "greeting", "hello"},
+                              {"LPUSH", "greeting", "x"},
+                              {"GET", "greeting", NULL},
+                              {"INCR", "visits", NULL}};
     for (int i = 0; i < 4; i++)
         cache_append(c, cmds[i][2] ? 3 : 2, cmds[i], NULL);
     demo_ok(d, cache_flush(c), "cache_flush");
@@ -45,7 +47,8 @@ static void in_order(demo_t *d, cache_conn_t *c)
         cache_reply_t r;
         if (!demo_ok(d, cache_read(c, &r), "cache_read"))
             return;
-        printf("%-6s %-9s → %s", cmds[i][0], cmds[i][1], r.type == CACHE_ERROR ? demo_c(d, DEMO_YELLOW) : "");
+        printf("%-6s %-9s → %s", cmds[i][0], cmds[i][1],
+               r.type == CACHE_ERROR ? demo_c(d, DEMO_YELLOW) : "");
         print_reply(&r);
         printf("%s\n", demo_c(d, DEMO_RESET));
         cache_reply_free(&r);
@@ -65,7 +68,8 @@ static void in_pieces(demo_t *d)
         int rc = cache_parser_next(&p, &r);
         printf("fed %2zu bytes → %s", cuts[i + 1], rc == 0 ? "not yet\n" : "");
         if (rc == 1) {
-            printf("array of %zu: \"%s\", %lld\n", r.n, r.elem[0].str, (long long)r.elem[1].integer);
+            printf("array of %zu: \"%s\", %lld\n", r.n, r.elem[0].str,
+                   (long long)r.elem[1].integer);
             cache_reply_free(&r);
         }
         demo_ok(d, rc, "cache_parser_next");
@@ -76,7 +80,8 @@ static void in_pieces(demo_t *d)
 static void killed(demo_t *d, cache_conn_t *c, cache_server_t *srv)
 {
     demo_step(d, "The server killed with replies owed");
-    const char *set[] = {"SET", "a", "1"}, *block[] = {"BLPOP", "never", "0"}, *get[] = {"GET", "a"};
+    const char *set[] = {"SET", "a", "1"}, *block[] = {"BLPOP", "never", "0"},
+               *get[] = {"GET", "a"};
     cache_append(c, 3, set, NULL);
     cache_append(c, 3, block, NULL);
     cache_append(c, 2, get, NULL);
@@ -91,8 +96,8 @@ static void killed(demo_t *d, cache_conn_t *c, cache_server_t *srv)
     printf("(redis-server killed: SIGKILL)\n");
     for (int i = 0; i < 2; i++) {
         int rc = cache_read(c, &r);
-        printf("%-6s %-9s → %s%s%s\n", i ? "GET" : "BLPOP", i ? "a" : "never 0", demo_c(d, DEMO_RED),
-               rc == -ECONNRESET ? "-ECONNRESET" : "?", demo_c(d, DEMO_RESET));
+        printf("%-6s %-9s → %s%s%s\n", i ? "GET" : "BLPOP", i ? "a" : "never 0",
+               demo_c(d, DEMO_RED), rc == -ECONNRESET ? "-ECONNRESET" : "?", demo_c(d, DEMO_RESET));
     }
     printf("cache_conn_error: %s\n", cache_conn_error(c));
 }

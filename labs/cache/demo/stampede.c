@@ -34,7 +34,7 @@ static int load(void *ud, const char *key, cache_buf_t *out)
 {
     (void)ud;
     s.loads++;
-    clock_sleep(50 * 1000000);   /* the database takes 50 ms */
+    clock_sleep(50 * 1000000); /* the database takes 50 ms */
     out->len = 0;
     return cache_buf_append(out, "profile of ", 11) ?: cache_buf_append(out, key, strlen(key));
 }
@@ -89,7 +89,7 @@ static int run(demo_t *d, bool guarded)
     cache_reply_t r;
     if (!demo_ok(d, cache_pool_get(s.pool, &c), "cache_pool_get"))
         return -1;
-    cache_call(c, &r, "DEL", "user:42", NULL);   /* the hot key has just expired */
+    cache_call(c, &r, "DEL", "user:42", NULL); /* the hot key has just expired */
     cache_reply_free(&r);
     cache_pool_put(s.pool, c);
     rt_config_t cfg = {.sched = RT_SCHED_RANDOM, .seed = 7, .wait_all = true};
@@ -98,9 +98,8 @@ static int run(demo_t *d, bool guarded)
         return -1;
     (void)t0;
     printf("%d readers, %d got the value, ", READERS, s.ok);
-    printf("%s%d load%s%s from the database\n",
-           demo_c(d, s.loads > 1 ? DEMO_RED : DEMO_GREEN), s.loads, s.loads == 1 ? "" : "s",
-           demo_c(d, DEMO_RESET));
+    printf("%s%d load%s%s from the database\n", demo_c(d, s.loads > 1 ? DEMO_RED : DEMO_GREEN),
+           s.loads, s.loads == 1 ? "" : "s", demo_c(d, DEMO_RESET));
     return 0;
 }
 

@@ -29,8 +29,8 @@ enum { OP_START = 1, OP_KILL = 2, MAX_SERVERS = 16, PORT_TRIES = 16 };
 typedef struct request {
     unsigned seq;
     int op;
-    int port;   /* OP_START: 0 for a random one */
-    int pid;    /* OP_KILL */
+    int port; /* OP_START: 0 for a random one */
+    int pid;  /* OP_KILL */
     char dir[64];
 } request_t;
 
@@ -71,10 +71,26 @@ static void exec_server(int port, const char *dir, int log)
 {
     char p[16];
     snprintf(p, sizeof p, "%d", port);
-    char *const argv[] = {"redis-server", "--port", p, "--bind", "127.0.0.1",
-                          "--save", "", "--appendonly", "no", "--dir", (char *)dir,
-                          "--daemonize", "no", "--logfile", "", "--loglevel", "notice",
-                          "--protected-mode", "no", NULL};
+    char *const argv[] = {"redis-server",
+                          "--port",
+                          p,
+                          "--bind",
+                          "127.0.0.1",
+                          "--save",
+                          "",
+                          "--appendonly",
+                          "no",
+                          "--dir",
+                          (char *)dir,
+                          "--daemonize",
+                          "no",
+                          "--logfile",
+                          "",
+                          "--loglevel",
+                          "notice",
+                          "--protected-mode",
+                          "no",
+                          NULL};
     dup2(log, 1);
     dup2(log, 2);
     if (chdir(dir) == 0)
@@ -90,7 +106,7 @@ static int wait_ready(int log, char *msg, size_t cap)
     size_t len = 0;
     msg[0] = 0;
     for (;;) {
-        if (len + 1 >= cap) {   /* keep the second half */
+        if (len + 1 >= cap) { /* keep the second half */
             memmove(msg, msg + cap / 2, len - cap / 2);
             len -= cap / 2;
         }

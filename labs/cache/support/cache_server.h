@@ -29,9 +29,9 @@
 
 /* One server. Zero-initialise; fields are read-only for the caller. */
 typedef struct cache_server {
-    int pid;        /* 0 when not running */
-    int port;       /* 127.0.0.1:port */
-    char dir[64];   /* its working directory ("" before the first start) */
+    int pid;      /* 0 when not running */
+    int port;     /* 127.0.0.1:port */
+    char dir[64]; /* its working directory ("" before the first start) */
 } cache_server_t;
 
 /* The binary the lab's tests run; Debian's redis-server package. */

@@ -28,16 +28,16 @@ enum { DB_SIZE = 64 };
 typedef struct db {
     char vals[DB_SIZE][48];
     bool present[DB_SIZE];
-    int loads[DB_SIZE];   /* loader calls per key */
+    int loads[DB_SIZE]; /* loader calls per key */
     int total_loads;
-    int fail;             /* loader returns this when non-zero */
-    int64_t delay_ns;     /* virtual time a load takes (clock_sleep) */
+    int fail;         /* loader returns this when non-zero */
+    int64_t delay_ns; /* virtual time a load takes (clock_sleep) */
 } db_t;
 
 typedef struct fix {
     cache_server_t srv;
     cache_pool_t *pool;
-    cache_conn_t *conn;   /* the fixture's own, for looking at the server */
+    cache_conn_t *conn; /* the fixture's own, for looking at the server */
     cache_t *cache;
     cache_config_t cfg;
     db_t db;

@@ -25,7 +25,7 @@ static void test_ttl_is_minus_two_when_missing_and_minus_one_without_expiry(void
     assert_int_equal(-1, call_int(f, "PTTL", key, NULL));
     assert_int_equal(1, call_int(f, "PEXPIRE", key, ttl, NULL));
     int64_t left = call_int(f, "PTTL", key, NULL);
-    assert_in_range(left, ms - 60000, ms);   /* the server's clock, a minute of slack */
+    assert_in_range(left, ms - 60000, ms); /* the server's clock, a minute of slack */
     assert_int_equal(1, call_int(f, "PERSIST", key, NULL));
     assert_int_equal(-1, call_int(f, "PTTL", key, NULL));
     /* An expiry in the past removes the key at once. */
@@ -135,8 +135,7 @@ static void test_a_server_killed_mid_pipeline_fails_every_owed_reply(void **stat
     char v[24];
     snprintf(v, sizeof v, "%llu", (unsigned long long)ug_rand());
     /* The second command blocks the server's answer until it is killed. */
-    const char *set[] = {"SET", "a", v}, *block[] = {"BLPOP", "never", "0"},
-               *get[] = {"GET", "a"};
+    const char *set[] = {"SET", "a", v}, *block[] = {"BLPOP", "never", "0"}, *get[] = {"GET", "a"};
     int after = 1 + (int)ug_rand_below(5);
     cache_append(f->conn, 3, set, NULL);
     cache_append(f->conn, 3, block, NULL);
@@ -169,7 +168,7 @@ static void test_the_pool_recovers_after_the_server_restarts(void **state)
     assert_int_equal(1, cache_pool_stats(f->pool).idle);
 
     assert_int_equal(0, cache_server_kill(&f->srv));
-    assert_int_equal(0, cache_pool_get(f->pool, &c));   /* the idle one: its server is gone */
+    assert_int_equal(0, cache_pool_get(f->pool, &c)); /* the idle one: its server is gone */
     assert_int_equal(-ECONNRESET, cache_call(c, &r, "PING", NULL));
     cache_pool_put(f->pool, c);
     cache_pool_stats_t s = cache_pool_stats(f->pool);

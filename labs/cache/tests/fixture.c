@@ -36,8 +36,7 @@ int fix_setup(void **state)
     if (rc == 0)
         rc = cache_new(f->pool, &f->cfg, &f->cache);
     if (rc < 0)
-        fprintf(stderr, "fixture: connecting to 127.0.0.1:%d: %s\n", f->srv.port,
-                strerror(-rc));
+        fprintf(stderr, "fixture: connecting to 127.0.0.1:%d: %s\n", f->srv.port, strerror(-rc));
     return rc < 0 ? -1 : 0;
 }
 

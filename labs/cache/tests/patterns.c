@@ -127,8 +127,8 @@ static void test_an_expired_entry_is_loaded_again(void **state)
     assert_int_equal(0, cache_get(f->cache, key, db_load, &f->db, &v));
     snprintf(f->db.vals[i], sizeof f->db.vals[i], "new %llu", (unsigned long long)ug_rand());
     assert_int_equal(0, cache_get(f->cache, key, db_load, &f->db, &v));
-    assert_int_equal(1, f->db.loads[i]);   /* still the old value, cached */
-    call(f, "PEXPIREAT", key, "1", NULL);  /* the server expires it now */
+    assert_int_equal(1, f->db.loads[i]);  /* still the old value, cached */
+    call(f, "PEXPIREAT", key, "1", NULL); /* the server expires it now */
     assert_int_equal(0, cache_get(f->cache, key, db_load, &f->db, &v));
     assert_string_equal(f->db.vals[i], v.data);
     assert_int_equal(2, f->db.loads[i]);
@@ -176,7 +176,7 @@ static void run_crowd(fix_t *f, int n, int keys)
     crowd = (crowd_t){.f = f, .n = n, .keys = keys};
     for (int i = 0; i < keys; i++)
         f->db.present[i] = true;
-    f->db.delay_ns = 5 * 1000000;   /* 5 ms of virtual time per load */
+    f->db.delay_ns = 5 * 1000000; /* 5 ms of virtual time per load */
     assert_int_equal(0, in_tasks(f, stampede));
 }
 
@@ -274,7 +274,7 @@ static void test_a_write_invalidates_and_the_next_read_loads_the_new_value(void 
     writer_t w = {&f->db, val, 0, false, f};
     assert_int_equal(0, cache_write(f->cache, key, write_row, &w));
     assert_int_equal(1, w.calls);
-    assert_true(w.cached_during_write);   /* the source first, then the cache */
+    assert_true(w.cached_during_write); /* the source first, then the cache */
     assert_int_equal(0, call_int(f, "EXISTS", key, NULL));
     assert_int_equal(0, cache_get(f->cache, key, db_load, &f->db, &v));
     assert_string_equal(val, v.data);
@@ -302,8 +302,8 @@ static batch_t batch;
 static void get_batch(void *arg)
 {
     (void)arg;
-    batch.rc = cache_get_many(batch.f->cache, (size_t)batch.n, batch.keys, db_load,
-                              &batch.f->db, batch.vals, batch.rcs);
+    batch.rc = cache_get_many(batch.f->cache, (size_t)batch.n, batch.keys, db_load, &batch.f->db,
+                              batch.vals, batch.rcs);
 }
 
 static void test_a_batch_is_read_with_one_mget(void **state)
@@ -317,7 +317,7 @@ static void test_a_batch_is_read_with_one_mget(void **state)
         batch.keys[i] = batch.names[i];
         want_ok += f->db.present[i];
         want_missing += !f->db.present[i];
-        if (ug_rand_below(3) == 0) {   /* some are cached already */
+        if (ug_rand_below(3) == 0) { /* some are cached already */
             cache_get(f->cache, batch.names[i], db_load, &f->db, &v);
             cached++;
         }
@@ -338,7 +338,7 @@ static void test_a_batch_is_read_with_one_mget(void **state)
     assert_int_equal(1, server_calls(f, "mget"));
     assert_int_equal(0, server_calls(f, "get") - gets);
     assert_int_equal(batch.n - cached, server_calls(f, "set") - sets);
-    assert_int_equal(batch.n, f->db.total_loads);   /* each key loaded once, ever */
+    assert_int_equal(batch.n, f->db.total_loads); /* each key loaded once, ever */
     cache_buf_free(&v);
 }
 
@@ -360,7 +360,7 @@ static void test_the_lock_is_exclusive_and_released_only_by_its_owner(void **sta
     assert_int_equal(1, call_int(f, "EXISTS", key, NULL));
     assert_int_equal(0, cache_unlock(f->cache, key, a));
     assert_int_equal(0, call_int(f, "EXISTS", key, NULL));
-    assert_int_equal(-EPERM, cache_unlock(f->cache, key, a));   /* once */
+    assert_int_equal(-EPERM, cache_unlock(f->cache, key, a)); /* once */
 
     /* A's lock expires and B takes it: A's late release must not free B's. */
     assert_int_equal(0, cache_lock(f->cache, key, ms, a));

@@ -30,7 +30,7 @@ static void test_commands_encode_as_arrays_of_bulk_strings(void **state)
     int off = snprintf(expect, sizeof expect, "*%d\r\n", argc);
     for (int i = 0; i < argc; i++) {
         lens[i] = ug_rand_below(20);
-        for (size_t j = 0; j < lens[i]; j++)   /* any byte: CR, LF and NUL included */
+        for (size_t j = 0; j < lens[i]; j++) /* any byte: CR, LF and NUL included */
             args[i][j] = (char)"\r\n\0ab$*"[ug_rand_below(7)];
         argv[i] = args[i];
         off += snprintf(expect + off, sizeof expect - (size_t)off, "$%zu\r\n", lens[i]);
@@ -76,14 +76,15 @@ static void test_every_resp2_and_resp3_type_parses(void **state)
     random_word(w, 1 + ug_rand_below(14));
     long long v = (long long)(ug_rand() >> 1) * (ug_rand_below(2) ? -1 : 1);
     size_t wl = strlen(w);
-    int n = snprintf(in, sizeof in,
-                     "+OK\r\n-ERR bad %s\r\n:%lld\r\n$%zu\r\n%s\r\n$0\r\n\r\n$-1\r\n*-1\r\n"
-                     "*2\r\n$1\r\na\r\n:%lld\r\n*0\r\n$4\r\na\r\nb\r\n"
-                     "_\r\n#t\r\n#f\r\n,3.25\r\n,inf\r\n(3492890328409238509324850943850943825024385\r\n"
-                     "!%zu\r\nSYNTAX %s\r\n=%zu\r\ntxt:%s\r\n%%2\r\n+a\r\n:1\r\n+b\r\n:2\r\n"
-                     "~2\r\n+x\r\n+y\r\n>3\r\n+message\r\n+ch\r\n$%zu\r\n%s\r\n"
-                     "|1\r\n+ttl\r\n:3600\r\n+OK\r\n",
-                     w, v, wl, w, v, wl + 7, w, wl + 4, w, wl, w);
+    int n = snprintf(
+        in, sizeof in,
+        "+OK\r\n-ERR bad %s\r\n:%lld\r\n$%zu\r\n%s\r\n$0\r\n\r\n$-1\r\n*-1\r\n"
+        "*2\r\n$1\r\na\r\n:%lld\r\n*0\r\n$4\r\na\r\nb\r\n"
+        "_\r\n#t\r\n#f\r\n,3.25\r\n,inf\r\n(3492890328409238509324850943850943825024385\r\n"
+        "!%zu\r\nSYNTAX %s\r\n=%zu\r\ntxt:%s\r\n%%2\r\n+a\r\n:1\r\n+b\r\n:2\r\n"
+        "~2\r\n+x\r\n+y\r\n>3\r\n+message\r\n+ch\r\n$%zu\r\n%s\r\n"
+        "|1\r\n+ttl\r\n:3600\r\n+OK\r\n",
+        w, v, wl, w, v, wl + 7, w, wl + 4, w, wl, w);
     snprintf(want, sizeof want,
              "+OK|-ERR bad %s|:%lld|s:%s|s:|_|_|*[s:a :%lld]|*[]|s:a\r\nb|_|#1|#0|,3.25|,inf|"
              "(3492890328409238509324850943850943825024385|-SYNTAX %s|=txt:%s|"
@@ -178,10 +179,11 @@ static void test_garbage_is_a_protocol_error(void **state)
 {
     (void)state;
     static const char *const garbage[] = {
-        "?x\r\n", ":12a\r\n", ":\r\n", ":99999999999999999999\r\n", "$abc\r\n", "$-2\r\n",
-        "$2\r\nabc\r\n", "*x\r\n", "*-2\r\n", "%-1\r\n", "#x\r\n", "#tt\r\n", "_x\r\n",
-        ",abc\r\n", "+OK\n", "+O\rK\r\n", "=3\r\ntxt\r\n", "=5\r\ntxt-x\r\n", "(12x\r\n",
-        "\r\n",
+        "?x\r\n",        ":12a\r\n",        ":\r\n",         ":99999999999999999999\r\n",
+        "$abc\r\n",      "$-2\r\n",         "$2\r\nabc\r\n", "*x\r\n",
+        "*-2\r\n",       "%-1\r\n",         "#x\r\n",        "#tt\r\n",
+        "_x\r\n",        ",abc\r\n",        "+OK\n",         "+O\rK\r\n",
+        "=3\r\ntxt\r\n", "=5\r\ntxt-x\r\n", "(12x\r\n",      "\r\n",
     };
     enum { N = sizeof garbage / sizeof garbage[0] };
     int ok = 0, eproto = 0, expect_ok = 0;
@@ -194,7 +196,7 @@ static void test_garbage_is_a_protocol_error(void **state)
             cache_parser_feed(&p, "+OK\r\n", 5);
         if (i < N) {
             cache_parser_feed(&p, garbage[i], strlen(garbage[i]));
-        } else {   /* nested deeper than 64 */
+        } else { /* nested deeper than 64 */
             for (int j = 0; j < 70; j++)
                 cache_parser_feed(&p, "*1\r\n", 4);
             cache_parser_feed(&p, ":1\r\n", 4);
@@ -220,7 +222,7 @@ static void test_replies_in_one_buffer_come_out_one_at_a_time(void **state)
         int len = snprintf(tmp, sizeof tmp, ":%d\r\n", i * 7);
         cache_buf_append(&b, tmp, (size_t)len);
     }
-    cache_buf_append(&b, "$10\r\npart", 9);   /* the next reply, not yet whole */
+    cache_buf_append(&b, "$10\r\npart", 9); /* the next reply, not yet whole */
     cache_parser_t p = {0};
     cache_parser_feed(&p, b.data, b.len);
     cache_reply_t r;
@@ -241,7 +243,8 @@ static void test_replies_in_one_buffer_come_out_one_at_a_time(void **state)
     cache_buf_free(&b);
 }
 
-UG_TEST_GROUP(cache_resp, NULL, NULL, cmocka_unit_test(test_commands_encode_as_arrays_of_bulk_strings),
+UG_TEST_GROUP(cache_resp, NULL, NULL,
+              cmocka_unit_test(test_commands_encode_as_arrays_of_bulk_strings),
               cmocka_unit_test(test_every_resp2_and_resp3_type_parses),
               cmocka_unit_test(test_a_reply_cut_at_every_byte_parses_the_same),
               cmocka_unit_test(test_garbage_is_a_protocol_error),

@@ -29,8 +29,8 @@ static inline void resp_word(char *out, size_t n)
 static inline void resp_dump(const cache_reply_t *r, cache_buf_t *b)
 {
     char tmp[64];
-    static const char agg[] = {[CACHE_ARRAY] = '*', [CACHE_MAP] = '%', [CACHE_SET] = '~',
-                               [CACHE_PUSH] = '>'};
+    static const char agg[] = {
+        [CACHE_ARRAY] = '*', [CACHE_MAP] = '%', [CACHE_SET] = '~', [CACHE_PUSH] = '>'};
     switch (r->type) {
     case CACHE_NIL: cache_buf_append(b, "_", 1); return;
     case CACHE_STATUS: cache_buf_append(b, "+", 1); break;
@@ -80,7 +80,9 @@ static inline void resp_gen(cache_buf_t *b, cache_buf_t *d, int depth)
     resp_word(w, ug_rand_below(12));
     switch (kind) {
     case 0: n = snprintf(tmp, sizeof tmp, "+%s\r\n", w), snprintf(tmp + 64, 64, "+%s", w); break;
-    case 1: n = snprintf(tmp, sizeof tmp, "-E %s\r\n", w), snprintf(tmp + 64, 64, "-E %s", w); break;
+    case 1:
+        n = snprintf(tmp, sizeof tmp, "-E %s\r\n", w), snprintf(tmp + 64, 64, "-E %s", w);
+        break;
     case 2: {
         long long v = (long long)ug_rand_below(1u << 30) - (1 << 29);
         n = snprintf(tmp, sizeof tmp, ":%lld\r\n", v), snprintf(tmp + 64, 64, ":%lld", v);
@@ -89,12 +91,15 @@ static inline void resp_gen(cache_buf_t *b, cache_buf_t *d, int depth)
     case 3: {
         size_t len = strlen(w);
         if (len > 2)
-            w[1] = '\r', w[2] = '\n';   /* CRLF inside a bulk string is data */
+            w[1] = '\r', w[2] = '\n'; /* CRLF inside a bulk string is data */
         n = snprintf(tmp, sizeof tmp, "$%zu\r\n%s\r\n", len, w);
         snprintf(tmp + 64, 64, "s:%s", w);
         break;
     }
-    case 4: n = snprintf(tmp, sizeof tmp, "%s", ug_rand_below(2) ? "_\r\n" : "$-1\r\n"), snprintf(tmp + 64, 64, "_"); break;
+    case 4:
+        n = snprintf(tmp, sizeof tmp, "%s", ug_rand_below(2) ? "_\r\n" : "$-1\r\n"),
+        snprintf(tmp + 64, 64, "_");
+        break;
     case 5: {
         int t = (int)ug_rand_below(2);
         n = snprintf(tmp, sizeof tmp, "#%c\r\n", t ? 't' : 'f'), snprintf(tmp + 64, 64, "#%d", t);

@@ -79,8 +79,7 @@ static void test_a_seeded_workload_agrees_with_an_oracle(void **state)
             expect_loads += !cached[i];
             cached[i] = true;
             int rc = cache_get(f->cache, key, db_load, &f->db, &v);
-            right += f->db.present[i] ? rc == 0 && !strcmp(v.data, f->db.vals[i])
-                                      : rc == -ENOENT;
+            right += f->db.present[i] ? rc == 0 && !strcmp(v.data, f->db.vals[i]) : rc == -ENOENT;
         } else if (what < 8) {
             wr_t w = {&f->db, "", ug_rand_below(4) != 0};
             snprintf(w.val, sizeof w.val, "w%d-%llu", op, (unsigned long long)ug_rand());
