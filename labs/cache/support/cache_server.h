@@ -14,6 +14,10 @@
  * and every server (docs/security.md); the sandbox's pid namespace ends
  * them with the run, and the launcher kills its servers when the process
  * that forked it goes away.
+ * Nor can a client turn the server into a way around the harness: Redis
+ * 7.0 refuses MODULE LOAD, DEBUG and CONFIG SET of protected settings
+ * (dir, dbfilename) unless its configuration enables them, and these
+ * servers keep the defaults.
  *
  * Readiness without sleeps: the launcher reads the server's log on a pipe
  * until "Ready to accept connections" (or until the server exits, and then
