@@ -22,7 +22,6 @@
  * field_lf / end_lf; st__field_done and st__head_done.
  */
 #include <string.h>
-#include <strings.h>
 
 #include "st_internal.h"
 
@@ -56,9 +55,15 @@ static int list_each(st_parser_t *p, const char *v, size_t n,
     return 0;
 }
 
+/* Whether token t is lower (letters and '-'), ignoring case. On a token,
+ * OR-ing 0x20 maps only 'A'-'Z' onto letters and nothing else onto '-'. */
 static bool token_is(const char *t, size_t n, const char *lower)
 {
-    return n == strlen(lower) && !strncasecmp(t, lower, n);
+    size_t i = 0;
+    for (; i < n && lower[i]; i++)
+        if ((t[i] | 0x20) != lower[i])
+            return false;
+    return i == n && !lower[i];
 }
 
 static void te_coding(st_parser_t *p, const char *t, size_t n)
@@ -85,7 +90,13 @@ static int host_field(st_parser_t *p, const char *v, size_t n)
         return 400;
     uint8_t h = ST_H_START;
     p->pct = 0;
-    for (size_t i = 0; i < n && h != ST_H_BAD; i++)
+    /* A reg-name goes by in a run; '%', '[' and ':' through the automaton. */
+    size_t i = st__run((const uint8_t *)v, n, ST_C_REG);
+    if (i) {
+        h = ST_H_REG;
+        p->host_named = true;
+    }
+    for (; i < n && h != ST_H_BAD; i++)
         h = st__host_step(p, h, (uint8_t)v[i]);
     return st__host_end(p, h, false, false) ? 0 : 400;   /* an empty Host is allowed */
 }
@@ -226,7 +237,7 @@ static const uint8_t *value(st_parser_t *p, const uint8_t *s, const uint8_t *e)
 {
     size_t avail = (size_t)(e - s);
     size_t n = st__min(st__min(avail, st__head_left(p)), p->lim.max_field - p->line);
-    size_t i = st__run(s, n, ST_C_VCHAR | ST_C_WS);
+    size_t i = st__value_run(s, n);
     if (!p->trailer && i) {
         size_t j = i;
         while (j && (s[j - 1] == ' ' || s[j - 1] == '\t'))
