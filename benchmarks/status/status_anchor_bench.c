@@ -143,9 +143,27 @@ static void bench_hp(ug_bench_t *b, const char *req, size_t len, int kind)
     note(&ns_hp[kind], &n_hp[kind], b->n, (now_ns() - t0) / (double)b->n);
 }
 
-UG_BENCH(BenchmarkStatusSmall) { bench_status(b, small, sizeof small - 1, K_SMALL); }
-UG_BENCH(BenchmarkHTTPParserSmall) { bench_hp(b, small, sizeof small - 1, K_SMALL); }
-UG_BENCH(BenchmarkStatusBrowser) { bench_status(b, browser, sizeof browser - 1, K_BROWSER); }
-UG_BENCH(BenchmarkHTTPParserBrowser) { bench_hp(b, browser, sizeof browser - 1, K_BROWSER); }
-UG_BENCH(BenchmarkStatusChunked) { bench_status(b, chunked, sizeof chunked - 1, K_CHUNKED); }
-UG_BENCH(BenchmarkHTTPParserChunked) { bench_hp(b, chunked, sizeof chunked - 1, K_CHUNKED); }
+UG_BENCH(BenchmarkStatusSmall)
+{
+    bench_status(b, small, sizeof small - 1, K_SMALL);
+}
+UG_BENCH(BenchmarkHTTPParserSmall)
+{
+    bench_hp(b, small, sizeof small - 1, K_SMALL);
+}
+UG_BENCH(BenchmarkStatusBrowser)
+{
+    bench_status(b, browser, sizeof browser - 1, K_BROWSER);
+}
+UG_BENCH(BenchmarkHTTPParserBrowser)
+{
+    bench_hp(b, browser, sizeof browser - 1, K_BROWSER);
+}
+UG_BENCH(BenchmarkStatusChunked)
+{
+    bench_status(b, chunked, sizeof chunked - 1, K_CHUNKED);
+}
+UG_BENCH(BenchmarkHTTPParserChunked)
+{
+    bench_hp(b, chunked, sizeof chunked - 1, K_CHUNKED);
+}

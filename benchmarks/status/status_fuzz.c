@@ -25,7 +25,7 @@ typedef struct outcome {
     int status;
     size_t took;
     uint64_t body;
-    char head[512];   /* a digest of st_head */
+    char head[512]; /* a digest of st_head */
 } outcome_t;
 
 static void count_body(void *ud, const char *data, size_t len)
@@ -63,8 +63,11 @@ static void digest(const st_parser_t *p, outcome_t *o)
 static void run(const uint8_t *data, size_t len, unsigned seed, outcome_t *o)
 {
     memset(o, 0, sizeof *o);
-    st_config_t cfg = {.limits = {.max_target = 64, .max_field = 128, .max_head = 1024,
-                                  .max_fields = 8, .max_body = 2048},
+    st_config_t cfg = {.limits = {.max_target = 64,
+                                  .max_field = 128,
+                                  .max_head = 1024,
+                                  .max_fields = 8,
+                                  .max_body = 2048},
                        .on_body = count_body,
                        .ud = &o->body};
     st_parser_t *p = NULL;
@@ -84,11 +87,10 @@ static void run(const uint8_t *data, size_t len, unsigned seed, outcome_t *o)
         st = st_eof(p);
     o->state = st;
     o->status = st_status(p, 0);
-    o->took = st == ST_DONE ? off : 0;   /* ST_DONE says where it stopped; ST_ERROR does not */
+    o->took = st == ST_DONE ? off : 0; /* ST_DONE says where it stopped; ST_ERROR does not */
     digest(p, o);
     int s = o->status;
-    must(s == 0 || s == 200 || s == 400 || s == 413 || s == 414 || s == 431 || s == 501 ||
-             s == 505,
+    must(s == 0 || s == 200 || s == 400 || s == 413 || s == 414 || s == 431 || s == 501 || s == 505,
          "a status outside the lab's");
     /* The next request on the connection starts after ST_DONE's bytes. */
     if (st == ST_DONE && off < len) {

@@ -60,8 +60,7 @@ static uint8_t chunk_step(uint8_t cs, uint8_t c)
 {
     bool ws = c == ' ' || c == '\t', tok = st__is(c, ST_C_TCHAR);
     switch (cs) {
-    case ST_CS_SIZE0:
-        return st__is(c, ST_C_HEX) ? ST_CS_SIZE : 0xff;
+    case ST_CS_SIZE0: return st__is(c, ST_C_HEX) ? ST_CS_SIZE : 0xff;
     case ST_CS_SIZE:
         if (st__is(c, ST_C_HEX))
             return ST_CS_SIZE;
@@ -71,10 +70,8 @@ static uint8_t chunk_step(uint8_t cs, uint8_t c)
         if (cs == ST_CS_VAL_TOKEN && tok)
             return cs;
         return c == ';' ? ST_CS_EXT_PRE : ws ? ST_CS_BWS : c == '\r' ? ST_CS_LF : 0xff;
-    case ST_CS_BWS:
-        return ws ? cs : c == ';' ? ST_CS_EXT_PRE : 0xff;
-    case ST_CS_EXT_PRE:
-        return ws ? cs : tok ? ST_CS_EXT_NAME : 0xff;
+    case ST_CS_BWS: return ws ? cs : c == ';' ? ST_CS_EXT_PRE : 0xff;
+    case ST_CS_EXT_PRE: return ws ? cs : tok ? ST_CS_EXT_NAME : 0xff;
     case ST_CS_EXT_NAME:
         if (tok)
             return cs;
@@ -83,16 +80,14 @@ static uint8_t chunk_step(uint8_t cs, uint8_t c)
         /* fallthrough */
     case ST_CS_EXT_NAME_BWS:
         return ws ? ST_CS_EXT_NAME_BWS : c == '=' ? ST_CS_VAL_PRE : c == ';' ? ST_CS_EXT_PRE : 0xff;
-    case ST_CS_VAL_PRE:
-        return ws ? cs : c == '"' ? ST_CS_VAL_QUOTED : tok ? ST_CS_VAL_TOKEN : 0xff;
+    case ST_CS_VAL_PRE: return ws ? cs : c == '"' ? ST_CS_VAL_QUOTED : tok ? ST_CS_VAL_TOKEN : 0xff;
     case ST_CS_VAL_QUOTED:
         if (c == '"')
             return ST_CS_VAL_AFTER_Q;
         if (c == '\\')
             return ST_CS_VAL_QPAIR;
         return (ws || st__is(c, ST_C_VCHAR)) ? cs : 0xff;
-    case ST_CS_VAL_QPAIR:
-        return (ws || st__is(c, ST_C_VCHAR)) ? ST_CS_VAL_QUOTED : 0xff;
+    case ST_CS_VAL_QPAIR: return (ws || st__is(c, ST_C_VCHAR)) ? ST_CS_VAL_QUOTED : 0xff;
     }
     return 0xff;
 }
@@ -154,18 +149,10 @@ const uint8_t *st__body(st_parser_t *p, const uint8_t *s, const uint8_t *e)
 {
     while (s && s < e && p->phase >= ST_PH_LENGTH && p->phase < ST_PH_OVER) {
         switch (p->phase) {
-        case ST_PH_LENGTH:
-            s = length(p, s, e);
-            break;
-        case ST_PH_CHUNK:
-            s = chunk_line(p, s, e);
-            break;
-        case ST_PH_DATA:
-            s = data(p, s, e);
-            break;
-        default:
-            s = data_end(p, s);
-            break;
+        case ST_PH_LENGTH: s = length(p, s, e); break;
+        case ST_PH_CHUNK: s = chunk_line(p, s, e); break;
+        case ST_PH_DATA: s = data(p, s, e); break;
+        default: s = data_end(p, s); break;
         }
     }
     return s;

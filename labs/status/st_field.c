@@ -29,7 +29,10 @@
 
 /* ---- what the fields say ------------------------------------------------------------ */
 
-static bool is_ws(char c) { return c == ' ' || c == '\t'; }
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t';
+}
 
 /* Calls each(p, token, len) for every non-empty element of a comma-separated
  * list (RFC 9110 §5.6.1). Returns 0, or 400 for an element that is not a token. */
@@ -70,7 +73,7 @@ static void te_coding(st_parser_t *p, const char *t, size_t n)
 {
     bool chunked = token_is(t, n, "chunked");
     if (p->te_chunked_last)
-        p->te_misplaced = true;   /* anything after chunked, chunked again too */
+        p->te_misplaced = true; /* anything after chunked, chunked again too */
     p->te_chunked_last = chunked;
     if (!chunked)
         p->te_unknown = true;
@@ -98,7 +101,7 @@ static int host_field(st_parser_t *p, const char *v, size_t n)
     }
     for (; i < n && h != ST_H_BAD; i++)
         h = st__host_step(p, h, (uint8_t)v[i]);
-    return st__host_end(p, h, false, false) ? 0 : 400;   /* an empty Host is allowed */
+    return st__host_end(p, h, false, false) ? 0 : 400; /* an empty Host is allowed */
 }
 
 static int content_length(st_parser_t *p, const char *v, size_t n)
@@ -108,7 +111,7 @@ static int content_length(st_parser_t *p, const char *v, size_t n)
         return 400;
     for (size_t i = 0; i < n; i++) {
         if (v[i] < '0' || v[i] > '9')
-            return 400;   /* no sign, no list, no spaces inside */
+            return 400; /* no sign, no list, no spaces inside */
         unsigned d = (unsigned)(v[i] - '0');
         if (len > ((uint64_t)INT64_MAX - d) / 10)
             return 400;
@@ -121,16 +124,14 @@ static int content_length(st_parser_t *p, const char *v, size_t n)
     return 0;
 }
 
-int st__field_done(st_parser_t *p, const char *name, size_t nlen, const char *value,
-                   size_t vlen)
+int st__field_done(st_parser_t *p, const char *name, size_t nlen, const char *value, size_t vlen)
 {
     switch (nlen) {
-    case 4:
-        return token_is(name, nlen, "host") ? host_field(p, value, vlen) : 0;
+    case 4: return token_is(name, nlen, "host") ? host_field(p, value, vlen) : 0;
     case 10:
-        return token_is(name, nlen, "connection") ? list_each(p, value, vlen, connection_option) : 0;
-    case 14:
-        return token_is(name, nlen, "content-length") ? content_length(p, value, vlen) : 0;
+        return token_is(name, nlen, "connection") ? list_each(p, value, vlen, connection_option)
+                                                  : 0;
+    case 14: return token_is(name, nlen, "content-length") ? content_length(p, value, vlen) : 0;
     case 17:
         if (!token_is(name, nlen, "transfer-encoding"))
             return 0;
@@ -180,7 +181,7 @@ static const uint8_t *field_start(st_parser_t *p, const uint8_t *s)
     if (p->lines == p->lim.max_fields)
         return st__fail(p, 431);
     if (!st__is(*s, ST_C_TCHAR))
-        return st__fail(p, 400);   /* SP or HTAB: obs-fold, or space before the first field */
+        return st__fail(p, 400); /* SP or HTAB: obs-fold, or space before the first field */
     p->lines++;
     p->line = 0;
     p->mark = p->alen;
@@ -210,7 +211,7 @@ static const uint8_t *name(st_parser_t *p, const uint8_t *s, const uint8_t *e)
     if (over_budget(p, s))
         return st__fail(p, 431);
     if (*s != ':')
-        return st__fail(p, 400);   /* whitespace before the colon included */
+        return st__fail(p, 400); /* whitespace before the colon included */
     p->name_len = p->line;
     if (!p->trailer)
         p->arena[p->alen++] = '\0';
@@ -244,7 +245,7 @@ static const uint8_t *value(st_parser_t *p, const uint8_t *s, const uint8_t *e)
             j--;
         memcpy(p->arena + p->alen, s, i);
         if (j)
-            p->vend = p->alen + j;   /* trailing whitespace is not the value's */
+            p->vend = p->alen + j; /* trailing whitespace is not the value's */
         p->alen += i;
     }
     p->line += i, p->used += i, s += i;
@@ -253,7 +254,7 @@ static const uint8_t *value(st_parser_t *p, const uint8_t *s, const uint8_t *e)
     if (over_budget(p, s))
         return st__fail(p, 431);
     if (*s != '\r')
-        return st__fail(p, 400);   /* a control byte, a bare LF */
+        return st__fail(p, 400); /* a control byte, a bare LF */
     if (!p->trailer) {
         p->arena[p->vend] = '\0';
         p->alen = p->vend + 1;
@@ -272,7 +273,7 @@ static const uint8_t *field_lf(st_parser_t *p, const uint8_t *s)
     p->used++;
     p->phase = ST_PH_FIELD_START;
     if (p->trailer)
-        return s + 1;   /* trailer fields are checked, not kept */
+        return s + 1; /* trailer fields are checked, not kept */
     const char *v = p->arena + p->mark, *nm = v - p->name_len - 1;
     size_t vlen = p->vend - p->mark;
     int rc = st__field_done(p, nm, p->name_len, v, vlen);
@@ -301,24 +302,12 @@ const uint8_t *st__fields(st_parser_t *p, const uint8_t *s, const uint8_t *e)
 {
     while (s && s < e && p->phase >= ST_PH_FIELD_START && p->phase <= ST_PH_END_LF) {
         switch (p->phase) {
-        case ST_PH_FIELD_START:
-            s = field_start(p, s);
-            break;
-        case ST_PH_NAME:
-            s = name(p, s, e);
-            break;
-        case ST_PH_OWS:
-            s = ows(p, s, e);
-            break;
-        case ST_PH_VALUE:
-            s = value(p, s, e);
-            break;
-        case ST_PH_FIELD_LF:
-            s = field_lf(p, s);
-            break;
-        default:
-            s = end_lf(p, s);
-            break;
+        case ST_PH_FIELD_START: s = field_start(p, s); break;
+        case ST_PH_NAME: s = name(p, s, e); break;
+        case ST_PH_OWS: s = ows(p, s, e); break;
+        case ST_PH_VALUE: s = value(p, s, e); break;
+        case ST_PH_FIELD_LF: s = field_lf(p, s); break;
+        default: s = end_lf(p, s); break;
         }
     }
     return s;

@@ -38,19 +38,22 @@
 /* ---- character classes ------------------------------------------------------- */
 
 enum {
-    ST_C_TCHAR = 1 << 0,     /* token: ALPHA DIGIT ! # $ % & ' * + - . ^ _ ` | ~ */
-    ST_C_VCHAR = 1 << 1,     /* field-vchar: VCHAR and obs-text (0x80-0xff) */
-    ST_C_WS = 1 << 2,        /* SP, HTAB */
-    ST_C_PCHAR = 1 << 3,     /* path: unreserved sub-delims : @ and / */
-    ST_C_QUERY = 1 << 4,     /* query: pchar and / ? */
-    ST_C_REG = 1 << 5,       /* reg-name: unreserved and sub-delims */
-    ST_C_HEX = 1 << 6,       /* HEXDIG */
-    ST_C_SCHEME = 1 << 7,    /* after a scheme's first letter: ALPHA DIGIT + - . */
+    ST_C_TCHAR = 1 << 0,  /* token: ALPHA DIGIT ! # $ % & ' * + - . ^ _ ` | ~ */
+    ST_C_VCHAR = 1 << 1,  /* field-vchar: VCHAR and obs-text (0x80-0xff) */
+    ST_C_WS = 1 << 2,     /* SP, HTAB */
+    ST_C_PCHAR = 1 << 3,  /* path: unreserved sub-delims : @ and / */
+    ST_C_QUERY = 1 << 4,  /* query: pchar and / ? */
+    ST_C_REG = 1 << 5,    /* reg-name: unreserved and sub-delims */
+    ST_C_HEX = 1 << 6,    /* HEXDIG */
+    ST_C_SCHEME = 1 << 7, /* after a scheme's first letter: ALPHA DIGIT + - . */
 };
 
 extern const uint8_t st__class[256];
 
-static inline bool st__is(uint8_t c, uint8_t cls) { return (st__class[c] & cls) != 0; }
+static inline bool st__is(uint8_t c, uint8_t cls)
+{
+    return (st__class[c] & cls) != 0;
+}
 
 /* Bytes at s (at most n) of class cls before the first that is not; cls
  * is one bit (the AND of four bytes' classes tests all four at once). */
@@ -94,66 +97,66 @@ static inline size_t st__value_run(const uint8_t *s, size_t n)
 
 enum st_phase {
     /* the request line (st_line.c) */
-    ST_PH_START,         /* empty lines may come before the request line */
-    ST_PH_START_LF,      /* the CR of such an empty line was taken */
+    ST_PH_START,    /* empty lines may come before the request line */
+    ST_PH_START_LF, /* the CR of such an empty line was taken */
     ST_PH_METHOD,
-    ST_PH_TARGET,        /* p->sub: where in the target (st_tsub) */
-    ST_PH_VERSION,       /* p->sub: the byte of "HTTP/d.d\r\n" expected next */
+    ST_PH_TARGET,  /* p->sub: where in the target (st_tsub) */
+    ST_PH_VERSION, /* p->sub: the byte of "HTTP/d.d\r\n" expected next */
     /* field lines (st_field.c): the head's, then the trailer section's */
     ST_PH_FIELD_START,
     ST_PH_NAME,
-    ST_PH_OWS,           /* after the colon, before the value */
+    ST_PH_OWS, /* after the colon, before the value */
     ST_PH_VALUE,
     ST_PH_FIELD_LF,
-    ST_PH_END_LF,        /* the CR of the empty line was taken */
+    ST_PH_END_LF, /* the CR of the empty line was taken */
     /* the body (st_body.c) */
     ST_PH_LENGTH,
-    ST_PH_CHUNK,         /* p->sub: where in the chunk-size line (st_csub) */
+    ST_PH_CHUNK, /* p->sub: where in the chunk-size line (st_csub) */
     ST_PH_DATA,
     ST_PH_DATA_CR,
     ST_PH_DATA_LF,
-    ST_PH_OVER,          /* ST_DONE or ST_ERROR */
+    ST_PH_OVER, /* ST_DONE or ST_ERROR */
 };
 
 /* Where in the request-target. */
 enum st_tsub {
-    ST_T_FIRST,          /* its first byte decides the form */
+    ST_T_FIRST, /* its first byte decides the form */
     ST_T_PATH,
     ST_T_QUERY,
     ST_T_STAR,
     ST_T_SCHEME,
     ST_T_SLASH1,
     ST_T_SLASH2,
-    ST_T_AUTH,           /* absolute-form's authority: p->host */
-    ST_T_CONNECT,        /* authority-form: p->host */
+    ST_T_AUTH,    /* absolute-form's authority: p->host */
+    ST_T_CONNECT, /* authority-form: p->host */
 };
 
 /* Where in a host [":" port] (absolute-form, authority-form, Host). */
 enum st_hsub {
     ST_H_START,
-    ST_H_REG,            /* reg-name (IPv4 addresses are reg-names too) */
-    ST_H_IP0,            /* after "[" */
+    ST_H_REG, /* reg-name (IPv4 addresses are reg-names too) */
+    ST_H_IP0, /* after "[" */
     ST_H_IP,
-    ST_H_IP_END,         /* after "]" */
-    ST_H_PORT0,          /* after ":" */
+    ST_H_IP_END, /* after "]" */
+    ST_H_PORT0,  /* after ":" */
     ST_H_PORT,
     ST_H_BAD,
 };
 
 /* Where in a chunk-size line: size, then extensions (RFC 9112 §7.1.1). */
 enum st_csub {
-    ST_CS_SIZE0,         /* the first HEXDIG */
+    ST_CS_SIZE0, /* the first HEXDIG */
     ST_CS_SIZE,
-    ST_CS_BWS,           /* whitespace: ";" must follow */
-    ST_CS_EXT_PRE,       /* after ";": whitespace, then a name */
+    ST_CS_BWS,     /* whitespace: ";" must follow */
+    ST_CS_EXT_PRE, /* after ";": whitespace, then a name */
     ST_CS_EXT_NAME,
-    ST_CS_EXT_NAME_BWS,  /* whitespace after a name: "=" or ";" must follow */
-    ST_CS_VAL_PRE,       /* after "=" */
+    ST_CS_EXT_NAME_BWS, /* whitespace after a name: "=" or ";" must follow */
+    ST_CS_VAL_PRE,      /* after "=" */
     ST_CS_VAL_TOKEN,
     ST_CS_VAL_QUOTED,
-    ST_CS_VAL_QPAIR,     /* after a backslash in a quoted-string */
-    ST_CS_VAL_AFTER_Q,   /* after the closing quote */
-    ST_CS_LF,            /* the CR was taken */
+    ST_CS_VAL_QPAIR,   /* after a backslash in a quoted-string */
+    ST_CS_VAL_AFTER_Q, /* after the closing quote */
+    ST_CS_LF,          /* the CR was taken */
 };
 
 /* ---- the parser ---------------------------------------------------------------------- */
@@ -163,24 +166,24 @@ struct st_parser {
     st_limits_t lim;
     st_body_fn on_body;
     void *ud;
-    char *arena;                 /* lim.max_head + 1 bytes */
-    st_field_t *fields;          /* lim.max_fields entries */
+    char *arena;        /* lim.max_head + 1 bytes */
+    st_field_t *fields; /* lim.max_fields entries */
 
     /* progress */
-    uint8_t phase;               /* enum st_phase */
-    uint8_t sub;                 /* st_tsub, a version byte index, or st_csub */
-    uint8_t host;                /* st_hsub of the target's authority */
-    uint8_t pct;                 /* HEXDIGs still due after a '%' */
+    uint8_t phase; /* enum st_phase */
+    uint8_t sub;   /* st_tsub, a version byte index, or st_csub */
+    uint8_t host;  /* st_hsub of the target's authority */
+    uint8_t pct;   /* HEXDIGs still due after a '%' */
     st_state_t state;
-    int status;                  /* after ST_ERROR */
-    bool head_done, trailer;     /* trailer: field lines of the trailer section */
-    bool host_named;             /* the authority has a host (not just ":port") */
-    size_t used;                 /* head (or trailer section) bytes taken */
-    size_t lines;                /* field lines of this section */
-    size_t line;                 /* bytes of this field or chunk-size line */
-    size_t alen;                 /* arena bytes in use */
-    size_t mark;                 /* arena offset of the string being read */
-    size_t vend;                 /* arena offset after the value's last non-OWS byte */
+    int status;              /* after ST_ERROR */
+    bool head_done, trailer; /* trailer: field lines of the trailer section */
+    bool host_named;         /* the authority has a host (not just ":port") */
+    size_t used;             /* head (or trailer section) bytes taken */
+    size_t lines;            /* field lines of this section */
+    size_t line;             /* bytes of this field or chunk-size line */
+    size_t alen;             /* arena bytes in use */
+    size_t mark;             /* arena offset of the string being read */
+    size_t vend;             /* arena offset after the value's last non-OWS byte */
     size_t name_len;
 
     /* the request line */
@@ -194,16 +197,16 @@ struct st_parser {
     unsigned hosts;
     bool has_cl, has_te;
     uint64_t cl;
-    bool te_chunked_last;        /* the last coding so far is chunked */
-    bool te_misplaced;           /* a coding came after chunked (chunked again included) */
-    bool te_unknown;             /* a coding other than chunked */
+    bool te_chunked_last; /* the last coding so far is chunked */
+    bool te_misplaced;    /* a coding came after chunked (chunked again included) */
+    bool te_unknown;      /* a coding other than chunked */
     bool conn_close, conn_keep_alive;
 
     /* the body */
     st_framing_t framing;
-    uint64_t left;               /* Content-Length or chunk bytes still due */
-    uint64_t chunk;              /* the size being read */
-    uint64_t body;               /* body bytes so far */
+    uint64_t left;  /* Content-Length or chunk bytes still due */
+    uint64_t chunk; /* the size being read */
+    uint64_t body;  /* body bytes so far */
 };
 
 /* Ends the request with status; returns NULL so callers can `return st__fail(...)`. */
@@ -229,16 +232,21 @@ bool st__host_end(const st_parser_t *p, uint8_t h, bool need_host, bool need_por
 /* The field line just ended (name and value in the arena): Host,
  * Content-Length, Transfer-Encoding and Connection are interpreted.
  * Returns 0 or the status of what is wrong. */
-int st__field_done(st_parser_t *p, const char *name, size_t nlen, const char *value,
-                   size_t vlen);
+int st__field_done(st_parser_t *p, const char *name, size_t nlen, const char *value, size_t vlen);
 
 /* The empty line after the head's fields was taken: the checks of the whole
  * head (Host, framing). Returns 0 or a status; on 0 the body phase is set. */
 int st__head_done(st_parser_t *p);
 
 /* Bytes the head (or trailer) budget still allows. */
-static inline size_t st__head_left(const st_parser_t *p) { return p->lim.max_head - p->used; }
+static inline size_t st__head_left(const st_parser_t *p)
+{
+    return p->lim.max_head - p->used;
+}
 
-static inline size_t st__min(size_t a, size_t b) { return a < b ? a : b; }
+static inline size_t st__min(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
 
 #endif

@@ -23,7 +23,7 @@
 
 uint8_t st__host_step(st_parser_t *p, uint8_t h, uint8_t c)
 {
-    if (p->pct) {   /* inside a pct-encoded octet of a reg-name */
+    if (p->pct) { /* inside a pct-encoded octet of a reg-name */
         if (!st__is(c, ST_C_HEX))
             return ST_H_BAD;
         p->pct--;
@@ -49,11 +49,9 @@ uint8_t st__host_step(st_parser_t *p, uint8_t h, uint8_t c)
         if (st__is(c, ST_C_HEX) || c == ':' || c == '.')
             return ST_H_IP;
         return c == ']' && h == ST_H_IP ? ST_H_IP_END : ST_H_BAD;
-    case ST_H_IP_END:
-        return c == ':' ? ST_H_PORT0 : ST_H_BAD;
+    case ST_H_IP_END: return c == ':' ? ST_H_PORT0 : ST_H_BAD;
     case ST_H_PORT0:
-    case ST_H_PORT:
-        return c >= '0' && c <= '9' ? ST_H_PORT : ST_H_BAD;
+    case ST_H_PORT: return c >= '0' && c <= '9' ? ST_H_PORT : ST_H_BAD;
     }
     return ST_H_BAD;
 }
@@ -102,7 +100,7 @@ static const uint8_t *method(st_parser_t *p, const uint8_t *s, const uint8_t *e)
         return st__fail(p, 431);
     if (*s != ' ')
         return st__fail(p, 400);
-    size_t n = p->alen;   /* the method starts the arena */
+    size_t n = p->alen; /* the method starts the arena */
     p->connect = n == 7 && !memcmp(p->arena, "CONNECT", 7);
     p->options = n == 7 && !memcmp(p->arena, "OPTIONS", 7);
     p->arena[p->alen++] = '\0';
@@ -143,17 +141,14 @@ static bool target_first(st_parser_t *p, uint8_t c)
 static bool target_step(st_parser_t *p, uint8_t c)
 {
     switch (p->sub) {
-    case ST_T_FIRST:
-        return target_first(p, c);
+    case ST_T_FIRST: return target_first(p, c);
     case ST_T_AUTH:
         if ((c == '/' || c == '?') && !p->pct) {
             p->sub = c == '/' ? ST_T_PATH : ST_T_QUERY;
             return st__host_end(p, p->host, true, false);
         }
         /* fallthrough */
-    case ST_T_CONNECT:
-        p->host = st__host_step(p, p->host, c);
-        return p->host != ST_H_BAD;
+    case ST_T_CONNECT: p->host = st__host_step(p, p->host, c); return p->host != ST_H_BAD;
     case ST_T_SCHEME:
         if (c == ':')
             p->sub = ST_T_SLASH1;
@@ -165,8 +160,7 @@ static bool target_step(st_parser_t *p, uint8_t c)
         p->sub = p->sub == ST_T_SLASH1 ? ST_T_SLASH2 : ST_T_AUTH;
         p->host = ST_H_START;
         return true;
-    case ST_T_STAR:
-        return false;
+    case ST_T_STAR: return false;
     }
     if (p->pct) {
         p->pct--;
@@ -186,16 +180,12 @@ static bool target_whole(const st_parser_t *p)
 {
     switch (p->sub) {
     case ST_T_PATH:
-    case ST_T_QUERY:
-        return !p->pct;
-    case ST_T_STAR:
-        return p->options;
-    case ST_T_AUTH:
-        return st__host_end(p, p->host, true, false);
-    case ST_T_CONNECT:
-        return st__host_end(p, p->host, true, true);
+    case ST_T_QUERY: return !p->pct;
+    case ST_T_STAR: return p->options;
+    case ST_T_AUTH: return st__host_end(p, p->host, true, false);
+    case ST_T_CONNECT: return st__host_end(p, p->host, true, true);
     }
-    return false;   /* empty, or a scheme without "//" */
+    return false; /* empty, or a scheme without "//" */
 }
 
 /* Paths and queries go by in runs; every other byte through target_step. */
@@ -276,18 +266,10 @@ const uint8_t *st__line(st_parser_t *p, const uint8_t *s, const uint8_t *e)
     while (s && s < e && p->phase <= ST_PH_VERSION) {
         switch (p->phase) {
         case ST_PH_START:
-        case ST_PH_START_LF:
-            s = start(p, s, e);
-            break;
-        case ST_PH_METHOD:
-            s = method(p, s, e);
-            break;
-        case ST_PH_TARGET:
-            s = target(p, s, e);
-            break;
-        default:
-            s = version(p, s, e);
-            break;
+        case ST_PH_START_LF: s = start(p, s, e); break;
+        case ST_PH_METHOD: s = method(p, s, e); break;
+        case ST_PH_TARGET: s = target(p, s, e); break;
+        default: s = version(p, s, e); break;
         }
     }
     return s;

@@ -16,24 +16,22 @@
 #define ST_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 #define ST_DIGIT(c) ((c) >= '0' && (c) <= '9')
 #define ST_HEXC(c) (ST_DIGIT(c) || ((c) >= 'a' && (c) <= 'f') || ((c) >= 'A' && (c) <= 'F'))
-#define ST_UNRESERVED(c) (ST_ALPHA(c) || ST_DIGIT(c) || (c) == '-' || (c) == '.' || (c) == '_' || (c) == '~')
-#define ST_SUBDELIM(c)                                                                     \
-    ((c) == '!' || (c) == '$' || (c) == '&' || (c) == '\'' || (c) == '(' || (c) == ')' ||  \
+#define ST_UNRESERVED(c)                                                                           \
+    (ST_ALPHA(c) || ST_DIGIT(c) || (c) == '-' || (c) == '.' || (c) == '_' || (c) == '~')
+#define ST_SUBDELIM(c)                                                                             \
+    ((c) == '!' || (c) == '$' || (c) == '&' || (c) == '\'' || (c) == '(' || (c) == ')' ||          \
      (c) == '*' || (c) == '+' || (c) == ',' || (c) == ';' || (c) == '=')
-#define ST_TCHARC(c)                                                                       \
-    (ST_ALPHA(c) || ST_DIGIT(c) || (c) == '!' || (c) == '#' || (c) == '$' || (c) == '%' || \
-     (c) == '&' || (c) == '\'' || (c) == '*' || (c) == '+' || (c) == '-' || (c) == '.' ||  \
+#define ST_TCHARC(c)                                                                               \
+    (ST_ALPHA(c) || ST_DIGIT(c) || (c) == '!' || (c) == '#' || (c) == '$' || (c) == '%' ||         \
+     (c) == '&' || (c) == '\'' || (c) == '*' || (c) == '+' || (c) == '-' || (c) == '.' ||          \
      (c) == '^' || (c) == '_' || (c) == '`' || (c) == '|' || (c) == '~')
 #define ST_PCHARC(c) (ST_UNRESERVED(c) || ST_SUBDELIM(c) || (c) == ':' || (c) == '@' || (c) == '/')
 
-#define ST_CLS(c)                                                                          \
-    ((ST_TCHARC(c) ? ST_C_TCHAR : 0) |                                                     \
-     (((c) >= 0x21 && (c) != 0x7f) ? ST_C_VCHAR : 0) |                                     \
-     (((c) == ' ' || (c) == '\t') ? ST_C_WS : 0) |                                         \
-     (ST_PCHARC(c) ? ST_C_PCHAR : 0) |                                                     \
-     ((ST_PCHARC(c) || (c) == '?') ? ST_C_QUERY : 0) |                                     \
-     ((ST_UNRESERVED(c) || ST_SUBDELIM(c)) ? ST_C_REG : 0) |                               \
-     (ST_HEXC(c) ? ST_C_HEX : 0) |                                                         \
+#define ST_CLS(c)                                                                                  \
+    ((ST_TCHARC(c) ? ST_C_TCHAR : 0) | (((c) >= 0x21 && (c) != 0x7f) ? ST_C_VCHAR : 0) |           \
+     (((c) == ' ' || (c) == '\t') ? ST_C_WS : 0) | (ST_PCHARC(c) ? ST_C_PCHAR : 0) |               \
+     ((ST_PCHARC(c) || (c) == '?') ? ST_C_QUERY : 0) |                                             \
+     ((ST_UNRESERVED(c) || ST_SUBDELIM(c)) ? ST_C_REG : 0) | (ST_HEXC(c) ? ST_C_HEX : 0) |         \
      ((ST_ALPHA(c) || ST_DIGIT(c) || (c) == '+' || (c) == '-' || (c) == '.') ? ST_C_SCHEME : 0))
 #define ST_C4(n) ST_CLS(n), ST_CLS((n) + 1), ST_CLS((n) + 2), ST_CLS((n) + 3)
 #define ST_C16(n) ST_C4(n), ST_C4((n) + 4), ST_C4((n) + 8), ST_C4((n) + 12)
@@ -43,7 +41,10 @@ const uint8_t st__class[256] = {ST_C64(0), ST_C64(64), ST_C64(128), ST_C64(192)}
 
 /* ---- life ----------------------------------------------------------------------------- */
 
-static size_t or_default(size_t v, size_t def) { return v ? v : def; }
+static size_t or_default(size_t v, size_t def)
+{
+    return v ? v : def;
+}
 
 int st_parser_new(const st_config_t *cfg, st_parser_t **out)
 {
@@ -130,7 +131,7 @@ st_state_t st_feed(st_parser_t *p, const char *buf, size_t len, size_t *used)
 st_state_t st_eof(st_parser_t *p)
 {
     if (p->state == ST_MORE)
-        st__fail(p, p->head_done ? 400 : 0);   /* a head cut short gets no answer */
+        st__fail(p, p->head_done ? 400 : 0); /* a head cut short gets no answer */
     return p->state;
 }
 
@@ -162,9 +163,15 @@ int st_parser_new(const st_config_t *cfg, st_parser_t **out)
     return -ENOSYS;
 }
 
-void st_parser_free(st_parser_t *p) { free(p); }
+void st_parser_free(st_parser_t *p)
+{
+    free(p);
+}
 
-void st_parser_reset(st_parser_t *p) { (void)p; }
+void st_parser_reset(st_parser_t *p)
+{
+    (void)p;
+}
 
 st_state_t st_feed(st_parser_t *p, const char *buf, size_t len, size_t *used)
 {

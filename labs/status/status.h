@@ -33,24 +33,24 @@
 /* ---- configuration ------------------------------------------------------ */
 
 /* What a zero field of st_limits_t stands for. */
-#define ST_DEFAULT_MAX_TARGET 8192u     /* request-target bytes */
-#define ST_DEFAULT_MAX_FIELD 8192u      /* bytes of one field line */
-#define ST_DEFAULT_MAX_HEAD 65536u      /* bytes of the whole head */
-#define ST_DEFAULT_MAX_FIELDS 100u      /* field lines */
-#define ST_DEFAULT_MAX_BODY 1048576u    /* body bytes */
+#define ST_DEFAULT_MAX_TARGET 8192u  /* request-target bytes */
+#define ST_DEFAULT_MAX_FIELD 8192u   /* bytes of one field line */
+#define ST_DEFAULT_MAX_HEAD 65536u   /* bytes of the whole head */
+#define ST_DEFAULT_MAX_FIELDS 100u   /* field lines */
+#define ST_DEFAULT_MAX_BODY 1048576u /* body bytes */
 
 /* Limits of one request; 0 takes the default above. */
 typedef struct st_limits {
-    size_t max_target;    /* request-target bytes: one more is 414 */
-    size_t max_field;     /* one field line, name to the end of the value
+    size_t max_target; /* request-target bytes: one more is 414 */
+    size_t max_field;  /* one field line, name to the end of the value
                              (its CRLF not counted): one more byte is 431 */
-    size_t max_head;      /* the head: empty lines before the request line,
+    size_t max_head;   /* the head: empty lines before the request line,
                              the request line, field lines, every CRLF and the
                              final empty line: one more byte is 431 (the
                              trailer section has a budget of its own, as large) */
-    size_t max_fields;    /* field lines of the head (and of the trailer
+    size_t max_fields; /* field lines of the head (and of the trailer
                              section): one more is 431 */
-    uint64_t max_body;    /* Content-Length, or the sum of chunk sizes: over is 413 */
+    uint64_t max_body; /* Content-Length, or the sum of chunk sizes: over is 413 */
 } st_limits_t;
 
 /* Receives body bytes (chunked: the decoded data) as they pass; data points
@@ -59,31 +59,31 @@ typedef void (*st_body_fn)(void *ud, const char *data, size_t len);
 
 typedef struct st_config {
     st_limits_t limits;
-    st_body_fn on_body;   /* may be NULL: the body is checked and dropped */
-    void *ud;             /* passed to on_body */
+    st_body_fn on_body; /* may be NULL: the body is checked and dropped */
+    void *ud;           /* passed to on_body */
 } st_config_t;
 
 /* ---- what a request is made of ------------------------------------------- */
 
 typedef enum st_state {
-    ST_MORE,              /* every byte was taken; the request is not complete */
-    ST_DONE,              /* the request is complete */
-    ST_ERROR,             /* the request cannot be valid (st_status says how) */
+    ST_MORE,  /* every byte was taken; the request is not complete */
+    ST_DONE,  /* the request is complete */
+    ST_ERROR, /* the request cannot be valid (st_status says how) */
 } st_state_t;
 
 /* The request-target's form (RFC 9112 §3.2). */
 typedef enum st_form {
-    ST_FORM_ORIGIN,       /* /path?query */
-    ST_FORM_ABSOLUTE,     /* http://host:port/path?query */
-    ST_FORM_AUTHORITY,    /* host:port, CONNECT only */
-    ST_FORM_ASTERISK,     /* *, OPTIONS only */
+    ST_FORM_ORIGIN,    /* /path?query */
+    ST_FORM_ABSOLUTE,  /* http://host:port/path?query */
+    ST_FORM_AUTHORITY, /* host:port, CONNECT only */
+    ST_FORM_ASTERISK,  /* *, OPTIONS only */
 } st_form_t;
 
 /* How the body is framed (RFC 9112 §6.3). */
 typedef enum st_framing {
-    ST_BODY_NONE,         /* neither Content-Length nor Transfer-Encoding */
-    ST_BODY_LENGTH,       /* Content-Length (possibly 0) */
-    ST_BODY_CHUNKED,      /* Transfer-Encoding ending in chunked */
+    ST_BODY_NONE,    /* neither Content-Length nor Transfer-Encoding */
+    ST_BODY_LENGTH,  /* Content-Length (possibly 0) */
+    ST_BODY_CHUNKED, /* Transfer-Encoding ending in chunked */
 } st_framing_t;
 
 /* One header field line: the name as sent, the value without the optional
@@ -98,15 +98,15 @@ typedef struct st_field {
 /* The head of a request. Every pointer is into the parser and stays valid
  * until st_parser_reset or st_parser_free; strings are NUL-terminated. */
 typedef struct st_head {
-    const char *method;             /* "GET": case-sensitive, as sent */
-    const char *target;             /* as sent: "/a?b", "http://h/", "h:443", "*" */
+    const char *method; /* "GET": case-sensitive, as sent */
+    const char *target; /* as sent: "/a?b", "http://h/", "h:443", "*" */
     size_t target_len;
     st_form_t form;
-    int version;                    /* HTTP/1.<version> */
-    const st_field_t *fields;       /* in the order sent */
+    int version;              /* HTTP/1.<version> */
+    const st_field_t *fields; /* in the order sent */
     size_t nfields;
     st_framing_t framing;
-    uint64_t content_length;        /* ST_BODY_LENGTH: the length; else 0 */
+    uint64_t content_length; /* ST_BODY_LENGTH: the length; else 0 */
 } st_head_t;
 
 typedef struct st_parser st_parser_t;

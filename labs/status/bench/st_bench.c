@@ -65,8 +65,17 @@ static void bench_parse(ug_bench_t *b, const char *req, size_t len)
     st_parser_free(p);
 }
 
-UG_BENCH(BenchmarkParseSmall) { bench_parse(b, small, sizeof small - 1); }
+UG_BENCH(BenchmarkParseSmall)
+{
+    bench_parse(b, small, sizeof small - 1);
+}
 
-UG_BENCH(BenchmarkParseBrowser) { bench_parse(b, browser, sizeof browser - 1); }
+UG_BENCH(BenchmarkParseBrowser)
+{
+    bench_parse(b, browser, sizeof browser - 1);
+}
 
-UG_BENCH(BenchmarkParseChunked) { bench_parse(b, chunked, sizeof chunked - 1); }
+UG_BENCH(BenchmarkParseChunked)
+{
+    bench_parse(b, chunked, sizeof chunked - 1);
+}

@@ -61,8 +61,8 @@ static int run(demo_t *d, size_t piece)
     if (demo_ok(d, rc, "st_head")) {
         printf("  %zu call(s) of st_feed, %zu answered ST_MORE, the last %s\n", calls, more,
                st == ST_DONE ? "ST_DONE" : "not ST_DONE");
-        printf("  head: %s %s HTTP/1.%d, %zu field(s), framing %s\n", h.method, h.target,
-               h.version, h.nfields, h.framing == ST_BODY_CHUNKED ? "chunked" : "other");
+        printf("  head: %s %s HTTP/1.%d, %zu field(s), framing %s\n", h.method, h.target, h.version,
+               h.nfields, h.framing == ST_BODY_CHUNKED ? "chunked" : "other");
         printf("  body: \"%.*s\" in %u callback(s); status %d\n", (int)s.len, s.body, s.calls,
                st_status(p, 0));
     }
@@ -73,7 +73,8 @@ static int run(demo_t *d, size_t piece)
 int main(int argc, char **argv)
 {
     demo_t d;
-    static const demo_spec_t spec = {.name = "status byte-at-a-time", .about = "a request fed a byte per call"};
+    static const demo_spec_t spec = {.name = "status byte-at-a-time",
+                                     .about = "a request fed a byte per call"};
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
         return rc;

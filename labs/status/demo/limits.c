@@ -15,8 +15,7 @@
 #include "status.h"
 
 static const st_config_t cfg = {
-    .limits = {.max_target = 16, .max_field = 32, .max_head = 128, .max_fields = 4,
-               .max_body = 64},
+    .limits = {.max_target = 16, .max_field = 32, .max_head = 128, .max_fields = 4, .max_body = 64},
 };
 
 static void try(demo_t *d, const char *name, const char *req)
@@ -48,18 +47,22 @@ int main(int argc, char **argv)
     demo_title(&d, "Limits: target 16, field line 32, head 128, 4 fields, body 64");
     try(&d, "target of 16 bytes", "GET /abcdefghijklmno HTTP/1.1\r\nHost: a\r\n\r\n");
     try(&d, "target of 17 bytes", "GET /abcdefghijklmnop HTTP/1.1\r\nHost: a\r\n\r\n");
-    try(&d, "field line of 32 bytes", "GET / HTTP/1.1\r\nHost: a\r\nX: 01234567890123456789012345678\r\n\r\n");
-    try(&d, "field line of 33 bytes", "GET / HTTP/1.1\r\nHost: a\r\nX: 012345678901234567890123456789\r\n\r\n");
+    try(&d, "field line of 32 bytes",
+        "GET / HTTP/1.1\r\nHost: a\r\nX: 01234567890123456789012345678\r\n\r\n");
+    try(&d, "field line of 33 bytes",
+        "GET / HTTP/1.1\r\nHost: a\r\nX: 012345678901234567890123456789\r\n\r\n");
     try(&d, "4 field lines", "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n");
     try(&d, "5 field lines", "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n");
     try(&d, "head of 129 bytes",
         "GET / HTTP/1.1\r\nHost: a\r\nA: 01234567890123456789012345678\r\n"
         "B: 01234567890123456789012345678\r\nC: 01234567890123456789012345678\r\n\r\n");
-    try(&d, "Content-Length: 64", "PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 64\r\n\r\n"
-                                  "0123456789012345678901234567890123456789012345678901234567890123");
+    try(&d, "Content-Length: 64",
+        "PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 64\r\n\r\n"
+        "0123456789012345678901234567890123456789012345678901234567890123");
     try(&d, "Content-Length: 65", "PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: 65\r\n\r\n");
-    try(&d, "chunks of 40 + 25 bytes", "PUT / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                       "28\r\n0123456789012345678901234567890123456789\r\n19\r\n");
+    try(&d, "chunks of 40 + 25 bytes",
+        "PUT / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "28\r\n0123456789012345678901234567890123456789\r\n19\r\n");
     demo_note(&d, "the status comes at the first byte over the limit, not at the end of the line");
     return demo_end(&d);
 }

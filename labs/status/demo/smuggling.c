@@ -32,8 +32,10 @@ static const struct {
                                "\r\n0\r\n\r\n"},
     {"obs-fold", "GET / HTTP/1.1\r\nHost: a\r\nX: 1\r\n  folded\r\n\r\n"},
     {"bare LF line ends", "GET / HTTP/1.1\nHost: a\n\n"},
-    {"chunked, then gzip", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"},
-    {"gzip, then chunked", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"},
+    {"chunked, then gzip",
+     "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n"},
+    {"gzip, then chunked",
+     "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"},
     {"chunked in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
     {"no Host", "GET / HTTP/1.1\r\n\r\n"},
     {"two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"},
@@ -43,7 +45,8 @@ static const struct {
 int main(int argc, char **argv)
 {
     demo_t d;
-    static const demo_spec_t spec = {.name = "status smuggling", .about = "ambiguous heads and their statuses"};
+    static const demo_spec_t spec = {.name = "status smuggling",
+                                     .about = "ambiguous heads and their statuses"};
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
         return rc;

@@ -24,8 +24,7 @@ static void collect(void *ud, const char *data, size_t len)
     s->calls++;
 }
 
-static void test_content_length_body_reaches_the_callback_and_the_next_request_follows(
-    void **state)
+static void test_content_length_body_reaches_the_callback_and_the_next_request_follows(void **state)
 {
     (void)state;
     sink_t sink = {0};
@@ -65,8 +64,8 @@ static void test_chunked_body_is_decoded_across_any_split_with_extensions_and_tr
     size_t blen = 0, chunks = 1 + ug_rand_below(4);
     for (size_t c = 0; c < chunks; c++) {
         size_t k = 1 + ug_rand_below(40);
-        n += (size_t)snprintf(buf + n, sizeof buf - n, c % 2 ? "%zX ; a=b;c=\"x y\"\r\n" : "%zx\r\n",
-                              k);
+        n += (size_t)snprintf(buf + n, sizeof buf - n,
+                              c % 2 ? "%zX ; a=b;c=\"x y\"\r\n" : "%zx\r\n", k);
         for (size_t i = 0; i < k; i++)
             body[blen++] = buf[n++] = (char)('A' + ug_rand_below(26));
         n += (size_t)snprintf(buf + n, sizeof buf - n, "\r\n");
@@ -110,10 +109,11 @@ static void test_chunk_sizes_summing_over_the_body_limit_are_413(void **state)
     int results[2];
     for (int over = 0; over < 2; over++) {
         st_config_t cfg = {.limits = {.max_body = lim}};
-        size_t n = (size_t)snprintf(buf, sizeof buf,
-                                    "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                    "%llx\r\n",
-                                    (unsigned long long)first);
+        size_t n = (size_t)
+            snprintf(buf, sizeof buf,
+                     "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                     "%llx\r\n",
+                     (unsigned long long)first);
         memset(buf + n, 'z', first);
         n += first;
         n += (size_t)snprintf(buf + n, sizeof buf - n, "\r\n%llx\r\n",
@@ -142,11 +142,9 @@ static void test_connection_ending_early_is_no_answer_in_the_head_and_400_in_the
     st_parser_free(p);
 }
 
-UG_TEST_GROUP(status_body, NULL, NULL,
-              cmocka_unit_test(
-                  test_content_length_body_reaches_the_callback_and_the_next_request_follows),
-              cmocka_unit_test(
-                  test_chunked_body_is_decoded_across_any_split_with_extensions_and_trailer),
-              cmocka_unit_test(test_chunk_sizes_summing_over_the_body_limit_are_413),
-              cmocka_unit_test(
-                  test_connection_ending_early_is_no_answer_in_the_head_and_400_in_the_body));
+UG_TEST_GROUP(
+    status_body, NULL, NULL,
+    cmocka_unit_test(test_content_length_body_reaches_the_callback_and_the_next_request_follows),
+    cmocka_unit_test(test_chunked_body_is_decoded_across_any_split_with_extensions_and_trailer),
+    cmocka_unit_test(test_chunk_sizes_summing_over_the_body_limit_are_413),
+    cmocka_unit_test(test_connection_ending_early_is_no_answer_in_the_head_and_400_in_the_body));

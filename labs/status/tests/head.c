@@ -63,8 +63,8 @@ static void test_field_values_lose_surrounding_whitespace_but_keep_inner_whitesp
     unsigned id = (unsigned)ug_rand_below(1000000);
     char req[256];
     int n = snprintf(req, sizeof req,
-                     "GET / HTTP/1.1\r\nHost:%sa%s\r\nX:%sone \t %u%s\r\nE:%s\r\n\r\n", a, b, a,
-                     id, b, b);
+                     "GET / HTTP/1.1\r\nHost:%sa%s\r\nX:%sone \t %u%s\r\nE:%s\r\n\r\n", a, b, a, id,
+                     b, b);
     st_state_t st;
     size_t took;
     st_parser_t *p = st_t_feed(NULL, req, (size_t)n, 1 + ug_rand_below(4), &st, &took);
@@ -177,16 +177,17 @@ static void test_pipelined_requests_parse_one_after_another_after_reset(void **s
     char want[256];
     int la = snprintf(NULL, 0, "GET /%u HTTP/1.1\r\nHost: a\r\n\r\n", a);
     int lb = snprintf(NULL, 0, "GET /%u HTTP/1.1\r\nHost: a\r\n\r\n", b);
-    snprintf(want, sizeof want, "%d /%u %d;%d /b %d;%d /%u %d;", (int)ST_DONE, a, la,
-             (int)ST_DONE, n - la - lb, (int)ST_DONE, b, lb);
+    snprintf(want, sizeof want, "%d /%u %d;%d /b %d;%d /%u %d;", (int)ST_DONE, a, la, (int)ST_DONE,
+             n - la - lb, (int)ST_DONE, b, lb);
     assert_string_equal(want, got);
     assert_int_equal((size_t)n, off);
     st_parser_free(p);
 }
 
-UG_TEST_GROUP(status_head, NULL, NULL,
-              cmocka_unit_test(test_head_keeps_method_target_version_and_fields_in_order),
-              cmocka_unit_test(test_field_values_lose_surrounding_whitespace_but_keep_inner_whitespace),
-              cmocka_unit_test(test_request_target_form_is_taken_from_its_first_byte_and_the_method),
-              cmocka_unit_test(test_head_is_unavailable_until_the_empty_line_and_after_a_failure),
-              cmocka_unit_test(test_pipelined_requests_parse_one_after_another_after_reset));
+UG_TEST_GROUP(
+    status_head, NULL, NULL,
+    cmocka_unit_test(test_head_keeps_method_target_version_and_fields_in_order),
+    cmocka_unit_test(test_field_values_lose_surrounding_whitespace_but_keep_inner_whitespace),
+    cmocka_unit_test(test_request_target_form_is_taken_from_its_first_byte_and_the_method),
+    cmocka_unit_test(test_head_is_unavailable_until_the_empty_line_and_after_a_failure),
+    cmocka_unit_test(test_pipelined_requests_parse_one_after_another_after_reset));

@@ -116,10 +116,11 @@ static void test_default_limits_apply_when_zero(void **state)
                 st_t_status(NULL, buf, make(buf, sizeof buf, 1, ST_DEFAULT_MAX_FIELD - 2), piece));
 }
 
-UG_TEST_GROUP(status_limits, NULL, NULL,
-              cmocka_unit_test(test_target_of_exactly_the_limit_parses_and_one_more_byte_is_414),
-              cmocka_unit_test(test_field_line_of_exactly_the_limit_parses_and_one_more_byte_is_431),
-              cmocka_unit_test(test_one_field_line_too_many_is_431),
-              cmocka_unit_test(test_head_of_exactly_the_budget_parses_and_one_more_byte_is_431),
-              cmocka_unit_test(test_content_length_over_the_body_limit_is_413_before_any_body_byte),
-              cmocka_unit_test(test_default_limits_apply_when_zero));
+UG_TEST_GROUP(
+    status_limits, NULL, NULL,
+    cmocka_unit_test(test_target_of_exactly_the_limit_parses_and_one_more_byte_is_414),
+    cmocka_unit_test(test_field_line_of_exactly_the_limit_parses_and_one_more_byte_is_431),
+    cmocka_unit_test(test_one_field_line_too_many_is_431),
+    cmocka_unit_test(test_head_of_exactly_the_budget_parses_and_one_more_byte_is_431),
+    cmocka_unit_test(test_content_length_over_the_body_limit_is_413_before_any_body_byte),
+    cmocka_unit_test(test_default_limits_apply_when_zero));

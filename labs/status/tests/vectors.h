@@ -33,30 +33,40 @@ typedef struct st_vec {
     const char *name;
     const char *req;
     size_t len;
-    bool eof;             /* the connection ends after the last byte */
-    const char *expect;   /* "name status" (judging build) */
+    bool eof;           /* the connection ends after the last byte */
+    const char *expect; /* "name status" (judging build) */
 } st_vec_t;
 
-#define ST_V(name, req, status) {name, req, sizeof(req) - 1, false, ST__EXPECT(name, status)}
-#define ST_VE(name, req, status) {name, req, sizeof(req) - 1, true, ST__EXPECT(name, status)}
+#define ST_V(name, req, status)                                                                    \
+    {                                                                                              \
+        name, req, sizeof(req) - 1, false, ST__EXPECT(name, status)                                \
+    }
+#define ST_VE(name, req, status)                                                                   \
+    {                                                                                              \
+        name, req, sizeof(req) - 1, true, ST__EXPECT(name, status)                                 \
+    }
 
 /* The limits every vector is parsed with: small, so that limits are cheap
  * to reach. */
 static const st_limits_t st_vec_limits = {
-    .max_target = 32, .max_field = 64, .max_head = 256, .max_fields = 6, .max_body = 100,
+    .max_target = 32,
+    .max_field = 64,
+    .max_head = 256,
+    .max_fields = 6,
+    .max_body = 100,
 };
 
 /* How a vector is fed. */
 enum st_feed_mode {
-    ST_WHOLE,      /* one piece, with the start of a next request after it */
-    ST_BYTES,      /* one byte per call */
-    ST_PIECES,     /* seeded piece sizes of 1..8 bytes */
+    ST_WHOLE,  /* one piece, with the start of a next request after it */
+    ST_BYTES,  /* one byte per call */
+    ST_PIECES, /* seeded piece sizes of 1..8 bytes */
 };
 
 /* What a run saw besides the status. */
 typedef struct st_vec_seen {
-    unsigned bad_used;    /* ST_DONE with *used other than the request's length */
-    unsigned not_sticky;  /* a call after ST_DONE/ST_ERROR that took bytes or changed state */
+    unsigned bad_used;   /* ST_DONE with *used other than the request's length */
+    unsigned not_sticky; /* a call after ST_DONE/ST_ERROR that took bytes or changed state */
 } st_vec_seen_t;
 
 static const char st_vec_next[] = "GET /next HTTP/1.1\r\nHost: n\r\n\r\n";
@@ -140,19 +150,19 @@ static inline int st_t_status(const st_config_t *cfg, const char *buf, size_t n,
  * recorded beside the seeded input param it came from, so that the
  * transcript follows the seed. */
 #if UG_RECORD_ONLY
-#define st_check_at(param, want, got)                                                         \
-    do {                                                                                      \
-        char g_[64];                                                                          \
-        snprintf(g_, sizeof g_, "%llu: %d", (unsigned long long)(param), (int)(got));         \
-        assert_string_equal("", g_);                                                          \
+#define st_check_at(param, want, got)                                                              \
+    do {                                                                                           \
+        char g_[64];                                                                               \
+        snprintf(g_, sizeof g_, "%llu: %d", (unsigned long long)(param), (int)(got));              \
+        assert_string_equal("", g_);                                                               \
     } while (0)
 #else
-#define st_check_at(param, want, got)                                                         \
-    do {                                                                                      \
-        char w_[64], g_[64];                                                                  \
-        snprintf(w_, sizeof w_, "%llu: %d", (unsigned long long)(param), (int)(want));        \
-        snprintf(g_, sizeof g_, "%llu: %d", (unsigned long long)(param), (int)(got));         \
-        assert_string_equal(w_, g_);                                                          \
+#define st_check_at(param, want, got)                                                              \
+    do {                                                                                           \
+        char w_[64], g_[64];                                                                       \
+        snprintf(w_, sizeof w_, "%llu: %d", (unsigned long long)(param), (int)(want));             \
+        snprintf(g_, sizeof g_, "%llu: %d", (unsigned long long)(param), (int)(got));              \
+        assert_string_equal(w_, g_);                                                               \
     } while (0)
 #endif
 
