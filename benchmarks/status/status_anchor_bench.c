@@ -70,13 +70,46 @@ static void die(const char *what)
     exit(1);
 }
 
+static const char *const reqs[K_N] = {small, browser, chunked};
+static const size_t lens[K_N] = {sizeof small - 1, sizeof browser - 1, sizeof chunked - 1};
+
+static double batch_status(st_parser_t *p, int k, int iters);
+static double batch_hp(int k, int iters);
+
+/* The two parsers in alternating batches of the same requests: on a busy
+ * machine each variant's fastest batch is what it costs when it gets the
+ * CPU, and alternation gives both the same chances. */
+static void interleaved(int k, double *st_ns, double *hp_ns)
+{
+    st_parser_t *p = NULL;
+    if (st_parser_new(NULL, &p) < 0)
+        return;
+    *st_ns = *hp_ns = 0;
+    for (int round = 0; round < 300; round++) {
+        double a = batch_status(p, k, 200), b = batch_hp(k, 200);
+        if (*st_ns == 0 || a < *st_ns)
+            *st_ns = a;
+        if (*hp_ns == 0 || b < *hp_ns)
+            *hp_ns = b;
+    }
+    st_parser_free(p);
+}
+
 static void ratios_print(void)
 {
     printf("\nthroughput ratio, status / http-parser (target >= 1.5):\n");
-    for (int k = 0; k < K_N; k++)
-        if (ns_status[k] > 0 && ns_hp[k] > 0)
-            printf("  %-8s %5.2fx  (%.1f vs %.1f ns/op)\n", kinds[k], ns_hp[k] / ns_status[k],
-                   ns_status[k], ns_hp[k]);
+    printf("  %-8s %-28s %s\n", "request", "the runs above", "interleaved batches, fastest of 300");
+    for (int k = 0; k < K_N; k++) {
+        if (ns_status[k] <= 0 || ns_hp[k] <= 0)
+            continue;
+        double st_ns = 0, hp_ns = 0;
+        interleaved(k, &st_ns, &hp_ns);
+        char runs[64];
+        snprintf(runs, sizeof runs, "%.2fx (%.0f vs %.0f ns/op)", ns_hp[k] / ns_status[k],
+                 ns_status[k], ns_hp[k]);
+        printf("  %-8s %-28s %.2fx (%.0f vs %.0f ns/op)\n", kinds[k], runs, hp_ns / st_ns, st_ns,
+               hp_ns);
+    }
 }
 
 /* Keeps ns/op of the longest run (the one the harness prints); of runs as
@@ -141,6 +174,37 @@ static void bench_hp(ug_bench_t *b, const char *req, size_t len, int kind)
             die("http-parser did not take the request");
     }
     note(&ns_hp[kind], &n_hp[kind], b->n, (now_ns() - t0) / (double)b->n);
+}
+
+static double batch_status(st_parser_t *p, int k, int iters)
+{
+    double t0 = now_ns();
+    for (int i = 0; i < iters; i++) {
+        size_t used = 0;
+        if (st_feed(p, reqs[k], lens[k], &used) != ST_DONE || used != lens[k])
+            die("the lab's parser did not take the request");
+        st_parser_reset(p);
+    }
+    return (now_ns() - t0) / iters;
+}
+
+static double batch_hp(int k, int iters)
+{
+    http_parser_settings s;
+    http_parser_settings_init(&s);
+    s.on_url = s.on_header_field = s.on_header_value = s.on_body = hp_nothing;
+    s.on_message_complete = hp_complete;
+    http_parser p;
+    int done = 0;
+    double t0 = now_ns();
+    for (int i = 0; i < iters; i++) {
+        http_parser_init(&p, HTTP_REQUEST);
+        p.data = &done;
+        done = 0;
+        if (http_parser_execute(&p, &s, reqs[k], lens[k]) != lens[k] || !done)
+            die("http-parser did not take the request");
+    }
+    return (now_ns() - t0) / iters;
 }
 
 UG_BENCH(BenchmarkStatusSmall)

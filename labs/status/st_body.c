@@ -92,8 +92,30 @@ static uint8_t chunk_step(uint8_t cs, uint8_t c)
     return 0xff;
 }
 
+/* The common chunk-size line, a few HEXDIGs and CRLF all in the buffer,
+ * in one go; NULL when it is not that (the byte loop decides then). */
+static const uint8_t *chunk_line_fast(st_parser_t *p, const uint8_t *s, const uint8_t *e)
+{
+    size_t avail = (size_t)(e - s), i = 0;
+    uint64_t v = 0;
+    /* At most 15 digits: 60 bits, no overflow. */
+    while (i < 15 && i < avail && st__is(s[i], ST_C_HEX))
+        v = v * 16 + (uint64_t)hexval(s[i++]);
+    if (!i || i + 1 >= avail || s[i] != '\r' || s[i + 1] != '\n' || i > p->lim.max_field ||
+        v > p->lim.max_body - p->body)
+        return NULL;
+    p->chunk = v;
+    chunk_line_end(p);
+    return s + i + 2;
+}
+
 static const uint8_t *chunk_line(st_parser_t *p, const uint8_t *s, const uint8_t *e)
 {
+    if (p->sub == ST_CS_SIZE0) {
+        const uint8_t *end = chunk_line_fast(p, s, e);
+        if (end)
+            return end;
+    }
     for (; s < e; s++) {
         uint8_t c = *s;
         if (p->sub == ST_CS_LF) {
@@ -124,8 +146,17 @@ static const uint8_t *data(st_parser_t *p, const uint8_t *s, const uint8_t *e)
 {
     size_t n = (size_t)st__min((size_t)(e - s), p->left < SIZE_MAX ? (size_t)p->left : SIZE_MAX);
     deliver(p, s, n);
-    if (!p->left)
-        p->phase = ST_PH_DATA_CR;
+    if (p->left)
+        return s + n;
+    p->phase = ST_PH_DATA_CR;
+    if ((size_t)(e - s) - n >= 2 && s[n] == '\r' && s[n + 1] == '\n') {
+        /* The CRLF after the data is here too: straight to the next size. */
+        p->phase = ST_PH_CHUNK;
+        p->sub = ST_CS_SIZE0;
+        p->line = 0;
+        p->chunk = 0;
+        return s + n + 2;
+    }
     return s + n;
 }
 

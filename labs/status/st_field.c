@@ -234,6 +234,8 @@ static const uint8_t *ows(st_parser_t *p, const uint8_t *s, const uint8_t *e)
     return s;
 }
 
+static const uint8_t *field_lf(st_parser_t *p, const uint8_t *s);
+
 static const uint8_t *value(st_parser_t *p, const uint8_t *s, const uint8_t *e)
 {
     size_t avail = (size_t)(e - s);
@@ -261,7 +263,8 @@ static const uint8_t *value(st_parser_t *p, const uint8_t *s, const uint8_t *e)
     }
     p->used++;
     p->phase = ST_PH_FIELD_LF;
-    return s + 1;
+    /* The LF is most often right there: take it without a trip round the loop. */
+    return s + 1 < e ? field_lf(p, s + 1) : s + 1;
 }
 
 static const uint8_t *field_lf(st_parser_t *p, const uint8_t *s)
