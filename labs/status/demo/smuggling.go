@@ -42,7 +42,6 @@ func main() {
 	})}
 	go srv.Serve(ln)
 	fmt.Println("The same heads sent to Go's net/http, and the status it answers with")
-	fmt.Println()
 	for _, r := range reqs {
 		c, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
@@ -51,7 +50,10 @@ func main() {
 		c.SetDeadline(time.Now().Add(2 * time.Second))
 		io.WriteString(c, r.req)
 		line, err := bufio.NewReader(c).ReadString('\n')
-		status := strings.TrimSpace(strings.TrimPrefix(line, "HTTP/1.1 "))
+		status := strings.TrimSpace(line)
+		if i := strings.IndexByte(status, ' '); strings.HasPrefix(status, "HTTP/") && i > 0 {
+			status = status[i+1:] // the status, whichever version Go answered in
+		}
 		if err != nil && line == "" {
 			status = "no answer (" + err.Error() + ")"
 		}
