@@ -20,9 +20,10 @@
  *             the connection, as net/http does;
  *   on_event  the points of a connection's life where Go's server sets its
  *             deadlines (new, idle, request start, headers read, handler,
- *             closed): a timeout lab sets conn deadlines there.
- * Bad requests get Go's "400 Bad Request" (431 for headers over the
- * limit, 413 for bodies over the limit) and the connection is closed.
+ *             closed), with a word of its own per connection: a timeout
+ *             lab sets conn deadlines there.
+ * Bad requests get Go's "400 Bad Request" (431 for a head over the limit,
+ * 413 for bodies over the limit) and the connection is closed.
  *
  * Interface: http_server_new → http_serve(srv, listener) in a task →
  * http_server_close → (http_serve returns) → http_server_free. Client:
@@ -94,14 +95,16 @@ const char *http_status_text(int status);
 typedef void (*http_handler_fn)(http_response_t *w, http_request_t *r, void *ud);
 
 /* The points where Go's server sets deadlines (its conn.serve and
- * readRequest) and its ConnState transitions. */
+ * readRequest) and its ConnState transitions. Per connection they come in
+ * the order NEW, (IDLE, REQUEST, HEADERS, HANDLER)*, CLOSED, the last
+ * cycle cut short where the connection ends. */
 typedef enum http_event {
-    HTTP_EV_NEW,             /* accepted (ConnState StateNew) */
-    HTTP_EV_IDLE,            /* waiting for a request's first byte (StateIdle; also before the first) */
-    HTTP_EV_REQUEST,         /* the first byte is here; headers come next (StateActive) */
-    HTTP_EV_HEADERS,         /* headers parsed; the body comes next (r is set) */
-    HTTP_EV_HANDLER,         /* the request is whole; the handler runs next (r is set) */
-    HTTP_EV_CLOSED,          /* the connection is done (StateClosed) */
+    HTTP_EV_NEW,     /* accepted (ConnState StateNew) */
+    HTTP_EV_IDLE,    /* waiting for a request (StateIdle; also before the first) */
+    HTTP_EV_REQUEST, /* four bytes of it are here (Go's Peek(4)); the head comes next */
+    HTTP_EV_HEADERS, /* the head is parsed; the body comes next (r is set) */
+    HTTP_EV_HANDLER, /* the request is whole; the handler runs next (r is set) */
+    HTTP_EV_CLOSED,  /* the connection is done (StateClosed) */
 } http_event_t;
 
 typedef struct http_server_config {
@@ -110,8 +113,12 @@ typedef struct http_server_config {
     /* NULL: handler(w, r, ud). Else the server calls invoke, which calls
      * handler itself; a nonzero return is a panic: the connection drops. */
     int (*invoke)(http_handler_fn handler, http_response_t *w, http_request_t *r, void *ud);
-    void (*on_event)(http_event_t ev, conn_t *c, const http_request_t *r, void *ud);
-    size_t max_header_bytes;     /* 0: 1 MiB, Go's DefaultMaxHeaderBytes */
+    /* conn_ud: a word for this connection, NULL at HTTP_EV_NEW, the
+     * hook's to use (free what it holds at HTTP_EV_CLOSED). */
+    void (*on_event)(http_event_t ev, conn_t *c, const http_request_t *r, void **conn_ud, void *ud);
+    /* The most bytes a request head may take on the wire, from the start
+     * line to the blank line that ends it; 0: 1 MiB. One more is a 431. */
+    size_t max_header_bytes;
     size_t max_body_bytes;       /* 0: 8 MiB */
 } http_server_config_t;
 
