@@ -34,6 +34,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,10 +225,15 @@ static int close_doors(void)
 
 /* ---- the trusted side: every transcript in one process ------------------------- */
 
-static void put_line(const char *fmt, const char *name, int v)
+__attribute__((format(printf, 1, 2))) static void put_line(const char *fmt, ...)
 {
     char line[1024];
-    int n = name ? snprintf(line, sizeof line, fmt, name) : snprintf(line, sizeof line, fmt, v);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof line - 1)
+        n = (int)sizeof line - 1;
     for (ssize_t off = 0, w; off < n; off += w)
         if ((w = write(3, line + off, (size_t)(n - off))) <= 0)
             return;
@@ -250,7 +256,7 @@ static int run_all_transcripts(const char *const *want, size_t nwant)
         for (size_t i = 0; i < grp->count; i++) {
             if (!wanted(want, nwant, grp->tests[i].name))
                 continue;
-            put_line("T %s\n", grp->tests[i].name, 0);
+            put_line("T %s\n", grp->tests[i].name);
             fflush(stdout);
             fflush(stderr);
             pid_t pid = fork();
@@ -262,7 +268,7 @@ static int run_all_transcripts(const char *const *want, size_t nwant)
             int status = -1;
             while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
-            put_line("R %d\n", NULL, status);
+            put_line("R %d\n", status);
         }
     }
     return 0;

@@ -7,6 +7,14 @@
  * (PASS, ok, FAIL, log output) is ignored. A line that starts like a
  * result but is malformed is an error, reported as `<file>:LINE: why`.
  *
+ * Names, as benchstat reads them: "-P" (GOMAXPROCS) is not part of a
+ * benchmark's name, nor is the "Benchmark" prefix, so "BenchmarkX-2",
+ * "BenchmarkX" and "X" are one benchmark. A result belongs to a lab when
+ * the file's `lab:` line before it says so, or when its name is
+ * "<lab>/BenchmarkX" (the grader's reports); rows pair by lab and name,
+ * and a result of no known lab pairs with the one lab of the other side
+ * that has a benchmark of its name.
+ *
  * Statistics, per benchmark and unit: the median with a distribution-free
  * 95% confidence interval from order statistics (binomial tails), the
  * Mann-Whitney U test between old and new (exact distribution, ties
@@ -39,6 +47,8 @@ typedef struct benchstat_value {
 /* One result line. */
 typedef struct benchstat_result {
     char *name;                 /* "BenchmarkX-2", as printed */
+    char *lab;                  /* "iface", or NULL when not known */
+    char *base;                 /* the name without lab, "Benchmark" and "-P": "X" */
     uint64_t iters;
     benchstat_value_t *values;
     size_t nvalues;
@@ -114,7 +124,7 @@ int benchstat_utest(const double *x, size_t nx, const double *y, size_t ny, doub
 
 /* One benchmark of one unit. A side without samples has n == 0. */
 typedef struct benchstat_row {
-    char *name;                 /* without the "Benchmark" prefix */
+    char *name; /* "lab/X", or "X" when no lab is known */
     benchstat_summary_t old, new;
     double p;                   /* U test; 1 if not computable */
     double delta_pct;           /* (new/old - 1) * 100; NAN if undefined */

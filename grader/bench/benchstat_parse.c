@@ -11,6 +11,7 @@
  * noise too: `go test -v` prints names on lines of their own. A result
  * line with fields that do not parse is an error naming file and line,
  * since silently dropping a sample would skew every statistic after it.
+ * Each result also gets its lab and base name (benchstat.h says how).
  *
  * Interface: benchstat_parse / benchstat_parse_file → benchstat_samples,
  * benchstat_config_get → benchstat_set_free.
@@ -71,6 +72,39 @@ static void parse_result_free(benchstat_result_t *r)
         free(r->values[i].unit);
     free(r->values);
     free(r->name);
+    free(r->lab);
+    free(r->base);
+}
+
+/* True for a lab's name: [a-z][a-z0-9_]*, n bytes. */
+static bool parse_is_lab(const char *s, size_t n)
+{
+    if (n == 0 || !islower((unsigned char)s[0]))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '_')
+            return false;
+    return true;
+}
+
+/* Sets r->lab and r->base from r->name; lab is the file's `lab:` line in
+ * effect, or NULL. Returns 0 or -ENOMEM. */
+static int parse_name(benchstat_result_t *r, const char *lab)
+{
+    const char *n = r->name, *slash = strchr(n, '/');
+    bool has_lab = true;
+    if (slash && parse_is_lab(n, (size_t)(slash - n))) {
+        r->lab = strndup(n, (size_t)(slash - n));
+        n = slash + 1;
+    } else if (lab && *lab) {
+        r->lab = strdup(lab);
+    } else {
+        has_lab = false;
+    }
+    if (strncmp(n, "Benchmark", 9) == 0 && n[9])
+        n += 9;
+    r->base = strndup(n, benchstat_name_base_len(n));
+    return !r->base || (has_lab && !r->lab) ? -ENOMEM : 0;
 }
 
 /* Appends *r to s, taking ownership; frees it on failure. */
@@ -200,7 +234,9 @@ static int parse_line(benchstat_set_t *s, char *line, const char *label, int lin
     r.name = strdup(f[0]);
     if (r.name == NULL)
         return -ENOMEM;
-    rc = parse_result_fields(f, nf, &r, label, lineno, err, errlen);
+    rc = parse_name(&r, benchstat_config_get(s, "lab"));
+    if (rc == 0)
+        rc = parse_result_fields(f, nf, &r, label, lineno, err, errlen);
     if (rc < 0) {
         parse_result_free(&r);
         return rc;
@@ -264,7 +300,7 @@ int benchstat_add_sample(benchstat_set_t *s, const char *name, double value, con
 
     r.name = strdup(name);
     r.values = calloc(1, sizeof *r.values);
-    if (r.name && r.values) {
+    if (r.name && r.values && parse_name(&r, NULL) == 0) {
         r.values[0] = (benchstat_value_t){value, strdup(unit)};
         r.nvalues = r.values[0].unit ? 1 : 0;
     }

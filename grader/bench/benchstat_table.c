@@ -7,7 +7,8 @@
  * counts, or "~" when p > α (the difference may be noise). A geomean row
  * summarizes a unit over the benchmarks present on both sides. Times are
  * shown in seconds and throughput in bytes per second with SI prefixes, so
- * "ns/op" reads "sec/op" and 23.45 ns is "23.45n".
+ * "ns/op" reads "sec/op" and 23.45 ns is "23.45n". Rows pair by each
+ * result's key: "lab/X", or "X" when its lab is not known (benchstat.h).
  *
  *                │ old.txt     │ new.txt                            │
  *                │ sec/op      │ sec/op       vs base               │
@@ -55,20 +56,64 @@ static void table_free_list(char **v, size_t n)
     free(v);
 }
 
-/* Units (or, with unit != NULL, names having that unit) of both sets in
- * order of first appearance. */
-static int table_keys(const benchstat_set_t *a, const benchstat_set_t *b, const char *unit,
-                      char ***out, size_t *n)
-{
-    const benchstat_set_t *sets[2] = {a, b};
+/* One side of the comparison: a set and the row key of each result. */
+typedef struct side {
+    const benchstat_set_t *set;
+    char **keys;
+} side_t;
 
+/* The lab a result of no known lab takes from the other set: the one lab
+ * there with a benchmark of its base name, or NULL (none, or several). */
+static const char *table_adopt_lab(const benchstat_result_t *r, const benchstat_set_t *other)
+{
+    const char *lab = NULL;
+    for (size_t i = 0; i < other->nresults; i++) {
+        const benchstat_result_t *o = &other->results[i];
+        if (!o->lab || strcmp(o->base, r->base))
+            continue;
+        if (lab && strcmp(lab, o->lab))
+            return NULL;
+        lab = o->lab;
+    }
+    return lab;
+}
+
+/* Fills side->keys for set s against the other set. Returns 0 or -ENOMEM. */
+static int table_side_keys(side_t *side, const benchstat_set_t *s, const benchstat_set_t *other)
+{
+    side->set = s;
+    side->keys = calloc(s->nresults + 1, sizeof *side->keys);
+    if (side->keys == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < s->nresults; i++) {
+        const benchstat_result_t *r = &s->results[i];
+        const char *lab = r->lab ? r->lab : table_adopt_lab(r, other);
+        if (asprintf(&side->keys[i], "%s%s%s", lab ? lab : "", lab ? "/" : "", r->base) < 0) {
+            side->keys[i] = NULL;
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
+static void table_side_free(side_t *side)
+{
+    for (size_t i = 0; side->keys && i < side->set->nresults; i++)
+        free(side->keys[i]);
+    free(side->keys);
+}
+
+/* Units (or, with unit != NULL, row keys having that unit) of both sides
+ * in order of first appearance. */
+static int table_keys(const side_t sides[2], const char *unit, char ***out, size_t *n)
+{
     *out = NULL;
     *n = 0;
     for (int k = 0; k < 2; k++)
-        for (size_t i = 0; i < sets[k]->nresults; i++) {
-            const benchstat_result_t *r = &sets[k]->results[i];
+        for (size_t i = 0; i < sides[k].set->nresults; i++) {
+            const benchstat_result_t *r = &sides[k].set->results[i];
             for (size_t j = 0; j < r->nvalues; j++) {
-                const char *key = unit ? r->name : r->values[j].unit;
+                const char *key = unit ? sides[k].keys[i] : r->values[j].unit;
                 if (unit && strcmp(r->values[j].unit, unit) != 0)
                     continue;
                 if (table_add_unique(out, n, key) < 0)
@@ -120,12 +165,39 @@ static int table_row_warnings(benchstat_table_t *t, const benchstat_row_t *row)
     return rc;
 }
 
+/* Every value of unit under key on side, in file order, into a new array
+ * *out (caller frees). Returns the count or -ENOMEM. */
+static long table_samples(const side_t *side, const char *key, const char *unit, double **out)
+{
+    double *v = NULL;
+    size_t n = 0, cap = 0;
+    *out = NULL;
+    for (size_t i = 0; i < side->set->nresults; i++) {
+        const benchstat_result_t *r = &side->set->results[i];
+        for (size_t j = 0; j < r->nvalues && !strcmp(side->keys[i], key); j++) {
+            if (strcmp(r->values[j].unit, unit) != 0)
+                continue;
+            if (n == cap) {
+                double *g = realloc(v, (cap = cap ? 2 * cap : 8) * sizeof *v);
+                if (g == NULL) {
+                    free(v);
+                    return -ENOMEM;
+                }
+                v = g;
+            }
+            v[n++] = r->values[j].value;
+        }
+    }
+    *out = v;
+    return (long)n;
+}
+
 /* Summary of one side, n == 0 when it has no samples. */
-static int table_side(const benchstat_set_t *s, const char *name, const char *unit,
+static int table_side(const side_t *side, const char *key, const char *unit,
                       benchstat_summary_t *sum, double **v, long *nv)
 {
     memset(sum, 0, sizeof *sum);
-    *nv = benchstat_samples(s, name, unit, v);
+    *nv = table_samples(side, key, unit, v);
     if (*nv < 0)
         return -ENOMEM;
     if (*nv == 0)
@@ -133,22 +205,21 @@ static int table_side(const benchstat_set_t *s, const char *name, const char *un
     return benchstat_summarize(*v, (size_t)*nv, BENCHSTAT_CONFIDENCE, sum);
 }
 
-static int table_row(benchstat_table_t *t, const benchstat_set_t *old,
-                     const benchstat_set_t *new, const char *unit, const char *name,
+static int table_row(benchstat_table_t *t, const side_t sides[2], const char *unit, const char *key,
                      benchstat_row_t *row)
 {
     double *vo = NULL, *vn = NULL;
     long no, nn;
     int rc;
 
-    row->name = strdup(strncmp(name, "Benchmark", 9) == 0 && name[9] ? name + 9 : name);
+    row->name = strdup(key);
     row->p = NAN;
     row->delta_pct = NAN;
     rc = row->name ? 0 : -ENOMEM;
     if (rc == 0)
-        rc = table_side(old, name, unit, &row->old, &vo, &no);
+        rc = table_side(&sides[0], key, unit, &row->old, &vo, &no);
     if (rc == 0)
-        rc = table_side(new, name, unit, &row->new, &vn, &nn);
+        rc = table_side(&sides[1], key, unit, &row->new, &vn, &nn);
     if (rc == 0 && no && nn) {
         rc = benchstat_utest(vo, (size_t)no, vn, (size_t)nn, &row->p);
         rc = rc == -EDOM ? 0 : rc; /* all equal: p = 1, no difference */
@@ -187,49 +258,55 @@ static void table_geomean(benchstat_unit_table_t *u)
     free(n);
 }
 
-static int table_unit(benchstat_table_t *t, const benchstat_set_t *old,
-                      const benchstat_set_t *new, const char *unit, benchstat_unit_table_t *u)
+static int table_unit(benchstat_table_t *t, const side_t sides[2], const char *unit,
+                      benchstat_unit_table_t *u)
 {
-    char **names;
-    size_t n;
+    char **names = NULL;
+    size_t n = 0;
     int rc;
 
     u->unit = strdup(unit);
-    rc = u->unit ? table_keys(old, new, unit, &names, &n) : -ENOMEM;
+    rc = u->unit ? table_keys(sides, unit, &names, &n) : -ENOMEM;
     if (rc == 0 && n > 0 && (u->rows = calloc(n, sizeof *u->rows)) == NULL)
         rc = -ENOMEM;
     for (size_t i = 0; rc == 0 && i < n; i++) {
         u->nrows++;
-        rc = table_row(t, old, new, unit, names[i], &u->rows[i]);
+        rc = table_row(t, sides, unit, names[i], &u->rows[i]);
     }
     if (rc == 0)
         table_geomean(u);
-    if (u->unit)
-        table_free_list(names, n);
+    table_free_list(names, n);
     return rc;
 }
 
 int benchstat_compare(const benchstat_set_t *old, const benchstat_set_t *new,
                       benchstat_table_t *out)
 {
-    char **units;
-    size_t n;
+    char **units = NULL;
+    size_t n = 0;
+    side_t sides[2] = {{old, NULL}, {new, NULL}};
     int rc;
 
     memset(out, 0, sizeof *out);
     out->old_label = strdup(old->label ? old->label : "old");
     out->new_label = strdup(new->label ? new->label : "new");
-    units = NULL;
-    n = 0;
-    rc = out->old_label && out->new_label ? table_keys(old, new, NULL, &units, &n) : -ENOMEM;
+    rc = out->old_label && out->new_label ? 0 : -ENOMEM;
+    if (rc == 0)
+        rc = table_side_keys(&sides[0], old, new);
+    if (rc == 0)
+        rc = table_side_keys(&sides[1], new, old);
+    if (rc == 0)
+        rc = table_keys(sides, NULL, &units, &n);
     if (rc == 0 && n > 0 && (out->units = calloc(n, sizeof *out->units)) == NULL)
         rc = -ENOMEM;
     /* Counted before it is filled, so a failure frees the partial unit. */
     for (size_t i = 0; rc == 0 && i < n; i++) {
         out->nunits++;
-        rc = table_unit(out, old, new, units[i], &out->units[i]);
+        rc = table_unit(out, sides, units[i], &out->units[i]);
     }
     table_free_list(units, n);
+    table_side_free(&sides[0]);
+    table_side_free(&sides[1]);
     if (rc < 0)
         benchstat_table_free(out);
     return rc;

@@ -41,26 +41,6 @@ int cli_load_labs(const tree_t *t, lab_set_t *set)
     return -1;
 }
 
-int cli_value(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n))
-        return 0;
-    if (a[n] == '=') {
-        *value = a + n + 1;
-        return 1;
-    }
-    if (a[n])
-        return 0;
-    if (*i + 1 >= argc) {
-        cli_error(NULL, "option '%s' needs a value", name);
-        return -1;
-    }
-    *value = argv[++*i];
-    return 1;
-}
-
 int cli_number(const char *name, const char *s, long long lo, long long hi, long long *out)
 {
     char *end;

@@ -31,11 +31,6 @@ void cli_error(const char *hint, const char *fmt, ...) __attribute__((format(pri
 /* Loads every manifest of the tree; on error prints it and returns -1. */
 int cli_load_labs(const tree_t *t, lab_set_t *set);
 
-/* Matches "--name value" and "--name=value" at argv[*i]; advances *i.
- * Returns 1 with *value set, 0 when argv[*i] is another option, -1 (after
- * printing the error) when the value is missing. */
-int cli_value(int argc, char **argv, int *i, const char *name, const char **value);
-
 /* True when s is a -benchtime the bench harness takes: a Go duration
  * ("200ms", "1.5s", "2m") or a count ("100x"). */
 bool cli_benchtime_ok(const char *s);
@@ -54,6 +49,7 @@ int cmd_leaderboard(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_mutants(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 /* Loads a run from a JSON report or "DB:RUN_ID" into *r (free with
  * run_result_free). Returns 0, or an exit code after printing why. */

@@ -37,6 +37,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "commands.h"
 #include "fsutil.h"
 #include "history.h"
 #include "plan.h"
@@ -44,16 +45,13 @@
 #include "report.h"
 #include "sandbox.h"
 
-#define BATCH_USAGE                                                                           \
-    "usage: grader batch <dir> --record <db> [--jobs <n>] [--no-bench] [--bench-rounds <n>]\n" \
-    "                    [<lab>...]\n"
-
 typedef struct batch_args {
     const char *dir, *db, *rounds;
     long long jobs;
     bool bench;
-    const char **labs;
+    char **labs;
     int n_labs;
+    cli_args_t cli; /* owns labs */
 } batch_args_t;
 
 typedef struct candidate {
@@ -76,45 +74,25 @@ typedef struct batch {
 
 /* ---- arguments and candidates ----------------------------------------------------------- */
 
-/* Parses argv; returns 0, -1 after --help, or an exit code. */
+/* Parses argv; returns 0, CLI_HELP, or an exit code. */
 static int batch_parse(int argc, char **argv, batch_args_t *a)
 {
-    *a = (batch_args_t){.jobs = 1, .bench = true};
-    a->labs = calloc((size_t)argc + 1, sizeof *a->labs);
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r;
-        if ((r = cli_value(argc, argv, &i, "--record", &v)) != 0) {
-            a->db = v;
-        } else if ((r = cli_value(argc, argv, &i, "--jobs", &v)) != 0) {
-            r = r < 0 || cli_number("--jobs", v, 1, 64, &a->jobs) ? -1 : 1;
-        } else if ((r = cli_value(argc, argv, &i, "--bench-rounds", &v)) != 0) {
-            long long n;
-            r = r < 0 || cli_number("--bench-rounds", v, 1, 100, &n) ? -1 : 1;
-            a->rounds = v;
-        } else if (!strcmp(argv[i], "--no-bench")) {
-            a->bench = false;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(BATCH_USAGE, stdout);
-            return -1;
-        } else if (argv[i][0] == '-') {
-            cli_error(NULL, "unknown option '%s'", argv[i]);
-            r = -1;
-        } else if (!a->dir) {
-            a->dir = argv[i];
-        } else {
-            a->labs[a->n_labs++] = argv[i];
-        }
-        if (r < 0) {
-            fputs(BATCH_USAGE, stderr);
-            return EXIT_USAGE;
-        }
-    }
-    if (!a->dir || !a->db) {
-        cli_error(NULL, "%s", a->dir ? "--record <db> is required" : "which folder?");
-        fputs(BATCH_USAGE, stderr);
-        return EXIT_USAGE;
-    }
+    memset(a, 0, sizeof *a);
+    int rc = cli_parse(&cli_batch, argc, argv, &a->cli);
+    if (rc)
+        return rc;
+    const char **v = a->cli.val;
+    a->db = v[BATCH_RECORD];
+    a->jobs = cli_get_num(&cli_batch, &a->cli, BATCH_JOBS);
+    a->rounds = v[BATCH_BENCH_ROUNDS];
+    a->bench = !v[BATCH_NO_BENCH];
+    a->dir = a->cli.n_pos ? a->cli.pos[0] : NULL;
+    a->labs = a->cli.pos + (a->dir ? 1 : 0);
+    a->n_labs = a->dir ? a->cli.n_pos - 1 : 0;
+    if (!a->dir || !a->db)
+        return cli_usage(&cli_batch, "%s",
+                         a->dir ? "--record <db> is required"
+                                : "which folder? name the submissions' folder");
     return 0;
 }
 
@@ -185,7 +163,7 @@ static void batch_free(batch_t *b)
     }
     free(b->c);
     history_close(b->h);
-    free(b->a.labs);
+    cli_args_free(&b->a.cli);
 }
 
 /* ---- progress --------------------------------------------------------------------------- */
@@ -451,5 +429,5 @@ int cmd_batch(int argc, char **argv)
         rc = batch_run(&b);
     manifest_set_free(&set);
     batch_free(&b);
-    return rc < 0 ? EXIT_GRADED : rc;
+    return rc == CLI_HELP ? EXIT_GRADED : rc;
 }

@@ -15,7 +15,8 @@
  * the sandbox, with the terminal as their output.
  *
  * --go builds the Go original with the system's `go` (GO111MODULE=off, no
- * network, caches under the build tree or $TMPDIR), runs both programs with
+ * network, caches under the build tree or $TMPDIR, Debian's packaged Go
+ * libraries on GOPATH, cgo allowed), runs both programs with
  * their output captured and prints them side by side (one above the other
  * on a narrow terminal). Without Go, the C side runs alone and one line says
  * how to install it.
@@ -37,13 +38,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "fsutil.h"
 #include "proc.h"
 #include "strbuf.h"
 
-#define DEMO_USAGE                                                                         \
-    "usage: grader demo [<lab> [<name> [--mine] [--go] [--html <file>] [-- <demo args>]]]\n"
 #define DEMO_TIMEOUT_S 120     /* a captured run (--go) longer than this is stopped */
+#define DEBIAN_GOCODE "/usr/share/gocode" /* where Debian installs Go libraries */
 
 extern char **environ;
 
@@ -314,10 +315,18 @@ static int go_build(const char *go, const char *dir, const tree_t *t, const lab_
     strbuf_addf(&bin, "%s/%s_%s", dir, lab->name, dm->name);
     strbuf_addf(&src, "%s/%s/demo/%s", t->root, lab->dir, dm->go);
     strbuf_addf(&cache, "GOCACHE=%s/cache", dir);
-    strbuf_addf(&gopath, "GOPATH=%s/gopath", dir);
-    const char *set[] = {"GO111MODULE=off", "GOFLAGS=", "GOPROXY=off", "GOTOOLCHAIN=local",
-                         "GOTELEMETRY=off", "CGO_ENABLED=0", "GOWORK=off",
-                         cache.buf ? cache.buf : "GOCACHE=", gopath.buf ? gopath.buf : "GOPATH=",
+    /* Debian's Go libraries (golang-*-dev) live in /usr/share/gocode; some
+     * are cgo bindings (the orm lab's SQLite driver), hence cgo on. */
+    strbuf_addf(&gopath, "GOPATH=%s/gopath:%s", dir, DEBIAN_GOCODE);
+    const char *set[] = {"GO111MODULE=off",
+                         "GOFLAGS=",
+                         "GOPROXY=off",
+                         "GOTOOLCHAIN=local",
+                         "GOTELEMETRY=off",
+                         "CGO_ENABLED=1",
+                         "GOWORK=off",
+                         cache.buf ? cache.buf : "GOCACHE=",
+                         gopath.buf ? gopath.buf : "GOPATH=",
                          NULL};
     char *argv[] = {(char *)go, "build", "-trimpath", "-o", bin.buf, src.buf, NULL};
     char **env = env_with(set);
@@ -636,47 +645,27 @@ static int run_demo(const tree_t *t, const lab_t *lab, const demo_args_t *a)
 
 /* ---- arguments ------------------------------------------------------------------------------ */
 
-static int bad_usage(const char *fmt, const char *arg)
-{
-    cli_error(NULL, fmt, arg);
-    fputs(DEMO_USAGE, stderr);
-    return EXIT_USAGE;
-}
-
-/* Parses argv into *a. Returns -1 to go on, or an exit code. */
+/* Parses argv into *a (whose strings point into argv). Returns -1 to go
+ * on, or an exit code. */
 static int parse_args(int argc, char **argv, demo_args_t *a)
 {
-    for (int i = 1; i < argc; i++) {
-        int r;
-        const char *v;
-        if (!strcmp(argv[i], "--")) {
-            a->extra = argv + i + 1;
-            a->n_extra = argc - i - 1;
-            break;
-        } else if ((r = cli_value(argc, argv, &i, "--html", &v)) != 0) {
-            if (r < 0)
-                return EXIT_USAGE;
-            a->html = v;
-        } else if (!strcmp(argv[i], "--mine")) {
-            a->mine = true;
-        } else if (!strcmp(argv[i], "--go")) {
-            a->go = true;
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(DEMO_USAGE, stdout);
-            return EXIT_GRADED;
-        } else if (argv[i][0] == '-') {
-            return bad_usage("unknown option '%s'", argv[i]);
-        } else if (!a->lab) {
-            a->lab = argv[i];
-        } else if (!a->name) {
-            a->name = argv[i];
-        } else {
-            return bad_usage("one demo at a time, not also '%s'", argv[i]);
-        }
+    cli_args_t c;
+    int rc = cli_parse(&cli_demo, argc, argv, &c);
+    if (!rc) {
+        a->lab = c.n_pos > 0 ? c.pos[0] : NULL;
+        a->name = c.n_pos > 1 ? c.pos[1] : NULL;
+        a->html = c.val[DEMO_HTML];
+        a->mine = c.val[DEMO_MINE] != NULL;
+        a->go = c.val[DEMO_GO] != NULL;
+        a->extra = c.rest;
+        a->n_extra = c.n_rest;
     }
-    if (!a->name && (a->html || a->mine || a->go || a->n_extra))
-        return bad_usage("%s", "which demo? name a lab and one of its demos");
-    return -1;
+    if (!rc && c.n_pos > 2)
+        rc = cli_usage(&cli_demo, "one demo at a time, not also '%s'", c.pos[2]);
+    else if (!rc && !a->name && (a->html || a->mine || a->go || a->n_extra))
+        rc = cli_usage(&cli_demo, "which demo? name a lab and one of its demos");
+    cli_args_free(&c);
+    return rc == CLI_HELP ? EXIT_GRADED : rc ? rc : -1;
 }
 
 int cmd_demo(int argc, char **argv)

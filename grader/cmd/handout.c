@@ -22,12 +22,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "fsutil.h"
 #include "proc.h"
 #include "strbuf.h"
 #include "text.h"
-
-#define HANDOUT_USAGE "usage: grader handout --out <dir> [<lab>...]\n"
 
 /* Top-level entries copied whole. tests/ and benchmarks/ get only their
  * CMakeLists.txt: the project's own tests are not the candidate's. */
@@ -407,49 +406,26 @@ static int make_handout(const tree_t *t, const char *out, const lab_set_t *set)
 
 int cmd_handout(int argc, char **argv)
 {
-    const char *out = NULL, *v;
-    char **names = calloc((size_t)argc + 1, sizeof *names);
-    int n = 0, r;
-    for (int i = 1; i < argc; i++) {
-        if ((r = cli_value(argc, argv, &i, "--out", &v)) != 0) {
-            if (r < 0) { free(names); return EXIT_USAGE; }
-            out = v;
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(HANDOUT_USAGE, stdout);
-            free(names);
-            return EXIT_GRADED;
-        } else if (argv[i][0] == '-') {
-            cli_error(NULL, "unknown option '%s'", argv[i]);
-            fputs(HANDOUT_USAGE, stderr);
-            free(names);
-            return EXIT_USAGE;
-        } else {
-            names[n++] = argv[i];
-        }
-    }
-    if (!out || !fsutil_dir_is_empty(out)) {
-        if (out)
-            cli_error("choose a new folder: nothing is overwritten", "'%s' is not empty", out);
-        else
-            cli_error(NULL, "where should the handout go? give --out <dir>");
-        fputs(HANDOUT_USAGE, stderr);
-        free(names);
-        return EXIT_USAGE;
+    cli_args_t a;
+    int rc = cli_parse(&cli_handout, argc, argv, &a);
+    const char *out = a.val ? a.val[HANDOUT_OUT] : NULL;
+    if (!rc && !out)
+        rc = cli_usage(&cli_handout, "where should the handout go? give --out <dir>");
+    else if (!rc && !fsutil_dir_is_empty(out)) {
+        cli_error("choose a new folder: nothing is overwritten", "'%s' is not empty", out);
+        rc = EXIT_USAGE;
     }
     tree_t t = cli_tree();
-    lab_set_t set;
-    int rc = EXIT_GRADED;
-    if (cli_load_labs(&t, &set)) {
-        free(names);
-        return EXIT_CANNOT_GRADE;
-    }
-    if (select_labs(&set, names, n))
-        rc = EXIT_USAGE;
-    else if (fsutil_mkdirs(out) || make_handout(&t, out, &set))
+    lab_set_t set = {0};
+    if (!rc && cli_load_labs(&t, &set))
         rc = EXIT_CANNOT_GRADE;
-    else
+    else if (!rc && select_labs(&set, a.pos, a.n_pos))
+        rc = EXIT_USAGE;
+    else if (!rc && (fsutil_mkdirs(out) || make_handout(&t, out, &set)))
+        rc = EXIT_CANNOT_GRADE;
+    else if (!rc)
         printf("handout for %zu lab(s) written to %s\n", set.n, out);
     manifest_set_free(&set);
-    free(names);
-    return rc;
+    cli_args_free(&a);
+    return rc == CLI_HELP ? EXIT_GRADED : rc;
 }

@@ -23,39 +23,24 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "history.h"
 
-#define HISTORY_USAGE "usage: grader history <db> [--candidate <id>]\n"
-#define LEADERBOARD_USAGE "usage: grader leaderboard <db>\n"
-
-/* Parses "<db> [--candidate <id>]"; returns 0, -1 after --help, or an exit code. */
-static int list_args(int argc, char **argv, const char *usage, bool candidate_ok,
-                     const char **db, const char **candidate)
+/* Parses "<db> [--candidate <id>]"; returns 0, CLI_HELP, or an exit code. */
+static int list_args(const cli_command_t *c, int argc, char **argv, const char **db,
+                     const char **candidate)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int r = candidate_ok ? cli_value(argc, argv, &i, "--candidate", &v) : 0;
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0) {
-            *candidate = v;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(usage, stdout);
-            return -1;
-        } else if (argv[i][0] == '-' || *db) {
-            cli_error(NULL, argv[i][0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
-                      argv[i]);
-            fputs(usage, stderr);
-            return EXIT_USAGE;
-        } else {
-            *db = argv[i];
-        }
+    cli_args_t a;
+    int rc = cli_parse(c, argc, argv, &a);
+    if (!rc && a.n_pos != 1)
+        rc = a.n_pos ? cli_usage(c, "one history at a time, not also '%s'", a.pos[1])
+                     : cli_usage(c, "which history? give its database file");
+    if (!rc) {
+        *db = a.pos[0];
+        *candidate = c == &cli_history ? a.val[HISTORY_CANDIDATE] : NULL;
     }
-    if (!*db) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
-    }
-    return 0;
+    cli_args_free(&a);
+    return rc;
 }
 
 /* Opens db for reading. Returns 0 or an exit code after printing why. */
@@ -137,18 +122,18 @@ static int list(const char *db, const char *candidate, bool leaderboard)
 int cmd_history(int argc, char **argv)
 {
     const char *db = NULL, *candidate = NULL;
-    int rc = list_args(argc, argv, HISTORY_USAGE, true, &db, &candidate);
+    int rc = list_args(&cli_history, argc, argv, &db, &candidate);
     if (rc)
-        return rc < 0 ? EXIT_GRADED : rc;
+        return rc == CLI_HELP ? EXIT_GRADED : rc;
     return list(db, candidate, false);
 }
 
 int cmd_leaderboard(int argc, char **argv)
 {
     const char *db = NULL, *candidate = NULL;
-    int rc = list_args(argc, argv, LEADERBOARD_USAGE, false, &db, &candidate);
+    int rc = list_args(&cli_leaderboard, argc, argv, &db, &candidate);
     if (rc)
-        return rc < 0 ? EXIT_GRADED : rc;
+        return rc == CLI_HELP ? EXIT_GRADED : rc;
     return list(db, NULL, true);
 }
 

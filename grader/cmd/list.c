@@ -7,8 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-#define LIST_USAGE "usage: grader list [--markdown | --check [<lab>...]]\n"
+#include "commands.h"
 
 /* The README's lab table, generated so it cannot drift from the manifests. */
 static void print_markdown(const lab_set_t *set)
@@ -74,30 +73,28 @@ static int check_labs(const tree_t *t, const lab_set_t *set, char **names, int n
 
 int cmd_list(int argc, char **argv)
 {
-    bool markdown = argc == 2 && !strcmp(argv[1], "--markdown");
-    bool check = argc >= 2 && !strcmp(argv[1], "--check");
-    if (argc > 1 && !markdown && !check) {
-        bool help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
-        if (!help)
-            cli_error(NULL, "unknown argument '%s'", argv[1]);
-        fputs(LIST_USAGE, help ? stdout : stderr);
-        return help ? EXIT_GRADED : EXIT_USAGE;
-    }
+    cli_args_t a;
+    int rc = cli_parse(&cli_list, argc, argv, &a);
+    bool markdown = !rc && a.val[LIST_MARKDOWN], check = !rc && a.val[LIST_CHECK];
+    if (!rc && markdown && check)
+        rc = cli_usage(&cli_list, "--markdown and --check do not go together");
+    else if (!rc && a.n_pos && !check)
+        rc = cli_usage(&cli_list, "lab names go with --check, not '%s'", a.pos[0]);
     tree_t t = cli_tree();
-    lab_set_t set;
-    if (cli_load_labs(&t, &set))
-        return EXIT_CANNOT_GRADE;
-    int rc = EXIT_GRADED;
-    if (check && t.handout) {
+    lab_set_t set = {0};
+    if (!rc && cli_load_labs(&t, &set))
+        rc = EXIT_CANNOT_GRADE;
+    if (!rc && check && t.handout) {
         cli_error(NULL, "the lab anatomy is checked in the project's tree: a handout has no "
                         "hidden tests and no mutants");
         rc = EXIT_USAGE;
-    } else if (check)
-        rc = check_labs(&t, &set, argv + 2, argc - 2);
-    else if (markdown)
+    } else if (!rc && check)
+        rc = check_labs(&t, &set, a.pos, a.n_pos);
+    else if (!rc && markdown)
         print_markdown(&set);
-    else
+    else if (!rc)
         print_table(&set);
     manifest_set_free(&set);
-    return rc;
+    cli_args_free(&a);
+    return rc == CLI_HELP ? EXIT_GRADED : rc;
 }

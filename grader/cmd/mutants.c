@@ -40,9 +40,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
-
-#define MUTANTS_USAGE \
-    "usage: grader mutants [--jobs <n>] [--seed <n>] [--keep <dir>] [<lab>...]\n"
+#include "commands.h"
 
 typedef struct mutants_opts {
     const char *jobs, *seed;    /* passed to the child `grader run` as they are */
@@ -367,55 +365,25 @@ static void mutants_of_lab(const tree_t *t, const mutants_opts_t *o, const lab_t
 
 /* ---- the command ------------------------------------------------------------------ */
 
-static int parse(int argc, char **argv, mutants_opts_t *o, char **names, int *n)
-{
-    const char *v;
-    int r;
-    for (int i = 1; i < argc; i++) {
-        if ((r = cli_value(argc, argv, &i, "--jobs", &v)) != 0) {
-            long long x;
-            if (r < 0 || cli_number("--jobs", v, 1, 64, &x))
-                return EXIT_USAGE;
-            o->jobs = v;
-        } else if ((r = cli_value(argc, argv, &i, "--seed", &v)) != 0) {
-            long long x;
-            if (r < 0 || cli_number("--seed", v, 0, 0x7fffffffffffffffLL, &x))
-                return EXIT_USAGE;
-            o->seed = v;
-        } else if ((r = cli_value(argc, argv, &i, "--keep", &v)) != 0) {
-            if (r < 0)
-                return EXIT_USAGE;
-            o->keep = v;
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            fputs(MUTANTS_USAGE, stdout);
-            return -1;
-        } else if (argv[i][0] == '-') {
-            cli_error(NULL, "unknown option '%s'", argv[i]);
-            fputs(MUTANTS_USAGE, stderr);
-            return EXIT_USAGE;
-        } else {
-            names[(*n)++] = argv[i];
-        }
-    }
-    return 0;
-}
-
 int cmd_mutants(int argc, char **argv)
 {
-    mutants_opts_t o = {0};
-    char **names = calloc((size_t)argc + 1, sizeof *names);
-    int n = 0;
-    int rc = names ? parse(argc, argv, &o, names, &n) : EXIT_CANNOT_GRADE;
+    cli_args_t a;
+    int rc = cli_parse(&cli_mutants, argc, argv, &a);
     if (rc) {
-        free(names);
-        return rc < 0 ? EXIT_GRADED : rc;
+        cli_args_free(&a);
+        return rc == CLI_HELP ? EXIT_GRADED : rc;
     }
+    mutants_opts_t o = {.jobs = a.val[MUTANTS_JOBS],
+                        .seed = a.val[MUTANTS_SEED],
+                        .keep = a.val[MUTANTS_KEEP]};
+    char **names = a.pos;
+    int n = a.n_pos;
     tree_t t = cli_tree();
     lab_set_t set;
     if (t.handout || cli_load_labs(&t, &set)) {
         if (t.handout)
             cli_error(NULL, "a handout has no mutants: run this in the project's tree");
-        free(names);
+        cli_args_free(&a);
         return t.handout ? EXIT_USAGE : EXIT_CANNOT_GRADE;
     }
     for (int i = 0; i < n && rc == 0; i++)
@@ -439,6 +407,6 @@ int cmd_mutants(int argc, char **argv)
         rc = tally.survived || tally.errors || tally.bare ? EXIT_CANNOT_GRADE : EXIT_GRADED;
     }
     manifest_set_free(&set);
-    free(names);
+    cli_args_free(&a);
     return rc;
 }

@@ -19,48 +19,28 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "fsutil.h"
 #include "history.h"
 #include "progress.h"
 #include "report.h"
 
-#define REPORT_USAGE                                                                         \
-    "usage: grader report <results.json | DB:RUN_ID> [--html <file>] [--json <file>]\n"      \
-    "                     [--junit <file>] [--gradescope <file>]\n"
+enum { OUT_COUNT = REPORT_GRADESCOPE + 1 };
 
-enum { OUT_HTML, OUT_JSON, OUT_JUNIT, OUT_GRADESCOPE, OUT_COUNT };
-
-static const char *const out_flags[OUT_COUNT] = {"--html", "--json", "--junit", "--gradescope"};
-
-/* Parses argv; returns 0, -1 after --help, or an exit code. */
+/* Parses argv; returns 0, CLI_HELP, or an exit code. */
 static int report_args(int argc, char **argv, const char **in, const char *outs[OUT_COUNT])
 {
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        int k, r = 0;
-        for (k = 0; k < OUT_COUNT && !(r = cli_value(argc, argv, &i, out_flags[k], &v)); k++)
-            ;
-        if (r < 0)
-            return EXIT_USAGE;
-        if (r > 0) {
-            outs[k] = v;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(REPORT_USAGE, stdout);
-            return -1;
-        } else if (argv[i][0] == '-' || *in) {
-            cli_error(NULL, argv[i][0] == '-' ? "unknown option '%s'" : "unexpected argument '%s'",
-                      argv[i]);
-            fputs(REPORT_USAGE, stderr);
-            return EXIT_USAGE;
-        } else {
-            *in = argv[i];
-        }
-    }
-    if (!*in) {
-        fputs(REPORT_USAGE, stderr);
-        return EXIT_USAGE;
-    }
-    return 0;
+    cli_args_t a;
+    int rc = cli_parse(&cli_report, argc, argv, &a);
+    if (!rc && a.n_pos != 1)
+        rc = a.n_pos ? cli_usage(&cli_report, "one run at a time, not also '%s'", a.pos[1])
+                     : cli_usage(&cli_report, "which run? give a JSON report or DB:RUN_ID");
+    for (int k = 0; !rc && k < OUT_COUNT; k++)
+        outs[k] = a.val[k];
+    if (!rc)
+        *in = a.pos[0];
+    cli_args_free(&a);
+    return rc;
 }
 
 static int check_outputs(const char *outs[OUT_COUNT])
@@ -129,15 +109,15 @@ int cmd_report(int argc, char **argv)
     run_result_t r;
     int rc = report_args(argc, argv, &in, outs);
     if (rc)
-        return rc < 0 ? EXIT_GRADED : rc;
+        return rc == CLI_HELP ? EXIT_GRADED : rc;
     if ((rc = check_outputs(outs)) || (rc = report_load_run(in, &r)))
         return rc;
     int bad = 0;
-    bad |= outs[OUT_HTML] ? write_out(outs[OUT_HTML], report_html(&r)) : 0;
-    bad |= outs[OUT_JSON] ? write_out(outs[OUT_JSON], report_json(&r)) : 0;
-    bad |= outs[OUT_JUNIT] ? write_out(outs[OUT_JUNIT], report_junit(&r)) : 0;
-    bad |= outs[OUT_GRADESCOPE] ? write_out(outs[OUT_GRADESCOPE], report_gradescope(&r)) : 0;
-    if (!outs[OUT_HTML] && !outs[OUT_JSON] && !outs[OUT_JUNIT] && !outs[OUT_GRADESCOPE])
+    bad |= outs[REPORT_HTML] ? write_out(outs[REPORT_HTML], report_html(&r)) : 0;
+    bad |= outs[REPORT_JSON] ? write_out(outs[REPORT_JSON], report_json(&r)) : 0;
+    bad |= outs[REPORT_JUNIT] ? write_out(outs[REPORT_JUNIT], report_junit(&r)) : 0;
+    bad |= outs[REPORT_GRADESCOPE] ? write_out(outs[REPORT_GRADESCOPE], report_gradescope(&r)) : 0;
+    if (!outs[REPORT_HTML] && !outs[REPORT_JSON] && !outs[REPORT_JUNIT] && !outs[REPORT_GRADESCOPE])
         report_print_table(stdout, &r, progress_color(stdout));
     run_result_free(&r);
     return bad ? EXIT_CANNOT_GRADE : EXIT_GRADED;

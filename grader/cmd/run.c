@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "fsutil.h"
 #include "pipeline.h"
 #include "plan.h"
@@ -28,92 +29,55 @@
 #include "strbuf.h"
 #include "text.h"
 
-#define RUN_USAGE                                                                              \
-    "usage: grader run [--submission <dir>] [--variant ref|stub] [--json <file>]\n"           \
-    "                  [--gradescope <file>] [--junit <file>] [--jobs <n>] [--seed <n>]\n"    \
-    "                  [--no-bench] [--bench-rounds <n>] [--benchtime <d>] [-run <regex>]\n" \
-    "                  [--html <file>] [--record <db> [--candidate <id>]] [<lab>...]\n"
-
 typedef struct run_args {
     const char *submission, *variant, *json, *gradescope, *junit, *filter, *benchtime;
     const char *html, *record, *candidate;
     long long jobs, seed, rounds;
-    bool bench, seed_given;
-    const char **labs;
+    bool bench;
+    char **labs;
     int n_labs;
+    cli_args_t cli; /* owns labs */
 } run_args_t;
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    cli_error(NULL, fmt, arg);
-    fputs(RUN_USAGE, stderr);
-    return EXIT_USAGE;
-}
-
-/* Parses argv into a; returns 0, or an exit code after printing why. */
+/* Parses argv into a; returns 0, CLI_HELP, or an exit code after printing why. */
 static int parse_args(int argc, char **argv, run_args_t *a)
 {
-    const char *v;
     long nproc = sysconf(_SC_NPROCESSORS_ONLN);
-    *a = (run_args_t){.variant = "ref", .benchtime = "200ms", .jobs = nproc > 0 ? nproc : 1,
-                      .seed = 1, .rounds = 6, .bench = true};
-    a->labs = calloc((size_t)argc + 1, sizeof *a->labs);
-    for (int i = 1; i < argc; i++) {
-        int r;
-        const char *arg = argv[i];
-#define STR_OPT(flag, field)                                  \
-        if ((r = cli_value(argc, argv, &i, flag, &v)) != 0) { \
-            if (r < 0)                                        \
-                return EXIT_USAGE;                            \
-            a->field = v;                                     \
-            continue;                                         \
-        }
-#define NUM_OPT(flag, field, lo, hi)                                                      \
-        if ((r = cli_value(argc, argv, &i, flag, &v)) != 0) {                             \
-            if (r < 0 || cli_number(flag, v, lo, hi, &a->field))                          \
-                return EXIT_USAGE;                                                        \
-            continue;                                                                     \
-        }
-        STR_OPT("--submission", submission)
-        STR_OPT("--variant", variant)
-        STR_OPT("--json", json)
-        STR_OPT("--gradescope", gradescope)
-        STR_OPT("--junit", junit)
-        STR_OPT("--html", html)
-        STR_OPT("--record", record)
-        STR_OPT("--candidate", candidate)
-        STR_OPT("-run", filter)
-        STR_OPT("--run", filter)
-        STR_OPT("--benchtime", benchtime)
-        NUM_OPT("--jobs", jobs, 1, 64)
-        if ((r = cli_value(argc, argv, &i, "--seed", &v)) != 0) {
-            if (r < 0 || cli_number("--seed", v, 0, 0x7fffffffffffffffLL, &a->seed))
-                return EXIT_USAGE;
-            a->seed_given = true;
-            continue;
-        }
-        NUM_OPT("--bench-rounds", rounds, 1, 100)
-#undef STR_OPT
-#undef NUM_OPT
-        if (!strcmp(arg, "--no-bench")) {
-            a->bench = false;
-        } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            fputs(RUN_USAGE, stdout);
-            return -1;
-        } else if (arg[0] == '-') {
-            return usage_error("unknown option '%s'", arg);
-        } else {
-            a->labs[a->n_labs++] = arg;
-        }
-    }
+    memset(a, 0, sizeof *a);
+    int rc = cli_parse(&cli_run, argc, argv, &a->cli);
+    if (rc)
+        return rc;
+    const char **v = a->cli.val;
+    const long long *num = a->cli.num;
+    a->submission = v[RUN_SUBMISSION];
+    a->variant = cli_get(&cli_run, &a->cli, RUN_VARIANT);
+    a->json = v[RUN_JSON];
+    a->gradescope = v[RUN_GRADESCOPE];
+    a->junit = v[RUN_JUNIT];
+    a->html = v[RUN_HTML];
+    a->record = v[RUN_RECORD];
+    a->candidate = v[RUN_CANDIDATE];
+    a->filter = v[RUN_FILTER];
+    a->benchtime = cli_get(&cli_run, &a->cli, RUN_BENCHTIME);
+    a->jobs = v[RUN_JOBS] ? num[RUN_JOBS] : nproc > 0 ? nproc : 1;
+    a->rounds = cli_get_num(&cli_run, &a->cli, RUN_BENCH_ROUNDS);
+    a->bench = !v[RUN_NO_BENCH];
+    a->labs = a->cli.pos;
+    a->n_labs = a->cli.n_pos;
     if (strcmp(a->variant, "ref") && strcmp(a->variant, "stub"))
-        return usage_error("--variant must be ref or stub, not '%s'", a->variant);
+        return cli_usage(&cli_run, "--variant must be ref or stub, not '%s'", a->variant);
     if (!cli_benchtime_ok(a->benchtime))
-        return usage_error("--benchtime takes a duration like 200ms or 1s, or a count like "
-                           "100x, not '%s'", a->benchtime);
+        return cli_usage(&cli_run,
+                         "--benchtime takes a duration like 200ms or 1s, or a count "
+                         "like 100x, not '%s'",
+                         a->benchtime);
+    if (a->candidate && !a->record)
+        return cli_usage(&cli_run, "option '--candidate' needs --record <db>");
     /* A new seed for every grading run: a transcript saved from an earlier
      * run is then worth nothing (tests draw their inputs from the seed). */
-    if (!a->seed_given) {
+    if (v[RUN_SEED]) {
+        a->seed = num[RUN_SEED];
+    } else {
         uint32_t s;
         a->seed = getrandom(&s, sizeof s, 0) == (ssize_t)sizeof s ? (s >> 1) + 1 : time(NULL);
     }
@@ -211,17 +175,75 @@ static void init_run(const run_args_t *a, const tree_t *t, const plan_t *p, run_
     r->filter = a->filter ? strdup(a->filter) : NULL;
     /* Not a whole grade: the history keeps it apart from the ranked ones. */
     r->partial = a->filter || !a->bench || (a->n_labs > 0 && plan_selected(p) < p->n_labs);
+    r->bench = a->bench ? RUN_BENCH_ON : RUN_BENCH_OFF;
 }
 
 static plan_opts_t plan_opts(const run_args_t *a, const tree_t *t, const regex_t *re)
 {
     return (plan_opts_t){
-        .root = t->root, .bindir = t->bindir, .handout = t->handout,
-        .submission = a->submission, .variant = a->variant, .labs = a->labs,
-        .n_labs = (size_t)a->n_labs, .filter = re, .filter_src = a->filter,
-        .seed = (uint64_t)a->seed, .jobs = (int)a->jobs, .bench = a->bench,
-        .bench_rounds = (int)a->rounds, .benchtime = a->benchtime,
+        .root = t->root,
+        .bindir = t->bindir,
+        .handout = t->handout,
+        .submission = a->submission,
+        .variant = a->variant,
+        .labs = (const char *const *)a->labs,
+        .n_labs = (size_t)a->n_labs,
+        .filter = re,
+        .filter_src = a->filter,
+        .seed = (uint64_t)a->seed,
+        .jobs = (int)a->jobs,
+        .bench = a->bench,
+        .bench_rounds = (int)a->rounds,
+        .benchtime = a->benchtime,
     };
+}
+
+/* Compiles -run's regex. Returns 0 or an exit code after naming it. */
+static int compile_filter(const char *src, regex_t *re)
+{
+    char why[256];
+    int e = regcomp(re, src, REG_EXTENDED | REG_NOSUB);
+    if (!e)
+        return 0;
+    regerror(e, re, why, sizeof why);
+    cli_error(NULL, "-run '%s' is not a valid regular expression: %s", src, why);
+    return EXIT_USAGE;
+}
+
+/* The tests lab gives this tree (hidden ones only outside a handout): a
+ * line each when all is set, else their count. */
+static void print_lab_tests(const plan_t *p, const lab_t *lab, bool all)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < lab->n_tests; i++)
+        n += !(p->o.handout && lab->tests[i].hidden);
+    fprintf(stderr, "  %s, %zu tests%s\n", lab->name, n, all ? ":" : "");
+    for (size_t i = 0; all && i < lab->n_tests; i++)
+        if (!(p->o.handout && lab->tests[i].hidden))
+            fprintf(stderr, "    %s\n", lab->tests[i].name);
+}
+
+/* A -run that selects no test of any lab is a typo, caught before anything
+ * is built. Returns 0, or EXIT_USAGE after naming the regex and the
+ * selected labs' tests (each test of up to three labs; more, their counts). */
+static int check_filter(const plan_t *p, const char *src)
+{
+    size_t tests = 0, n = 0;
+    for (size_t i = 0; i < p->n_labs; i++)
+        if (p->labs[i].selected)
+            tests += p->labs[i].n_tests, n++;
+    if (!src || tests > 0)
+        return 0;
+    fprintf(stderr, "grader: -run '%s' matches no test of %s\n", src,
+            n == 1 ? "the lab" : "the labs");
+    for (size_t i = 0; i < p->n_labs; i++)
+        if (p->labs[i].selected)
+            print_lab_tests(p, p->labs[i].lab, n <= 3);
+    fprintf(stderr,
+            "hint: -run takes an extended regular expression, matched anywhere in a "
+            "test's name%s\n",
+            n <= 3 ? "" : "; name a lab to see its tests");
+    return EXIT_USAGE;
 }
 
 static int grade_all(const plan_t *p, run_result_t *r)
@@ -232,60 +254,58 @@ static int grade_all(const plan_t *p, run_result_t *r)
     return pipeline_run(p, r, &ev) != 0;
 }
 
+/* Grades the plan, reports, records. Returns the exit code. */
+static int grade_and_report(const run_args_t *a, const tree_t *t, const plan_t *plan, record_t *rec)
+{
+    run_result_t r;
+    double start = progress_clock();
+    init_run(a, t, plan, &r);
+    int failed = grade_all(plan, &r);
+    r.duration_s = progress_clock() - start;
+    report_print_table(stdout, &r, progress_color(stdout));
+    int rc = write_reports(a, &r) || failed ? EXIT_CANNOT_GRADE : EXIT_GRADED;
+    if (a->record && failed)
+        cli_error(NULL, "run not recorded: the grader could not grade every lab");
+    else if (a->record && record_run(rec, &r))
+        rc = EXIT_CANNOT_GRADE;
+    run_result_free(&r);
+    return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_args_t a;
     lab_set_t set = {0};
-    run_result_t r = {0};
     record_t rec = {0};
+    plan_t plan = {0};
     regex_t re;
     bool have_re = false;
+    char err[512];
     tree_t t = cli_tree();
     int rc = parse_args(argc, argv, &a);
-    if (rc) {
-        free(a.labs);
-        return rc < 0 ? EXIT_GRADED : rc;
-    }
-    if (cli_load_labs(&t, &set)) {
-        free(a.labs);
-        return EXIT_CANNOT_GRADE;
-    }
-    rc = check_args(&a, &set);
-    if (!rc && a.filter) {
-        if (regcomp(&re, a.filter, REG_EXTENDED | REG_NOSUB) != 0)
-            rc = usage_error("-run: '%s' is not a valid regular expression", a.filter);
-        have_re = !rc;
-    }
-    if (!rc && a.candidate && !a.record)
-        rc = usage_error("option '%s' needs --record <db>", "--candidate");
-    plan_t plan = {0};
-    char err[512];
+    if (!rc && cli_load_labs(&t, &set))
+        rc = EXIT_CANNOT_GRADE;
+    if (!rc)
+        rc = check_args(&a, &set);
+    if (!rc && a.filter)
+        have_re = !(rc = compile_filter(a.filter, &re));
     plan_opts_t po = plan_opts(&a, &t, have_re ? &re : NULL);
     if (!rc && (rc = plan_make(&po, &set, &plan, err, sizeof err)) != 0) {
         cli_error(NULL, "%s", err);
         rc = rc == -EINVAL ? EXIT_USAGE : EXIT_CANNOT_GRADE;
     }
+    if (!rc)
+        rc = check_filter(&plan, a.filter);
     if (!rc && a.record)
         rc = record_prepare(&rec, a.record, a.candidate, plan.o.submission, a.variant,
                             plan.sha256);
-    if (!rc) {
-        double start = progress_clock();
-        init_run(&a, &t, &plan, &r);
-        int failed = grade_all(&plan, &r);
-        r.duration_s = progress_clock() - start;
-        report_print_table(stdout, &r, progress_color(stdout));
-        rc = write_reports(&a, &r) || failed ? EXIT_CANNOT_GRADE : EXIT_GRADED;
-        if (a.record && failed)
-            cli_error(NULL, "run not recorded: the grader could not grade every lab");
-        else if (a.record && record_run(&rec, &r))
-            rc = EXIT_CANNOT_GRADE;
-    }
+    if (!rc)
+        rc = grade_and_report(&a, &t, &plan, &rec);
     plan_free(&plan);
     if (have_re)
         regfree(&re);
     record_free(&rec);
-    run_result_free(&r);
     manifest_set_free(&set);
-    free(a.labs);
-    return rc;
+    cli_args_free(&a.cli);
+    return rc == CLI_HELP ? EXIT_GRADED : rc;
 }

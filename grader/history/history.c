@@ -529,12 +529,14 @@ bool history_parse_ref(const char *arg, char **db, int64_t *id)
     return true;
 }
 
-int history_load_ref(const char *arg, benchstat_set_t *s, char *err, size_t errlen)
+int history_load_ref(const char *arg, benchstat_set_t *s, run_result_t *run, char *err,
+                     size_t errlen)
 {
     char *db;
     int64_t id;
     history_t *h;
     memset(s, 0, sizeof *s);
+    memset(run, 0, sizeof *run);
     if (!history_parse_ref(arg, &db, &id))
         return 1;
     int rc = history_open(db, false, &h, err, errlen);
@@ -543,14 +545,15 @@ int history_load_ref(const char *arg, benchstat_set_t *s, char *err, size_t errl
         return rc;
     s->label = strdup(arg);
     rc = s->label ? history_load_samples(h, id, s) : -ENOMEM;
+    if (!rc)
+        rc = history_load_run(h, id, run);
     if (rc)
         snprintf(err, errlen, "%s", history_error(h));
-    else if (s->nresults == 0 && (rc = -EINVAL))
-        snprintf(err, errlen, "run %lld of '%s' has no benchmark samples (graded with --no-bench?)",
-                 (long long)id, h->path);
     history_close(h);
-    if (rc)
+    if (rc) {
         benchstat_set_free(s);
+        run_result_free(run);
+    }
     return rc;
 }
 

@@ -92,9 +92,11 @@ int history_load_samples(history_t *h, int64_t id, benchstat_set_t *s);
 bool history_parse_ref(const char *arg, char **db, int64_t *id);
 
 /* For `grader compare`: when arg is "DB:RUN_ID", loads that run's samples
- * into s (labelled arg) and returns 0, or -errno with one line in err (no
- * such run, no samples, unreadable database); returns 1 for any other arg. */
-int history_load_ref(const char *arg, benchstat_set_t *s, char *err, size_t errlen);
+ * into s (labelled arg) and the run into *run (free with run_result_free),
+ * and returns 0, or -errno with one line in err (no such run, unreadable
+ * database); returns 1 for any other arg. */
+int history_load_ref(const char *arg, benchstat_set_t *s, run_result_t *run, char *err,
+                     size_t errlen);
 
 /* ---- batches ---------------------------------------------------------------------------- */
 

@@ -215,13 +215,19 @@ static void html_lab_score(strbuf_t *sb, const lab_result_t *lr)
     strbuf_addf(sb, "<p><strong>%.2f / %.2f</strong> · %s · correctness %.0f%%", lr->score,
                 lr->points, lab_status_name(lr->status), 100 * lr->correctness);
     if (lr->perf_failed)
-        strbuf_adds(sb, " · performance 0: the candidate's benchmark failed");
+        strbuf_adds(sb, " · <span class=\"ratio zero\">performance 0</span>: the candidate's "
+                        "benchmark failed");
     else if (lr->perf_measured)
-        strbuf_addf(sb, " · performance %.2f (time ratio %.3f, 95%% interval [%.3f, %.3f]; full "
-                        "at ≤ %.2f, none at ≥ %.2f)", lr->performance, lr->perf_ratio,
+        strbuf_addf(sb,
+                    " · <span class=\"ratio %s\">performance %.2f</span> (time ratio %.3f, "
+                    "95%% interval [%.3f, %.3f]; full at ≤ %.2f, none at ≥ %.2f)",
+                    score_earned_name(score_lab_earned(lr)), lr->performance, lr->perf_ratio,
                     lr->perf_lo, lr->perf_hi, lr->perf_target, lr->perf_floor);
     else if (lr->unmeasured > 0)
-        strbuf_addf(sb, " · performance not measured (+ %.2f)", lr->unmeasured);
+        strbuf_addf(sb,
+                    " · <span class=\"ratio not-measured\">performance not measured</span> "
+                    "(+ %.2f)",
+                    lr->unmeasured);
     else
         strbuf_adds(sb, " · no performance share earned");
     strbuf_addf(sb, " · %.1f s</p><ul class=\"chips\">", lr->duration_s);
@@ -345,14 +351,14 @@ static void html_bench(strbuf_t *sb, const lab_result_t *lr, const bench_result_
     strbuf_adds(sb, "<div class=\"bench\"><p><code>");
     html_text(sb, b->name);
     strbuf_adds(sb, "</code>");
-    if (b->ratio > 0) {
-        /* Coloured by the performance this ratio alone would earn, not by
-         * being above 1: a ratio within the target is full marks. */
-        double earned = (b->ratio_lo > 0 && b->ratio_lo <= lr->perf_target)
-                            ? 1 : score_performance(b->ratio, lr->perf_target, lr->perf_floor);
-        strbuf_addf(sb, " <span class=\"ratio%s\">candidate/reference ×%.3f</span>",
-                    earned >= 1 ? "" : earned > 0 ? " short" : " none", b->ratio);
-    }
+    /* Coloured by the performance this ratio earns by the lab's rule, not
+     * by being above 1: a ratio within the target is full marks. */
+    const char *e = score_earned_name(score_bench_earned(lr, b));
+    strbuf_addf(sb, " <span class=\"ratio %s\" title=\"%s performance\">", e, e);
+    if (b->ratio > 0)
+        strbuf_addf(sb, "candidate/reference ×%.3f</span>", b->ratio);
+    else
+        strbuf_adds(sb, "no ratio</span>");
     strbuf_addf(sb, " <span class=\"muted\">(%zu rounds%s)</span></p>", b->n,
                 row.ok && !(row.ref.ci_finite && row.cand.ci_finite)
                     ? ": too few for a 95% interval" : "");

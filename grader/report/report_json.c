@@ -5,7 +5,7 @@
  * "2", are read too):
  *   { schema_version, tool, started_at, duration_s, seed, variant,
  *     submission|null, isolation, machine, filter|null, score, max,
- *     unmeasured (2), partial (2),
+ *     unmeasured (2), partial (2), bench (2: false after --no-bench),
  *     labs: [ { name, question, title, points, status, score, max,
  *               correctness, performance|null, perf_ratio|null, perf_share,
  *               perf_target, perf_floor, duration_s, build_output|null,
@@ -114,6 +114,8 @@ char *report_json(const run_result_t *r)
         return NULL;
     json_object_set_new(root, "unmeasured", json_real(r->unmeasured));
     json_object_set_new(root, "partial", json_boolean(r->partial));
+    if (r->bench != RUN_BENCH_UNKNOWN)
+        json_object_set_new(root, "bench", json_boolean(r->bench == RUN_BENCH_ON));
     char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
     return s;
@@ -311,6 +313,9 @@ int report_read_json(const char *path, run_result_t *r, char *err, size_t errlen
         r->max = get_num(&rd, root, "max", "top level");
         r->unmeasured = get_num(&rd, root, "unmeasured", "top level");
         r->partial = json_is_true(json_object_get(root, "partial"));
+        json_t *bench = json_object_get(root, "bench");
+        r->bench = json_is_boolean(bench) ? json_is_true(bench) ? RUN_BENCH_ON : RUN_BENCH_OFF
+                                          : RUN_BENCH_UNKNOWN;
         json_t *labs = get_array(&rd, root, "labs", "top level");
         r->labs = calloc(labs ? json_array_size(labs) + 1 : 1, sizeof *r->labs);
         for (size_t i = 0; labs && r->labs && i < json_array_size(labs) && !rd.failed; i++) {

@@ -1,8 +1,10 @@
 /*
- * result.c — names of verdicts and statuses, counting, and freeing results.
+ * result.c — names of verdicts and statuses, counting, what a lab's
+ * verdicts say of its missing benchmarks, and freeing results.
  */
 #include "result.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +49,46 @@ size_t lab_count(const lab_result_t *lr, verdict_t v)
     for (size_t i = 0; i < lr->n_tests; i++)
         n += lr->tests[i].verdict == v;
     return n;
+}
+
+static bool has_samples(const lab_result_t *lr)
+{
+    for (size_t i = 0; i < lr->n_benches; i++)
+        if (lr->benches[i].n > 0)
+            return true;
+    return false;
+}
+
+/* The length of s's first line, at most 160, without a closing ':'. */
+static int first_line(const char *s)
+{
+    size_t n = strcspn(s, "\n");
+    n = n < 160 ? n : 160;
+    return (int)(n && s[n - 1] == ':' ? n - 1 : n);
+}
+
+const char *lab_why_no_samples(const run_result_t *r, const lab_result_t *lr, char *buf, size_t len)
+{
+    size_t failed = lr->n_tests - lab_count(lr, VERDICT_PASS);
+    if (has_samples(lr))
+        return NULL;
+    if (lr->status != LAB_GRADED)
+        snprintf(buf, len, "%s, so it was not benchmarked",
+                 lr->status == LAB_BUILD_ERROR     ? "it did not build"
+                 : lr->status == LAB_NOT_SUBMITTED ? "it was not submitted"
+                                                   : "the grader could not grade it");
+    else if (lr->perf_share <= 0)
+        snprintf(buf, len, "it has no benchmarks");
+    else if (r->bench == RUN_BENCH_OFF)
+        snprintf(buf, len, "it was graded with --no-bench");
+    else if (failed)
+        snprintf(buf, len, "%zu of %zu tests did not pass, so its benchmarks were not run", failed,
+                 lr->n_tests);
+    else if (lr->perf_error) /* "the candidate benchmark failed in round 2 (...)" */
+        snprintf(buf, len, "%.*s", first_line(lr->perf_error), lr->perf_error);
+    else
+        snprintf(buf, len, "its benchmarks were not run (the report does not say why)");
+    return buf;
 }
 
 void lab_result_clear_tests(lab_result_t *lr)

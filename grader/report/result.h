@@ -106,6 +106,14 @@ typedef struct lab_result {
     double duration_s;
 } lab_result_t;
 
+/* Whether a run was asked for benchmarks (a report older than the field
+ * does not say). */
+typedef enum {
+    RUN_BENCH_UNKNOWN = 0,
+    RUN_BENCH_ON,
+    RUN_BENCH_OFF, /* --no-bench */
+} run_bench_t;
+
 typedef struct run_result {
     char *submission;       /* NULL: the tree's own sources */
     char *variant;          /* "ref", "stub" or "candidate" */
@@ -120,6 +128,7 @@ typedef struct run_result {
     double score, max;
     double unmeasured;      /* the labs' unmeasured points */
     bool partial;           /* not a whole grade: -run, a lab subset or --no-bench */
+    run_bench_t bench;
 } run_result_t;
 
 /* Short name of a lab status ("graded", "build-error", ...). */
@@ -128,6 +137,12 @@ int lab_status_parse(const char *s);
 
 /* Counts tests of lr with verdict v. */
 size_t lab_count(const lab_result_t *lr, verdict_t v);
+
+/* Why lab lr of run r has no benchmark samples, in one line read from its
+ * verdicts ("3 of 19 tests did not pass, so its benchmarks were not run"),
+ * written to buf; NULL when it has samples. */
+const char *lab_why_no_samples(const run_result_t *r, const lab_result_t *lr, char *buf,
+                               size_t len);
 
 /* Frees lr's test results and leaves it with none. Can't fail. */
 void lab_result_clear_tests(lab_result_t *lr);

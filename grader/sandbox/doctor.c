@@ -1,12 +1,12 @@
 /*
- * cmd_doctor.c — `grader doctor`: which isolation this host gives.
+ * doctor.c — `grader doctor`: which isolation this host gives.
  *
  * One line per mechanism of the sandbox, saying whether it is active here
  * and, when it is not, what takes its place; then one real run of /bin/true
  * through the sandbox as a self-test. A missing mechanism is information,
  * not an error: the command returns 0 unless the sandbox cannot run at all.
  *
- * Interface: cmd_doctor(argc, argv) → prints → 0.
+ * Interface: sandbox_doctor() → prints → 0 (the command is grader/cmd/doctor.c).
  */
 #include "sandbox.h"
 #include "sandbox_impl.h"
@@ -61,15 +61,8 @@ static void self_test(void)
     sandbox_result_free(&res);
 }
 
-int cmd_doctor(int argc, char **argv)
+int sandbox_doctor(void)
 {
-    if (argc > 1) {
-        bool help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h");
-        if (!help)
-            fprintf(stderr, "grader: unknown argument '%s'\n", argv[1]);
-        fputs("usage: grader doctor\n", help ? stdout : stderr);
-        return help ? 0 : 2;
-    }
     const sb_host_t *h = sb_probe();
     struct utsname u;
     uname(&u);

@@ -89,6 +89,6 @@ const char *sandbox_last_error(void);
 
 /* `grader doctor`: prints each isolation mechanism and whether it is active
  * on this host. Returns 0 (a missing mechanism is reported, not an error). */
-int cmd_doctor(int argc, char **argv);
+int sandbox_doctor(void);
 
 #endif

@@ -64,16 +64,48 @@ static void lab_ratio(lab_result_t *lr)
     free(c);
 }
 
-/* Performance from the lab's ratio and interval (see score.h). */
+/* Performance from a ratio and its interval's lower end (0: none), the
+ * rule of score.h: full when the interval reaches the target, none when
+ * it lies at or past the floor, else linear in the median. */
+static double perf_of(double ratio, double lo, double target, double floor)
+{
+    if (lo > 0 && lo <= target)
+        return 1;
+    if (lo >= floor)
+        return 0;
+    return score_performance(ratio, target, floor);
+}
+
 static double performance(const lab_result_t *lr)
 {
     if (lr->perf_failed)
         return 0;
-    if (lr->perf_lo > 0 && lr->perf_lo <= lr->perf_target)
-        return 1;
-    if (lr->perf_lo >= lr->perf_floor)
-        return 0;
-    return score_performance(lr->perf_ratio, lr->perf_target, lr->perf_floor);
+    return perf_of(lr->perf_ratio, lr->perf_lo, lr->perf_target, lr->perf_floor);
+}
+
+static score_earned_t earned(double perf)
+{
+    return perf >= 1 ? SCORE_FULL : perf > 0 ? SCORE_PARTIAL : SCORE_ZERO;
+}
+
+score_earned_t score_lab_earned(const lab_result_t *lr)
+{
+    return lr->perf_measured ? earned(lr->performance) : SCORE_NOT_MEASURED;
+}
+
+score_earned_t score_bench_earned(const lab_result_t *lr, const bench_result_t *b)
+{
+    if (lr->perf_failed)
+        return SCORE_ZERO;
+    if (!lr->perf_measured || !(b->ratio > 0))
+        return SCORE_NOT_MEASURED;
+    return earned(perf_of(b->ratio, b->ratio_lo, lr->perf_target, lr->perf_floor));
+}
+
+const char *score_earned_name(score_earned_t e)
+{
+    static const char *const names[] = {"not-measured", "zero", "partial", "full"};
+    return (unsigned)e < sizeof names / sizeof *names ? names[e] : "not-measured";
 }
 
 void score_lab(lab_result_t *lr)

@@ -29,6 +29,24 @@
 /* Performance in [0, 1] for a candidate/reference time ratio. */
 double score_performance(double ratio, double target, double floor);
 
+/* What a ratio earned, for reports to show it in those terms. */
+typedef enum {
+    SCORE_NOT_MEASURED, /* no ratio, or the lab's performance was not measured */
+    SCORE_ZERO,
+    SCORE_PARTIAL,
+    SCORE_FULL,
+} score_earned_t;
+
+/* What lab lr's performance earned (performance 1, between, 0, or none). */
+score_earned_t score_lab_earned(const lab_result_t *lr);
+
+/* What benchmark b's ratio and interval alone would earn by lr's rule (the
+ * one performance is scored by, applied to this benchmark). */
+score_earned_t score_bench_earned(const lab_result_t *lr, const bench_result_t *b);
+
+/* "full", "partial", "zero", "not-measured". */
+const char *score_earned_name(score_earned_t e);
+
 /* Fills each benchmark's ratio and interval from its samples, then
  * lr->correctness, performance, score and unmeasured. Can't fail. */
 void score_lab(lab_result_t *lr);

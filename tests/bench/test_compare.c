@@ -111,7 +111,7 @@ static void test_separated_samples_give_delta_and_p_by_hand(void **state)
     assert_int_equal(0, benchstat_compare(&so, &sn, &t));
     assert_int_equal(2, t.nunits);
     assert_string_equal("ns/op", t.units[0].unit);
-    assert_string_equal("A-2", t.units[0].rows[0].name);
+    assert_string_equal("A", t.units[0].rows[0].name);
     assert_near(12.5, t.units[0].rows[0].old.center, 0);
     assert_near(22.5, t.units[0].rows[0].new.center, 0);
     assert_near(80, t.units[0].rows[0].delta_pct, 1e-9);
@@ -205,11 +205,13 @@ static void test_wrong_argument_count_is_a_usage_error(void **state)
 
     (void)state;
     assert_int_equal(2, c.rc);
-    assert_string_equal("usage: grader compare <old> <new>\n", c.err);
+    assert_string_equal("grader: compare takes two runs, <old> and <new>\n"
+                        "hint: `grader compare --help` lists its options\n",
+                        c.err);
     captured_free(&c);
     c = run_compare(4, argv2);
     assert_int_equal(2, c.rc);
-    assert_non_null(strstr(c.err, "grader: unknown option '-q'\n"));
+    assert_non_null(strstr(c.err, "grader: unknown option '-q' for 'grader compare'\n"));
     captured_free(&c);
 }
 
@@ -229,7 +231,7 @@ static void test_json_reports_compare_candidate_samples(void **state)
 
     (void)state;
     assert_int_equal(0, c.rc);
-    assert_non_null(strstr(c.out, "gc/BenchmarkMark"));
+    assert_non_null(strstr(c.out, "gc/Mark "));
     assert_non_null(strstr(c.out, "+80.00% (p=0.002 n=6)"));
     captured_free(&c);
     unlink(old), unlink(new);
@@ -250,12 +252,114 @@ static void test_json_without_labs_is_rejected(void **state)
     free(old);
 }
 
+/* Six samples of "name" (value base, base+1, ...) added as a report's are. */
+static void add_samples(benchstat_set_t *s, const char *name, int base)
+{
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(0, benchstat_add_sample(s, name, base + i, "ns/op"));
+}
+
+/* Go text with six results of each name, values base, base+1, ...; the
+ * first line is head ("" for none). */
+static void parse_text(benchstat_set_t *s, const char *head, const char *const *names, int base)
+{
+    char text[4096], err[256];
+    size_t l = (size_t)snprintf(text, sizeof text, "%s", head);
+    for (int i = 0; i < 6; i++)
+        for (size_t k = 0; names[k]; k++)
+            l += (size_t)snprintf(text + l, sizeof text - l, "%s\t100\t%d ns/op\n", names[k],
+                                  base + i);
+    FILE *f = fmemopen(text, l, "r");
+    assert_non_null(f);
+    assert_int_equal(0, benchstat_parse(f, "new.txt", s, err, sizeof err));
+    fclose(f);
+}
+
+/* Row i of the ns/op table: name and both sides' sample counts. */
+#define assert_row(t, i, name_, nold, nnew)                                                        \
+    do {                                                                                           \
+        assert_string_equal(name_, (t).units[0].rows[i].name);                                     \
+        assert_int_equal(nold, (t).units[0].rows[i].old.n);                                        \
+        assert_int_equal(nnew, (t).units[0].rows[i].new.n);                                        \
+    } while (0)
+
+/* A recorded run's "iface/BenchmarkX" and a bench binary's "BenchmarkX-2"
+ * after "lab: iface" are one benchmark, as "iface/X". */
+static void test_lab_header_pairs_text_with_a_recorded_run(void **state)
+{
+    static const char *const names[] = {"BenchmarkX-2", "BenchmarkY-2", NULL};
+    benchstat_set_t old = {0}, new;
+    benchstat_table_t t;
+    (void)state;
+    add_samples(&old, "iface/BenchmarkX", 10);
+    add_samples(&old, "iface/BenchmarkY", 30);
+    parse_text(&new, "goos: linux\nlab: iface\n", names, 20);
+    assert_string_equal("iface", new.results[0].lab);
+    assert_string_equal("X", new.results[0].base);
+    assert_int_equal(0, benchstat_compare(&old, &new, &t));
+    assert_int_equal(2, t.units[0].nrows);
+    assert_row(t, 0, "iface/X", 6, 6);
+    assert_row(t, 1, "iface/Y", 6, 6);
+    benchstat_table_free(&t);
+    benchstat_set_free(&old);
+    benchstat_set_free(&new);
+}
+
+/* Text without a lab line pairs with the one lab of the other side that
+ * has the name; -P suffixes that differ do not split a benchmark. */
+static void test_text_without_lab_pairs_with_the_one_lab_holding_the_name(void **state)
+{
+    static const char *const names[] = {"BenchmarkMark-4", "BenchmarkMark", NULL};
+    benchstat_set_t old = {0}, new;
+    benchstat_table_t t;
+    (void)state;
+    add_samples(&old, "gc/BenchmarkMark", 10);
+    parse_text(&new, "", names, 20);
+    assert_null(new.results[0].lab);
+    assert_int_equal(0, benchstat_compare(&old, &new, &t));
+    assert_int_equal(1, t.units[0].nrows);
+    assert_row(t, 0, "gc/Mark", 6, 12);
+    benchstat_table_free(&t);
+    benchstat_set_free(&old);
+    benchstat_set_free(&new);
+}
+
+/* A name two labs of the other side hold is not guessed; another lab's
+ * benchmark of the same name is another benchmark. */
+static void test_names_of_several_or_other_labs_stay_apart(void **state)
+{
+    static const char *const names[] = {"BenchmarkX-2", NULL};
+    benchstat_set_t old = {0}, new, other;
+    benchstat_table_t t;
+    (void)state;
+    add_samples(&old, "a/BenchmarkX", 10);
+    add_samples(&old, "b/BenchmarkX", 10);
+    parse_text(&new, "", names, 20);
+    assert_int_equal(0, benchstat_compare(&old, &new, &t));
+    assert_int_equal(3, t.units[0].nrows);
+    assert_row(t, 0, "a/X", 6, 0);
+    assert_row(t, 1, "b/X", 6, 0);
+    assert_row(t, 2, "X", 0, 6);
+    benchstat_table_free(&t);
+    parse_text(&other, "lab: c\n", names, 20);
+    assert_int_equal(0, benchstat_compare(&old, &other, &t));
+    assert_int_equal(3, t.units[0].nrows);
+    assert_row(t, 2, "c/X", 0, 6);
+    benchstat_table_free(&t);
+    benchstat_set_free(&old);
+    benchstat_set_free(&new);
+    benchstat_set_free(&other);
+}
+
 UG_TEST_GROUP(bench_compare, NULL, NULL,
-    cmocka_unit_test(test_separated_samples_give_delta_and_p_by_hand),
-    cmocka_unit_test(test_compare_prints_table_with_delta_and_tilde),
-    cmocka_unit_test(test_too_few_samples_warn_about_confidence_interval),
-    cmocka_unit_test(test_missing_file_returns_1_with_cannot_open),
-    cmocka_unit_test(test_malformed_line_returns_1_naming_file_and_line),
-    cmocka_unit_test(test_wrong_argument_count_is_a_usage_error),
-    cmocka_unit_test(test_json_reports_compare_candidate_samples),
-    cmocka_unit_test(test_json_without_labs_is_rejected));
+              cmocka_unit_test(test_separated_samples_give_delta_and_p_by_hand),
+              cmocka_unit_test(test_compare_prints_table_with_delta_and_tilde),
+              cmocka_unit_test(test_too_few_samples_warn_about_confidence_interval),
+              cmocka_unit_test(test_missing_file_returns_1_with_cannot_open),
+              cmocka_unit_test(test_malformed_line_returns_1_naming_file_and_line),
+              cmocka_unit_test(test_wrong_argument_count_is_a_usage_error),
+              cmocka_unit_test(test_json_reports_compare_candidate_samples),
+              cmocka_unit_test(test_json_without_labs_is_rejected),
+              cmocka_unit_test(test_lab_header_pairs_text_with_a_recorded_run),
+              cmocka_unit_test(test_text_without_lab_pairs_with_the_one_lab_holding_the_name),
+              cmocka_unit_test(test_names_of_several_or_other_labs_stay_apart));

@@ -17,12 +17,61 @@ expect "unknown command is named" 2 "'frob' is not a grader command" "$grader" f
 expect "unknown lab is named with a hint" 2 "unknown lab 'nosuchlab'" "$grader" run nosuchlab
 expect "unknown option is named" 2 "unknown option '--frobnicate'" "$grader" run --frobnicate
 expect "jobs must be positive" 2 "'--jobs' takes a whole number" "$grader" run --jobs 0 iface
-expect "option without value" 2 "option '--json' needs a value" "$grader" run iface --json
+expect "option without value" 2 "grader: option '--json' of 'grader run' needs a value <file>" "$grader" run iface --json
 expect "bad -run regex" 2 "is not a valid regular expression" "$grader" run -run '(' iface
 expect "unwritable report is refused before grading" 2 "cannot write report '/nonexistent/r.json'" \
   "$grader" run --json /nonexistent/r.json iface
 expect "missing submission folder" 2 "cannot open submission" "$grader" run --submission ./nope iface
 expect "bad variant" 2 "--variant must be ref or stub" "$grader" run --variant gold iface
+# ---- help: every command's options, from the table that parses them ----------------------
+expect "grader help lists the commands" 0 - "$grader" help
+commands=$(awk '/^   [a-z]/ { print $1 }' out.txt)
+[ "$(echo $commands)" = "list run report bench compare handout doctor batch history leaderboard demo mutants help" ] \
+  && ok "grader help lists every command" || not_ok "grader help's commands" "$(cat out.txt)"
+for c in $commands; do
+  "$grader" "$c" --help >h1.txt 2>h1.err; rc1=$?
+  "$grader" help "$c" >h2.txt 2>h2.err; rc2=$?
+  if [ $rc1 = 0 ] && [ $rc2 = 0 ] && [ ! -s h1.err ] && cmp -s h1.txt h2.txt &&
+     grep -q "^usage: grader $c\b" h1.txt && grep -q "^example: grader $c\b" h1.txt; then
+    ok "grader $c --help and grader help $c print its usage and an example"
+  else
+    not_ok "grader $c --help" "exit $rc1, $rc2" "$(cat h1.txt h1.err h2.err)"
+  fi
+  # Every option line is "    <name> [<arg>]  <help>": none without help.
+  if grep '^    -' h1.txt | grep -qvE '^    [^ ].*[^ ]  +[^ ]'; then
+    not_ok "grader $c: every option has a line of help" "$(grep '^    -' h1.txt)"
+  else
+    ok "grader $c: every option has a line of help"
+  fi
+done
+"$grader" bench --help >h.txt
+grep -qxF '    -o <dir>            also write reference.txt and candidate.txt there (made if missing)' h.txt \
+  && grep -qxF '    --count <n>         interleaved rounds (default 6; 1 to 1000)' h.txt \
+  && grep -qxF 'example: grader bench iface --count 2 --benchtime 20ms -o bench-out' h.txt \
+  && ok "grader bench --help prints -o, --count with its default and range, and the example" \
+  || not_ok "grader bench --help" "$(cat h.txt)"
+"$grader" run -h >h.txt
+grep -qxF '    -run, --run <regex>  only the tests whose name matches, as go test -run does' h.txt \
+  && ok "grader run -h names -run and its other spelling" || not_ok "grader run -h" "$(cat h.txt)"
+expect "an unknown option points at the command's help" 2 "hint: \`grader bench --help\` lists its options" \
+  "$grader" bench iface --frob
+expect "help of an unknown command is named" 2 "grader: 'frob' is not a grader command" "$grader" help frob
+expect "a flag given a value is refused" 2 "grader: option '--no-bench' of 'grader run' takes no value" \
+  "$grader" run --no-bench=yes iface
+expect "a number out of range names the range" 2 "'--count' takes a whole number" \
+  "$grader" bench iface --count 0
+expect "-run matching no test is refused before building" 2 \
+  "grader: -run 'zzz' matches no test of the lab" "$grader" run iface -run zzz
+grep -qxE '  iface, [0-9]+ tests:' err.txt \
+  && grep -qxF '    test_interface_holding_a_typed_nil_pointer_is_not_nil' err.txt \
+  && [ "$(grep -c '^    test_' err.txt)" = "$(grep -oE '^  iface, [0-9]+' err.txt | grep -oE '[0-9]+$')" ] \
+  && ok "-run matching no test names each of the lab's tests" || not_ok "-run zzz lists the tests" "$(cat err.txt)"
+expect "-run matching no test of any lab counts each lab's tests" 2 \
+  "hint: -run takes an extended regular expression, matched anywhere in a test's name; name a lab to see its tests" \
+  "$grader" run -run zzz
+grep -qxE '  iface, [0-9]+ tests' err.txt && ! grep -q '^    test_' err.txt \
+  && ok "-run matching no test of any lab prints a count per lab" || not_ok "-run zzz, every lab" "$(cat err.txt)"
+
 mkdir full && echo keep > full/precious
 expect "handout refuses a non-empty folder" 2 "'full' is not empty" "$grader" handout --out full
 [ "$(cat full/precious)" = keep ] && ok "nothing in the refused folder was touched" || not_ok "refused folder changed"
@@ -49,7 +98,7 @@ fi
 
 # ---- the reference: full marks, every report valid ---------------------------------------
 expect "reference grades" 0 - "$grader" run iface --seed 1 --bench-rounds 3 --benchtime 50ms \
-  --json ref.json --gradescope gs.json --junit ref.xml
+  --record hist.db --json ref.json --gradescope gs.json --junit ref.xml
 # Speed is never asserted: the benchmark ratio of the reference against
 # itself is noise, so only its presence is checked here.
 json_check "reference passes every test and performance was measured" ref.json \
@@ -73,28 +122,54 @@ expect "a benchtime the bench would refuse is a usage error" 2 \
   "$grader" run iface --benchtime 1parsec
 
 # ---- bench -> compare, the reviewer's workflow -------------------------------------------
-mkdir benchout
-expect "bench runs both sides interleaved" 0 - "$grader" bench iface --count 2 --benchtime 20ms -o benchout
+expect "bench runs both sides interleaved, making -o's folder" 0 - \
+  "$grader" bench iface --count 2 --benchtime 20ms -o benchout/iface
+mv benchout/iface/* benchout/ && rmdir benchout/iface
+# In a pipe, progress is one line per stage on stderr, never on stdout.
+grep -qE '^iface +building +[0-9.]+s$' err.txt && grep -qE '^iface +round 1/2 done +[0-9.]+s$' err.txt \
+  && grep -qE '^iface +round 2/2 done +[0-9.]+s$' err.txt && ! grep -q 'round' out.txt \
+  && ok "bench shows its progress on stderr, a line per stage" || not_ok "bench progress" "$(cat err.txt)"
 [ "$(grep -c '^variant: ' out.txt)" = 4 ] && ok "bench printed four runs, each with its variant" \
   || not_ok "bench runs" "$(head -20 out.txt)"
 grep -q '^BenchmarkAssertCached-[0-9]* ' benchout/candidate.txt && grep -q '^BenchmarkAssertCached' benchout/reference.txt \
   && ok "bench wrote both series in Go's format" || not_ok "bench files" "$(ls -l benchout)"
+touch afile
+expect "bench -o on a file is refused before benchmarking" 2 "grader: -o: cannot make folder 'afile/x'" \
+  "$grader" bench iface --count 2 --benchtime 20ms -o afile/x
 expect "compare reads both series" 0 - "$grader" compare benchout/reference.txt benchout/candidate.txt
 grep -q "AssertCached" out.txt && grep -q "need >= 6 samples" out.txt \
   && ok "compare prints the table and the small-sample warning" || not_ok "compare output" "$(cat out.txt)"
+# A graded run's "iface/BenchmarkX" and a bench binary's "BenchmarkX-2" are one
+# benchmark, as benchstat pairs them (docs/reviewers.md's commands).
+expect "compare pairs a JSON report with bench text" 0 - "$grader" compare ref.json benchout/candidate.txt
+grep -qE '^iface/AssertCached +│.* \(p=[0-9.]+ n=[0-9]+\+2\) +│$' out.txt \
+  && ! grep -q 'BenchmarkAssertCached' out.txt && ! grep -qE '^AssertCached' out.txt \
+  && ok "compare shows one row per benchmark, named iface/AssertCached" || not_ok "compare rows" "$(cat out.txt)"
+expect "compare names why a run has no samples" 1 \
+  "grader: 'nobench.json' has no benchmark samples: iface: it was graded with --no-bench" \
+  "$grader" compare nobench.json benchout/candidate.txt
 expect "compare names a missing file" 1 "cannot open 'nope.txt'" "$grader" compare nope.txt benchout/candidate.txt
 expect "bench of an unknown lab is a usage error" 2 "unknown lab 'nolab'" "$grader" bench nolab
 expect "doctor reports the isolation" 0 - "$grader" doctor
 grep -q "summary" out.txt && grep -q "self-test *ok" out.txt && ok "doctor prints a summary and passes its self-test" \
   || not_ok "doctor output" "$(cat out.txt)"
-expect "doctor refuses arguments" 2 "unknown argument '--frob'" "$grader" doctor --frob
+expect "doctor refuses an option" 2 "grader: unknown option '--frob' for 'grader doctor'" "$grader" doctor --frob
+expect "doctor refuses an operand" 2 "grader: doctor takes no arguments, not 'now'" "$grader" doctor now
 
 # ---- the stub: zero, without crashing -----------------------------------------------------
-expect "stub grades without crashing" 0 - "$grader" run iface --variant stub --seed 1 --json stub.json
+expect "stub grades without crashing" 0 - "$grader" run iface --variant stub --seed 1 --record hist.db --json stub.json
 json_check "stub scores zero and fails every test" stub.json \
   'r["score"] == 0 and all(t["verdict"] != "pass" for t in r["labs"][0]["tests"])'
 grep -q "rerun: " out.txt && grep -q "seed: 1" out.txt && ok "failures print seed and rerun command" \
   || not_ok "failures lack seed/rerun" "$(head -40 out.txt)"
+# docs/reviewers.md's commands: a recorded run against a local bench run,
+# and a run whose tests failed, which says so.
+expect "compare pairs a recorded run with bench text" 0 - "$grader" compare hist.db:1 benchout/candidate.txt
+grep -qE '^iface/AssertCached +│.* \(p=[0-9.]+ n=[0-9]+\+2\) +│$' out.txt \
+  && ok "compare pairs hist.db:1's iface/BenchmarkAssertCached with AssertCached-2" || not_ok "compare db" "$(cat out.txt)"
+expect "compare says a failing run's benchmarks were not run" 1 \
+  "grader: 'hist.db:2' has no benchmark samples: iface: 19 of 19 tests did not pass, so its benchmarks were not run" \
+  "$grader" compare hist.db:2 hist.db:1
 expect "-run selects tests" 0 - "$grader" run iface --variant stub --no-bench -run 'nil' --json sel.json
 json_check "-run graded only matching tests" sel.json \
   'r["filter"] == "nil" and r["labs"][0]["tests"] and all("nil" in t["name"] for t in r["labs"][0]["tests"])'
@@ -108,6 +183,15 @@ done
 expect "a correct submission grades" 0 - "$grader" run iface --submission good --no-bench --json good.json
 json_check "a correct submission earns full correctness" good.json \
   'r["labs"][0]["correctness"] == 1 and r["submission"].startswith("/") and r["submission"].endswith("/good") and r["variant"] == "candidate"'
+# A lab one side has no samples of gets a note saying why, under the table;
+# go test's text without a "lab:" line pairs by name with the report's lab.
+expect "a submission of one lab of two grades with benchmarks" 0 - \
+  "$grader" run iface gc --submission good --bench-rounds 2 --benchtime 20ms --json part.json
+grep -v '^lab: ' benchout/candidate.txt > local.txt
+expect "compare pairs a report with go test's text" 0 - "$grader" compare part.json local.txt
+grep -qE '^iface/AssertCached +│.*n=[0-9]+\+2\)' out.txt \
+  && grep -qxF "note: 'part.json' has no samples of gc: it was not submitted, so it was not benchmarked" out.txt \
+  && ok "compare pairs the rows and says why gc has no samples" || not_ok "compare note" "$(cat out.txt)"
 expect "a broken submission grades" 0 - "$grader" run --submission bad --no-bench --json bad.json
 json_check "a broken submission is a build error with the compiler's message" bad.json \
   'r["labs"][0]["status"] == "build-error" and "error" in r["labs"][0]["build_output"]'
@@ -140,6 +224,23 @@ expect "a global helper without the lab's prefix is refused" 0 - \
   "$grader" run pagecache --submission noprefix --no-bench --json noprefix.json
 json_check "the refusal names the symbol and the prefix" noprefix.json \
   'r["labs"][0]["status"] == "build-error" and "helper_without_prefix" in r["labs"][0]["build_output"] and "name it pc_..." in r["labs"][0]["build_output"]'
+
+# ---- every command's example, as its help prints it, works as written ---------------------
+# In the order of grader/cli/commands.c, each in the folder the ones before
+# it left; subs/ holds one candidate. The mutants example is the
+# lab.iface.mutants_are_killed test.
+mkdir -p ex/subs && cp -r good ex/subs/alice
+for c in $commands; do
+  example=$("$grader" help "$c" | sed -n 's/^example: //p')
+  [ "$c" = mutants ] && continue
+  # shellcheck disable=SC2086 # the example is split as a shell would
+  (cd ex && set -- $example && shift && "$grader" "$@" >"../ex-$c.out" 2>&1)
+  rc=$?
+  [ $rc = 0 ] && ok "example of $c works: $example" \
+    || not_ok "example of $c: $example" "exit $rc" "$(tail -20 "ex-$c.out")"
+done
+[ -f ex/iface.html ] && [ -f ex/bench-out/candidate.txt ] && [ -f ex/handout/README.md ] && [ -f ex/reviews.db ] \
+  && grep -q alice ex-history.out && ok "the examples wrote what they say" || not_ok "the examples' files" "$(ls ex)"
 
 # ---- the handout --------------------------------------------------------------------------
 expect "handout is written" 0 - "$grader" handout --out ho iface

@@ -160,9 +160,56 @@ static void test_html_draws_benchmarks_as_inline_svg_with_confidence_whiskers(vo
     /* per-round ratios (110+i)/(100+i): median of rounds 0..5 */
     assert_non_null(strstr(html, "candidate/reference ×1.098"));
     /* within the target (1.1): coloured as earning full performance */
-    assert_non_null(strstr(html, "<span class=\"ratio\">candidate/reference ×1.098"));
+    assert_non_null(strstr(html, "<span class=\"ratio full\" title=\"full performance\">"
+                                 "candidate/reference ×1.098"));
     assert_non_null(strstr(html, "<rect class=\"reference\""));
     assert_non_null(strstr(html, "<rect class=\"candidate\""));
+    free(html);
+    run_result_free(&r);
+}
+
+/* The span of benchmark name's ratio in html (NULL if none). */
+static const char *ratio_span(const char *html, const char *name)
+{
+    char code[128];
+    snprintf(code, sizeof code, "<code>%s</code> <span class=\"ratio ", name);
+    const char *p = strstr(html, code);
+    return p ? p + strlen(code) - strlen("<span class=\"ratio ") : NULL;
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+    return s && !strncmp(s, prefix, strlen(prefix));
+}
+
+/* A lab that passed every test, target 1.1 and floor 3: six rounds per
+ * benchmark, so each gets a finite interval. */
+static void test_html_colours_each_ratio_by_the_performance_it_earned(void **state)
+{
+    (void)state;
+    run_result_t r = {0};
+    r.labs = calloc(2, sizeof *r.labs);
+    lab_result_t *lr = add_lab(&r, "iface", "1.1", 3);
+    add_test(lr, "test_fine", VERDICT_PASS, NULL);
+    lr->benches = realloc(lr->benches, 4 * sizeof *lr->benches);
+    add_bench(lr, "BenchmarkAtTarget", 6, 100, 109);   /* ×1.09: full */
+    add_bench(lr, "BenchmarkSlower", 6, 100, 200);     /* ×2 in between: partial */
+    add_bench(lr, "BenchmarkPastFloor", 6, 100, 400);  /* ×4 past the floor: zero */
+    add_bench(lr, "BenchmarkAboveOne", 6, 1000, 1150); /* ×1.15, interval reaching 1.1: full */
+    lr->benches[3].candidate[0] = 1090;                /* one round at ×1.09 */
+    lr->benches[3].candidate[1] = 1100;
+    score_lab(lr);
+    lab_result_t *none = add_lab(&r, "gc", "1.2", 3); /* graded with --no-bench */
+    add_test(none, "test_gc", VERDICT_PASS, NULL);
+    score_lab(none);
+    score_run(&r);
+    char *html = report_html(&r);
+    assert_true(starts(ratio_span(html, "BenchmarkAtTarget"), "<span class=\"ratio full\""));
+    assert_true(starts(ratio_span(html, "BenchmarkSlower"), "<span class=\"ratio partial\""));
+    assert_true(starts(ratio_span(html, "BenchmarkPastFloor"), "<span class=\"ratio zero\""));
+    assert_true(starts(ratio_span(html, "BenchmarkAboveOne"), "<span class=\"ratio full\""));
+    assert_non_null(strstr(html, "<span class=\"ratio not-measured\">performance not measured"));
+    assert_non_null(strstr(html, ".ratio.full{color:var(--pass)}"));
     free(html);
     run_result_free(&r);
 }
@@ -188,9 +235,9 @@ static void test_html_is_self_contained_and_fits_a_phone(void **state)
     run_result_free(&r);
 }
 
-UG_TEST_GROUP(html, NULL, NULL,
-    cmocka_unit_test(test_html_escapes_hostile_output_names_and_paths),
-    cmocka_unit_test(test_html_scores_each_exam_section_under_its_english_label),
-    cmocka_unit_test(test_html_opens_failures_with_seed_and_rerun_and_folds_passes),
-    cmocka_unit_test(test_html_draws_benchmarks_as_inline_svg_with_confidence_whiskers),
-    cmocka_unit_test(test_html_is_self_contained_and_fits_a_phone));
+UG_TEST_GROUP(html, NULL, NULL, cmocka_unit_test(test_html_escapes_hostile_output_names_and_paths),
+              cmocka_unit_test(test_html_scores_each_exam_section_under_its_english_label),
+              cmocka_unit_test(test_html_opens_failures_with_seed_and_rerun_and_folds_passes),
+              cmocka_unit_test(test_html_draws_benchmarks_as_inline_svg_with_confidence_whiskers),
+              cmocka_unit_test(test_html_colours_each_ratio_by_the_performance_it_earned),
+              cmocka_unit_test(test_html_is_self_contained_and_fits_a_phone));

@@ -10,6 +10,7 @@
 #include "audit.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,7 +40,7 @@ static const audit_rules_t sanitized = {.flags = AUDIT_SANITIZED};
 
 static void expect_rejected(const char *name, const char *reason_part)
 {
-    char why[256];
+    char why[PATH_MAX + 256]; /* the object's path, then the reason */
     assert_int_equal(audit_object(object(name), NULL, why, sizeof(why)), -EPERM);
     if (!strstr(why, reason_part))
         fail_msg("reason '%s' does not mention '%s'", why, reason_part);
@@ -79,7 +80,7 @@ static void test_audit_rejects_a_reference_to_internal_symbols(void **state)
 static void test_audit_accepts_a_clean_object(void **state)
 {
     (void)state;
-    char why[256];
+    char why[PATH_MAX + 256]; /* the object's path, then the reason */
     assert_int_equal(audit_object(object("clean"), NULL, why, sizeof(why)), 0);
     assert_string_equal(why, "");
     /* Not an object at all: an error, but not a verdict on the candidate. */
@@ -96,7 +97,7 @@ static void test_audit_rejects_calls_that_end_the_process_after_a_forged_result(
 static void test_audit_accepts_sanitizer_constructors_only_in_sanitized_builds(void **state)
 {
     (void)state;
-    char why[256];
+    char why[PATH_MAX + 256]; /* the object's path, then the reason */
     assert_int_equal(audit_object(object("asan_clean"), &sanitized, why, sizeof(why)), 0);
     assert_int_equal(audit_object(object("asan_clean"), NULL, why, sizeof(why)), -EPERM);
     assert_non_null(strstr(why, "constructors and destructors are not allowed"));
@@ -105,7 +106,7 @@ static void test_audit_accepts_sanitizer_constructors_only_in_sanitized_builds(v
 static void test_audit_rejects_a_candidate_constructor_in_a_sanitized_build(void **state)
 {
     (void)state;
-    char why[256];
+    char why[PATH_MAX + 256]; /* the object's path, then the reason */
     assert_int_equal(audit_object(object("asan_ctor"), &sanitized, why, sizeof(why)), -EPERM);
     assert_non_null(strstr(why, ".init_array"));
 }
@@ -132,7 +133,7 @@ static void test_audit_rejects_versioned_symbols_ifuncs_and_section_bounds(void 
 static void test_audit_allows_only_the_labs_api_and_prefix_as_globals(void **state)
 {
     (void)state;
-    char why[256];
+    char why[PATH_MAX + 256]; /* the object's path, then the reason */
     const char *const api[] = {"lab_api_function", NULL};
     audit_rules_t rules = {.api = api, .prefix = "lab"};
     assert_int_equal(-EPERM, audit_object(object("has_extra_global"), &rules, why, sizeof why));

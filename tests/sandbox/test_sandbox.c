@@ -195,8 +195,7 @@ static void test_doctor_returns_zero(void **state)
     fflush(stdout);
     int saved = dup(1);
     dup2(fileno(tmp), 1);
-    char *argv[] = {"doctor", NULL};
-    int rc = cmd_doctor(1, argv);
+    int rc = sandbox_doctor();
     fflush(stdout);
     dup2(saved, 1);
     close(saved);

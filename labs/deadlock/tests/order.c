@@ -90,8 +90,8 @@ static void test_sixty_four_locks_always_taken_in_order_give_no_report(void **st
         assert_int_equal(0, dl_lock_init(d, &locks[i], name));
     }
     dl_thread_t *t[3] = {thread(d, 1), thread(d, 2), thread(d, 3)};
-    int failed = 0;
-    for (int round = 0; round < 300; round++) {
+    int failed = 0, rounds = 20 + (int)ug_rand_below(380);
+    for (int round = 0; round < rounds; round++) {
         dl_thread_t *th = t[ug_rand_below(3)];
         int taken[8], n = 0;
         for (int i = (int)ug_rand_below(8); i < 64 && n < 8; i += 1 + (int)ug_rand_below(12)) {
@@ -200,20 +200,23 @@ static void test_nesting_annotation_allows_a_same_class_hierarchy(void **state) 
  * ones before it. */
 static void test_trylock_in_the_opposite_order_is_not_a_report(void **state) {
     dl_t *d = *state;
-    static int more[4];
+    static int more[16], other[16];
     init_abc(d);
     dl_thread_t *t1 = thread(d, 1), *t2 = thread(d, 2);
     assert_int_equal(0, nested(t1, &lock_a, "a.c:1", &lock_b, "a.c:2", 0));
     assert_int_equal(0, nested(t2, &lock_b, "b.c:1", &lock_a, "b.c:2", DL_TRY));
     assert_int_equal(0, dl_report_count(d));
     assert_int_equal(1, dl_edge_count(d));
-    /* a lock held through trylock still orders what comes after it */
-    size_t k = 1 + ug_rand_below(4);
+    /* a lock held through trylock still orders what comes after it: two
+     * seeded chains taken in turn under it */
+    size_t k = 1 + ug_rand_below(16), j = 1 + ug_rand_below(16);
     int failed = dl_acquire(t2, &lock_b, DL_TRY, "b.c:3") != 0;
     for (size_t i = 0; i < k; i++) failed += dl_acquire(t2, &more[i], 0, "b.c:4") != 0;
+    for (size_t i = k; i-- > 0;) failed += dl_release(t2, &more[i]) != 0;
+    for (size_t i = 0; i < j; i++) failed += dl_acquire(t2, &other[i], 0, "b.c:5") != 0;
     assert_int_equal(0, failed);
     assert_int_equal(0, dl_report_count(d));
-    assert_int_equal(1 + k * (k + 1) / 2, dl_edge_count(d));
+    assert_int_equal(1 + k * (k + 1) / 2 + j * (j + 1) / 2, dl_edge_count(d));
 }
 
 static void test_repeated_chain_is_validated_once_and_reported_once(void **state) {
@@ -290,30 +293,33 @@ static void test_a_trylock_seen_first_does_not_hide_the_same_chain_taken_blockin
 }
 
 /* The chain cache is the checker's, not a thread's: once one thread has
- * validated a chain (2 to 4 locks, seeded), the other threads (2 to 5,
- * seeded) that take the same locks in the same order need no validation
- * of their own. */
+ * validated a chain (two chains in turn, 2 to 12 locks each, seeded), the
+ * other threads (2 to 5, seeded) that take the same locks in the same
+ * order need no validation of their own. */
 static void test_a_chain_validated_on_one_thread_is_not_validated_again_on_another(void **state) {
     dl_t *d = *state;
-    static int chain[4];
-    char names[4][16];
-    size_t k = 2 + ug_rand_below(3);
-    for (size_t i = 0; i < k; i++) {
-        snprintf(names[i], sizeof names[i], "chain%d", (int)i);
-        assert_int_equal(0, dl_lock_init(d, &chain[i], names[i]));
-    }
+    static int chain[2][12];
+    char names[2][12][16];
+    size_t k[2] = {2 + ug_rand_below(11), 2 + ug_rand_below(11)};
+    for (size_t c = 0; c < 2; c++)
+        for (size_t i = 0; i < k[c]; i++) {
+            snprintf(names[c][i], sizeof names[c][i], "chain%d.%d", (int)c, (int)i);
+            assert_int_equal(0, dl_lock_init(d, &chain[c][i], names[c][i]));
+        }
     int failed = 0;
-    for (uint64_t th = 0, others = 2 + ug_rand_below(4); th <= others; th++) {
-        uint64_t v = dl_validations(d);
-        dl_thread_t *t = thread(d, th ? 10 + th : 1);
-        for (size_t i = 0; i < k; i++) failed += dl_acquire(t, &chain[i], 0, th ? "y" : "x") != 0;
-        for (size_t i = k; i-- > 0;) failed += dl_release(t, &chain[i]) != 0;
-        /* how many the first took is the checker's; the others take none */
-        failed += th && dl_validations(d) != v;
-    }
+    for (size_t c = 0; c < 2; c++)
+        for (uint64_t th = 0, others = 2 + ug_rand_below(4); th <= others; th++) {
+            uint64_t v = dl_validations(d);
+            dl_thread_t *t = thread(d, th ? 10 + th : 1);
+            for (size_t i = 0; i < k[c]; i++)
+                failed += dl_acquire(t, &chain[c][i], 0, th ? "y" : "x") != 0;
+            for (size_t i = k[c]; i-- > 0;) failed += dl_release(t, &chain[c][i]) != 0;
+            /* how many the first took is the checker's; the others take none */
+            failed += th && dl_validations(d) != v;
+        }
     assert_int_equal(0, failed);
     assert_int_equal(0, dl_report_count(d));
-    assert_int_equal(k * (k - 1) / 2, dl_edge_count(d));
+    assert_int_equal(k[0] * (k[0] - 1) / 2 + k[1] * (k[1] - 1) / 2, dl_edge_count(d));
 }
 
 /* A thread that gives up waiting and waits again (a timed lock retrying)

@@ -169,12 +169,12 @@ static void ring_main(void *p) {
 static void test_a_hang_of_three_or_more_tasks_in_a_ring_is_one_wait_for_cycle(void **state) {
     dl_t *d = *state;
     static ring_t r;
-    static char names[RING_MAX][16];
+    static char names[RING_MAX][32];
     const char *ring[RING_MAX];
     memset(&r, 0, sizeof r);
     r.n = 3 + (int)ug_rand_below(3);
     for (int i = 0; i < r.n; i++) {
-        char prefix[8];
+        char prefix[16];
         snprintf(prefix, sizeof prefix, "ring%d.", i);
         ring[i] = seeded_name(names[i], sizeof names[i], prefix);
         assert_int_equal(0, dl_lock_init(d, &r.m[i], names[i]));

@@ -4,6 +4,8 @@
  * The gotcha: a function that returns a nil *T as an interface returns a
  * non-nil interface, because the interface still records the type T.
  *
+ * Types, receivers, methods and arguments come from the seed.
+ *
  * Interface: zoo_init → iface_from / iface_any_from → iface_is_nil.
  */
 #include <errno.h>
@@ -22,88 +24,124 @@ static iface_t open_nothing(zoo_t *z)
 }
 
 /* A nil *main.File in an io.ReadWriter is not a nil interface, and its
- * methods still run, with a NULL receiver. */
+ * methods still run, with a NULL receiver (a seeded method and argument). */
 static void test_interface_holding_a_typed_nil_pointer_is_not_nil(void **state)
 {
     (void)state;
     zoo_t z;
     assert_int_equal(0, zoo_init(&z));
     iface_t v = open_nothing(&z);
-    intptr_t r = 0;
+    intptr_t r = 0, arg = (intptr_t)ug_rand_below(1000);
+    bool write = ug_rand_below(2);
 
     assert_false(iface_is_nil(v));
     assert_non_null(v.tab);
     assert_null(v.data);
-    assert_int_equal(0, iface_call(v, (size_t)iface_method_index(&z.rw, "Read"), 1, &r));
-    assert_int_equal(-1, r);
+    assert_int_equal(0, iface_call(v, (size_t)iface_method_index(&z.rw, write ? "Write" : "Read"),
+                                   arg, &r));
+    assert_int_equal(-(write ? 500 : 300) - arg, r);
 
     iface_any_t a = iface_to_any(v);
     assert_false(iface_any_is_nil(a));
     assert_ptr_equal(&z.file, a.type);
+    assert_string_equal("*main.File", a.type ? a.type->name : "");
     assert_false(iface_any_is_nil(iface_any_from(&z.file, NULL)));
 }
 
-/* Only the zero value is nil; calling a method on it is refused. */
+/* Only the zero value is nil; calling a method on it is refused. A value
+ * that holds a seeded pet is not nil and its call answers. */
 static void test_zero_interface_value_is_nil_and_refuses_method_calls(void **state)
 {
     (void)state;
+    zoo_t z;
+    assert_int_equal(0, zoo_init(&z));
     iface_t v = {0};
-    intptr_t r = 0;
+    intptr_t r = 0, arg = (intptr_t)ug_rand_below(1000);
 
     assert_true(iface_is_nil(v));
     assert_true(iface_any_is_nil((iface_any_t){0}));
     assert_true(iface_any_is_nil(iface_to_any(v)));
-    assert_int_equal(-EFAULT, iface_call(v, 0, 1, &r));
+    assert_int_equal(-EFAULT, iface_call(v, ug_rand_below(3), arg, &r));
+
+    size_t k = ug_rand_below(2) ? ZOO_CAT : ZOO_DOG;
+    pet_t pet = {(intptr_t)ug_rand_below(1000)};
+    assert_int_equal(0, iface_from(&z.speaker, zoo_type(&z, k), &pet, &v));
+    assert_false(iface_is_nil(v));
+    assert_false(iface_any_is_nil(iface_to_any(v)));
+    assert_int_equal(0, iface_call(v, 0, arg, &r));
+    assert_int_equal((k == ZOO_CAT ? 2000 : 1000) + pet.id + arg, r);
+
+    v = (iface_t){0};
+    assert_true(iface_is_nil(v));
+    assert_int_equal(-EFAULT, iface_call(v, 0, arg, &r));
 }
 
 /* any holds (type descriptor, data): a value type keeps a pointer to the
- * value, a pointer type keeps the pointer itself. */
+ * value, a pointer type keeps the pointer itself. Which zoo type, and the
+ * value, come from the seed. */
 static void test_empty_interface_holds_the_type_descriptor_and_the_data_pointer(void **state)
 {
     (void)state;
     zoo_t z;
     assert_int_equal(0, zoo_init(&z));
-    pet_t rex = {5};
-    int fd = 3;
+    pet_t rex = {(intptr_t)ug_rand_below(1000)};
+    int fd = (int)ug_rand_below(1000);
+    size_t k = ug_rand_below(ZOO_NTYPES);
 
-    iface_any_t a = iface_any_from(&z.dog, &rex);
-    assert_ptr_equal(&z.dog, a.type);
+    iface_any_t a = iface_any_from(zoo_type(&z, k), &rex);
+    assert_ptr_equal(zoo_type(&z, k), a.type);
+    assert_string_equal(zoo_type(&z, k)->name, a.type ? a.type->name : "");
     assert_ptr_equal(&rex, a.data);
+    assert_int_equal(rex.id, a.data ? ((pet_t *)a.data)->id : -1);
     assert_false(iface_any_is_nil(a));
 
     a = iface_any_from(&z.file, &fd);
     assert_ptr_equal(&z.file, a.type);
     assert_ptr_equal(&fd, a.data);
+    assert_int_equal(fd, a.data ? *(int *)a.data : -1);
 
     /* From a non-empty interface, any keeps the dynamic type, not the itab. */
     iface_t v;
-    assert_int_equal(0, iface_from(&z.speaker, &z.dog, &rex, &v));
+    k = ug_rand_below(2) ? ZOO_CAT : ZOO_DOG;
+    assert_int_equal(0, iface_from(&z.speaker, zoo_type(&z, k), &rex, &v));
     a = iface_to_any(v);
-    assert_ptr_equal(&z.dog, a.type);
+    assert_ptr_equal(zoo_type(&z, k), a.type);
+    assert_string_equal(zoo_type(&z, k)->name, a.type ? a.type->name : "");
     assert_ptr_equal(&rex, a.data);
 }
 
 /* switch err.(type) { case nil: ... case *File: ... }: an interface that
  * holds a typed nil pointer has a type, so `case nil` does not take it; the
  * first case its type matches does. Only the zero value takes `case nil`.
- * The three cases come in a seeded order. */
+ * The three cases sit at seeded places among others, three times over. */
 static void test_type_switch_nil_case_skips_an_interface_holding_a_typed_nil_pointer(void **state)
 {
     (void)state;
     zoo_t z;
     assert_int_equal(0, zoo_init(&z));
-    static const size_t orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
-                                        {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
-    const size_t *at = orders[ug_rand_below(6)];   /* at[0]: nil, at[1]: *File, at[2]: rw */
-    iface_case_t cases[3];
-    cases[at[0]] = (iface_case_t){0};
-    cases[at[1]] = (iface_case_t){.type = &z.file};
-    cases[at[2]] = (iface_case_t){.itype = &z.rw};
-    size_t first_typed = at[1] < at[2] ? at[1] : at[2];
+    for (int round = 0; round < 3; round++) {
+        /* nil, *File and rw at three seeded slots of 3 to 7 cases; the
+         * others are concrete types that match neither value */
+        size_t n = 3 + ug_rand_below(5), at[3]; /* at[0]: nil, at[1]: *File, at[2]: rw */
+        iface_case_t cases[7];
+        for (size_t i = 0; i < n; i++)
+            cases[i] = (iface_case_t){.type = ug_rand_below(2) ? &z.dog : &z.rock};
+        at[0] = ug_rand_below(n);
+        do
+            at[1] = ug_rand_below(n);
+        while (at[1] == at[0]);
+        do
+            at[2] = ug_rand_below(n);
+        while (at[2] == at[0] || at[2] == at[1]);
+        cases[at[0]] = (iface_case_t){0};
+        cases[at[1]] = (iface_case_t){.type = &z.file};
+        cases[at[2]] = (iface_case_t){.itype = &z.rw};
+        size_t first_typed = at[1] < at[2] ? at[1] : at[2];
 
-    assert_int_equal(first_typed, iface_switch(iface_to_any(open_nothing(&z)), cases, 3));
-    assert_int_equal(first_typed, iface_switch(iface_any_from(&z.file, NULL), cases, 3));
-    assert_int_equal(at[0], iface_switch((iface_any_t){0}, cases, 3));
+        assert_int_equal(first_typed, iface_switch(iface_to_any(open_nothing(&z)), cases, n));
+        assert_int_equal(first_typed, iface_switch(iface_any_from(&z.file, NULL), cases, n));
+        assert_int_equal(at[0], iface_switch((iface_any_t){0}, cases, n));
+    }
 
     /* Whatever the seed drew, `case nil` also comes first once: a switch
      * that lets it take a typed nil shows only where it is tried first. */

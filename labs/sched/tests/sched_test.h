@@ -209,13 +209,13 @@ static inline sched_pid_t st_sleeper(sched_sim_t *sim, sched_pid_t parent, const
     return st_spawn(sim, parent, &a);
 }
 
-/* Spawns a seeded number (0..15) of processes that sleep forever on wait
+/* Spawns a seeded number (0..63) of processes that sleep forever on wait
  * queue 15, children of init, and lets them fall asleep (at the current
  * time: the clock does not move). The pids of what a test spawns next then
  * change with the seed while nothing it measures does. Returns how many. */
 static inline int st_pad(sched_sim_t *sim)
 {
-    int n = (int)ug_rand_below(16);
+    int n = (int)ug_rand_below(64);
     for (int i = 0; i < n; i++)
         st_sleeper(sim, 1, "pad");
     st_run(sim, sched_now(sim));

@@ -1,7 +1,7 @@
 /*
  * graphs.c — hidden tests: seeded random heap graphs against an oracle, a
- * lost chunk pointing into a live one, and a chain of tasks each woken by
- * one that is itself blocked.
+ * lost chunk pointing into a live one, and chains of tasks each woken by
+ * one that is itself blocked; sizes, offsets and lengths are seeded.
  *
  * The graph sits among 100 000 live chunks whose registry order no longer
  * follows their addresses, so the snapshot takes its full sort. The oracle
@@ -29,10 +29,12 @@ static gnode_t *volatile roots[NODES];    /* the rooted nodes */
 static uintptr_t hidden[NODES];           /* every node, masked */
 static int adj[NODES][EDGES];             /* -1: no edge */
 
-NOINLINE static void build_graph(void)
+/* Every node has size bytes (one size for all, so the direct bytes do not
+ * depend on which member of a lost cycle is named). */
+NOINLINE static void build_graph(size_t size)
 {
     for (int i = 0; i < NODES; i++)
-        hidden[i] = (uintptr_t)leak_calloc(1, sizeof(gnode_t)) ^ MASK;
+        hidden[i] = (uintptr_t)leak_calloc(1, size) ^ MASK;
     for (int i = 0; i < NODES; i++) {
         gnode_t *n = (gnode_t *)(hidden[i] ^ MASK);
         for (int e = 0; e < EDGES; e++) {
@@ -98,8 +100,9 @@ static void test_random_heap_graphs_agree_with_a_reachability_oracle(void **stat
     bool live[NODES] = {0};
     leak_report_t r;
     memset(reach, 0, sizeof reach);
+    size_t size = sizeof(gnode_t) + 8 * ug_rand_below(16);
     scramble_heap();
-    build_graph();
+    build_graph(size);
     closure(reach);
     for (int i = 0; i < NODES; i++)
         for (int j = 0; roots[i] && j < NODES; j++)
@@ -124,8 +127,9 @@ static void test_random_heap_graphs_agree_with_a_reachability_oracle(void **stat
     }
     CHECK(&r);
     assert_int_equal(lost, r.direct_objects + r.indirect_objects);
-    assert_int_equal(lost * sizeof(gnode_t), r.direct_bytes + r.indirect_bytes);
+    assert_int_equal(lost * size, r.direct_bytes + r.indirect_bytes);
     assert_int_equal(sources, r.direct_objects);
+    assert_int_equal(sources * size, r.direct_bytes);
     leak_report_free(&r);
     for (int i = 0; i < NODES; i++)
         roots[i] = NULL;
@@ -134,25 +138,37 @@ static void test_random_heap_graphs_agree_with_a_reachability_oracle(void **stat
 
 static void *volatile whole;
 
-NOINLINE static void lose_pointer_into_live(void)
+/* A live chunk of big bytes, and n lost chunks of strays[i] bytes, each of
+ * whose words at a seeded index points at a seeded offset of the live one
+ * (its start included). */
+NOINLINE static void lose_pointers_into_live(size_t big, const size_t *strays, size_t n)
 {
-    char *big = leak_malloc(256);
-    whole = big;
-    char **stray = leak_malloc(sizeof *stray);
-    *stray = big + 100;
+    char *live = leak_malloc(big);
+    memset(live, 0x44, big);
+    whole = live;
+    for (size_t i = 0; i < n; i++) {
+        size_t words = strays[i] / sizeof(char *);
+        char **lost = leak_calloc(words, sizeof *lost);
+        size_t word = ug_rand_below(words);
+        lost[word] = live + ug_rand_below(big);
+    }
 }
 
 /* A lost chunk's pointer does not make the live chunk it points into lost,
- * and a live chunk's pointee is not indirect. */
+ * and a live chunk's pointee is not indirect: only the strays leak, all
+ * direct. Sizes, words and offsets come from the seed. */
 static void test_a_lost_chunk_pointing_into_a_live_one_leaks_only_itself(void **state)
 {
     (void)state;
     leak_report_t r;
-    lose_pointer_into_live();
+    size_t strays[8], n = 1 + ug_rand_below(8), big = 1 + ug_rand_below(4000), bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += strays[i] = sizeof(char *) * (1 + ug_rand_below(256));
+    lose_pointers_into_live(big, strays, n);
     CHECK(&r);
     assert_int_equal(1, r.nrecords);
-    assert_int_equal(1, r.direct_objects);
-    assert_int_equal(sizeof(char *), r.direct_bytes);
+    assert_int_equal(n, r.direct_objects);
+    assert_int_equal(bytes, r.direct_bytes);
     assert_int_equal(0, r.indirect_objects);
     leak_report_free(&r);
     whole = NULL;
@@ -175,38 +191,69 @@ static void relay(void *arg)
     leak_free(l);
 }
 
-static const int spawn_orders[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
-                                       {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+#define MAX_LINKS 6
 
-/* c0 → relay → c1 → relay → c2 → relay (end): main keeps c0 when keep.
- * The relays are spawned in a seeded order; the kept chain never in the
- * chain's own order, so a relay is listed before the one that wakes it
- * and a single pass over the tasks cannot settle them. */
-NOINLINE static void make_chain(world_t *w, bool keep)
+/* A kept chain and two lost ones: lengths, and the seeded orders their
+ * relays are spawned in. */
+typedef struct chains {
+    size_t kept_n, kept_order[MAX_LINKS];
+    size_t lost_n[2], lost_order[2][MAX_LINKS];
+} chains_t;
+
+/* A seeded order of 0..n-1; with shuffled, never 0, 1, ..., n-1 itself. */
+static void spawn_order(size_t *order, size_t n, bool shuffled)
 {
-    chan_t *c[3];
-    for (int i = 0; i < 3; i++)
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = n; i-- > 1;) {
+        size_t j = ug_rand_below(i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    bool identity = true;
+    for (size_t i = 0; i < n; i++)
+        identity &= order[i] == i;
+    if (shuffled && identity) {
+        size_t k = ug_rand_below(n - 1); /* swap two neighbours */
+        order[k] = k + 1;
+        order[k + 1] = k;
+    }
+}
+
+/* c0 → relay → c1 → relay → ... → relay (end), the relays spawned in
+ * order[]. Returns c0, masked. Unless keep, the channels are expected
+ * objects, c0 first. */
+NOINLINE static uintptr_t make_chain(world_t *w, size_t n, const size_t *order, bool keep)
+{
+    chan_t *c[MAX_LINKS];
+    for (size_t i = 0; i < n; i++) {
         c[i] = world_chan(w, sizeof(int), 0);
-    const int *order = spawn_orders[keep ? 1 + ug_rand_below(5) : ug_rand_below(6)];
-    for (int k = 0; k < 3; k++) {
-        int i = order[k];
+        if (!keep)
+            world_expect(w, c[i]);
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = order[k];
         link_t *l = leak_calloc(1, sizeof *l);
         l->in = c[i];
-        l->out = i < 2 ? c[i + 1] : NULL;
+        l->out = i + 1 < n ? c[i + 1] : NULL;
         task_spawn(relay, l, NULL);
     }
-    w->expect[keep ? 0 : 1] = (uintptr_t)c[0] ^ MASK;
+    return (uintptr_t)c[0] ^ MASK;
 }
 
 /* The first chain's head channel stays in main's frame: every relay can
- * still be woken in turn. The second chain's head is dropped: all three
- * relays are leaked. */
-static void chains(void *arg)
+ * still be woken in turn, though the chain is never spawned in its own
+ * order, so some relay is listed before the one that wakes it and a single
+ * pass over the tasks cannot settle them. The other chains' heads are
+ * dropped: all their relays are leaked. */
+static void two_chains(void *arg)
 {
     world_t *w = arg;
-    make_chain(w, true);
-    make_chain(w, false);
-    chan_t *volatile head = (chan_t *)(w->expect[0] ^ MASK);
+    const chains_t *p = w->plan;
+    uintptr_t kept = make_chain(w, p->kept_n, p->kept_order, true);
+    for (int k = 0; k < 2; k++)
+        make_chain(w, p->lost_n[k], p->lost_order[k], false);
+    chan_t *volatile head = (chan_t *)(kept ^ MASK);
     clock_sleep(10 * CLOCK_S);
     scrub_stack();
     w->rc = leak_tasks_check(&w->rep);
@@ -214,28 +261,37 @@ static void chains(void *arg)
     chan_send(head, &v);
 }
 
+/* Lengths and spawn orders come from the seed; the leaked relays, in id
+ * order, wait on the lost chains' channels in their spawn orders. */
 static void test_a_chain_of_tasks_each_woken_by_a_blocked_one_is_not_leaked(void **state)
 {
     (void)state;
-    world_t w = {0};
+    char want[64] = "", got[64];
+    chains_t p = {.kept_n = 2 + ug_rand_below(MAX_LINKS - 1)};
+    spawn_order(p.kept_order, p.kept_n, true);
+    for (size_t c = 0, first = 0; c < 2; first += p.lost_n[c++]) {
+        p.lost_n[c] = 2 + ug_rand_below(MAX_LINKS - 1);
+        spawn_order(p.lost_order[c], p.lost_n[c], false);
+        for (size_t k = 0; k < p.lost_n[c]; k++)
+            sig_add(want, expect_letter(first + p.lost_order[c][k]));
+    }
+    size_t lost = p.lost_n[0] + p.lost_n[1];
+    world_t w = {.plan = &p};
     rt_config_t cfg = {.seed = ug_seed(), .wait_all = true};
     w.rc = -1;
-    rt_run(&cfg, chains, &w);
+    rt_run(&cfg, two_chains, &w);
     assert_int_equal(0, w.rc);
-    assert_int_equal(3, w.rep.ntasks);
-    int on_head = 0;
-    for (size_t i = 0; i < w.rep.ntasks; i++) {
-        assert_string_equal("relay", w.rep.tasks[i].fn);
-        on_head += w.rep.tasks[i].wait_obj == (void *)(w.expect[1] ^ MASK);
-    }
-    assert_int_equal(1, on_head);
+    assert_int_equal(lost, w.rep.ntasks);
+    assert_int_equal(lost, count_leaked(&w, "relay", TASK_RECV));
+    assert_string_equal(want, leaked_signature(&w, got));
     world_cleanup(&w);
 }
 
-UG_TEST_GROUP(leak_hidden, NULL, NULL,
+UG_TEST_GROUP(
+    leak_hidden, NULL, NULL,
     cmocka_unit_test_setup_teardown(test_random_heap_graphs_agree_with_a_reachability_oracle,
-                                    leak_fixture, leak_fixture),
+                                    leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(test_a_lost_chunk_pointing_into_a_live_one_leaks_only_itself,
-                                    leak_fixture, leak_fixture),
+                                    leak_setup, leak_fixture),
     cmocka_unit_test_setup_teardown(test_a_chain_of_tasks_each_woken_by_a_blocked_one_is_not_leaked,
-                                    leak_fixture, leak_fixture));
+                                    leak_setup, leak_fixture));
