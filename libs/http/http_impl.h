@@ -80,6 +80,8 @@ struct http_response {
     size_t head_cap;
     int status;
     bool sent, chunked, has_length, close, head_only, failed;
+    bool buffered;               /* http_response_buffer_new: never sends */
+    int err;                     /* http_response_fail's error, 0 when none */
     size_t written;              /* body bytes accepted */
     size_t body_start;           /* where the body begins in out, before the head is sent */
 };

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <undergo/ctx.h>
 #include <undergo/runtime.h>
 #include "http_impl.h"
 
@@ -86,6 +87,7 @@ static int build_request(sconn_t *sc, bool headers_only) {
         .version_minor = m->p.http_minor, .headers = m->headers, .nheaders = m->nh / 2,
         .body = m->blen ? m->body : "", .body_len = m->blen,
         .keep_alive = !headers_only && http_should_keep_alive(&m->p), .conn = sc->c,
+        .ctx = ctx_background(),
     };
     return 0;
 }

@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <undergo/ctx.h>
 #include <undergo/net.h>
 
 typedef struct http_header {
@@ -55,10 +56,20 @@ typedef struct http_request {
     bool keep_alive;             /* the client lets the connection serve another */
     conn_t *conn;
     void *user;                  /* free for the handler chain (per request) */
+    /* Go's r.Context(): the server's is ctx_background(); a wrapper may
+     * give the handler it calls a request with a context of its own. */
+    ctx_t *ctx;
 } http_request_t;
 
 /* The first header named name (case-insensitive), or NULL. */
 const char *http_request_header(const http_request_t *r, const char *name);
+
+/* A deep copy of r (strings, headers, body) in one allocation, for a
+ * handler that outlives the request (Go's r.WithContext in a goroutine);
+ * conn, user and ctx are copied as they are. The caller frees *out with
+ * http_request_free. Returns 0, -ENOMEM. */
+int http_request_clone(const http_request_t *r, http_request_t **out);
+void http_request_free(http_request_t *r);
 
 /* ---- the response writer (Go's ResponseWriter) ---- */
 
@@ -86,6 +97,23 @@ bool http_response_sent(const http_response_t *w);
 size_t http_response_written(const http_response_t *w);
 /* The response asks the client to close the connection after it. */
 void http_response_close(http_response_t *w);
+
+/* A writer with no connection: the handler's headers, status and body
+ * stay in memory and are never sent, for wrappers that decide afterwards
+ * what goes out (Go's timeoutWriter). http_write buffers every byte;
+ * http_flush returns -ENOTSUP. Caller owns *out (http_response_free).
+ * Returns 0, -ENOMEM. */
+int http_response_buffer_new(http_response_t **out);
+void http_response_free(http_response_t *w);
+/* The body a buffered writer holds (http_response_written bytes; "" when
+ * none). Valid until the next write or the free. */
+const char *http_response_body(const http_response_t *w);
+/* Sets dst's headers to those src holds (each as http_add_header would).
+ * Returns 0, -EALREADY (dst's head went out), -ENOMEM. */
+int http_response_copy_headers(http_response_t *dst, const http_response_t *src);
+/* From now on http_write and http_flush on w return err (a negative
+ * errno or a lab's code) and send nothing. Can't fail. */
+void http_response_fail(http_response_t *w, int err);
 
 /* Go's StatusText: "OK", "Not Found", ... ("" for unknown codes). */
 const char *http_status_text(int status);
@@ -169,6 +197,19 @@ int http_client_new(conn_t *c, http_client_t **out);
 int http_client_do(http_client_t *cl, const char *method, const char *target,
                    const http_header_t *headers, size_t nheaders, const void *body,
                    size_t body_len, http_resp_t *out);
+
+/* http_client_do in its halves, for a caller that puts deadlines between
+ * them (Go's ResponseHeaderTimeout, a body read under Client.Timeout):
+ * http_client_send writes the request; http_client_read_head reads the
+ * response up to its blank line into *out (status, headers, an empty
+ * body: the caller's, http_resp_free); http_client_read_body reads the
+ * rest of the message and fills out's body. Same returns as
+ * http_client_do. */
+int http_client_send(http_client_t *cl, const char *method, const char *target,
+                     const http_header_t *headers, size_t nheaders, const void *body,
+                     size_t body_len);
+int http_client_read_head(http_client_t *cl, http_resp_t *out);
+int http_client_read_body(http_client_t *cl, http_resp_t *out);
 
 /* The first header of the response named name, or NULL. */
 const char *http_resp_header(const http_resp_t *r, const char *name);
