@@ -47,10 +47,10 @@
 #include <undergo/http.h>
 #include <undergo/net.h>
 
-#define TO_ERRORS(X)                                                            \
-    X(TO_EHANDLER_TIMEOUT, 4301, "http: Handler timeout")                       \
-    X(TO_EHEADER_TIMEOUT, 4302, "net/http: timeout awaiting response headers")  \
-    X(TO_ECLIENT_TIMEOUT, 4303, "context deadline exceeded (Client.Timeout exceeded)") \
+#define TO_ERRORS(X)                                                                               \
+    X(TO_EHANDLER_TIMEOUT, 4301, "http: Handler timeout")                                          \
+    X(TO_EHEADER_TIMEOUT, 4302, "net/http: timeout awaiting response headers")                     \
+    X(TO_ECLIENT_TIMEOUT, 4303, "context deadline exceeded (Client.Timeout exceeded)")             \
     X(TO_EREDIRECTS, 4304, "stopped after 10 redirects")
 enum {
 #define TO__ENUM(name, value, msg) name = value,
@@ -69,7 +69,7 @@ typedef struct to_server_config {
     int64_t read_timeout;
     int64_t write_timeout;
     int64_t idle_timeout;
-    int max_header_bytes;        /* ≤ 0: Go's DefaultMaxHeaderBytes, 1 MiB */
+    int max_header_bytes; /* ≤ 0: Go's DefaultMaxHeaderBytes, 1 MiB */
 } to_server_config_t;
 
 /* Go's Server.readHeaderTimeout() and idleTimeout(): the fallbacks. */
@@ -83,7 +83,7 @@ typedef struct to_server {
     to_server_config_t cfg;
     http_handler_fn handler;
     void *ud;
-    http_server_t *http;         /* serve it with http_serve */
+    http_server_t *http; /* serve it with http_serve */
 } to_server_t;
 
 /* Makes ts->http, serving handler(w, r, ud) with cfg's deadlines. ts must
@@ -105,7 +105,8 @@ typedef struct to_timeout_handler {
 } to_timeout_handler_t;
 
 /* Go's default body of the 503. */
-#define TO_TIMEOUT_BODY "<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>"
+#define TO_TIMEOUT_BODY                                                                            \
+    "<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>"
 
 /* A handler (ud: a to_timeout_handler_t that outlives the server). The
  * wrapped handler gets its own writer and a copy of the request whose ctx

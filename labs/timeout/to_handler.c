@@ -27,15 +27,17 @@
 
 typedef struct to_call {
     const to_timeout_handler_t *th;
-    http_response_t *tw;         /* the kept writer */
-    http_request_t *r;           /* the copy, with ctx */
+    http_response_t *tw; /* the kept writer */
+    http_request_t *r;   /* the copy, with ctx */
     ctx_t *ctx;
-    chan_t *done;                /* closed when the handler returns */
-    int refs;                    /* the two tasks */
+    chan_t *done; /* closed when the handler returns */
+    int refs;     /* the two tasks */
 } to_call_t;
 
-static void release(to_call_t *call) {
-    if (--call->refs) return;
+static void release(to_call_t *call)
+{
+    if (--call->refs)
+        return;
     http_response_free(call->tw);
     http_request_free(call->r);
     ctx_free(call->ctx);
@@ -43,7 +45,8 @@ static void release(to_call_t *call) {
     free(call);
 }
 
-static void run_handler(void *arg) {
+static void run_handler(void *arg)
+{
     to_call_t *call = arg;
     call->th->handler(call->tw, call->r, call->th->ud);
     chan_close(call->done);
@@ -51,9 +54,11 @@ static void run_handler(void *arg) {
 }
 
 /* Makes the call's state, ready for the handler's task. 0 or -ENOMEM. */
-static int call_new(const to_timeout_handler_t *th, const http_request_t *r, to_call_t **out) {
+static int call_new(const to_timeout_handler_t *th, const http_request_t *r, to_call_t **out)
+{
     to_call_t *call = calloc(1, sizeof *call);
-    if (!call) return -ENOMEM;
+    if (!call)
+        return -ENOMEM;
     call->th = th;
     call->refs = 2;
     ctx_t *parent = r->ctx ? r->ctx : ctx_background();
@@ -69,14 +74,16 @@ static int call_new(const to_timeout_handler_t *th, const http_request_t *r, to_
 }
 
 /* The handler finished in time: what it wrote goes out. */
-static void copy_out(http_response_t *w, const http_response_t *tw) {
+static void copy_out(http_response_t *w, const http_response_t *tw)
+{
     http_response_copy_headers(w, tw);
     int status = http_response_status(tw);
     http_write_header(w, status ? status : 200);
     http_write(w, http_response_body(tw), http_response_written(tw));
 }
 
-void to_timeout_serve(http_response_t *w, http_request_t *r, void *ud) {
+void to_timeout_serve(http_response_t *w, http_request_t *r, void *ud)
+{
     const to_timeout_handler_t *th = ud;
     to_call_t *call;
     if (call_new(th, r, &call)) {
@@ -112,7 +119,8 @@ void to_timeout_serve(http_response_t *w, http_request_t *r, void *ud) {
 
 #else
 
-void to_timeout_serve(http_response_t *w, http_request_t *r, void *ud) {
+void to_timeout_serve(http_response_t *w, http_request_t *r, void *ud)
+{
     (void)r, (void)ud;
     http_write_header(w, 501);
 }

@@ -126,8 +126,10 @@ void http_response_close(http_response_t *w) { w->close = true; }
 
 /* ---- writers that keep everything (Go's timeoutWriter) ---- */
 
-static int buffer_append(http_response_t *w, const void *buf, size_t len) {
-    if (http_buf_reserve(&w->out, &w->ocap, w->olen + len + 1)) return -ENOMEM;
+static int buffer_append(http_response_t *w, const void *buf, size_t len)
+{
+    if (http_buf_reserve(&w->out, &w->ocap, w->olen + len + 1))
+        return -ENOMEM;
     memcpy(w->out + w->olen, buf, len);
     w->olen += len;
     w->out[w->olen] = '\0';
@@ -135,43 +137,59 @@ static int buffer_append(http_response_t *w, const void *buf, size_t len) {
     return 0;
 }
 
-int http_response_buffer_new(http_response_t **out) {
-    if (!out) return -EINVAL;
+int http_response_buffer_new(http_response_t **out)
+{
+    if (!out)
+        return -EINVAL;
     http_response_t *w = calloc(1, sizeof *w);
-    if (!w) return -ENOMEM;
+    if (!w)
+        return -ENOMEM;
     w->buffered = true;
     *out = w;
     return 0;
 }
 
-void http_response_free(http_response_t *w) {
-    if (!w) return;
+void http_response_free(http_response_t *w)
+{
+    if (!w)
+        return;
     http_response_fini(w);
     free(w);
 }
 
-const char *http_response_body(const http_response_t *w) { return w->olen ? w->out : ""; }
+const char *http_response_body(const http_response_t *w)
+{
+    return w->olen ? w->out : "";
+}
 
-int http_response_copy_headers(http_response_t *dst, const http_response_t *src) {
-    if (dst->sent) return -EALREADY;
+int http_response_copy_headers(http_response_t *dst, const http_response_t *src)
+{
+    if (dst->sent)
+        return -EALREADY;
     for (size_t i = 0; i < src->hlen;) {
         const char *line = src->hdrs + i, *colon = strchr(line, ':'), *end = strstr(line, "\r\n");
         char name[256];
         size_t nl = (size_t)(colon - line), vl = (size_t)(end - colon - 2);
-        if (nl >= sizeof name) return -EINVAL;
+        if (nl >= sizeof name)
+            return -EINVAL;
         memcpy(name, line, nl);
         name[nl] = '\0';
         char *value = strndup(colon + 2, vl);
-        if (!value) return -ENOMEM;
+        if (!value)
+            return -ENOMEM;
         int rc = http_add_header(dst, name, value);
         free(value);
-        if (rc) return rc;
+        if (rc)
+            return rc;
         i = (size_t)(end + 2 - src->hdrs);
     }
     return 0;
 }
 
-void http_response_fail(http_response_t *w, int err) { w->err = err; }
+void http_response_fail(http_response_t *w, int err)
+{
+    w->err = err;
+}
 
 /* ---- sending ---- */
 
@@ -228,10 +246,12 @@ static int send_body(http_response_t *w) {
 }
 
 int http_write(http_response_t *w, const void *buf, size_t len) {
-    if (w->err) return w->err;
+    if (w->err)
+        return w->err;
     if (w->failed) return -EPIPE;
     if (!w->status) w->status = 200;
-    if (w->buffered) return buffer_append(w, buf, len);
+    if (w->buffered)
+        return buffer_append(w, buf, len);
     w->written += len;
     while (len) {
         size_t room = BUFFER_MAX > w->olen ? BUFFER_MAX - w->olen : 0;
@@ -251,8 +271,10 @@ int http_write(http_response_t *w, const void *buf, size_t len) {
 }
 
 int http_flush(http_response_t *w) {
-    if (w->err) return w->err;
-    if (w->buffered) return -ENOTSUP;
+    if (w->err)
+        return w->err;
+    if (w->buffered)
+        return -ENOTSUP;
     if (w->failed) return -EPIPE;
     return w->sent ? send_body(w) : send_head(w, false);
 }

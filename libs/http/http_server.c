@@ -82,11 +82,16 @@ static int build_request(sconn_t *sc, bool headers_only) {
     if (http_msg_finish(m)) return -ENOMEM;
     *r = (http_request_t){
         .method = http_method_str((enum http_method)m->p.method),
-        .target = m->arena + url, .path = m->arena + path,
+        .target = m->arena + url,
+        .path = m->arena + path,
         .query = has_q ? m->arena + url + q + 1 : "",
-        .version_minor = m->p.http_minor, .headers = m->headers, .nheaders = m->nh / 2,
-        .body = m->blen ? m->body : "", .body_len = m->blen,
-        .keep_alive = !headers_only && http_should_keep_alive(&m->p), .conn = sc->c,
+        .version_minor = m->p.http_minor,
+        .headers = m->headers,
+        .nheaders = m->nh / 2,
+        .body = m->blen ? m->body : "",
+        .body_len = m->blen,
+        .keep_alive = !headers_only && http_should_keep_alive(&m->p),
+        .conn = sc->c,
         .ctx = ctx_background(),
     };
     return 0;

@@ -10,20 +10,22 @@
 typedef struct call {
     to_client_t cl;
     const char *url;
-    int64_t cancel_at;           /* > 0: cancel the context then */
-    int64_t ctx_timeout;         /* > 0: a context with this timeout */
+    int64_t cancel_at;   /* > 0: cancel the context then */
+    int64_t ctx_timeout; /* > 0: a context with this timeout */
 } call_t;
 
 static call_t the_call;
 
-static void cancel_later(void *arg) {
+static void cancel_later(void *arg)
+{
     clock_sleep(the_call.cancel_at);
     ctx_cancel(arg);
 }
 
 /* Makes the call; v[0] its result, v[1] the status, s[0] the body, t[0]
  * the instant it returned. */
-static void call_client(world_t *w) {
+static void call_client(world_t *w)
+{
     ctx_t *ctx = NULL;
     if (the_call.cancel_at) {
         ctx_with_cancel(ctx_background(), &ctx);
@@ -37,19 +39,23 @@ static void call_client(world_t *w) {
     w->v[1] = r.status;
     snprintf(w->s[0], sizeof w->s[0], "%s", r.body ? r.body : "");
     http_resp_free(&r);
-    if (the_call.cancel_at && clock_now() < the_call.cancel_at) clock_sleep(the_call.cancel_at);
+    if (the_call.cancel_at && clock_now() < the_call.cancel_at)
+        clock_sleep(the_call.cancel_at);
     ctx_free(ctx);
 }
 
-static void run_call(world_t *w, const call_t *c) {
+static void run_call(world_t *w, const call_t *c)
+{
     the_call = *c;
     w->client = call_client;
-    if (!w->latency) w->latency = seeded_latency();
+    if (!w->latency)
+        w->latency = seeded_latency();
     world_run(w);
 }
 
 /* A dial slower than its timeout fails at the timeout; one faster works. */
-static void test_dial_timeout_fails_the_dial_at_its_instant(void **state) {
+static void test_dial_timeout_fails_the_dial_at_its_instant(void **state)
+{
     (void)state;
     int64_t lat = (100 + (int64_t)ug_rand_below(900)) * MS;
     int64_t d = 2 * lat - (1 + (int64_t)ug_rand_below((uint64_t)(lat / MS) - 1)) * MS;
@@ -67,7 +73,8 @@ static void test_dial_timeout_fails_the_dial_at_its_instant(void **state) {
 /* The head must come within the timeout of the written request (2L):
  * a handler slower than that fails the call at 2L + timeout; a head that
  * comes in time with a slow body does not. */
-static void test_response_header_timeout_counts_from_the_written_request(void **state) {
+static void test_response_header_timeout_counts_from_the_written_request(void **state)
+{
     (void)state;
     int64_t rht = (1 + (int64_t)ug_rand_below(20)) * SEC;
     char url[64];
@@ -86,7 +93,8 @@ static void test_response_header_timeout_counts_from_the_written_request(void **
 
 /* The head comes at once, the body late: Client.Timeout ends the call at
  * exactly its timeout, in the middle of the body. */
-static void test_client_timeout_covers_the_body(void **state) {
+static void test_client_timeout_covers_the_body(void **state)
+{
     (void)state;
     int64_t t = (1 + (int64_t)ug_rand_below(20)) * SEC;
     char url[64];
@@ -99,18 +107,20 @@ static void test_client_timeout_covers_the_body(void **state) {
 
 /* Each hop takes 4L + s; Client.Timeout is one deadline over all of them:
  * the call fails at its timeout, during the hop it falls in. */
-static void test_client_timeout_spans_every_redirect(void **state) {
+static void test_client_timeout_spans_every_redirect(void **state)
+{
     (void)state;
     world_t w = {.latency = seeded_latency(), .hop_sleep = (1 + (int64_t)ug_rand_below(1000)) * MS};
     int64_t hop = 4 * w.latency + w.hop_sleep;
     int k = 2 + (int)ug_rand_below(6);
-    int64_t t = k * hop + hop / 2;   /* inside hop k + 1 */
-    run_call(&w, &(call_t){.cl = {.timeout = t, .response_header_timeout = hop}, .url = "http://s:80/hop?9"});
+    int64_t t = k * hop + hop / 2; /* inside hop k + 1 */
+    run_call(&w, &(call_t){.cl = {.timeout = t, .response_header_timeout = hop},
+                           .url = "http://s:80/hop?9"});
     assert_int_equal(-TO_ECLIENT_TIMEOUT, w.v[0]);
     assert_int_equal(t, w.t[0]);
     assert_int_equal(k + 1, w.served);
     world_t ok = {.latency = w.latency, .hop_sleep = w.hop_sleep};
-    int64_t four = 4 * hop + 4 * w.latency;     /* the last hop answers at once */
+    int64_t four = 4 * hop + 4 * w.latency; /* the last hop answers at once */
     run_call(&ok, &(call_t){.cl = {.timeout = four + 1}, .url = "http://s:80/hop?4"});
     assert_int_equal(0, ok.v[0]);
     assert_string_equal("ok", ok.s[0]);
@@ -119,7 +129,8 @@ static void test_client_timeout_spans_every_redirect(void **state) {
 
 /* Go's defaultCheckRedirect: ten requests, then "stopped after 10
  * redirects"; nine redirects are followed. */
-static void test_redirects_stop_after_ten(void **state) {
+static void test_redirects_stop_after_ten(void **state)
+{
     (void)state;
     world_t far = {0};
     run_call(&far, &(call_t){.url = "http://s:80/hop?10"});
@@ -136,7 +147,8 @@ static void test_redirects_stop_after_ten(void **state) {
 
 /* Canceling the context ends the call at that instant, waiting for the
  * head or the body. */
-static void test_canceling_the_context_ends_the_request_at_that_instant(void **state) {
+static void test_canceling_the_context_ends_the_request_at_that_instant(void **state)
+{
     (void)state;
     world_t w = {0};
     int64_t at = (1 + (int64_t)ug_rand_below(20)) * SEC;
@@ -149,7 +161,8 @@ static void test_canceling_the_context_ends_the_request_at_that_instant(void **s
 }
 
 /* A context's deadline ends the call with context.DeadlineExceeded. */
-static void test_context_deadline_ends_the_request(void **state) {
+static void test_context_deadline_ends_the_request(void **state)
+{
     (void)state;
     world_t w = {0};
     int64_t d = (1 + (int64_t)ug_rand_below(20)) * SEC;

@@ -8,14 +8,15 @@
 
 typedef struct slow {
     world_t *w;
-    int64_t sleep;               /* before answering */
-    int rc_late;                 /* the write after the sleep */
-    int rc_early;                /* a write before it */
-    bool ctx_done;               /* the request's ctx had ended after the sleep */
-    chan_t *finished;            /* the handler's end (it may outlive the 503) */
+    int64_t sleep;    /* before answering */
+    int rc_late;      /* the write after the sleep */
+    int rc_early;     /* a write before it */
+    bool ctx_done;    /* the request's ctx had ended after the sleep */
+    chan_t *finished; /* the handler's end (it may outlive the 503) */
 } slow_t;
 
-static void slow_handler(http_response_t *w, http_request_t *r, void *ud) {
+static void slow_handler(http_response_t *w, http_request_t *r, void *ud)
+{
     slow_t *s = ud;
     s->rc_early = http_write(w, "early ", 6);
     clock_sleep(s->sleep);
@@ -26,7 +27,8 @@ static void slow_handler(http_response_t *w, http_request_t *r, void *ud) {
     chan_send(s->finished, NULL);
 }
 
-static void handler_client(world_t *w) {
+static void handler_client(world_t *w)
+{
     slow_t *s = ((to_timeout_handler_t *)w->hud)->ud;
     conn_t *c = world_dial();
     w->t[0] = dribble_until_closed(c, "GET / HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n",
@@ -36,7 +38,8 @@ static void handler_client(world_t *w) {
 }
 
 /* Runs a slow handler behind a TimeoutHandler of limit dt and body. */
-static void run_slow(world_t *w, slow_t *s, to_timeout_handler_t *th) {
+static void run_slow(world_t *w, slow_t *s, to_timeout_handler_t *th)
+{
     chan_make(0, 1, &s->finished);
     th->handler = slow_handler;
     th->ud = s;
@@ -52,7 +55,8 @@ static void run_slow(world_t *w, slow_t *s, to_timeout_handler_t *th) {
  * instant it ended. Its first Write made the status 200, so its later
  * WriteHeader(201) is ignored, while a header set after that Write still
  * goes out (Go copies the timeoutWriter's headers at the end). */
-static void test_timeout_handler_passes_a_fast_handler_through(void **state) {
+static void test_timeout_handler_passes_a_fast_handler_through(void **state)
+{
     (void)state;
     world_t w = {0};
     int64_t dt = (2 + (int64_t)ug_rand_below(20)) * SEC;
@@ -69,7 +73,8 @@ static void test_timeout_handler_passes_a_fast_handler_through(void **state) {
 
 /* A handler still running at dt: the client gets 503 with the body at
  * 3L + dt + L, and nothing the handler wrote. */
-static void test_timeout_handler_answers_503_with_its_body_at_the_limit(void **state) {
+static void test_timeout_handler_answers_503_with_its_body_at_the_limit(void **state)
+{
     (void)state;
     world_t w = {0};
     int64_t dt = (1 + (int64_t)ug_rand_below(20)) * SEC;
@@ -85,7 +90,8 @@ static void test_timeout_handler_answers_503_with_its_body_at_the_limit(void **s
 
 /* After the 503, the handler's request ctx has ended and its writes fail
  * with TO_EHANDLER_TIMEOUT; with no body given, Go's page goes out. */
-static void test_handler_writes_after_the_timeout_fail_with_err_handler_timeout(void **state) {
+static void test_handler_writes_after_the_timeout_fail_with_err_handler_timeout(void **state)
+{
     (void)state;
     world_t w = {0};
     int64_t dt = (1 + (int64_t)ug_rand_below(20)) * SEC;
@@ -101,7 +107,8 @@ static void test_handler_writes_after_the_timeout_fail_with_err_handler_timeout(
     assert_int_equal(3 * w.latency + dt + w.latency, w.t[0]);
 }
 
-UG_TEST_GROUP(timeout_handler, NULL, NULL,
-              cmocka_unit_test(test_timeout_handler_passes_a_fast_handler_through),
-              cmocka_unit_test(test_timeout_handler_answers_503_with_its_body_at_the_limit),
-              cmocka_unit_test(test_handler_writes_after_the_timeout_fail_with_err_handler_timeout));
+UG_TEST_GROUP(
+    timeout_handler, NULL, NULL,
+    cmocka_unit_test(test_timeout_handler_passes_a_fast_handler_through),
+    cmocka_unit_test(test_timeout_handler_answers_503_with_its_body_at_the_limit),
+    cmocka_unit_test(test_handler_writes_after_the_timeout_fail_with_err_handler_timeout));

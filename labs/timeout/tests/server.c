@@ -12,12 +12,15 @@
 #define GET "GET / HTTP/1.1\r\nHost: s\r\n\r\n"
 
 /* Go's readHeaderTimeout(), idleTimeout() and initialReadLimitSize(). */
-static void test_fallbacks_and_the_head_limit_follow_go(void **state) {
+static void test_fallbacks_and_the_head_limit_follow_go(void **state)
+{
     (void)state;
     int64_t a = 1 + (int64_t)ug_rand_below(1000), b = 1 + (int64_t)ug_rand_below(1000);
     int m = 1 + (int)ug_rand_below(100000);
     to_server_config_t only_read = {.read_timeout = a};
-    to_server_config_t both = {.read_timeout = a, .read_header_timeout = b, .idle_timeout = b,
+    to_server_config_t both = {.read_timeout = a,
+                               .read_header_timeout = b,
+                               .idle_timeout = b,
                                .max_header_bytes = m};
     to_server_config_t none = {.max_header_bytes = -m};
     assert_int_equal(a, to_read_header_timeout(&only_read));
@@ -30,7 +33,8 @@ static void test_fallbacks_and_the_head_limit_follow_go(void **state) {
     assert_int_equal((1u << 20) + 4096, to_head_limit(&none));
 }
 
-static void dribble_client(world_t *w) {
+static void dribble_client(world_t *w)
+{
     conn_t *c = world_dial();
     w->t[0] = dribble_until_closed(c, w->s[1], 100 * MS, w->s[0], sizeof w->s[0]);
     conn_free(c);
@@ -38,7 +42,8 @@ static void dribble_client(world_t *w) {
 
 /* A client that dribbles its head a byte at a time is closed at
  * 2L + ReadHeaderTimeout, with nothing written (Go closes silently). */
-static void test_read_header_timeout_closes_a_dribbling_connection_at_its_instant(void **state) {
+static void test_read_header_timeout_closes_a_dribbling_connection_at_its_instant(void **state)
+{
     (void)state;
     world_t w = {.latency = seeded_latency(), .client = dribble_client};
     int64_t h = (1 + (int64_t)ug_rand_below(30)) * SEC + (int64_t)ug_rand_below(1000) * MS;
@@ -50,7 +55,8 @@ static void test_read_header_timeout_closes_a_dribbling_connection_at_its_instan
 }
 
 /* ReadHeaderTimeout 0: the head gets ReadTimeout. */
-static void test_read_timeout_stands_in_for_a_zero_read_header_timeout(void **state) {
+static void test_read_timeout_stands_in_for_a_zero_read_header_timeout(void **state)
+{
     (void)state;
     world_t w = {.latency = seeded_latency(), .client = dribble_client};
     int64_t r = (1 + (int64_t)ug_rand_below(30)) * SEC + (int64_t)ug_rand_below(1000) * MS;
@@ -63,7 +69,8 @@ static void test_read_timeout_stands_in_for_a_zero_read_header_timeout(void **st
 
 /* The head arrives in time, the body dribbles: ReadTimeout ends it,
  * counted from the request's start (2L), not from the end of its head. */
-static void test_read_timeout_covers_the_body_from_the_start_of_the_request(void **state) {
+static void test_read_timeout_covers_the_body_from_the_start_of_the_request(void **state)
+{
     (void)state;
     world_t w = {.latency = seeded_latency(), .client = dribble_client};
     int64_t r = (1 + (int64_t)ug_rand_below(30)) * SEC + (int64_t)ug_rand_below(1000) * MS;
@@ -77,20 +84,23 @@ static void test_read_timeout_covers_the_body_from_the_start_of_the_request(void
 /* One request, then the client waits: v[0] the first status, t[0] the
  * close. w->s[1], when set, is sent w->t[1] ns after the response, then
  * dribbled. */
-static void keepalive_client(world_t *w) {
+static void keepalive_client(world_t *w)
+{
     conn_t *c = world_dial();
     char buf[512];
     exchange(c, GET, 2, buf, sizeof buf);
     w->v[0] = status_of(buf);
     w->t[2] = clock_now();
-    if (w->t[1]) clock_sleep(w->t[1]);
+    if (w->t[1])
+        clock_sleep(w->t[1]);
     w->t[0] = dribble_until_closed(c, w->s[1], 100 * MS, w->s[0], sizeof w->s[0]);
     conn_free(c);
 }
 
 /* After the response (sent at 3L) the connection idles until
  * 3L + IdleTimeout. */
-static void test_idle_timeout_closes_a_kept_alive_connection_after_the_response(void **state) {
+static void test_idle_timeout_closes_a_kept_alive_connection_after_the_response(void **state)
+{
     (void)state;
     world_t w = {.latency = seeded_latency(), .client = keepalive_client};
     int64_t idle = (1 + (int64_t)ug_rand_below(60)) * SEC;
@@ -102,7 +112,8 @@ static void test_idle_timeout_closes_a_kept_alive_connection_after_the_response(
 }
 
 /* IdleTimeout 0: the idle wait gets ReadTimeout. */
-static void test_zero_idle_timeout_falls_back_to_read_timeout(void **state) {
+static void test_zero_idle_timeout_falls_back_to_read_timeout(void **state)
+{
     (void)state;
     world_t w = {.latency = seeded_latency(), .client = keepalive_client};
     int64_t r = (1 + (int64_t)ug_rand_below(60)) * SEC;
@@ -115,7 +126,8 @@ static void test_zero_idle_timeout_falls_back_to_read_timeout(void **state) {
 /* The second request starts after a gap; its header clock starts when
  * its first four bytes arrive (4L + gap + L), and the idle deadline no
  * longer applies. */
-static void test_header_clock_of_a_later_request_starts_at_its_first_four_bytes(void **state) {
+static void test_header_clock_of_a_later_request_starts_at_its_first_four_bytes(void **state)
+{
     (void)state;
     world_t w = {.latency = seeded_latency(), .client = keepalive_client};
     int64_t h = (1 + (int64_t)ug_rand_below(20)) * SEC, gap = (1 + (int64_t)ug_rand_below(9)) * SEC;
@@ -129,7 +141,8 @@ static void test_header_clock_of_a_later_request_starts_at_its_first_four_bytes(
 
 /* The second request's first four bytes come after a gap, the rest
  * after the idle timeout would have passed; v[1] its status. */
-static void late_rest_client(world_t *w) {
+static void late_rest_client(world_t *w)
+{
     conn_t *c = world_dial();
     char buf[512];
     exchange(c, GET, 2, buf, sizeof buf);
@@ -145,7 +158,8 @@ static void late_rest_client(world_t *w) {
 
 /* With no header timeout at all, the idle deadline ends with the four
  * bytes: the rest of the head may come after it. */
-static void test_idle_deadline_ends_when_the_next_request_begins(void **state) {
+static void test_idle_deadline_ends_when_the_next_request_begins(void **state)
+{
     (void)state;
     world_t w = {.latency = seeded_latency(), .client = late_rest_client};
     int64_t gap = (1 + (int64_t)ug_rand_below(9)) * SEC;
@@ -158,7 +172,8 @@ static void test_idle_deadline_ends_when_the_next_request_begins(void **state) {
 }
 
 /* /sleep for `ms`, then the client reads until the server closes. */
-static void sleepy_client(world_t *w) {
+static void sleepy_client(world_t *w)
+{
     conn_t *c = world_dial();
     w->t[0] = dribble_until_closed(c, w->s[1], 60 * SEC, w->s[0], sizeof w->s[0]);
     conn_free(c);
@@ -167,7 +182,8 @@ static void sleepy_client(world_t *w) {
 /* The write deadline is end of head (3L) + WriteTimeout: a handler that
  * takes WriteTimeout - L answers; one that takes WriteTimeout + L loses
  * its response and the connection closes when it tries to write. */
-static void test_write_timeout_counts_from_the_end_of_the_head_and_covers_the_handler(void **state) {
+static void test_write_timeout_counts_from_the_end_of_the_head_and_covers_the_handler(void **state)
+{
     (void)state;
     int64_t lat = seeded_latency(), wt = (1 + (int64_t)ug_rand_below(20)) * SEC;
     world_t fast = {.latency = lat, .client = sleepy_client};
@@ -189,7 +205,8 @@ static void test_write_timeout_counts_from_the_end_of_the_head_and_covers_the_ha
 }
 
 /* A head of n bytes: request line, an X-Pad header filled to size, blank line. */
-static void make_head(char *buf, size_t n) {
+static void make_head(char *buf, size_t n)
+{
     const char *pre = "GET / HTTP/1.1\r\nHost: s\r\nConnection: close\r\nX-Pad: ";
     size_t k = strlen(pre);
     memcpy(buf, pre, k);
@@ -197,7 +214,8 @@ static void make_head(char *buf, size_t n) {
     memcpy(buf + n - 4, "\r\n\r\n", 5);
 }
 
-static void big_head_client(world_t *w) {
+static void big_head_client(world_t *w)
+{
     size_t limit = to_head_limit(&w->cfg);
     char *head = malloc(limit + 2);
     for (int i = 0; i < 2; i++) {
@@ -211,7 +229,8 @@ static void big_head_client(world_t *w) {
 
 /* Exactly MaxHeaderBytes + 4096 bytes of head are served; one more is a
  * 431 with Go's text. */
-static void test_head_over_max_header_bytes_plus_slop_gets_431(void **state) {
+static void test_head_over_max_header_bytes_plus_slop_gets_431(void **state)
+{
     (void)state;
     world_t w = {.latency = seeded_latency(), .client = big_head_client};
     w.cfg.max_header_bytes = 100 + (int)ug_rand_below(8000);
@@ -225,14 +244,14 @@ static void test_head_over_max_header_bytes_plus_slop_gets_431(void **state) {
                         w.s[1]);
 }
 
-UG_TEST_GROUP(timeout_server, NULL, NULL,
-              cmocka_unit_test(test_fallbacks_and_the_head_limit_follow_go),
-              cmocka_unit_test(test_read_header_timeout_closes_a_dribbling_connection_at_its_instant),
-              cmocka_unit_test(test_read_timeout_stands_in_for_a_zero_read_header_timeout),
-              cmocka_unit_test(test_read_timeout_covers_the_body_from_the_start_of_the_request),
-              cmocka_unit_test(test_idle_timeout_closes_a_kept_alive_connection_after_the_response),
-              cmocka_unit_test(test_zero_idle_timeout_falls_back_to_read_timeout),
-              cmocka_unit_test(test_header_clock_of_a_later_request_starts_at_its_first_four_bytes),
-              cmocka_unit_test(test_idle_deadline_ends_when_the_next_request_begins),
-              cmocka_unit_test(test_write_timeout_counts_from_the_end_of_the_head_and_covers_the_handler),
-              cmocka_unit_test(test_head_over_max_header_bytes_plus_slop_gets_431));
+UG_TEST_GROUP(
+    timeout_server, NULL, NULL, cmocka_unit_test(test_fallbacks_and_the_head_limit_follow_go),
+    cmocka_unit_test(test_read_header_timeout_closes_a_dribbling_connection_at_its_instant),
+    cmocka_unit_test(test_read_timeout_stands_in_for_a_zero_read_header_timeout),
+    cmocka_unit_test(test_read_timeout_covers_the_body_from_the_start_of_the_request),
+    cmocka_unit_test(test_idle_timeout_closes_a_kept_alive_connection_after_the_response),
+    cmocka_unit_test(test_zero_idle_timeout_falls_back_to_read_timeout),
+    cmocka_unit_test(test_header_clock_of_a_later_request_starts_at_its_first_four_bytes),
+    cmocka_unit_test(test_idle_deadline_ends_when_the_next_request_begins),
+    cmocka_unit_test(test_write_timeout_counts_from_the_end_of_the_head_and_covers_the_handler),
+    cmocka_unit_test(test_head_over_max_header_bytes_plus_slop_gets_431));

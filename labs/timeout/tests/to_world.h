@@ -30,22 +30,23 @@ typedef struct world world_t;
 
 struct world {
     to_server_config_t cfg;
-    http_handler_fn handler;     /* NULL: world_handler */
+    http_handler_fn handler; /* NULL: world_handler */
     void *hud;
-    int64_t latency;             /* one way */
-    int64_t hop_sleep;           /* /hop: sleep before answering */
-    bool no_server;              /* nothing listens on s:80 */
+    int64_t latency;   /* one way */
+    int64_t hop_sleep; /* /hop: sleep before answering */
+    bool no_server;    /* nothing listens on s:80 */
     void (*client)(world_t *w);
     to_server_t ts;
     listener_t *l;
     chan_t *ready;
-    int served;                  /* requests the handler saw */
-    int64_t t[8];                /* recorded instants */
-    long v[8];                   /* recorded values */
-    char s[4][512];              /* recorded strings */
+    int served;     /* requests the handler saw */
+    int64_t t[8];   /* recorded instants */
+    long v[8];      /* recorded values */
+    char s[4][512]; /* recorded strings */
 };
 
-static inline void world_handler(http_response_t *w, http_request_t *r, void *ud) {
+static inline void world_handler(http_response_t *w, http_request_t *r, void *ud)
+{
     world_t *wd = ud;
     wd->served++;
     long arg = atol(r->query);
@@ -66,20 +67,24 @@ static inline void world_handler(http_response_t *w, http_request_t *r, void *ud
     http_write(w, "ok", 2);
 }
 
-static inline void world_server(void *arg) {
+static inline void world_server(void *arg)
+{
     world_t *w = arg;
-    if (net_listen("tcp", ":80", &w->l)) fail_msg("listen");
+    if (net_listen("tcp", ":80", &w->l))
+        fail_msg("listen");
     chan_send(w->ready, NULL);
     http_serve(w->ts.http, w->l);
 }
 
-static inline void world_client(void *arg) {
+static inline void world_client(void *arg)
+{
     world_t *w = arg;
     w->client(w);
     chan_send(w->ready, NULL);
 }
 
-static inline void world_main(void *arg) {
+static inline void world_main(void *arg)
+{
     world_t *w = arg;
     simnet_t *n;
     simhost_t *sh, *ch;
@@ -106,20 +111,27 @@ static inline void world_main(void *arg) {
 }
 
 /* Runs the world; the clock starts at 0 with the client's first call. */
-static inline void world_run(world_t *w) {
+static inline void world_run(world_t *w)
+{
     rt_config_t cfg = {.seed = ug_seed(), .tick = RT_TICK_NONE};
     int rc = rt_run(&cfg, world_main, w);
-    if (rc) fail_msg("rt_run: %d\n%s", rc, rt_report() ? rt_report() : "");
+    if (rc)
+        fail_msg("rt_run: %d\n%s", rc, rt_report() ? rt_report() : "");
 }
 
 /* A seeded one-way latency, 1..20 ms. */
-static inline int64_t seeded_latency(void) { return (1 + (int64_t)ug_rand_below(20)) * MS; }
+static inline int64_t seeded_latency(void)
+{
+    return (1 + (int64_t)ug_rand_below(20)) * MS;
+}
 
 /* Dials s:80 (fails the test otherwise). */
-static inline conn_t *world_dial(void) {
+static inline conn_t *world_dial(void)
+{
     conn_t *c = NULL;
     int rc = net_dial("tcp", "s:80", &c);
-    if (rc) fail_msg("dial s:80: %s", net_strerror(rc));
+    if (rc)
+        fail_msg("dial s:80: %s", net_strerror(rc));
     return c;
 }
 
@@ -129,10 +141,12 @@ static inline conn_t *world_dial(void) {
  * in buf. A write fails as soon as the server has closed, before its end
  * of stream arrives: the client then stops writing and reads on. */
 static inline int64_t dribble_until_closed(conn_t *c, const char *s, int64_t every, char *buf,
-                                           size_t cap) {
+                                           size_t cap)
+{
     size_t got = 0;
     bool writing = s[0] != '\0';
-    if (writing) conn_write(c, s, strlen(s), NULL);
+    if (writing)
+        conn_write(c, s, strlen(s), NULL);
     for (;;) {
         conn_set_read_deadline(c, writing ? clock_now() + every : 0);
         ssize_t k = conn_read(c, buf + got, cap - 1 - got);
@@ -140,9 +154,12 @@ static inline int64_t dribble_until_closed(conn_t *c, const char *s, int64_t eve
             got += (size_t)k;
             continue;
         }
-        if (k == 0 || k == -ECONNRESET) break;
-        if (k != -NET_ETIMEOUT) return -1;
-        if (conn_write(c, "x", 1, NULL)) writing = false;
+        if (k == 0 || k == -ECONNRESET)
+            break;
+        if (k != -NET_ETIMEOUT)
+            return -1;
+        if (conn_write(c, "x", 1, NULL))
+            writing = false;
     }
     buf[got] = '\0';
     return clock_now();
@@ -150,15 +167,18 @@ static inline int64_t dribble_until_closed(conn_t *c, const char *s, int64_t eve
 
 /* Sends req and reads one response whose body is "ok"-sized (until the
  * head's blank line plus body_len bytes). Returns bytes read. */
-static inline size_t exchange(conn_t *c, const char *req, size_t body_len, char *buf, size_t cap) {
+static inline size_t exchange(conn_t *c, const char *req, size_t body_len, char *buf, size_t cap)
+{
     size_t got = 0;
     conn_write(c, req, strlen(req), NULL);
     for (;;) {
         buf[got] = '\0';
         char *end = strstr(buf, "\r\n\r\n");
-        if (end && (size_t)(end + 4 - buf) + body_len <= got) break;
+        if (end && (size_t)(end + 4 - buf) + body_len <= got)
+            break;
         ssize_t k = conn_read(c, buf + got, cap - 1 - got);
-        if (k <= 0) break;
+        if (k <= 0)
+            break;
         got += (size_t)k;
     }
     buf[got] = '\0';
@@ -166,7 +186,8 @@ static inline size_t exchange(conn_t *c, const char *req, size_t body_len, char 
 }
 
 /* The status of a response in buf, 0 when none. */
-static inline int status_of(const char *buf) {
+static inline int status_of(const char *buf)
+{
     int st = 0;
     return sscanf(buf, "HTTP/1.1 %d", &st) == 1 ? st : 0;
 }
