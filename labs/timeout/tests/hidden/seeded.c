@@ -40,7 +40,7 @@ static int64_t model_close(const to_server_config_t *c, int64_t lat, int64_t gap
 static void test_seeded_keepalive_sessions_close_where_go_would(void **state)
 {
     (void)state;
-    int64_t closes = 0, expected = 0;
+    uint64_t closes = 0, expected = 0; /* hashes of the instants, in order */
     int ok = 0;
     for (int i = 0; i < 12; i++) {
         world_t w = {.latency = seeded_latency(), .client = session_client};
@@ -55,8 +55,8 @@ static void test_seeded_keepalive_sessions_close_where_go_would(void **state)
         w.t[1] = (int64_t)ug_rand_below(12) * SEC + (100 + (int64_t)ug_rand_below(800)) * MS;
         world_run(&w);
         ok += w.v[0] == 200;
-        closes = closes * 31 + w.t[0];
-        expected = expected * 31 + model_close(&w.cfg, w.latency, w.t[1]);
+        closes = closes * 31 + (uint64_t)w.t[0];
+        expected = expected * 31 + (uint64_t)model_close(&w.cfg, w.latency, w.t[1]);
     }
     assert_int_equal(12, ok);
     assert_int_equal(expected, closes);
@@ -79,7 +79,7 @@ static void late_client(world_t *w)
 static void test_seeded_client_calls_fail_where_go_would(void **state)
 {
     (void)state;
-    int64_t got = 0, want = 0;
+    uint64_t got = 0, want = 0; /* hashes of (instant, result), in order */
     for (int i = 0; i < 12; i++) {
         world_t w = {.latency = seeded_latency()};
         w.client = late_client;
@@ -94,8 +94,8 @@ static void test_seeded_client_calls_fail_where_go_would(void **state)
             rc = -TO_EHEADER_TIMEOUT, at = 2 * lat + w.t[2];
         if (w.t[1] && w.t[1] < at)
             rc = -TO_ECLIENT_TIMEOUT, at = w.t[1];
-        got = got * 31 + w.t[0] * 7 + w.v[0];
-        want = want * 31 + at * 7 + rc;
+        got = got * 31 + (uint64_t)w.t[0] * 7 + (uint64_t)w.v[0];
+        want = want * 31 + (uint64_t)at * 7 + (uint64_t)rc;
     }
     assert_int_equal(want, got);
 }
