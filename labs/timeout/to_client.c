@@ -115,10 +115,14 @@ static int one_request(const to_client_t *cl, ctx_t *ctx, int64_t deadline, cons
         return classify(rc, ctx, deadline, 0);
     to_watch_t wt = {.ctx = ctx, .c = c};
     http_client_t *hc = NULL;
+    bool watching = false;
     if ((rc = chan_make(0, 0, &wt.stop)) || (rc = http_client_new(c, &hc)))
         goto out;
-    if (ctx_done(ctx) && (rc = task_spawn(watch, &wt, NULL)))
-        goto out;
+    if (ctx_done(ctx)) {
+        if ((rc = task_spawn(watch, &wt, NULL)))
+            goto out;
+        watching = true;
+    }
     conn_set_deadline(c, deadline);
     static const http_header_t close_hdr[] = {{"Connection", "close"}};
     rc = http_client_send(hc, "GET", u->target, close_hdr, 1, NULL, 0);
@@ -136,11 +140,9 @@ static int one_request(const to_client_t *cl, ctx_t *ctx, int64_t deadline, cons
         rc = classify(rc, ctx, deadline, header_deadline);
     }
 out:
-    if (ctx_done(ctx) && wt.stop && hc) {
+    if (watching) {
         chan_send(wt.stop, NULL); /* the watcher answers by closing stop */
         chan_recv(wt.stop, NULL, NULL);
-        if (ctx_err(ctx) && !rc)
-            rc = 0; /* the response was whole before */
     }
     http_client_free(hc);
     chan_free(wt.stop);
