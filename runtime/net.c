@@ -158,15 +158,16 @@ int net_dial(const char *network, const char *address, conn_t **out) {
     if (!network || !address || !out) return -EINVAL;
     if (!rt__s.current) return -EPERM;
     void *h = simnet__host();
-    return h ? simnet__dial(h, network, address, out) : sock__dial(network, address, 0, out);
+    return h ? simnet__dial(h, network, address, 0, out) : sock__dial(network, address, 0, out);
 }
 
 int net_dial_timeout(const char *network, const char *address, int64_t timeout, conn_t **out) {
     if (!network || !address || !out) return -EINVAL;
     if (!rt__s.current) return -EPERM;
     void *h = simnet__host();
-    if (h) return simnet__dial(h, network, address, out);
-    return sock__dial(network, address, timeout > 0 ? rt__clock() + timeout : 0, out);
+    int64_t deadline = timeout > 0 ? rt__clock() + timeout : 0;
+    return h ? simnet__dial(h, network, address, deadline, out)
+             : sock__dial(network, address, deadline, out);
 }
 
 ssize_t conn_read(conn_t *c, void *buf, size_t len) {

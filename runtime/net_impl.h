@@ -89,7 +89,8 @@ int sock__dial(const char *network, const char *address, int64_t deadline, conn_
 /* simnet.c: the current task's host, and the calls made on one. */
 void *simnet__host(void);
 int simnet__listen(void *host, const char *network, const char *address, listener_t **out);
-int simnet__dial(void *host, const char *network, const char *address, conn_t **out);
+int simnet__dial(void *host, const char *network, const char *address, int64_t deadline,
+                 conn_t **out);
 int simnet__listen_packet(void *host, const char *network, const char *address, conn_t **out);
 void simnet__forget_conn(conn_t *c);
 void simnet__forget_listener(listener_t *l);

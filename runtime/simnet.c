@@ -466,7 +466,9 @@ static int reachable(simhost_t *a, simhost_t *b, uint16_t port) {
     return find_listener(b, port) ? 0 : -ECONNREFUSED;
 }
 
-int simnet__dial(void *host, const char *network, const char *address, conn_t **out) {
+int simnet__dial(void *host, const char *network, const char *address, int64_t deadline,
+                 conn_t **out)
+{
     RT_ENTER;
     simhost_t *a = host, *b;
     uint16_t port;
@@ -476,7 +478,14 @@ int simnet__dial(void *host, const char *network, const char *address, conn_t **
     simnet_t *n = a->net;
     lstate_t *ab = link_of(n, a->idx, b->idx), *ba = link_of(n, b->idx, a->idx);
     if ((rc = reachable(a, b, port))) return rc;
-    clock_sleep(ab->cfg.latency + ba->cfg.latency);     /* SYN, SYN-ACK */
+    /* SYN, SYN-ACK; a deadline that comes first ends the dial there, as a
+     * connect that times out does. */
+    int64_t rtt = ab->cfg.latency + ba->cfg.latency, left = deadline - clock_now();
+    if (deadline > 0 && left < rtt) {
+        clock_sleep(left);
+        return -NET_ETIMEOUT;
+    }
+    clock_sleep(rtt);
     if ((rc = reachable(a, b, port))) return rc;        /* a crash or a cut meanwhile */
     sim_listener_t *l = find_listener(b, port);
     if (l->len == BACKLOG_MAX) return -ECONNREFUSED;

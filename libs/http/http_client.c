@@ -87,17 +87,54 @@ static int copy_response(http_client_t *cl, http_resp_t *out) {
     return 0;
 }
 
+int http_client_send(http_client_t *cl, const char *method, const char *target,
+                     const http_header_t *headers, size_t nheaders, const void *body,
+                     size_t body_len)
+{
+    if (!cl || !method || !target)
+        return -EINVAL;
+    ssize_t len = format_request(cl, method, target, headers, nheaders, body, body_len);
+    if (len < 0)
+        return (int)len;
+    http_msg_reset(&cl->m);
+    cl->m.skip_body = !strcmp(method, "HEAD");
+    return conn_write(cl->c, cl->out, (size_t)len, NULL);
+}
+
+int http_client_read_head(http_client_t *cl, http_resp_t *out)
+{
+    if (!cl || !out)
+        return -EINVAL;
+    memset(out, 0, sizeof *out);
+    int rc = http_msg_read_head(&cl->m, &cl->in, cl->c);
+    if (rc)
+        return rc == 1 ? -EPIPE : rc;
+    if ((rc = copy_response(cl, out)))
+        return rc;
+    out->body[0] = '\0'; /* what came of the body waits for read_body */
+    out->body_len = 0;
+    return 0;
+}
+
+int http_client_read_body(http_client_t *cl, http_resp_t *out)
+{
+    if (!cl || !out)
+        return -EINVAL;
+    int rc = http_msg_read(&cl->m, &cl->in, cl->c);
+    if (rc)
+        return rc == 1 ? -EPIPE : rc;
+    http_resp_free(out);
+    return copy_response(cl, out);
+}
+
 int http_client_do(http_client_t *cl, const char *method, const char *target,
                    const http_header_t *headers, size_t nheaders, const void *body,
                    size_t body_len, http_resp_t *out) {
     if (!cl || !method || !target || !out) return -EINVAL;
     memset(out, 0, sizeof *out);
-    ssize_t len = format_request(cl, method, target, headers, nheaders, body, body_len);
-    if (len < 0) return (int)len;
-    int rc = conn_write(cl->c, cl->out, (size_t)len, NULL);
-    if (rc) return rc;
-    http_msg_reset(&cl->m);
-    cl->m.skip_body = !strcmp(method, "HEAD");
+    int rc = http_client_send(cl, method, target, headers, nheaders, body, body_len);
+    if (rc)
+        return rc;
     rc = http_msg_read(&cl->m, &cl->in, cl->c);
     if (rc) return rc == 1 ? -EPIPE : rc;
     return copy_response(cl, out);
@@ -117,4 +154,41 @@ void http_resp_free(http_resp_t *r) {
 
 const char *http_request_header(const http_request_t *r, const char *name) {
     return http_find_header(r->headers, r->nheaders, name);
+}
+
+int http_request_clone(const http_request_t *r, http_request_t **out)
+{
+    if (!r || !out)
+        return -EINVAL;
+    size_t strings = strlen(r->method) + strlen(r->target) + strlen(r->path) + strlen(r->query) + 4;
+    for (size_t i = 0; i < r->nheaders; i++)
+        strings += strlen(r->headers[i].name) + strlen(r->headers[i].value) + 2;
+    size_t hdrs = r->nheaders * sizeof(http_header_t);
+    http_request_t *c = malloc(sizeof *c + hdrs + strings + r->body_len + 1);
+    if (!c)
+        return -ENOMEM;
+    *c = *r;
+    http_header_t *h = (http_header_t *)(c + 1);
+    char *p = (char *)h + hdrs;
+#define CLONE_STR(dst, src) (dst = p, p = stpcpy(p, src) + 1)
+    CLONE_STR(c->method, r->method);
+    CLONE_STR(c->target, r->target);
+    CLONE_STR(c->path, r->path);
+    CLONE_STR(c->query, r->query);
+    for (size_t i = 0; i < r->nheaders; i++) {
+        CLONE_STR(h[i].name, r->headers[i].name);
+        CLONE_STR(h[i].value, r->headers[i].value);
+    }
+#undef CLONE_STR
+    memcpy(p, r->body, r->body_len);
+    p[r->body_len] = '\0';
+    c->body = p;
+    c->headers = h;
+    *out = c;
+    return 0;
+}
+
+void http_request_free(http_request_t *r)
+{
+    free(r);
 }

@@ -9,8 +9,8 @@
  * bytes stay in the buffer for the next. Strings land NUL-terminated in
  * an arena; http_msg_finish turns offsets into pointers.
  *
- * Interface: http_msg_init → (http_msg_reset → http_msg_read →
- * http_msg_finish)* → http_msg_fini.
+ * Interface: http_msg_init → (http_msg_reset → [http_msg_read_head →]
+ * http_msg_read → http_msg_finish)* → http_msg_fini.
  */
 #ifndef UNDERGO_HTTP_IMPL_H
 #define UNDERGO_HTTP_IMPL_H
@@ -37,7 +37,7 @@ typedef struct http_msg {
     size_t blen, bcap;
     int last;                    /* 0 none, 1 url, 2 field, 3 value: the open string */
     bool headers_done, done, skip_body, started;
-    size_t header_bytes, max_header, max_body;
+    size_t header_bytes, max_header, max_body; /* head bytes fed so far; limits (0: none) */
     int error;                   /* -E2BIG (headers), -EFBIG (body), -ENOMEM */
     /* hooks for the server: the first byte arrived / the headers are parsed */
     void (*on_start)(struct http_msg *m, void *ud);
@@ -52,6 +52,13 @@ void http_msg_fini(http_msg_t *m);
  * ended cleanly before a message began; -EPROTO (a parse error), -E2BIG,
  * -EFBIG, -EPIPE (ended mid-message), or the conn's error. */
 int http_msg_read(http_msg_t *m, http_inbuf_t *in, conn_t *c);
+/* As http_msg_read, but returns 0 once the head is parsed (the body, or
+ * what arrived of it, may be read already); http_msg_read goes on from
+ * there. */
+int http_msg_read_head(http_msg_t *m, http_inbuf_t *in, conn_t *c);
+/* Reads from c until in holds at least want bytes (kept at in->data).
+ * Returns 0, 1 at end of stream before that, or the conn's error. */
+int http_inbuf_fill(http_inbuf_t *in, conn_t *c, size_t want);
 /* Fills m->headers (pointers into the arena). 0 or -ENOMEM. */
 int http_msg_finish(http_msg_t *m);
 const char *http_msg_url(const http_msg_t *m);
@@ -73,6 +80,8 @@ struct http_response {
     size_t head_cap;
     int status;
     bool sent, chunked, has_length, close, head_only, failed;
+    bool buffered;               /* http_response_buffer_new: never sends */
+    int err;                     /* http_response_fail's error, 0 when none */
     size_t written;              /* body bytes accepted */
     size_t body_start;           /* where the body begins in out, before the head is sent */
 };

@@ -5,9 +5,11 @@
  * The callbacks get the target, names and values in pieces (a read can
  * end anywhere); each piece is appended to the string open in the arena,
  * and a new string opens when the callback kind changes. The header
- * limit counts the bytes of the target, names and values (and two per
- * line), near enough to Go's MaxHeaderBytes; the body limit counts decoded
- * bytes.
+ * limit counts the bytes of the head as they came on the wire, from the
+ * first byte of the start line to the end of the blank line: the parser is
+ * never handed more of the head than the limit leaves, so a head one byte
+ * longer fails (http-parser's own 80 KiB cap is lifted, so the limit is
+ * the configured one). The body limit counts decoded bytes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,8 +29,8 @@ int http_buf_reserve(char **buf, size_t *cap, size_t need) {
     return 0;
 }
 
-static int append(http_msg_t *m, const char *at, size_t len) {
-    if (!m->headers_done && (m->header_bytes += len + 2) > m->max_header) return m->error = -E2BIG;
+static int append(http_msg_t *m, const char *at, size_t len)
+{
     if (http_buf_reserve(&m->arena, &m->acap, m->alen + len + 1)) return m->error = -ENOMEM;
     memcpy(m->arena + m->alen, at, len);
     m->alen += len;
@@ -119,6 +121,7 @@ void http_msg_init(http_msg_t *m, enum http_parser_type type, size_t max_header,
     m->max_body = max_body;
     http_parser_init(&m->p, type);
     m->p.data = m;
+    http_parser_set_max_header_size(UINT32_MAX); /* the limit is max_header */
 }
 
 void http_msg_reset(http_msg_t *m) {
@@ -135,10 +138,18 @@ void http_msg_fini(http_msg_t *m) {
     free(m->body);
 }
 
-/* Feeds what in holds; counts header bytes against the limit. */
+/* Feeds what in holds, but no more of an unfinished head than the header
+ * limit leaves. Returns 0 (a message is whole), -EAGAIN (more is needed),
+ * or an error: a head that used up the limit unfinished is -E2BIG. */
 static int feed(http_msg_t *m, http_inbuf_t *in) {
-    size_t n = http_parser_execute(&m->p, &settings, in->data + in->off, in->len);
+    size_t len = in->len;
+    bool in_head = !m->headers_done && m->max_header;
+    if (in_head && len > m->max_header - m->header_bytes)
+        len = m->max_header - m->header_bytes;
+    size_t n = http_parser_execute(&m->p, &settings, in->data + in->off, len);
     in->off += n, in->len -= n;
+    if (in_head && !m->headers_done)
+        m->header_bytes += n;
     enum http_errno e = HTTP_PARSER_ERRNO(&m->p);
     if (m->done) {
         http_parser_pause(&m->p, 0);
@@ -146,24 +157,45 @@ static int feed(http_msg_t *m, http_inbuf_t *in) {
     }
     if (m->error) return m->error;
     if (e != HPE_OK) return -EPROTO;
+    if (in_head && !m->headers_done && m->header_bytes >= m->max_header)
+        return -E2BIG;
     return -EAGAIN;
 }
 
-int http_msg_read(http_msg_t *m, http_inbuf_t *in, conn_t *c) {
+int http_inbuf_fill(http_inbuf_t *in, conn_t *c, size_t want)
+{
     if (!in->data) {
         in->data = malloc(INBUF);
         if (!in->data) return -ENOMEM;
         in->cap = INBUF;
     }
+    if (in->off && in->len)
+        memmove(in->data, in->data + in->off, in->len);
+    in->off = 0;
+    while (in->len < want) {
+        ssize_t k = conn_read(c, in->data + in->len, in->cap - in->len);
+        if (k <= 0)
+            return k ? (int)k : 1;
+        in->len += (size_t)k;
+    }
+    return 0;
+}
+
+/* Reads until the message is whole, or (head) until its head is. */
+static int read_until(http_msg_t *m, http_inbuf_t *in, conn_t *c, bool head)
+{
     for (;;) {
+        if (m->done || (head && m->headers_done))
+            return 0;
         if (in->len) {
             int rc = feed(m, in);
             if (rc != -EAGAIN) return rc;
+            continue;
         }
-        in->off = 0;
-        ssize_t k = conn_read(c, in->data, in->cap);
-        if (k < 0) return (int)k;
-        if (k == 0) {
+        int rc = http_inbuf_fill(in, c, 1);
+        if (rc < 0)
+            return rc;
+        if (rc == 1) {
             if (!m->started) return 1;
             http_parser_execute(&m->p, &settings, NULL, 0);   /* EOF ends a body read to close */
             if (m->done) {
@@ -172,8 +204,17 @@ int http_msg_read(http_msg_t *m, http_inbuf_t *in, conn_t *c) {
             }
             return -EPIPE;
         }
-        in->len = (size_t)k;
     }
+}
+
+int http_msg_read(http_msg_t *m, http_inbuf_t *in, conn_t *c)
+{
+    return read_until(m, in, c, false);
+}
+
+int http_msg_read_head(http_msg_t *m, http_inbuf_t *in, conn_t *c)
+{
+    return read_until(m, in, c, true);
 }
 
 int http_msg_finish(http_msg_t *m) {

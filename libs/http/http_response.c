@@ -69,6 +69,7 @@ void http_response_begin(http_response_t *w, conn_t *c, const http_request_t *r,
     w->olen = w->hlen = w->written = 0;
     w->status = 0;
     w->sent = w->chunked = w->has_length = w->failed = false;
+    w->err = 0;
     w->close = close;
     w->head_only = r && !strcmp(r->method, "HEAD");
 }
@@ -122,6 +123,73 @@ int http_response_status(const http_response_t *w) { return w->status; }
 bool http_response_sent(const http_response_t *w) { return w->sent; }
 size_t http_response_written(const http_response_t *w) { return w->written; }
 void http_response_close(http_response_t *w) { w->close = true; }
+
+/* ---- writers that keep everything (Go's timeoutWriter) ---- */
+
+static int buffer_append(http_response_t *w, const void *buf, size_t len)
+{
+    if (http_buf_reserve(&w->out, &w->ocap, w->olen + len + 1))
+        return -ENOMEM;
+    memcpy(w->out + w->olen, buf, len);
+    w->olen += len;
+    w->out[w->olen] = '\0';
+    w->written += len;
+    return 0;
+}
+
+int http_response_buffer_new(http_response_t **out)
+{
+    if (!out)
+        return -EINVAL;
+    http_response_t *w = calloc(1, sizeof *w);
+    if (!w)
+        return -ENOMEM;
+    w->buffered = true;
+    *out = w;
+    return 0;
+}
+
+void http_response_free(http_response_t *w)
+{
+    if (!w)
+        return;
+    http_response_fini(w);
+    free(w);
+}
+
+const char *http_response_body(const http_response_t *w)
+{
+    return w->olen ? w->out : "";
+}
+
+int http_response_copy_headers(http_response_t *dst, const http_response_t *src)
+{
+    if (dst->sent)
+        return -EALREADY;
+    for (size_t i = 0; i < src->hlen;) {
+        const char *line = src->hdrs + i, *colon = strchr(line, ':'), *end = strstr(line, "\r\n");
+        char name[256];
+        size_t nl = (size_t)(colon - line), vl = (size_t)(end - colon - 2);
+        if (nl >= sizeof name)
+            return -EINVAL;
+        memcpy(name, line, nl);
+        name[nl] = '\0';
+        char *value = strndup(colon + 2, vl);
+        if (!value)
+            return -ENOMEM;
+        int rc = http_add_header(dst, name, value);
+        free(value);
+        if (rc)
+            return rc;
+        i = (size_t)(end + 2 - src->hdrs);
+    }
+    return 0;
+}
+
+void http_response_fail(http_response_t *w, int err)
+{
+    w->err = err;
+}
 
 /* ---- sending ---- */
 
@@ -178,8 +246,12 @@ static int send_body(http_response_t *w) {
 }
 
 int http_write(http_response_t *w, const void *buf, size_t len) {
+    if (w->err)
+        return w->err;
     if (w->failed) return -EPIPE;
     if (!w->status) w->status = 200;
+    if (w->buffered)
+        return buffer_append(w, buf, len);
     w->written += len;
     while (len) {
         size_t room = BUFFER_MAX > w->olen ? BUFFER_MAX - w->olen : 0;
@@ -199,6 +271,10 @@ int http_write(http_response_t *w, const void *buf, size_t len) {
 }
 
 int http_flush(http_response_t *w) {
+    if (w->err)
+        return w->err;
+    if (w->buffered)
+        return -ENOTSUP;
     if (w->failed) return -EPIPE;
     return w->sent ? send_body(w) : send_head(w, false);
 }

@@ -5,7 +5,9 @@
  * http_serve accepts and spawns conn_task per connection. conn_task reads
  * a request (http_msg.c), calls the handler through the invoke hook,
  * ends the response, and goes on while both sides keep the connection
- * alive. on_event fires where Go's server sets its deadlines. A request
+ * alive. Before each request it waits, as Go's does, until four bytes of
+ * it are here (Go's Peek(4) after an idle wait). on_event fires where
+ * Go's server sets its deadlines, with a word per connection. A request
  * that http-parser refuses gets 400 (headers over the limit 431, a body
  * over the limit 413) and the connection closes; a read error, timeout or
  * end of stream closes it silently, as Go's does. http_server_close
@@ -16,6 +18,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <undergo/ctx.h>
 #include <undergo/runtime.h>
 #include "http_impl.h"
 
@@ -29,6 +32,7 @@ typedef struct sconn {
     http_msg_t m;
     http_response_t w;
     http_request_t r;
+    void *conn_ud; /* on_event's word for this connection */
 } sconn_t;
 
 struct http_server {
@@ -57,7 +61,8 @@ size_t http_server_conns(const http_server_t *s) { return s->nconns; }
 uint64_t http_server_requests(const http_server_t *s) { return s->requests; }
 
 static void event(sconn_t *sc, http_event_t ev, const http_request_t *r) {
-    if (sc->s->cfg.on_event) sc->s->cfg.on_event(ev, sc->c, r, sc->s->cfg.ud);
+    if (sc->s->cfg.on_event)
+        sc->s->cfg.on_event(ev, sc->c, r, &sc->conn_ud, sc->s->cfg.ud);
 }
 
 /* ---- the request ---- */
@@ -77,19 +82,19 @@ static int build_request(sconn_t *sc, bool headers_only) {
     if (http_msg_finish(m)) return -ENOMEM;
     *r = (http_request_t){
         .method = http_method_str((enum http_method)m->p.method),
-        .target = m->arena + url, .path = m->arena + path,
+        .target = m->arena + url,
+        .path = m->arena + path,
         .query = has_q ? m->arena + url + q + 1 : "",
-        .version_minor = m->p.http_minor, .headers = m->headers, .nheaders = m->nh / 2,
-        .body = m->blen ? m->body : "", .body_len = m->blen,
-        .keep_alive = !headers_only && http_should_keep_alive(&m->p), .conn = sc->c,
+        .version_minor = m->p.http_minor,
+        .headers = m->headers,
+        .nheaders = m->nh / 2,
+        .body = m->blen ? m->body : "",
+        .body_len = m->blen,
+        .keep_alive = !headers_only && http_should_keep_alive(&m->p),
+        .conn = sc->c,
+        .ctx = ctx_background(),
     };
     return 0;
-}
-
-static void on_start(http_msg_t *m, void *ud) {
-    (void)m;
-    sconn_t *sc = ud;
-    event(sc, HTTP_EV_REQUEST, NULL);
 }
 
 static void on_headers(http_msg_t *m, void *ud) {
@@ -116,6 +121,11 @@ static int error_status(int rc) {
 static bool serve_one(sconn_t *sc) {
     http_server_t *s = sc->s;
     event(sc, HTTP_EV_IDLE, NULL);
+    /* The first bytes of the next request: end of stream, a deadline or an
+     * error before four of them closes the connection silently. */
+    if (http_inbuf_fill(&sc->in, sc->c, 4))
+        return false;
+    event(sc, HTTP_EV_REQUEST, NULL);
     http_msg_reset(&sc->m);
     int rc = http_msg_read(&sc->m, &sc->in, sc->c);
     if (rc) {
@@ -138,7 +148,6 @@ static void conn_task(void *arg) {
     sconn_t *sc = arg;
     http_server_t *s = sc->s;
     http_msg_init(&sc->m, HTTP_REQUEST, s->cfg.max_header_bytes, s->cfg.max_body_bytes);
-    sc->m.on_start = on_start;
     sc->m.on_headers = on_headers;
     sc->m.ud = sc;
     http_response_init(&sc->w);

@@ -4,7 +4,8 @@
  * replays byte for byte with its seed and differently with another; a
  * partition stalls streams and drops datagrams; a crash ends the host's
  * tasks, resets its peers and keeps only what it fsynced; torn writes and
- * injected EIO behave as documented.
+ * injected EIO behave as documented; a dial timeout shorter than the round
+ * trip fails the dial at the timeout.
  */
 #include <stdarg.h>
 #include "net_test.h"
@@ -214,6 +215,69 @@ static void test_dials_fail_across_cuts_to_down_hosts_and_closed_ports(void **st
     assert_int_equal(-EHOSTUNREACH, s.rc[3]);
 }
 
+/* ---- dial timeouts ---- */
+
+typedef struct {
+    int64_t latency, timeout, at[2];
+    int rc[2];
+} dialto_t;
+
+static void dialto_listener(void *arg)
+{
+    (void)arg;
+    listener_t *l;
+    net_listen("tcp", ":80", &l);
+    conn_t *c;
+    while (listener_accept(l, &c) == 0)
+        conn_free(c);
+}
+
+static void dialto_dialer(void *arg)
+{
+    dialto_t *s = arg;
+    conn_t *c;
+    int64_t t0 = clock_now();
+    s->rc[0] = net_dial_timeout("tcp", "b:80", s->timeout, &c); /* shorter than the RTT */
+    s->at[0] = clock_now() - t0;
+    t0 = clock_now();
+    s->rc[1] = net_dial_timeout("tcp", "b:80", 2 * s->latency + s->timeout, &c);
+    s->at[1] = clock_now() - t0;
+    if (s->rc[1] == 0)
+        conn_free(c);
+}
+
+static void dialto_main(void *arg)
+{
+    dialto_t *s = arg;
+    simlink_t l = {.latency = s->latency};
+    simnet_t *n;
+    simhost_t *a, *b;
+    simnet_new(&l, &n);
+    simnet_host_add(n, "a", &a);
+    simnet_host_add(n, "b", &b);
+    simhost_spawn(b, dialto_listener, NULL, NULL);
+    clock_sleep(CLOCK_MS);
+    uint64_t id;
+    simhost_spawn(a, dialto_dialer, s, &id);
+    task_join(id);
+    simnet_free(n);
+}
+
+/* A dial whose round trip outlasts its timeout fails at the timeout, as a
+ * connect does; a longer timeout lets it finish after the round trip. */
+static void test_a_dial_timeout_shorter_than_the_round_trip_fails_at_the_timeout(void **state)
+{
+    (void)state;
+    dialto_t s = {.latency = (int64_t)(10 + ug_rand_below(90)) * CLOCK_MS};
+    s.timeout = (int64_t)(1 + ug_rand_below((uint64_t)s.latency / CLOCK_MS)) * CLOCK_MS;
+    rt_config_t cfg = {.seed = ug_seed(), .tick = RT_TICK_NONE};
+    assert_int_equal(0, rt_run(&cfg, dialto_main, &s));
+    assert_int_equal(-NET_ETIMEOUT, s.rc[0]);
+    assert_int_equal(s.timeout, s.at[0]);
+    assert_int_equal(0, s.rc[1]);
+    assert_int_equal(2 * s.latency, s.at[1]);
+}
+
 /* ---- crash and restart ---- */
 
 typedef struct {
@@ -387,10 +451,12 @@ static void test_disk_latencies_take_virtual_time(void **state) {
     assert_int_equal(2 * CLOCK_MS, t[2] - t[1]);
 }
 
-UG_TEST_GROUP(simnet, NULL, NULL,
+UG_TEST_GROUP(
+    simnet, NULL, NULL,
     cmocka_unit_test(test_partition_scenario_replays_byte_for_byte_with_its_seed),
     cmocka_unit_test(test_a_partition_stalls_a_stream_until_healed),
     cmocka_unit_test(test_dials_fail_across_cuts_to_down_hosts_and_closed_ports),
+    cmocka_unit_test(test_a_dial_timeout_shorter_than_the_round_trip_fails_at_the_timeout),
     cmocka_unit_test(test_a_crash_keeps_only_what_was_fsynced),
     cmocka_unit_test(test_a_torn_write_keeps_its_first_bytes_on_a_crash),
     cmocka_unit_test(test_a_torn_write_then_fsynced_is_whole),

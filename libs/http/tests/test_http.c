@@ -2,8 +2,10 @@
  * test_http.c — the HTTP/1.1 core over real loopback sockets (TCP, Unix)
  * and over the simulated network, with the same server and client code:
  * keep-alive, Content-Length and chunked bodies both ways, pipelining,
- * HEAD, HTTP/1.0, Go's error answers, the hooks labs plug into (events,
- * invoke as a panic guard, deadlines set from events), and Close.
+ * HEAD, HTTP/1.0, Go's error answers, the head limit counted on the wire,
+ * the hooks labs plug into (events with their word per connection, the
+ * wait for four bytes, invoke as a panic guard, deadlines set from
+ * events), and Close.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -236,13 +238,19 @@ static void check_raw(transport_t t) {
 
 /* ---- the hooks ---- */
 
-static void record_event(http_event_t ev, conn_t *c, const http_request_t *r, void *ud) {
+/* Records each event; the connection's word is set at "new" and must be
+ * handed back unchanged with every later event ("!" if not). */
+static void record_event(http_event_t ev, conn_t *c, const http_request_t *r, void **conn_ud,
+                         void *ud)
+{
     (void)c;
     world_t *w = ud;
     static const char *const names[] = {"new", "idle", "request", "headers", "handler", "closed"};
     size_t len = strlen(w->events);
-    snprintf(w->events + len, sizeof w->events - len, "%s%s%s ", names[ev], r ? ":" : "",
-             r ? r->path : "");
+    bool kept = ev == HTTP_EV_NEW ? *conn_ud == NULL : *conn_ud == w;
+    *conn_ud = w;
+    snprintf(w->events + len, sizeof w->events - len, "%s%s%s%s ", names[ev], r ? ":" : "",
+             r ? r->path : "", kept ? "" : "!");
 }
 
 static int guard(http_handler_fn h, http_response_t *w, http_request_t *r, void *ud) {
@@ -256,9 +264,17 @@ static void hooks_client(world_t *w) {
     http_client_t *cl;
     http_client_new(c, &cl);
     http_resp_t r;
-    w->rc[0] = http_client_do(cl, "GET", "/one", NULL, 0, NULL, 0, &r);
+    /* Three bytes are not yet a request: "request" waits for the fourth. */
+    const char *req = "GET /one HTTP/1.1\r\nHost: x\r\n\r\n";
+    assert_int_equal(0, conn_write(c, req, 3, NULL));
+    clock_sleep((int64_t)(1 + ug_rand_below(10)) * CLOCK_MS);
+    strcat(w->events, "| ");
+    assert_int_equal(0, conn_write(c, req + 3, strlen(req) - 3, NULL));
+    char buf[256];
+    w->rc[0] = conn_read(c, buf, sizeof buf) > 0 ? 0 : -1;
     http_resp_free(&r);
     w->rc[1] = http_client_do(cl, "GET", "/panic", NULL, 0, NULL, 0, &r);
+    http_resp_free(&r);
     http_client_free(cl);
     conn_free(c);
     while (http_server_conns(w->srv)) task_yield();
@@ -271,14 +287,16 @@ static void check_hooks(transport_t t) {
     run_world(t, &w, hooks_client);
     assert_int_equal(0, w.rc[0]);
     assert_int_equal(-EPIPE, w.rc[1]);          /* the panic dropped the connection */
-    assert_string_equal("new idle request headers:/one handler:/one idle request "
+    assert_string_equal("new idle | request headers:/one handler:/one idle request "
                         "headers:/panic handler:/panic closed ",
                         w.events);
 }
 
 /* A timeout lab's idle timeout: a deadline set when the connection idles. */
-static void idle_deadline(http_event_t ev, conn_t *c, const http_request_t *r, void *ud) {
-    (void)r;
+static void idle_deadline(http_event_t ev, conn_t *c, const http_request_t *r, void **conn_ud,
+                          void *ud)
+{
+    (void)r, (void)conn_ud;
     world_t *w = ud;
     if (ev == HTTP_EV_IDLE) conn_set_read_deadline(c, clock_now() + w->v[9]);
     if (ev == HTTP_EV_REQUEST) conn_set_read_deadline(c, 0);
@@ -302,21 +320,57 @@ static void check_idle_deadline(transport_t t) {
     assert_int_equal(1, w.v[0]);
 }
 
+/* A request whose head takes exactly len bytes on the wire: the start
+ * line, "Connection: close", and a header padded to fit. */
+static void head_of(char *req, size_t len)
+{
+    static const char start[] = "GET / HTTP/1.1\r\nConnection: close\r\nX-Long: ";
+    size_t pad = len - (sizeof start - 1) - 4;
+    memcpy(req, start, sizeof start - 1);
+    memset(req + sizeof start - 1, 'x', pad);
+    strcpy(req + sizeof start - 1 + pad, "\r\n\r\n");
+}
+
 static void limits_client(world_t *w) {
     char req[600];
     snprintf(req, sizeof req, "POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n%0100d", 7);
     raw_exchange(w, req, w->s[0], sizeof w->s[0]);
-    snprintf(req, sizeof req, "GET / HTTP/1.1\r\nX-Long: %0300d\r\n\r\n", 7);
+    head_of(req, (size_t)w->v[9]); /* the limit exactly */
     raw_exchange(w, req, w->s[1], sizeof w->s[1]);
+    head_of(req, (size_t)w->v[9] + 1); /* one byte over */
+    raw_exchange(w, req, w->s[2], sizeof w->s[2]);
 }
 
 static void check_limits(transport_t t) {
     world_t w = {0};
-    w.cfg = (http_server_config_t){.handler = handler, .max_body_bytes = 10 + ug_rand_below(50),
-                                   .max_header_bytes = 200};
+    w.v[9] = 200 + (long)ug_rand_below(300);
+    w.cfg = (http_server_config_t){.handler = handler,
+                                   .max_body_bytes = 10 + ug_rand_below(50),
+                                   .max_header_bytes = (size_t)w.v[9]};
     run_world(t, &w, limits_client);
     assert_string_equal("HTTP/1.1 413 Request Entity Too Large", strtok(w.s[0], "\r"));
-    assert_string_equal("HTTP/1.1 431 Request Header Fields Too Large", strtok(w.s[1], "\r"));
+    assert_string_equal("HTTP/1.1 200 OK", strtok(w.s[1], "\r"));
+    assert_string_equal("HTTP/1.1 431 Request Header Fields Too Large", strtok(w.s[2], "\r"));
+}
+
+static void big_head_client(world_t *w)
+{
+    size_t len = (size_t)w->v[9];
+    char *req = malloc(len + 1), *out = malloc(4096);
+    head_of(req, len);
+    raw_exchange(w, req, out, 4096);
+    snprintf(w->s[0], sizeof w->s[0], "%s", strtok(out, "\r"));
+    free(req);
+    free(out);
+}
+
+/* http-parser's own cap (80 KiB) does not apply: the configured limit does. */
+static void check_big_head(transport_t t)
+{
+    world_t w = {0};
+    w.v[9] = (100 << 10) + (long)ug_rand_below(100 << 10);
+    run_world(t, &w, big_head_client);
+    assert_string_equal("HTTP/1.1 200 OK", w.s[0]);
 }
 
 static void close_client(world_t *w) {
@@ -357,7 +411,8 @@ ON3(raw)
 ON3(hooks)
 ON3(idle_deadline)
 ON3(limits)
+ON3(big_head)
 ON3(close)
 
-UG_TEST_GROUP(http, NULL, NULL,
-    T3(keep_alive), T3(bodies), T3(raw), T3(hooks), T3(idle_deadline), T3(limits), T3(close));
+UG_TEST_GROUP(http, NULL, NULL, T3(keep_alive), T3(bodies), T3(raw), T3(hooks), T3(idle_deadline),
+              T3(limits), T3(big_head), T3(close));

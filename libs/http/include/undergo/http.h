@@ -20,9 +20,10 @@
  *             the connection, as net/http does;
  *   on_event  the points of a connection's life where Go's server sets its
  *             deadlines (new, idle, request start, headers read, handler,
- *             closed): a timeout lab sets conn deadlines there.
- * Bad requests get Go's "400 Bad Request" (431 for headers over the
- * limit, 413 for bodies over the limit) and the connection is closed.
+ *             closed), with a word of its own per connection: a timeout
+ *             lab sets conn deadlines there.
+ * Bad requests get Go's "400 Bad Request" (431 for a head over the limit,
+ * 413 for bodies over the limit) and the connection is closed.
  *
  * Interface: http_server_new → http_serve(srv, listener) in a task →
  * http_server_close → (http_serve returns) → http_server_free. Client:
@@ -34,6 +35,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <undergo/ctx.h>
 #include <undergo/net.h>
 
 typedef struct http_header {
@@ -54,10 +56,20 @@ typedef struct http_request {
     bool keep_alive;             /* the client lets the connection serve another */
     conn_t *conn;
     void *user;                  /* free for the handler chain (per request) */
+    /* Go's r.Context(): the server's is ctx_background(); a wrapper may
+     * give the handler it calls a request with a context of its own. */
+    ctx_t *ctx;
 } http_request_t;
 
 /* The first header named name (case-insensitive), or NULL. */
 const char *http_request_header(const http_request_t *r, const char *name);
+
+/* A deep copy of r (strings, headers, body) in one allocation, for a
+ * handler that outlives the request (Go's r.WithContext in a goroutine);
+ * conn, user and ctx are copied as they are. The caller frees *out with
+ * http_request_free. Returns 0, -ENOMEM. */
+int http_request_clone(const http_request_t *r, http_request_t **out);
+void http_request_free(http_request_t *r);
 
 /* ---- the response writer (Go's ResponseWriter) ---- */
 
@@ -86,6 +98,23 @@ size_t http_response_written(const http_response_t *w);
 /* The response asks the client to close the connection after it. */
 void http_response_close(http_response_t *w);
 
+/* A writer with no connection: the handler's headers, status and body
+ * stay in memory and are never sent, for wrappers that decide afterwards
+ * what goes out (Go's timeoutWriter). http_write buffers every byte;
+ * http_flush returns -ENOTSUP. Caller owns *out (http_response_free).
+ * Returns 0, -ENOMEM. */
+int http_response_buffer_new(http_response_t **out);
+void http_response_free(http_response_t *w);
+/* The body a buffered writer holds (http_response_written bytes; "" when
+ * none). Valid until the next write or the free. */
+const char *http_response_body(const http_response_t *w);
+/* Sets dst's headers to those src holds (each as http_add_header would).
+ * Returns 0, -EALREADY (dst's head went out), -ENOMEM. */
+int http_response_copy_headers(http_response_t *dst, const http_response_t *src);
+/* From now on http_write and http_flush on w return err (a negative
+ * errno or a lab's code) and send nothing. Can't fail. */
+void http_response_fail(http_response_t *w, int err);
+
 /* Go's StatusText: "OK", "Not Found", ... ("" for unknown codes). */
 const char *http_status_text(int status);
 
@@ -94,14 +123,16 @@ const char *http_status_text(int status);
 typedef void (*http_handler_fn)(http_response_t *w, http_request_t *r, void *ud);
 
 /* The points where Go's server sets deadlines (its conn.serve and
- * readRequest) and its ConnState transitions. */
+ * readRequest) and its ConnState transitions. Per connection they come in
+ * the order NEW, (IDLE, REQUEST, HEADERS, HANDLER)*, CLOSED, the last
+ * cycle cut short where the connection ends. */
 typedef enum http_event {
-    HTTP_EV_NEW,             /* accepted (ConnState StateNew) */
-    HTTP_EV_IDLE,            /* waiting for a request's first byte (StateIdle; also before the first) */
-    HTTP_EV_REQUEST,         /* the first byte is here; headers come next (StateActive) */
-    HTTP_EV_HEADERS,         /* headers parsed; the body comes next (r is set) */
-    HTTP_EV_HANDLER,         /* the request is whole; the handler runs next (r is set) */
-    HTTP_EV_CLOSED,          /* the connection is done (StateClosed) */
+    HTTP_EV_NEW,     /* accepted (ConnState StateNew) */
+    HTTP_EV_IDLE,    /* waiting for a request (StateIdle; also before the first) */
+    HTTP_EV_REQUEST, /* four bytes of it are here (Go's Peek(4)); the head comes next */
+    HTTP_EV_HEADERS, /* the head is parsed; the body comes next (r is set) */
+    HTTP_EV_HANDLER, /* the request is whole; the handler runs next (r is set) */
+    HTTP_EV_CLOSED,  /* the connection is done (StateClosed) */
 } http_event_t;
 
 typedef struct http_server_config {
@@ -110,8 +141,12 @@ typedef struct http_server_config {
     /* NULL: handler(w, r, ud). Else the server calls invoke, which calls
      * handler itself; a nonzero return is a panic: the connection drops. */
     int (*invoke)(http_handler_fn handler, http_response_t *w, http_request_t *r, void *ud);
-    void (*on_event)(http_event_t ev, conn_t *c, const http_request_t *r, void *ud);
-    size_t max_header_bytes;     /* 0: 1 MiB, Go's DefaultMaxHeaderBytes */
+    /* conn_ud: a word for this connection, NULL at HTTP_EV_NEW, the
+     * hook's to use (free what it holds at HTTP_EV_CLOSED). */
+    void (*on_event)(http_event_t ev, conn_t *c, const http_request_t *r, void **conn_ud, void *ud);
+    /* The most bytes a request head may take on the wire, from the start
+     * line to the blank line that ends it; 0: 1 MiB. One more is a 431. */
+    size_t max_header_bytes;
     size_t max_body_bytes;       /* 0: 8 MiB */
 } http_server_config_t;
 
@@ -162,6 +197,19 @@ int http_client_new(conn_t *c, http_client_t **out);
 int http_client_do(http_client_t *cl, const char *method, const char *target,
                    const http_header_t *headers, size_t nheaders, const void *body,
                    size_t body_len, http_resp_t *out);
+
+/* http_client_do in its halves, for a caller that puts deadlines between
+ * them (Go's ResponseHeaderTimeout, a body read under Client.Timeout):
+ * http_client_send writes the request; http_client_read_head reads the
+ * response up to its blank line into *out (status, headers, an empty
+ * body: the caller's, http_resp_free); http_client_read_body reads the
+ * rest of the message and fills out's body. Same returns as
+ * http_client_do. */
+int http_client_send(http_client_t *cl, const char *method, const char *target,
+                     const http_header_t *headers, size_t nheaders, const void *body,
+                     size_t body_len);
+int http_client_read_head(http_client_t *cl, http_resp_t *out);
+int http_client_read_body(http_client_t *cl, http_resp_t *out);
 
 /* The first header of the response named name, or NULL. */
 const char *http_resp_header(const http_resp_t *r, const char *name);
