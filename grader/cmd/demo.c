@@ -44,6 +44,10 @@
 #include "strbuf.h"
 
 #define DEMO_TIMEOUT_S 120     /* a captured run (--go) longer than this is stopped */
+/* The first `go build` of a Go original compiles its libraries too (Gin and
+ * its dependencies: minutes on a loaded 2-core machine); later builds use
+ * the cache in demo-go/. */
+#define GO_BUILD_TIMEOUT_S 900
 #define DEBIAN_GOCODE "/usr/share/gocode" /* where Debian installs Go libraries */
 
 extern char **environ;
@@ -151,11 +155,11 @@ static double now_s(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Reads fd to EOF into sb, at most DEMO_TIMEOUT_S; then kills pgid. Returns
- * true on timeout. */
-static bool drain(int fd, pid_t pgid, strbuf_t *sb)
+/* Reads fd to EOF into sb, at most limit_s seconds; then kills pgid.
+ * Returns true on timeout. */
+static bool drain(int fd, pid_t pgid, strbuf_t *sb, int limit_s)
 {
-    double deadline = now_s() + DEMO_TIMEOUT_S;
+    double deadline = now_s() + limit_s;
     char buf[8192];
     for (;;) {
         int left = (int)((deadline - now_s()) * 1000);
@@ -183,16 +187,18 @@ static int reap(pid_t pid)
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Runs argv. With sb, captures stdout+stderr there and bounds the time; the
- * status is an exit code, 128 + signal, or -errno if it could not start. */
-static int run(char *const *argv, char *const *env, const char *cwd, strbuf_t *sb, bool *timed_out)
+/* Runs argv. With sb, captures stdout+stderr there and bounds the time to
+ * limit_s; the status is an exit code, 128 + signal, or -errno if it could
+ * not start. */
+static int run(char *const *argv, char *const *env, const char *cwd, strbuf_t *sb, bool *timed_out,
+               int limit_s)
 {
     int fd = -1;
     pid_t pid = spawn(argv, env, cwd, sb ? &fd : NULL);
     if (pid < 0)
         return pid;
     if (sb) {
-        *timed_out = drain(fd, pid, sb);
+        *timed_out = drain(fd, pid, sb, limit_s);
         close(fd);
     }
     return reap(pid);
@@ -332,7 +338,8 @@ static int go_build(const char *go, const char *dir, const tree_t *t, const lab_
     char **env = env_with(set);
     strbuf_t log = STRBUF_INIT;
     bool timed_out = false;
-    int st = env && bin.buf && src.buf ? run(argv, env, dir, &log, &timed_out) : -ENOMEM;
+    int st = env && bin.buf && src.buf ? run(argv, env, dir, &log, &timed_out, GO_BUILD_TIMEOUT_S)
+                                       : -ENOMEM;
     free(env);
     strbuf_release(&src);
     strbuf_release(&cache);
@@ -558,7 +565,7 @@ static void print_sides(const side_t *c, const side_t *g)
 static int run_alone(char **argv, const lab_demo_t *dm)
 {
     fflush(stdout);
-    int st = run(argv, environ, NULL, NULL, NULL);
+    int st = run(argv, environ, NULL, NULL, NULL, 0);
     char what[256];
     snprintf(what, sizeof what, "demo '%s'", dm->name);
     return explain_status(what, st);
@@ -588,8 +595,8 @@ static int run_with_go(const tree_t *t, const lab_t *lab, const lab_demo_t *dm, 
     side_t c = {.head = !mine ? "C, on the reference" : t->handout ? "C, on your code" : "C, on the stub"};
     side_t g = {.head = "Go"};
     char *gargv[] = {gobin, NULL};
-    c.status = env ? run(argv, env, NULL, &c_out, &c.timed_out) : -ENOMEM;
-    g.status = env ? run(gargv, env, dir, &g_out, &g.timed_out) : -ENOMEM;
+    c.status = env ? run(argv, env, NULL, &c_out, &c.timed_out, DEMO_TIMEOUT_S) : -ENOMEM;
+    g.status = env ? run(gargv, env, dir, &g_out, &g.timed_out, DEMO_TIMEOUT_S) : -ENOMEM;
     c.text = c_out.buf;
     g.text = g_out.buf;
     char chead[256], ghead[256];
