@@ -16,6 +16,7 @@
  * Interface: mw__tree_insert, mw__tree_find, mw__tree_free.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,20 +232,41 @@ int mw__tree_insert(mw_node_t *root, const char *path, const mw_handler_t *h, si
 
 /* ---- lookup ------------------------------------------------------------------------ */
 
-static const mw_node_t *find_from(const mw_node_t *n, const char *path, size_t len,
-                                  mw_ctx_t *c);
+/* Whether path[0..len) starts with n's prefix. Prefixes are short: a
+ * byte loop beats a call to memcmp. */
+static inline bool has_prefix(const mw_node_t *n, const char *path, size_t len)
+{
+    if (len < n->plen)
+        return false;
+    for (size_t i = 0; i < n->plen; i++)
+        if (path[i] != n->prefix[i])
+            return false;
+    return true;
+}
 
-/* Below node n, whose bytes were all consumed: path[0..len) is the rest. */
+/* Below node n, whose bytes were all consumed: path[0..len) is the rest.
+ * Walks static children in a loop; it recurses only into the static child
+ * of a node that also has wildcards, the one place a dead end must come
+ * back to try them. */
 static const mw_node_t *find_below(const mw_node_t *n, const char *path, size_t len,
                                    mw_ctx_t *c)
 {
-    if (len == 0 && n->handlers)
-        return n;
-    if (len > 0) {
-        const mw_node_t *s = static_child(n, path[0]);
-        const mw_node_t *r;
-        if (s && (r = find_from(s, path, len, c)))
+    for (;;) {
+        if (len == 0 && n->handlers)
+            return n;
+        const mw_node_t *s = len > 0 ? static_child(n, path[0]) : NULL;
+        if (!s || !has_prefix(s, path, len))
+            break;
+        if (!n->param && !n->catchall) {
+            path += s->plen;
+            len -= s->plen;
+            n = s;
+            continue;
+        }
+        const mw_node_t *r = find_below(s, path + s->plen, len - s->plen, c);
+        if (r)
             return r;
+        break;
     }
     if (n->kind != MW_STATIC || n->plen == 0 || n->prefix[n->plen - 1] != '/')
         return NULL;
@@ -268,17 +290,11 @@ static const mw_node_t *find_below(const mw_node_t *n, const char *path, size_t 
     return NULL;
 }
 
-static const mw_node_t *find_from(const mw_node_t *n, const char *path, size_t len,
-                                  mw_ctx_t *c)
-{
-    if (len < n->plen || memcmp(path, n->prefix, n->plen) != 0)
-        return NULL;
-    return find_below(n, path + n->plen, len - n->plen, c);
-}
-
 const mw_node_t *mw__tree_find(const mw_node_t *root, const char *path, size_t len, mw_ctx_t *c)
 {
-    return find_from(root, path, len, c);
+    if (!has_prefix(root, path, len))
+        return NULL;
+    return find_below(root, path + root->plen, len - root->plen, c);
 }
 
 void mw__tree_free(mw_node_t *n)

@@ -5,7 +5,10 @@
  * BenchmarkGithubStatic looks up one static route, BenchmarkGithubParam the
  * route Gin's BenchmarkGithub requests (four params), BenchmarkGithubAll
  * every route of the set in turn (one op = one lookup). A lookup must not
- * allocate: allocs/op is printed.
+ * allocate: allocs/op is printed. BenchmarkGithubServe serves the param
+ * route through its one-handler chain (context reset, lookup, chain), as
+ * Gin's BenchmarkGithub does; it is the reader's comparison with Gin's
+ * ServeHTTP and is not scored.
  *
  * Interface: bench_world() once → UG_BENCH bodies.
  */
@@ -84,5 +87,16 @@ UG_BENCH(BenchmarkGithubAll)
         if (mw_lookup(w.e, mw_github[k].method, w.paths[k], w.lens[k], &w.c))
             abort();
         ug_bench_keep(w.c.handlers);
+    }
+}
+
+UG_BENCH(BenchmarkGithubServe)
+{
+    bench_world();
+    ug_bench_reset_timer(b);
+    for (uint64_t i = 0; i < b->n; i++) {
+        if (mw_serve(w.e, &w.c, "GET", "/legacy/issues/search/owner/repository/state/keyword") != 200)
+            abort();
+        ug_bench_keep(w.c.status);
     }
 }
