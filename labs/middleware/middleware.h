@@ -61,10 +61,10 @@ typedef struct mw_param {
 struct mw_ctx {
     const mw_handler_t *handlers; /* the chain being run */
     size_t nhandlers;
-    int8_t index;                 /* handler running now; -1 before the first */
-    int status;                   /* 200 until a handler sets it */
-    bool written;                 /* the status line is out: status is fixed */
-    const char *full_path;        /* the matched route's pattern, or NULL */
+    int8_t index;          /* handler running now; -1 before the first */
+    int status;            /* 200 until a handler sets it */
+    bool written;          /* the status line is out: status is fixed */
+    const char *full_path; /* the matched route's pattern, or NULL */
     mw_param_t params[MW_MAX_PARAMS];
     size_t nparams;
     struct {
@@ -76,12 +76,12 @@ struct mw_ctx {
     char allow[96];                 /* Allow of a 405, e.g. "GET, POST", else "" */
     char body[128];                 /* what mw_string wrote (truncated) */
     size_t body_len;
-    void *user;                     /* the caller's, untouched */
+    void *user; /* the caller's, untouched */
 };
 
 /* Router options; all false is not the default: see mw_options_default. */
 typedef struct mw_options {
-    bool redirect_trailing_slash;  /* 301 (GET) / 307 to the other form */
+    bool redirect_trailing_slash;   /* 301 (GET) / 307 to the other form */
     bool handle_method_not_allowed; /* 405 with Allow instead of 404 */
 } mw_options_t;
 

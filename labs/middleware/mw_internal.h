@@ -23,7 +23,7 @@ typedef struct mw_node {
     enum mw_kind kind;
     char *prefix; /* static bytes (MW_STATIC only), not terminated */
     size_t plen;
-    char *name;   /* the wildcard's name (MW_PARAM, MW_CATCHALL) */
+    char *name; /* the wildcard's name (MW_PARAM, MW_CATCHALL) */
     char *indices;
     struct mw_node **child;
     size_t nchild;

@@ -248,8 +248,7 @@ static inline bool has_prefix(const mw_node_t *n, const char *path, size_t len)
  * Walks static children in a loop; it recurses only into the static child
  * of a node that also has wildcards, the one place a dead end must come
  * back to try them. */
-static const mw_node_t *find_below(const mw_node_t *n, const char *path, size_t len,
-                                   mw_ctx_t *c)
+static const mw_node_t *find_below(const mw_node_t *n, const char *path, size_t len, mw_ctx_t *c)
 {
     for (;;) {
         if (len == 0 && n->handlers)

@@ -95,7 +95,8 @@ UG_BENCH(BenchmarkGithubServe)
     bench_world();
     ug_bench_reset_timer(b);
     for (uint64_t i = 0; i < b->n; i++) {
-        if (mw_serve(w.e, &w.c, "GET", "/legacy/issues/search/owner/repository/state/keyword") != 200)
+        if (mw_serve(w.e, &w.c, "GET", "/legacy/issues/search/owner/repository/state/keyword") !=
+            200)
             abort();
         ug_bench_keep(w.c.status);
     }

@@ -30,7 +30,9 @@ static void handler(mw_ctx_t *c, void *arg)
 
 int main(int argc, char **argv)
 {
-    static const demo_spec_t spec = {"middleware groups", "groups compose chains in Use order; chains are copied at registration", false, NULL, NULL};
+    static const demo_spec_t spec = {
+        "middleware groups",
+        "groups compose chains in Use order; chains are copied at registration", false, NULL, NULL};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)

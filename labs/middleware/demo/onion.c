@@ -52,7 +52,9 @@ static void hello(mw_ctx_t *c, void *arg)
 
 int main(int argc, char **argv)
 {
-    static const demo_spec_t spec = {"middleware onion", "Next runs the rest of the chain and returns; Abort stops it", false, NULL, NULL};
+    static const demo_spec_t spec = {"middleware onion",
+                                     "Next runs the rest of the chain and returns; Abort stops it",
+                                     false, NULL, NULL};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)

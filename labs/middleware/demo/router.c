@@ -21,7 +21,9 @@ static void noop(mw_ctx_t *c, void *arg)
 
 int main(int argc, char **argv)
 {
-    static const demo_spec_t spec = {"middleware router", "static, :param, *catchAll; conflicts; 404, 405, 301/307", false, NULL, NULL};
+    static const demo_spec_t spec = {"middleware router",
+                                     "static, :param, *catchAll; conflicts; 404, 405, 301/307",
+                                     false, NULL, NULL};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
@@ -33,9 +35,9 @@ int main(int argc, char **argv)
     if (!demo_ok(&d, mw_engine_new(&o, &e), "mw_engine_new"))
         return demo_end(&d);
     static const char *const routes[][2] = {
-        {"GET", "/users/new"}, {"GET", "/users/:id"}, {"GET", "/users/:id/repos"},
-        {"POST", "/users/:id"}, {"GET", "/static/*filepath"}, {"GET", "/docs/"},
-        {"POST", "/upload/"}, {"GET", "/users/:name/stars"},
+        {"GET", "/users/new"},  {"GET", "/users/:id"},         {"GET", "/users/:id/repos"},
+        {"POST", "/users/:id"}, {"GET", "/static/*filepath"},  {"GET", "/docs/"},
+        {"POST", "/upload/"},   {"GET", "/users/:name/stars"},
     };
     mw_handler_t h = {noop, NULL};
     demo_step(&d, "registering");
@@ -51,9 +53,9 @@ int main(int argc, char **argv)
     }
     demo_note(&d, "Gin panics on the last one: ':name' conflicts with the existing wildcard ':id'");
     static const char *const reqs[][2] = {
-        {"GET", "/users/new"},        {"GET", "/users/42"},   {"GET", "/users/new/repos"},
-        {"GET", "/static/css/a.css"}, {"GET", "/users/42/"},  {"GET", "/docs"},
-        {"POST", "/upload"},          {"PUT", "/users/42"},   {"GET", "/nothing"},
+        {"GET", "/users/new"},        {"GET", "/users/42"},  {"GET", "/users/new/repos"},
+        {"GET", "/static/css/a.css"}, {"GET", "/users/42/"}, {"GET", "/docs"},
+        {"POST", "/upload"},          {"PUT", "/users/42"},  {"GET", "/nothing"},
     };
     demo_step(&d, "serving");
     for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {

@@ -245,10 +245,11 @@ static void test_keys_set_by_a_middleware_are_seen_by_later_handlers(void **stat
     assert_int_equal(-ENAMETOOLONG, mw_set(&c, key, NULL));
 }
 
-UG_TEST_GROUP(chain, NULL, NULL,
-              cmocka_unit_test(test_code_before_next_runs_on_the_way_in_and_after_it_on_the_way_out),
-              cmocka_unit_test(test_a_handler_without_next_lets_the_rest_run_after_it_returns),
-              cmocka_unit_test(test_abort_stops_later_handlers_but_not_the_current_one_nor_the_way_out),
-              cmocka_unit_test(test_abort_with_status_writes_the_status_and_moves_the_index_to_63),
-              cmocka_unit_test(test_a_chain_holds_62_handlers_and_63_are_refused),
-              cmocka_unit_test(test_keys_set_by_a_middleware_are_seen_by_later_handlers));
+UG_TEST_GROUP(
+    chain, NULL, NULL,
+    cmocka_unit_test(test_code_before_next_runs_on_the_way_in_and_after_it_on_the_way_out),
+    cmocka_unit_test(test_a_handler_without_next_lets_the_rest_run_after_it_returns),
+    cmocka_unit_test(test_abort_stops_later_handlers_but_not_the_current_one_nor_the_way_out),
+    cmocka_unit_test(test_abort_with_status_writes_the_status_and_moves_the_index_to_63),
+    cmocka_unit_test(test_a_chain_holds_62_handlers_and_63_are_refused),
+    cmocka_unit_test(test_keys_set_by_a_middleware_are_seen_by_later_handlers));

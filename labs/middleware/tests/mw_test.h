@@ -51,9 +51,7 @@ static inline void step_fn(mw_ctx_t *c, void *arg)
         mw_next(c);
         trace_add(t, "<%d ", s->id);
         break;
-    case STEP_PLAIN:
-        trace_add(t, "%d ", s->id);
-        break;
+    case STEP_PLAIN: trace_add(t, "%d ", s->id); break;
     case STEP_ABORT:
         trace_add(t, "!%d ", s->id);
         mw_abort(c);

@@ -144,8 +144,8 @@ static void test_static_beats_param_beats_catch_all_with_backtracking(void **sta
 {
     (void)state;
     mw_engine_t *e = engine(false, false);
-    const char *routes[] = {"/u/new", "/u/:id", "/u/:id/edit", "/u/new/x", "/f/:a/b",
-                            "/f/c/*rest", "/g/*all"};
+    const char *routes[] = {"/u/new",  "/u/:id",     "/u/:id/edit", "/u/new/x",
+                            "/f/:a/b", "/f/c/*rest", "/g/*all"};
     size_t order[7];
     for (size_t i = 0; i < 7; i++)
         order[i] = i;
@@ -215,13 +215,20 @@ static void test_conflicting_routes_are_refused_at_registration(void **state)
         const char *first, *second;
         int want, zz; /* registering second; then GET /a/zz */
     } cases[] = {
-        {"/a/:id", "/a/:name", -EBUSY, 200},   {"/a/:id/x", "/a/:ident", -EBUSY, 404},
-        {"/a/:id", "/a/*rest", -EBUSY, 200},   {"/a/*rest", "/a/:id", -EBUSY, 200},
-        {"/a/b", "/a/*rest", -EBUSY, 404},     {"/a/*rest", "/a/b", -EBUSY, 200},
-        {"/a/*rest", "/a/", -EBUSY, 200},      {"/a/", "/a/*rest", -EBUSY, 404},
-        {"/a/*rest", "/a/*other", -EBUSY, 200}, {"/a/:id", "/a/:id", -EEXIST, 200},
-        {"/a/*rest", "/a/*rest", -EEXIST, 200}, {"/a/b", "/a/b", -EEXIST, 404},
-        {"/a/:id", "/a/b", 0, 200},            {"/a/:id", "/a/:id/b", 0, 200},
+        {"/a/:id", "/a/:name", -EBUSY, 200},
+        {"/a/:id/x", "/a/:ident", -EBUSY, 404},
+        {"/a/:id", "/a/*rest", -EBUSY, 200},
+        {"/a/*rest", "/a/:id", -EBUSY, 200},
+        {"/a/b", "/a/*rest", -EBUSY, 404},
+        {"/a/*rest", "/a/b", -EBUSY, 200},
+        {"/a/*rest", "/a/", -EBUSY, 200},
+        {"/a/", "/a/*rest", -EBUSY, 404},
+        {"/a/*rest", "/a/*other", -EBUSY, 200},
+        {"/a/:id", "/a/:id", -EEXIST, 200},
+        {"/a/*rest", "/a/*rest", -EEXIST, 200},
+        {"/a/b", "/a/b", -EEXIST, 404},
+        {"/a/:id", "/a/b", 0, 200},
+        {"/a/:id", "/a/:id/b", 0, 200},
         {"/a", "/a/*rest", 0, 200},
     };
     enum { N = sizeof cases / sizeof cases[0] };
@@ -254,14 +261,14 @@ static void test_conflicting_routes_are_refused_at_registration(void **state)
 static void test_malformed_patterns_are_refused(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"/a/:",        "/a/*",   "/a:b",
-                                      "/a/x*y",   "/a/:b:c",     "/a/:b*", "/a/*rest/more",
-                                      "/a/*r/:x", "/:x/:y:z/c",  ""};
+    static const char *const bad[] = {"/a/:",       "/a/*",   "/a:b",          "/a/x*y",
+                                      "/a/:b:c",    "/a/:b*", "/a/*rest/more", "/a/*r/:x",
+                                      "/:x/:y:z/c", ""};
     mw_engine_t *e = engine(false, false);
     int sum = 0, n = 0;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++, n++)
         sum += route(e, ug_rand_below(2) ? "GET" : "POST", bad[i]) == -EINVAL;
-    assert_int_equal(n - 1, sum); /* "" joins to "/": a valid route */
+    assert_int_equal(n - 1, sum);                /* "" joins to "/": a valid route */
     assert_int_equal(0, route(e, "GET", "a/b")); /* joined to "/a/b", as Gin does */
     assert_int_equal(0, route(e, "GET", "/ok/:id"));
     char path[32], want[16];
@@ -297,13 +304,14 @@ static void test_405_names_the_allowed_methods_only_when_enabled(void **state)
         char allow[96] = "";
         for (size_t i = 0; i < m; i++) {
             assert_int_equal(0, route(e, methods[i], "/items/:id"));
-            snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
-                     i ? ", " : "", methods[i]);
+            snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s", i ? ", " : "",
+                     methods[i]);
         }
         assert_int_equal(0, route(e, "PATCH", "/other"));
         mw_ctx_t c;
         const char *pat;
-        assert_int_equal(on ? 405 : 404, serve(e, &c, ug_rand_below(2) ? "OPTIONS" : "HEAD", "/items/7", &pat));
+        assert_int_equal(on ? 405 : 404,
+                         serve(e, &c, ug_rand_below(2) ? "OPTIONS" : "HEAD", "/items/7", &pat));
         assert_string_equal(on ? allow : "", c.allow);
         assert_string_equal(on ? "405 method not allowed" : "404 page not found", c.body);
         assert_int_equal(404, serve(e, &c, "GET", "/nothing", &pat));
