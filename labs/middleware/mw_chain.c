@@ -21,11 +21,18 @@
 
 #if LAB_SOLUTION
 
+/* Field by field: the key and parameter arrays are dead past their counts,
+ * and clearing them would cost every request a kilobyte of stores. */
 void mw_ctx_init(mw_ctx_t *c, void *user)
 {
-    memset(c, 0, offsetof(mw_ctx_t, location));
+    c->handlers = NULL;
+    c->nhandlers = 0;
     c->index = -1;
     c->status = 200;
+    c->written = false;
+    c->full_path = NULL;
+    c->nparams = 0;
+    c->nkeys = 0;
     c->location[0] = c->allow[0] = c->body[0] = '\0';
     c->body_len = 0;
     c->user = user;

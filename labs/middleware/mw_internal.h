@@ -5,7 +5,9 @@
  * A static node holds a run of literal bytes (prefix) and its static
  * children, one per distinct first byte (indices[i] is child[i]'s first
  * byte). A node whose prefix ends in '/' may also have one `:param` child
- * and/or one `*catchAll` child. A param node matches one non-empty segment;
+ * and/or one `*catchAll` child. Static children are kept in descending
+ * order of priority, so a lookup tries the busiest subtree first. A param
+ * node matches one non-empty segment;
  * its children are static nodes starting with '/'. A catch-all node is a
  * leaf. Any node may end a route (handlers != NULL).
  *
@@ -28,6 +30,7 @@ typedef struct mw_node {
     struct mw_node **child;
     size_t nchild;
     struct mw_node *param, *catchall;
+    size_t priority;        /* routes registered through this node */
     mw_handler_t *handlers; /* the route's whole chain, or NULL */
     size_t nhandlers;
     char *full_path;

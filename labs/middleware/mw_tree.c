@@ -103,6 +103,7 @@ static int split(mw_node_t *n, size_t k)
     tail->handlers = n->handlers;
     tail->nhandlers = n->nhandlers;
     tail->full_path = n->full_path;
+    tail->priority = n->priority;
     n->indices = NULL;
     n->child = NULL;
     n->nchild = 0;
@@ -113,6 +114,23 @@ static int split(mw_node_t *n, size_t k)
     n->plen = k;
     n->prefix[k] = '\0';
     return add_child(n, tail);
+}
+
+/* Counts one more route through child c of n and moves c ahead of the
+ * siblings with fewer (Gin's incrementChildPrio). */
+static void promote(mw_node_t *n, mw_node_t *c)
+{
+    size_t i = 0;
+    c->priority++;
+    while (n->child[i] != c)
+        i++;
+    for (; i > 0 && n->child[i - 1]->priority < c->priority; i--) {
+        n->child[i] = n->child[i - 1];
+        n->child[i - 1] = c;
+        char b = n->indices[i];
+        n->indices[i] = n->indices[i - 1];
+        n->indices[i - 1] = b;
+    }
 }
 
 static mw_node_t *static_child(const mw_node_t *n, char c)
@@ -226,6 +244,7 @@ int mw__tree_insert(mw_node_t *root, const char *path, const mw_handler_t *h, si
                 return rc;
             }
         }
+        promote(n, c);
         n = c;
     }
 }
@@ -271,8 +290,9 @@ static const mw_node_t *find_below(const mw_node_t *n, const char *path, size_t 
         return NULL;
     size_t saved = c->nparams;
     if (n->param && len > 0 && c->nparams < MW_MAX_PARAMS) {
-        const char *slash = memchr(path, '/', len);
-        size_t seg = slash ? (size_t)(slash - path) : len;
+        size_t seg = 0; /* segments are short: a loop beats memchr's call */
+        while (seg < len && path[seg] != '/')
+            seg++;
         if (seg > 0) {
             c->params[c->nparams++] = (mw_param_t){n->param->name, path, seg};
             const mw_node_t *r = find_below(n->param, path + seg, len - seg, c);
