@@ -79,8 +79,9 @@ static void test_seeded_route_sets_agree_with_a_segment_matcher(void **state)
                 x->seg[i][0] = '\0';
                 at += (size_t)snprintf(x->path + at, sizeof x->path - at, "/:p%d", i);
             } else {
-                strcpy(x->seg[i], alpha[ug_rand_below(5)]);
-                at += (size_t)snprintf(x->path + at, sizeof x->path - at, "/%s", x->seg[i]);
+                const char *word = alpha[ug_rand_below(5)];
+                strcpy(x->seg[i], word);
+                at += (size_t)snprintf(x->path + at, sizeof x->path - at, "/%s", word);
             }
         }
         int dup = 0;
