@@ -87,8 +87,9 @@ static int frame_run(rcv_fn fn, void *arg, const char *name, const char *file, i
                      rcv_panic_rec_t *by) {
     void **slot = task_local();
     rcv_g_t own = {0}, *g = *slot ? *slot : &own;
-    rcv_frame_t f = {.up = g->top, .name = name, .file = file, .line = line, .by = by,
-                     .cap = INLINE_DEFERS};
+    rcv_frame_t f;                   /* not zeroed whole: jb and inl are large */
+    f.up = g->top, f.name = name, f.file = file, f.line = line, f.by = by;
+    f.n = 0, f.cap = INLINE_DEFERS, f.heap = NULL;
     f.depth = f.up ? f.up->depth + 1 : 1;
     if (g == &own) *slot = g;
     g->top = &f;
