@@ -176,7 +176,8 @@ int task_exit(void) {
 
 uint64_t task_self(void) { return rt__self_id(); }
 
-void **task_local(void) {
+void **task_local(void)
+{
     static _Thread_local void *outside;
     return rt__s.active && rt__s.current ? &rt__s.current->local : &outside;
 }

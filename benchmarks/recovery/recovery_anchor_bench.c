@@ -28,47 +28,73 @@ void rcv_anchor_cxx_throw_catch(void);
 
 enum { RCV_NO, RCV_REC, SJ_NO, SJ_REC, CXX_NO, CXX_REC, NVARIANT };
 static const char *const names[NVARIANT] = {
-    "rcv defer, no panic", "rcv panic+recover", "setjmp, no longjmp", "setjmp+longjmp",
-    "C++ try, no throw", "C++ throw+catch",
+    "rcv defer, no panic", "rcv panic+recover", "setjmp, no longjmp",
+    "setjmp+longjmp",      "C++ try, no throw", "C++ throw+catch",
 };
 static double ns_per_op[NVARIANT];
 static volatile long counter;
 
-static double now_ns(void) {
+static double now_ns(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static void ratios_print(void) {
+static void ratios_print(void)
+{
     printf("\nratios (time per op / the lab's reference on the same path):\n");
     for (int v = 0; v < NVARIANT; v++) {
         int base = v % 2 ? RCV_REC : RCV_NO;
         if (ns_per_op[v] > 0 && ns_per_op[base] > 0)
-            printf("  %-22s %8.1f ns/op  %6.2fx\n", names[v], ns_per_op[v], ns_per_op[v] / ns_per_op[base]);
+            printf("  %-22s %8.1f ns/op  %6.2fx\n", names[v], ns_per_op[v],
+                   ns_per_op[v] / ns_per_op[base]);
     }
 }
 
-static void record(int v, uint64_t n, double start) {
+static void record(int v, uint64_t n, double start)
+{
     static int registered;
-    if (!registered) registered = atexit(ratios_print) == 0;
+    if (!registered)
+        registered = atexit(ratios_print) == 0;
     ns_per_op[v] = (now_ns() - start) / (double)n;
 }
 
-static void unlock(void *p) { (void)p; counter++; }
-static void guarded(void *p) { rcv_defer(unlock, p); counter++; }
-static void recover_it(void *p) { (void)p; if (rcv_recover()) counter++; }
-static void panics(void *p) { rcv_defer(recover_it, p); rcv_panic("bad request"); }
+static void unlock(void *p)
+{
+    (void)p;
+    counter++;
+}
+static void guarded(void *p)
+{
+    rcv_defer(unlock, p);
+    counter++;
+}
+static void recover_it(void *p)
+{
+    (void)p;
+    if (rcv_recover())
+        counter++;
+}
+static void panics(void *p)
+{
+    rcv_defer(recover_it, p);
+    rcv_panic("bad request");
+}
 
-UG_BENCH(BenchmarkNoPanic_rcv) {
+UG_BENCH(BenchmarkNoPanic_rcv)
+{
     double t = now_ns();
-    for (uint64_t i = 0; i < b->n; i++) rcv_call(guarded, NULL);
+    for (uint64_t i = 0; i < b->n; i++)
+        rcv_call(guarded, NULL);
     record(RCV_NO, b->n, t);
 }
 
-UG_BENCH(BenchmarkRecovered_rcv) {
+UG_BENCH(BenchmarkRecovered_rcv)
+{
     double t = now_ns();
-    for (uint64_t i = 0; i < b->n; i++) rcv_call(panics, NULL);
+    for (uint64_t i = 0; i < b->n; i++)
+        rcv_call(panics, NULL);
     record(RCV_REC, b->n, t);
 }
 
@@ -76,41 +102,54 @@ UG_BENCH(BenchmarkRecovered_rcv) {
  * that unwinds by hand must make it. */
 static jmp_buf *volatile target;
 
-__attribute__((noinline)) static void sj_body(int fail) {
+__attribute__((noinline)) static void sj_body(int fail)
+{
     counter++;
-    if (fail) longjmp(*target, 1);
+    if (fail)
+        longjmp(*target, 1);
 }
 
-__attribute__((noinline)) static void sj_guarded(int fail) {
+__attribute__((noinline)) static void sj_guarded(int fail)
+{
     jmp_buf jb;
     jmp_buf *volatile saved = target;
     target = &jb;
-    if (setjmp(jb) == 0) sj_body(fail);
-    else counter++;
+    if (setjmp(jb) == 0)
+        sj_body(fail);
+    else
+        counter++;
     unlock(NULL);
     target = saved;
 }
 
-UG_BENCH(BenchmarkNoPanic_setjmp) {
+UG_BENCH(BenchmarkNoPanic_setjmp)
+{
     double t = now_ns();
-    for (uint64_t i = 0; i < b->n; i++) sj_guarded(0);
+    for (uint64_t i = 0; i < b->n; i++)
+        sj_guarded(0);
     record(SJ_NO, b->n, t);
 }
 
-UG_BENCH(BenchmarkRecovered_setjmp) {
+UG_BENCH(BenchmarkRecovered_setjmp)
+{
     double t = now_ns();
-    for (uint64_t i = 0; i < b->n; i++) sj_guarded(1);
+    for (uint64_t i = 0; i < b->n; i++)
+        sj_guarded(1);
     record(SJ_REC, b->n, t);
 }
 
-UG_BENCH(BenchmarkNoPanic_cxx) {
+UG_BENCH(BenchmarkNoPanic_cxx)
+{
     double t = now_ns();
-    for (uint64_t i = 0; i < b->n; i++) rcv_anchor_cxx_no_throw();
+    for (uint64_t i = 0; i < b->n; i++)
+        rcv_anchor_cxx_no_throw();
     record(CXX_NO, b->n, t);
 }
 
-UG_BENCH(BenchmarkRecovered_cxx) {
+UG_BENCH(BenchmarkRecovered_cxx)
+{
     double t = now_ns();
-    for (uint64_t i = 0; i < b->n; i++) rcv_anchor_cxx_throw_catch();
+    for (uint64_t i = 0; i < b->n; i++)
+        rcv_anchor_cxx_throw_catch();
     record(CXX_REC, b->n, t);
 }

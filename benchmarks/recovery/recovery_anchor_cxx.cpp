@@ -4,25 +4,32 @@
 // (the C++ recover). Called from C through extern "C".
 #include <stdexcept>
 
-namespace {
+namespace
+{
 volatile long counter;
 
 struct Unlock {
-    ~Unlock() { counter = counter + 1; }
+    ~Unlock()
+    {
+        counter = counter + 1;
+    }
 };
 
-__attribute__((noinline)) void guarded() {
+__attribute__((noinline)) void guarded()
+{
     Unlock u;
     counter = counter + 1;
 }
 
-__attribute__((noinline)) void throws() {
+__attribute__((noinline)) void throws()
+{
     Unlock u;
     throw std::runtime_error("bad request");
 }
-}  // namespace
+} // namespace
 
-extern "C" void rcv_anchor_cxx_no_throw(void) {
+extern "C" void rcv_anchor_cxx_no_throw(void)
+{
     try {
         guarded();
     } catch (const std::exception &) {
@@ -30,7 +37,8 @@ extern "C" void rcv_anchor_cxx_no_throw(void) {
     }
 }
 
-extern "C" void rcv_anchor_cxx_throw_catch(void) {
+extern "C" void rcv_anchor_cxx_throw_catch(void)
+{
     try {
         throws();
     } catch (const std::exception &) {

@@ -89,7 +89,7 @@ _Noreturn void rcv_die(const char *text);
 /* ---- Gin's chain and its Recovery middleware ---- */
 
 #define RCV_MAX_HANDLERS 16
-#define RCV_ABORT_INDEX 63          /* Gin's abortIndex */
+#define RCV_ABORT_INDEX 63 /* Gin's abortIndex */
 
 typedef struct rcv_ctx rcv_ctx_t;
 typedef void (*rcv_handler_fn)(rcv_ctx_t *c);
@@ -100,12 +100,12 @@ typedef struct rcv_engine {
     rcv_handler_fn handlers[RCV_MAX_HANDLERS];
     const char *names[RCV_MAX_HANDLERS];
     size_t nhandlers;
-    rcv_recovery_fn recovery;   /* NULL: AbortWithStatus(500), Gin's default */
+    rcv_recovery_fn recovery; /* NULL: AbortWithStatus(500), Gin's default */
     /* Gin's DefaultErrorWriter and net/http's ErrorLog: one call per
      * message; NULL: stderr */
     void (*log)(void *ud, const char *text);
     void *log_ud;
-    void *ud;                   /* the application's */
+    void *ud; /* the application's */
 } rcv_engine_t;
 
 /* Appends h to the chain (Gin's Use / a route's handlers). Returns 0,

@@ -591,24 +591,30 @@ typedef struct {
     long seen_null, kept;
 } local_state_t;
 
-static void local_worker(void *p) {
+static void local_worker(void *p)
+{
     local_state_t *s = p;
     void **slot = task_local();
     s->seen_null += *slot == NULL;
     long mine = (long)task_self() * 7;
     *slot = (void *)mine;
-    for (int i = 0; i < 3; i++) task_yield();
+    for (int i = 0; i < 3; i++)
+        task_yield();
     s->kept += *task_local() == (void *)mine;
 }
 
-static void local_main(void *p) {
+static void local_main(void *p)
+{
     local_state_t *s = p;
-    for (int i = 0; i < s->ntasks; i++) task_spawn(local_worker, s, NULL);
+    for (int i = 0; i < s->ntasks; i++)
+        task_spawn(local_worker, s, NULL);
     local_worker(s);
-    for (int i = 0; i < 10 * s->ntasks; i++) task_yield();
+    for (int i = 0; i < 10 * s->ntasks; i++)
+        task_yield();
 }
 
-static void test_task_local_is_one_slot_per_task_kept_across_switches(void **state) {
+static void test_task_local_is_one_slot_per_task_kept_across_switches(void **state)
+{
     (void)state;
     local_state_t s = {.ntasks = 2 + (int)ug_rand_below(6)};
     int outside = 0;
@@ -621,8 +627,8 @@ static void test_task_local_is_one_slot_per_task_kept_across_switches(void **sta
     *task_local() = NULL;
 }
 
-UG_TEST_GROUP(sched_rules, NULL, NULL,
-    cmocka_unit_test(test_same_seed_replays_the_same_trace),
+UG_TEST_GROUP(
+    sched_rules, NULL, NULL, cmocka_unit_test(test_same_seed_replays_the_same_trace),
     cmocka_unit_test(test_different_seeds_give_different_traces),
     cmocka_unit_test(test_fifo_mode_round_robins_in_spawn_order),
     cmocka_unit_test(test_hundred_thousand_tasks_each_deliver_exactly_once),

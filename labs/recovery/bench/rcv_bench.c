@@ -13,27 +13,39 @@
 
 static volatile long counter;
 
-static void unlock(void *p) { (void)p; counter++; }
+static void unlock(void *p)
+{
+    (void)p;
+    counter++;
+}
 
-static void guarded(void *p) {
+static void guarded(void *p)
+{
     rcv_defer(unlock, p);
     counter++;
 }
 
-UG_BENCH(BenchmarkDeferNoPanic) {
-    for (uint64_t i = 0; i < b->n; i++) rcv_call(guarded, NULL);
+UG_BENCH(BenchmarkDeferNoPanic)
+{
+    for (uint64_t i = 0; i < b->n; i++)
+        rcv_call(guarded, NULL);
 }
 
-static void recover_it(void *p) {
+static void recover_it(void *p)
+{
     (void)p;
-    if (rcv_recover()) counter++;
+    if (rcv_recover())
+        counter++;
 }
 
-static void panics(void *p) {
+static void panics(void *p)
+{
     rcv_defer(recover_it, p);
     rcv_panic("bad request");
 }
 
-UG_BENCH(BenchmarkRecoveredPanic) {
-    for (uint64_t i = 0; i < b->n; i++) rcv_call(panics, NULL);
+UG_BENCH(BenchmarkRecoveredPanic)
+{
+    for (uint64_t i = 0; i < b->n; i++)
+        rcv_call(panics, NULL);
 }

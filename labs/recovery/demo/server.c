@@ -31,15 +31,19 @@ typedef struct {
     int part;
 } world_t;
 
-static void collect(void *ud, const char *text) {
+static void collect(void *ud, const char *text)
+{
     world_t *w = ud;
     w->loglen += (size_t)snprintf(w->log + w->loglen, sizeof w->log - w->loglen, "%s", text);
-    if (w->loglen >= sizeof w->log) w->loglen = sizeof w->log - 1;
+    if (w->loglen >= sizeof w->log)
+        w->loglen = sizeof w->log - 1;
 }
 
-static void route(rcv_ctx_t *c) {
+static void route(rcv_ctx_t *c)
+{
     const char *p = rcv_request(c)->path;
-    if (!strcmp(p, "/panic")) rcv_panic("handler bug");
+    if (!strcmp(p, "/panic"))
+        rcv_panic("handler bug");
     if (!strcmp(p, "/partial")) {
         rcv_write(c, "partial", 7);
         rcv_panic("handler bug after writing");
@@ -47,29 +51,38 @@ static void route(rcv_ctx_t *c) {
     rcv_string(c, 200, "ok");
 }
 
-static void get(world_t *w, const char *path) {
+static void get(world_t *w, const char *path)
+{
     conn_t *c = NULL;
     http_client_t *cl = NULL;
     http_resp_t r = {0};
     int rc = net_dial("tcp", w->addr, &c);
-    if (!rc) rc = http_client_new(c, &cl);
-    if (!rc) rc = http_client_do(cl, "GET", path, NULL, 0, NULL, 0, &r);
-    if (rc) printf("  GET %-9s -> error: %s\n", path, rc == -EPIPE ? "EOF" : net_strerror(rc));
-    else printf("  GET %-9s -> %d \"%s\"\n", path, r.status, r.body);
-    if (!rc) http_resp_free(&r);
+    if (!rc)
+        rc = http_client_new(c, &cl);
+    if (!rc)
+        rc = http_client_do(cl, "GET", path, NULL, 0, NULL, 0, &r);
+    if (rc)
+        printf("  GET %-9s -> error: %s\n", path, rc == -EPIPE ? "EOF" : net_strerror(rc));
+    else
+        printf("  GET %-9s -> %d \"%s\"\n", path, r.status, r.body);
+    if (!rc)
+        http_resp_free(&r);
     http_client_free(cl);
     conn_free(c);
 }
 
-static const char *line_after(const char *log, const char *mark, char *buf, size_t cap) {
+static const char *line_after(const char *log, const char *mark, char *buf, size_t cap)
+{
     const char *at = strstr(log, mark);
-    if (!at) return "(nothing)";
+    if (!at)
+        return "(nothing)";
     at += strlen(mark);
     snprintf(buf, cap, "%.*s", (int)strcspn(at, "\n"), at);
     return buf;
 }
 
-static void client(void *arg) {
+static void client(void *arg)
+{
     world_t *w = arg;
     char line[256];
     if (w->part == 0) {
@@ -97,7 +110,8 @@ static void client(void *arg) {
     chan_send(w->done, NULL);
 }
 
-static void server(void *arg) {
+static void server(void *arg)
+{
     world_t *w = arg;
     net_listen("tcp", ":80", &w->l);
     snprintf(w->addr, sizeof w->addr, "%s", listener_addr(w->l));
@@ -105,7 +119,8 @@ static void server(void *arg) {
     http_serve(w->srv, w->l);
 }
 
-static void world(void *arg) {
+static void world(void *arg)
+{
     world_t *w = arg;
     simnet_t *n;
     simhost_t *sh, *ch;
@@ -125,22 +140,28 @@ static void world(void *arg) {
     chan_free(w->done);
 }
 
-int main(int argc, char **argv) {
-    static const demo_spec_t spec = {.name = "recovery server",
-                                     .about = "Gin's Recovery and net/http's recover keep a server serving"};
+int main(int argc, char **argv)
+{
+    static const demo_spec_t spec = {
+        .name = "recovery server",
+        .about = "Gin's Recovery and net/http's recover keep a server serving"};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
-    if (rc >= 0) return rc;
+    if (rc >= 0)
+        return rc;
     demo_title(&d, "A server that survives its panicking handlers");
     static world_t w[2];
     for (int part = 0; part < 2; part++) {
         w[part].part = part;
         w[part].e.log = collect;
         w[part].e.log_ud = &w[part];
-        if (part == 0 && !demo_ok(&d, rcv_use(&w[part].e, rcv_recovery), "rcv_use(Recovery)")) break;
-        if (!demo_ok(&d, rcv_use(&w[part].e, route), "rcv_use(route)")) break;
+        if (part == 0 && !demo_ok(&d, rcv_use(&w[part].e, rcv_recovery), "rcv_use(Recovery)"))
+            break;
+        if (!demo_ok(&d, rcv_use(&w[part].e, route), "rcv_use(route)"))
+            break;
         rt_config_t cfg = {.seed = 1};
-        if (!demo_ok(&d, rt_run(&cfg, world, &w[part]), "rt_run")) break;
+        if (!demo_ok(&d, rt_run(&cfg, world, &w[part]), "rt_run"))
+            break;
     }
     return demo_end(&d);
 }

@@ -35,29 +35,34 @@ static char alt_stack[ALT_SIZE] __attribute__((aligned(16)));
 static int fault_sig;
 static char fault_detail[160];
 
-_Noreturn void rcv_die(const char *text) {
+_Noreturn void rcv_die(const char *text)
+{
     size_t len = strlen(text);
     while (len) {
         ssize_t n = write(2, text, len);
-        if (n <= 0) break;
+        if (n <= 0)
+            break;
         text += n, len -= (size_t)n;
     }
     _exit(2);
 }
 
 /* Called "by" the faulting instruction, on the task's stack. */
-static void rcv__sigpanic(void) {
-    if (fault_sig == SIGFPE) rcv_panic_runtime("runtime error: integer divide by zero", fault_detail);
+static void rcv__sigpanic(void)
+{
+    if (fault_sig == SIGFPE)
+        rcv_panic_runtime("runtime error: integer divide by zero", fault_detail);
     rcv_panic_runtime("runtime error: invalid memory address or nil pointer dereference",
                       fault_detail);
 }
 
-static int inject_call(ucontext_t *uc, void (*fn)(void)) {
+static int inject_call(ucontext_t *uc, void (*fn)(void))
+{
 #if defined(__x86_64__)
     greg_t *r = uc->uc_mcontext.gregs;
-    uintptr_t sp = ((uintptr_t)r[REG_RSP] - 128) & ~(uintptr_t)15;   /* below the red zone */
+    uintptr_t sp = ((uintptr_t)r[REG_RSP] - 128) & ~(uintptr_t)15; /* below the red zone */
     sp -= 8;
-    *(uintptr_t *)sp = (uintptr_t)r[REG_RIP];                       /* the "return address" */
+    *(uintptr_t *)sp = (uintptr_t)r[REG_RIP]; /* the "return address" */
     r[REG_RSP] = (greg_t)sp;
     r[REG_RIP] = (greg_t)(uintptr_t)fn;
     return 0;
@@ -72,7 +77,8 @@ static int inject_call(ucontext_t *uc, void (*fn)(void)) {
 #endif
 }
 
-static uintptr_t fault_pc(const ucontext_t *uc) {
+static uintptr_t fault_pc(const ucontext_t *uc)
+{
 #if defined(__x86_64__)
     return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 #elif defined(__aarch64__)
@@ -83,11 +89,13 @@ static uintptr_t fault_pc(const ucontext_t *uc) {
 #endif
 }
 
-static void on_fault(int sig, siginfo_t *si, void *ucp) {
+static void on_fault(int sig, siginfo_t *si, void *ucp)
+{
     ucontext_t *uc = ucp;
     uintptr_t addr = (uintptr_t)si->si_addr, pc = fault_pc(uc);
-    const char *name = sig == SIGFPE ? "SIGFPE: floating-point exception"
-                       : sig == SIGBUS ? "SIGBUS: bus error" : "SIGSEGV: segmentation violation";
+    const char *name = sig == SIGFPE   ? "SIGFPE: floating-point exception"
+                       : sig == SIGBUS ? "SIGBUS: bus error"
+                                       : "SIGSEGV: segmentation violation";
     snprintf(fault_detail, sizeof fault_detail, "[signal %s code=%#x addr=%#lx pc=%#lx]", name,
              (unsigned)si->si_code, (unsigned long)addr, (unsigned long)pc);
     fault_sig = sig;
@@ -99,13 +107,16 @@ static void on_fault(int sig, siginfo_t *si, void *ucp) {
     }
 }
 
-int rcv_catch_faults(void) {
+int rcv_catch_faults(void)
+{
     stack_t ss = {.ss_sp = alt_stack, .ss_size = ALT_SIZE};
-    if (sigaltstack(&ss, NULL) != 0) return -errno;
+    if (sigaltstack(&ss, NULL) != 0)
+        return -errno;
     struct sigaction sa = {.sa_sigaction = on_fault, .sa_flags = SA_SIGINFO | SA_ONSTACK};
     sigemptyset(&sa.sa_mask);
     const int sigs[] = {SIGSEGV, SIGFPE, SIGBUS};
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-        if (sigaction(sigs[i], &sa, NULL) != 0) return -errno;
+        if (sigaction(sigs[i], &sa, NULL) != 0)
+            return -errno;
     return 0;
 }

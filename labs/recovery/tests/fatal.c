@@ -9,17 +9,31 @@
 static char value_a[32], value_b[32];
 static int deferred_ran;
 
+// clang-format off
 static void leaf(void *p) { (void)p; rcv_panic(value_a); } static const char site_leaf[] = __FILE__ ":" XSTR(__LINE__);
+// clang-format on
 
+// clang-format off
 static void mid(void *p) { rcv_call(leaf, p); } static const char site_mid[] = __FILE__ ":" XSTR(__LINE__);
+// clang-format on
 
-static void count(void *p) { (void)p; deferred_ran++; fprintf(stderr, "deferred ran\n"); }
+static void count(void *p)
+{
+    (void)p;
+    deferred_ran++;
+    fprintf(stderr, "deferred ran\n");
+}
 
+// clang-format off
 static void top(void *p) { rcv_defer(count, p); rcv_call(mid, p); } static const char site_top[] = __FILE__ ":" XSTR(__LINE__);
+// clang-format on
 
+// clang-format off
 static void child_unrecovered(void *p) { rcv_call(top, p); } static const char site_child[] = __FILE__ ":" XSTR(__LINE__);
+// clang-format on
 
-static const char *expected_report(char *buf, size_t cap) {
+static const char *expected_report(char *buf, size_t cap)
+{
     snprintf(buf, cap,
              "deferred ran\npanic: %s\n\ngoroutine 1 [running]:\n"
              "leaf()\n\t%s\nmid()\n\t%s\ntop()\n\t%s\n",
@@ -27,7 +41,8 @@ static const char *expected_report(char *buf, size_t cap) {
     return buf;
 }
 
-static void test_an_unrecovered_panic_runs_the_defers_prints_go_s_report_and_exits_2(void **state) {
+static void test_an_unrecovered_panic_runs_the_defers_prints_go_s_report_and_exits_2(void **state)
+{
     (void)state;
     snprintf(value_a, sizeof value_a, "boom %u", (unsigned)ug_rand_below(100000));
     char out[4096], want[4096];
@@ -36,39 +51,55 @@ static void test_an_unrecovered_panic_runs_the_defers_prints_go_s_report_and_exi
     (void)site_child;
 }
 
-static void panic_b(void *p) { (void)p; rcv_panic(value_b); }
+static void panic_b(void *p)
+{
+    (void)p;
+    rcv_panic(value_b);
+}
 
-static void nested(void *p) {
+static void nested(void *p)
+{
     rcv_defer(panic_b, p);
     rcv_panic(value_a);
 }
 
-static void child_nested(void *p) { rcv_call(nested, p); }
+static void child_nested(void *p)
+{
+    rcv_call(nested, p);
+}
 
-static void test_a_panic_in_a_deferred_call_while_panicking_prints_both_panics(void **state) {
+static void test_a_panic_in_a_deferred_call_while_panicking_prints_both_panics(void **state)
+{
     (void)state;
     snprintf(value_a, sizeof value_a, "A%u", (unsigned)ug_rand_below(1000));
     snprintf(value_b, sizeof value_b, "B%u", (unsigned)ug_rand_below(1000));
     char out[4096], head[256], want[256];
     assert_int_equal(2, run_child(child_nested, NULL, out, sizeof out));
-    snprintf(want, sizeof want, "panic: %s\n\tpanic: %s\n\ngoroutine 1 [running]:\npanic_b()\n", value_a, value_b);
+    snprintf(want, sizeof want, "panic: %s\n\tpanic: %s\n\ngoroutine 1 [running]:\npanic_b()\n",
+             value_a, value_b);
     assert_string_equal(want, first_lines(out, 5, head, sizeof head));
 }
 
-static void repanic(void *p) {
+static void repanic(void *p)
+{
     (void)p;
     const char *r = rcv_recover();
     rcv_panic(r);
 }
 
-static void repanics(void *p) {
+static void repanics(void *p)
+{
     rcv_defer(repanic, p);
     rcv_panic(value_a);
 }
 
-static void child_repanic(void *p) { rcv_call(repanics, p); }
+static void child_repanic(void *p)
+{
+    rcv_call(repanics, p);
+}
 
-static void test_re_panicking_a_recovered_value_prints_the_first_as_recovered(void **state) {
+static void test_re_panicking_a_recovered_value_prints_the_first_as_recovered(void **state)
+{
     (void)state;
     snprintf(value_a, sizeof value_a, "A%u", (unsigned)ug_rand_below(1000));
     char out[4096], head[256], want[256];
@@ -83,21 +114,28 @@ typedef struct {
     trace_t t;
 } chain_t;
 
-static void rec_outer(void *p) {
+static void rec_outer(void *p)
+{
     const char *r = rcv_recover();
     trace_add(&((chain_t *)p)->t, "recovered=%s ", r ? r : "nil");
 }
 
-static void mark(void *p) { trace_add(&((chain_t *)p)->t, "mark "); }
+static void mark(void *p)
+{
+    trace_add(&((chain_t *)p)->t, "mark ");
+}
 
-static void chain_body(void *p) {
+static void chain_body(void *p)
+{
     rcv_defer(rec_outer, p);
     rcv_defer(mark, p);
     rcv_defer(panic_b, p);
     rcv_panic(value_a);
 }
 
-static void test_a_panic_in_a_deferred_call_replaces_the_older_and_the_remaining_defers_still_run(void **state) {
+static void
+test_a_panic_in_a_deferred_call_replaces_the_older_and_the_remaining_defers_still_run(void **state)
+{
     (void)state;
     snprintf(value_a, sizeof value_a, "A%u", (unsigned)ug_rand_below(1000));
     snprintf(value_b, sizeof value_b, "B%u", (unsigned)ug_rand_below(1000));
@@ -111,27 +149,33 @@ static void test_a_panic_in_a_deferred_call_replaces_the_older_and_the_remaining
 
 /* A panic started inside a deferred call and recovered there leaves the
  * older panic running: the outer defers still see it. */
-static void inner_recovers(void *p) {
+static void inner_recovers(void *p)
+{
     rec_outer(p);
 }
 
-static void inner_panics(void *p) {
+static void inner_panics(void *p)
+{
     rcv_defer(inner_recovers, p);
     rcv_panic(value_b);
 }
 
-static void deferred_calls_inner(void *p) {
+static void deferred_calls_inner(void *p)
+{
     rcv_call(inner_panics, p);
     trace_add(&((chain_t *)p)->t, "deferred-goes-on ");
 }
 
-static void older_survives(void *p) {
+static void older_survives(void *p)
+{
     rcv_defer(rec_outer, p);
     rcv_defer(deferred_calls_inner, p);
     rcv_panic(value_a);
 }
 
-static void test_recovering_a_newer_panic_inside_a_deferred_call_keeps_the_older_one_panicking(void **state) {
+static void
+test_recovering_a_newer_panic_inside_a_deferred_call_keeps_the_older_one_panicking(void **state)
+{
     (void)state;
     snprintf(value_a, sizeof value_a, "A%u", (unsigned)ug_rand_below(1000));
     snprintf(value_b, sizeof value_b, "B%u", (unsigned)ug_rand_below(1000));
@@ -144,17 +188,29 @@ static void test_recovering_a_newer_panic_inside_a_deferred_call_keeps_the_older
 
 /* In a spawned task: its goroutine id and "created by". */
 static unsigned idle_tasks;
-static void idle(void *p) { (void)p; }
+static void idle(void *p)
+{
+    (void)p;
+}
+// clang-format off
 static void task_panics(void *p) { (void)p; rcv_panic(value_a); } static const char site_task_panic[] = __FILE__ ":" XSTR(__LINE__);
-static void task_body(void *p) { rcv_call(task_panics, p); }
+// clang-format on
+static void task_body(void *p)
+{
+    rcv_call(task_panics, p);
+}
+// clang-format off
 static const int spawn_line = __LINE__; static void task_main(void *p) { for (unsigned i = 0; i < idle_tasks; i++) task_spawn(idle, NULL, NULL); uint64_t id; task_spawn(task_body, p, &id); task_join(id); }
+// clang-format on
 
-static void child_task(void *p) {
+static void child_task(void *p)
+{
     rt_config_t cfg = {.sched = RT_SCHED_FIFO, .seed = ug_seed()};
     rt_run(&cfg, task_main, p);
 }
 
-static void test_an_unrecovered_panic_in_a_task_names_its_goroutine_and_creator(void **state) {
+static void test_an_unrecovered_panic_in_a_task_names_its_goroutine_and_creator(void **state)
+{
     (void)state;
     idle_tasks = (unsigned)ug_rand_below(5);
     snprintf(value_a, sizeof value_a, "T%u", (unsigned)ug_rand_below(1000));
@@ -169,10 +225,13 @@ static void test_an_unrecovered_panic_in_a_task_names_its_goroutine_and_creator(
     assert_string_equal(want, out);
 }
 
-UG_TEST_GROUP(recovery_fatal, NULL, NULL,
+UG_TEST_GROUP(
+    recovery_fatal, NULL, NULL,
     cmocka_unit_test(test_an_unrecovered_panic_runs_the_defers_prints_go_s_report_and_exits_2),
     cmocka_unit_test(test_a_panic_in_a_deferred_call_while_panicking_prints_both_panics),
     cmocka_unit_test(test_re_panicking_a_recovered_value_prints_the_first_as_recovered),
-    cmocka_unit_test(test_a_panic_in_a_deferred_call_replaces_the_older_and_the_remaining_defers_still_run),
-    cmocka_unit_test(test_recovering_a_newer_panic_inside_a_deferred_call_keeps_the_older_one_panicking),
+    cmocka_unit_test(
+        test_a_panic_in_a_deferred_call_replaces_the_older_and_the_remaining_defers_still_run),
+    cmocka_unit_test(
+        test_recovering_a_newer_panic_inside_a_deferred_call_keeps_the_older_one_panicking),
     cmocka_unit_test(test_an_unrecovered_panic_in_a_task_names_its_goroutine_and_creator));

@@ -25,9 +25,13 @@ struct world {
     int custom_calls;
 };
 
-static void log_to_trace(void *ud, const char *text) { trace_add(&((world_t *)ud)->log, "%s", text); }
+static void log_to_trace(void *ud, const char *text)
+{
+    trace_add(&((world_t *)ud)->log, "%s", text);
+}
 
-static void server_task(void *arg) {
+static void server_task(void *arg)
+{
     world_t *w = arg;
     net_listen("tcp", ":80", &w->l);
     snprintf(w->addr, sizeof w->addr, "%s", listener_addr(w->l));
@@ -35,13 +39,15 @@ static void server_task(void *arg) {
     http_serve(w->srv, w->l);
 }
 
-static void client_task(void *arg) {
+static void client_task(void *arg)
+{
     world_t *w = arg;
     w->client(w);
     chan_send(w->ready, NULL);
 }
 
-static void world_main(void *arg) {
+static void world_main(void *arg)
+{
     world_t *w = arg;
     simnet_t *n = NULL;
     simhost_t *sh, *ch;
@@ -63,37 +69,47 @@ static void world_main(void *arg) {
     chan_free(w->gate);
 }
 
-static void run_world(world_t *w, void (*client)(world_t *)) {
+static void run_world(world_t *w, void (*client)(world_t *))
+{
     w->client = client;
     w->e.log = log_to_trace;
     w->e.log_ud = w;
     w->e.ud = w;
     rt_config_t cfg = {.seed = ug_seed()};
     int rc = rt_run(&cfg, world_main, w);
-    if (rc) fail_msg("rt_run: %d\n%s", rc, rt_report() ? rt_report() : "");
+    if (rc)
+        fail_msg("rt_run: %d\n%s", rc, rt_report() ? rt_report() : "");
 }
 
 /* One GET on a new connection: "status body" or "error N". */
-static void get(world_t *w, const char *path) {
+static void get(world_t *w, const char *path)
+{
     conn_t *c = NULL;
     http_client_t *cl = NULL;
     http_resp_t r = {0};
     int rc = net_dial("tcp", w->addr, &c);
-    if (!rc) rc = http_client_new(c, &cl);
-    if (!rc) rc = http_client_do(cl, "GET", path, NULL, 0, NULL, 0, &r);
-    if (rc) trace_add(&w->t, "[error %d] ", rc);
-    else trace_add(&w->t, "[%d '%s'] ", r.status, r.body);
-    if (!rc) http_resp_free(&r);
+    if (!rc)
+        rc = http_client_new(c, &cl);
+    if (!rc)
+        rc = http_client_do(cl, "GET", path, NULL, 0, NULL, 0, &r);
+    if (rc)
+        trace_add(&w->t, "[error %d] ", rc);
+    else
+        trace_add(&w->t, "[%d '%s'] ", r.status, r.body);
+    if (!rc)
+        http_resp_free(&r);
     http_client_free(cl);
     conn_free(c);
 }
 
 /* ---- handlers ---- */
 
-static void route(rcv_ctx_t *c) {
+static void route(rcv_ctx_t *c)
+{
     world_t *w = rcv_engine(c)->ud;
     const char *p = rcv_request(c)->path;
-    if (!strcmp(p, "/panic")) rcv_panic(w->value);
+    if (!strcmp(p, "/panic"))
+        rcv_panic(w->value);
     if (!strcmp(p, "/partial")) {
         rcv_write(c, w->partial, strlen(w->partial));
         rcv_panic(w->value);
@@ -103,7 +119,7 @@ static void route(rcv_ctx_t *c) {
         rcv_panic(w->value);
     }
     if (!strcmp(p, "/big")) {
-        chan_recv(w->gate, NULL, NULL);          /* the client has gone */
+        chan_recv(w->gate, NULL, NULL); /* the client has gone */
         static char big[16384];
         memset(big, 'x', sizeof big - 1);
         rcv_string(c, 200, big);
@@ -112,7 +128,8 @@ static void route(rcv_ctx_t *c) {
     rcv_string(c, 200, w->okbody);
 }
 
-static void custom(rcv_ctx_t *c, const char *err) {
+static void custom(rcv_ctx_t *c, const char *err)
+{
     world_t *w = rcv_engine(c)->ud;
     w->custom_calls++;
     char body[64];
@@ -121,18 +138,22 @@ static void custom(rcv_ctx_t *c, const char *err) {
     rcv_abort(c);
 }
 
-static void setup_value(world_t *w) {
+static void setup_value(world_t *w)
+{
     snprintf(w->value, sizeof w->value, "bad %u", (unsigned)ug_rand_below(10000));
     snprintf(w->okbody, sizeof w->okbody, "ok-%u", (unsigned)ug_rand_below(10000));
     snprintf(w->partial, sizeof w->partial, "partial-%u", (unsigned)ug_rand_below(10000));
 }
 
-static void two_requests(world_t *w) {
+static void two_requests(world_t *w)
+{
     get(w, "/panic");
     get(w, "/ok");
 }
 
-static void test_a_panicking_handler_gets_a_500_with_an_empty_body_and_the_next_request_is_served(void **state) {
+static void
+test_a_panicking_handler_gets_a_500_with_an_empty_body_and_the_next_request_is_served(void **state)
+{
     (void)state;
     world_t *w = calloc(1, sizeof *w);
     setup_value(w);
@@ -145,7 +166,8 @@ static void test_a_panicking_handler_gets_a_500_with_an_empty_body_and_the_next_
     free(w);
 }
 
-static void test_the_custom_recovery_handle_writes_its_own_response(void **state) {
+static void test_the_custom_recovery_handle_writes_its_own_response(void **state)
+{
     (void)state;
     world_t *w = calloc(1, sizeof *w);
     setup_value(w);
@@ -160,7 +182,8 @@ static void test_the_custom_recovery_handle_writes_its_own_response(void **state
     free(w);
 }
 
-static void test_recovery_logs_the_panic_value_and_the_stack_of_the_handler(void **state) {
+static void test_recovery_logs_the_panic_value_and_the_stack_of_the_handler(void **state)
+{
     (void)state;
     world_t *w = calloc(1, sizeof *w);
     setup_value(w);
@@ -174,18 +197,25 @@ static void test_recovery_logs_the_panic_value_and_the_stack_of_the_handler(void
     /* the frames, innermost first: the deferred call, the panic, the handler, Recovery */
     char names[512] = "";
     for (const char *s = w->log.buf; (s = strchr(s, '\n')); s++)
-        if (s[1] && s[1] != '\t' && strncmp(s + 1, "goroutine", 9) && strncmp(s + 1, "[", 1) && strncmp(s + 1, w->value, strlen(w->value)))
-            snprintf(names + strlen(names), sizeof names - strlen(names), "%.*s,", (int)strcspn(s + 1, "\n"), s + 1);
-    assert_string_equal("recovery_deferred(),panic({...}),route(),rcv_recovery(),invoke_frame(),created by http_serve,", names);
+        if (s[1] && s[1] != '\t' && strncmp(s + 1, "goroutine", 9) && strncmp(s + 1, "[", 1) &&
+            strncmp(s + 1, w->value, strlen(w->value)))
+            snprintf(names + strlen(names), sizeof names - strlen(names), "%.*s,",
+                     (int)strcspn(s + 1, "\n"), s + 1);
+    assert_string_equal("recovery_deferred(),panic({...}),route(),rcv_recovery(),invoke_frame(),"
+                        "created by http_serve,",
+                        names);
     free(w);
 }
 
-static void partial_then_ok(world_t *w) {
+static void partial_then_ok(world_t *w)
+{
     get(w, "/partial");
     get(w, "/status-then-panic");
 }
 
-static void test_a_handler_that_already_wrote_keeps_its_status_and_body_and_a_warning_is_logged(void **state) {
+static void
+test_a_handler_that_already_wrote_keeps_its_status_and_body_and_a_warning_is_logged(void **state)
+{
     (void)state;
     world_t *w = calloc(1, sizeof *w);
     setup_value(w);
@@ -195,11 +225,13 @@ static void test_a_handler_that_already_wrote_keeps_its_status_and_body_and_a_wa
     char want[128];
     snprintf(want, sizeof want, "[200 '%s'] [500 ''] ", w->partial);
     assert_string_equal(want, w->t.buf);
-    assert_true(strstr(w->log.buf, "[WARNING] Headers were already written. Wanted to override status code 200 with 500\n") != NULL);
+    assert_true(strstr(w->log.buf, "[WARNING] Headers were already written. Wanted to override "
+                                   "status code 200 with 500\n") != NULL);
     free(w);
 }
 
-static void gone_client(world_t *w) {
+static void gone_client(world_t *w)
+{
     conn_t *c = NULL;
     net_dial("tcp", w->addr, &c);
     const char *req = "GET /big HTTP/1.1\r\nHost: srv\r\nAuthorization: secret\r\n\r\n";
@@ -210,7 +242,8 @@ static void gone_client(world_t *w) {
     get(w, "/ok");
 }
 
-static void test_a_broken_pipe_is_logged_with_the_request_and_no_status_is_written(void **state) {
+static void test_a_broken_pipe_is_logged_with_the_request_and_no_status_is_written(void **state)
+{
     (void)state;
     world_t *w = calloc(1, sizeof *w);
     setup_value(w);
@@ -224,7 +257,8 @@ static void test_a_broken_pipe_is_logged_with_the_request_and_no_status_is_writt
     assert_int_equal(0, w->custom_calls);
     const char *tail = strstr(w->log.buf, ": write: ");
     assert_non_null(tail);
-    char want[] = ": write: broken pipe\nGET /big HTTP/1.1\r\nHost: srv\r\nAuthorization: *\r\n\r\n";
+    char want[] =
+        ": write: broken pipe\nGET /big HTTP/1.1\r\nHost: srv\r\nAuthorization: *\r\n\r\n";
     assert_string_equal(want, tail);
     char start[16];
     snprintf(start, sizeof start, "%.10s", w->log.buf);
@@ -232,7 +266,9 @@ static void test_a_broken_pipe_is_logged_with_the_request_and_no_status_is_writt
     free(w);
 }
 
-static void test_without_recovery_the_server_logs_the_panic_and_drops_only_that_connection(void **state) {
+static void
+test_without_recovery_the_server_logs_the_panic_and_drops_only_that_connection(void **state)
+{
     (void)state;
     world_t *w = calloc(1, sizeof *w);
     setup_value(w);
@@ -253,10 +289,14 @@ static void test_without_recovery_the_server_logs_the_panic_and_drops_only_that_
     free(w);
 }
 
-UG_TEST_GROUP(recovery_gin, NULL, NULL,
-    cmocka_unit_test(test_a_panicking_handler_gets_a_500_with_an_empty_body_and_the_next_request_is_served),
+UG_TEST_GROUP(
+    recovery_gin, NULL, NULL,
+    cmocka_unit_test(
+        test_a_panicking_handler_gets_a_500_with_an_empty_body_and_the_next_request_is_served),
     cmocka_unit_test(test_the_custom_recovery_handle_writes_its_own_response),
     cmocka_unit_test(test_recovery_logs_the_panic_value_and_the_stack_of_the_handler),
-    cmocka_unit_test(test_a_handler_that_already_wrote_keeps_its_status_and_body_and_a_warning_is_logged),
+    cmocka_unit_test(
+        test_a_handler_that_already_wrote_keeps_its_status_and_body_and_a_warning_is_logged),
     cmocka_unit_test(test_a_broken_pipe_is_logged_with_the_request_and_no_status_is_written),
-    cmocka_unit_test(test_without_recovery_the_server_logs_the_panic_and_drops_only_that_connection));
+    cmocka_unit_test(
+        test_without_recovery_the_server_logs_the_panic_and_drops_only_that_connection));
