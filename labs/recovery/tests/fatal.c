@@ -32,7 +32,7 @@ static void top(void *p) { rcv_defer(count, p); rcv_call(mid, p); } static const
 static void child_unrecovered(void *p) { rcv_call(top, p); } static const char site_child[] = __FILE__ ":" XSTR(__LINE__);
 // clang-format on
 
-static const char *expected_report(char *buf, size_t cap)
+__attribute__((unused)) static const char *expected_report(char *buf, size_t cap)
 {
     snprintf(buf, cap,
              "deferred ran\npanic: %s\n\ngoroutine 1 [running]:\n"
