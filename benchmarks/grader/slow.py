@@ -5,13 +5,12 @@ Usage: slow.py <lab-folder> <function>...
 
 Each named function of the lab's editable sources becomes a static,
 always-inlined <name>__body (the call stack stays the reference's: the leak
-lab records allocation sites from it), and a wrapper of the same signature takes its
-place. Its first call arms a profiling timer, and everything the process
-does after the lab
-is first called runs at half speed: each time the profiling timer fires, a
-SIGPROF handler spins for as much CPU time as the process used since the
-last spin. A candidate twice as slow as the reference, whatever a
-benchmark's calls cost. (Timing each call and
+lab records allocation sites from it), and a wrapper of the same signature
+takes its place. Its first call arms a profiling timer, and everything the process
+does after the lab is first called runs at half speed: each time the
+profiling timer interrupts a thread, a SIGPROF handler spins for as much
+CPU time as that thread used since its last spin. A candidate twice as slow
+as the reference, whatever a benchmark's calls cost. (Timing each call and
 spinning as long cannot do that here: reading a clock costs tens of
 nanoseconds in a virtual machine, more than many calls, and a benchmark's
 own loop is not in the wrapped functions.) The answers, counters and side
@@ -46,21 +45,24 @@ PAD = r"""
 #include <time.h>
 
 /* The profiling timer fires as the process uses CPU time (at the kernel's
- * tick, whatever period is asked for); each time, the handler spins for as
- * much CPU time as the process used since the last spin ended, so half of
- * all CPU time goes to spinning and the process runs at half speed. All
- * signals wait while it spins (the runtime's preemption signal must not
- * switch tasks inside this handler). */
+ * tick, whatever period is asked for) and interrupts the thread that was
+ * running; the handler spins for as much CPU time as that thread used since
+ * its own last spin ended, so half of every thread's CPU time goes to
+ * spinning and each runs at half speed. The thread's clock, not the
+ * process's: the process's sums every thread (the runtime's workers, the
+ * harness's), and a thread spinning for all of them ran at a third of its
+ * speed or less. All signals wait while it spins (the runtime's preemption
+ * signal must not switch tasks inside this handler). */
 enum { SLOW_PERIOD_US = 1000 };
 
 static long long slow_cpu_ns(void)
 {
     struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-static long long slow_since;   /* the process's CPU time when the last spin ended */
+static __thread long long slow_since; /* this thread's CPU time when its last spin ended */
 
 static void slow_spin(int sig)
 {

@@ -64,15 +64,13 @@ static void lab_ratio(lab_result_t *lr)
     free(c);
 }
 
-/* Performance from a ratio and its interval's lower end (0: none), the
- * rule of score.h: full when the interval reaches the target, none when
- * it lies at or past the floor, else linear in the median. */
-static double perf_of(double ratio, double lo, double target, double floor)
+/* Performance from a median ratio, the rule of score.h: full at or below
+ * the target, none at or past the floor, linear between. The interval only
+ * decides how many rounds are run (score_needs_rounds): on a shared machine
+ * it is wide enough to reach a target twice the reference's time away,
+ * while the median stays within a fifth of it. */
+static double perf_of(double ratio, double target, double floor)
 {
-    if (lo > 0 && lo <= target)
-        return 1;
-    if (lo >= floor)
-        return 0;
     return score_performance(ratio, target, floor);
 }
 
@@ -80,7 +78,7 @@ static double performance(const lab_result_t *lr)
 {
     if (lr->perf_failed)
         return 0;
-    return perf_of(lr->perf_ratio, lr->perf_lo, lr->perf_target, lr->perf_floor);
+    return perf_of(lr->perf_ratio, lr->perf_target, lr->perf_floor);
 }
 
 static score_earned_t earned(double perf)
@@ -99,7 +97,7 @@ score_earned_t score_bench_earned(const lab_result_t *lr, const bench_result_t *
         return SCORE_ZERO;
     if (!lr->perf_measured || !(b->ratio > 0))
         return SCORE_NOT_MEASURED;
-    return earned(perf_of(b->ratio, b->ratio_lo, lr->perf_target, lr->perf_floor));
+    return earned(perf_of(b->ratio, lr->perf_target, lr->perf_floor));
 }
 
 const char *score_earned_name(score_earned_t e)
@@ -132,11 +130,11 @@ bool score_needs_rounds(const lab_result_t *lr)
         return false;
     if (!(lr->perf_lo > 0))
         return true;
+    /* The median could still cross the target or the floor: more rounds
+     * narrow the interval around it. */
     bool target_inside = lr->perf_lo <= lr->perf_target && lr->perf_target < lr->perf_hi;
     bool floor_inside = lr->perf_lo < lr->perf_floor && lr->perf_floor <= lr->perf_hi;
-    /* An interval that reaches the target already earns full performance;
-     * more rounds matter only when the median says otherwise. */
-    return (target_inside && lr->perf_ratio > lr->perf_target) || floor_inside;
+    return target_inside || floor_inside;
 }
 
 void score_run(run_result_t *r)

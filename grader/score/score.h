@@ -10,10 +10,13 @@
  * the per-round candidate/reference ratios give a median and a 95%
  * confidence interval (order statistics, as benchstat does); the lab's
  * ratio and interval are the geometric means over its benchmarks. Then
- *   performance = 1 when the interval reaches the target (the candidate is
- *                 at the target within the noise of this machine),
- *                 0 when the interval lies at or past the floor,
- *                 linear in the median between target and floor otherwise.
+ *   performance = 1 when the median ratio is at or below the target,
+ *                 0 when it is at or past the floor,
+ *                 linear between target and floor.
+ * The interval decides only how many rounds run: while it holds the target
+ * or the floor, more rounds narrow it (score_needs_rounds). A rule on the
+ * interval's lower end would be kinder to noise but, on a shared machine,
+ * also to a candidate twice as slow (docs/reviewers.md measures both).
  * A candidate whose own benchmark failed gets 0. When performance was not
  * measured (--no-bench, a lab without samples, the reference's benchmark
  * failing) the share is not added and is reported as not measured: it is

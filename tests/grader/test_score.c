@@ -142,36 +142,49 @@ static void test_a_failed_candidate_benchmark_scores_no_performance(void **state
     assert_true(NEAR(0.0, plain.unmeasured));
 }
 
-/* Noise: an interval that reaches the target earns full performance, a
- * median alone does not decide; more rounds are asked for only when the
- * interval holds the target (or the floor) and the median is past it. */
-static void test_the_interval_decides_near_the_target_and_asks_for_rounds(void **state)
+/* Noise: the median decides, the interval only asks for rounds. An interval
+ * wide enough to reach the target does not make a candidate twice as slow
+ * full; more rounds are asked for while the interval holds the target or
+ * the floor, whichever side of it the median is on. */
+static void test_the_median_decides_and_the_interval_asks_for_rounds(void **state)
 {
     (void)state;
     test_result_t t[1] = {{.weight = 1, .verdict = VERDICT_PASS}};
-    bench_result_t noisy[1] = {bench_of(0, 6, 1.2, 0.1)};   /* median 1.2 > target 1.1 */
+    bench_result_t noisy[1] = {bench_of(0, 6, 1.2, 0.1)}; /* 0.84 .. 1.44, median 1.14 */
     lab_result_t lr = lab_with(t, 1, noisy, 1);
     score_lab(&lr);
     assert_true(lr.perf_lo > 0 && lr.perf_lo <= 1.1 && lr.perf_hi > 1.1);
+    assert_true(NEAR(1.14, lr.perf_ratio));
+    assert_true(NEAR((3.0 - 1.14) / (3.0 - 1.1), lr.performance));
+    assert_true(score_needs_rounds(&lr));
+    bench_result_t slow[1] = {bench_of(0, 6, 2.2, 0.2)}; /* 0.88 .. 3.08, median 1.98 */
+    lr = lab_with(t, 1, slow, 1);
+    score_lab(&lr);
+    assert_true(lr.perf_lo > 0 && lr.perf_lo <= 1.1);
+    assert_true(NEAR((3.0 - 1.98) / (3.0 - 1.1), lr.performance));
+    assert_true(score_needs_rounds(&lr));
+    bench_result_t same[1] = {bench_of(0, 6, 1.0, 0.1)}; /* median 0.95, target inside */
+    lr = lab_with(t, 1, same, 1);
+    score_lab(&lr);
     assert_true(NEAR(1.0, lr.performance));
     assert_true(score_needs_rounds(&lr));
-    bench_result_t steady[1] = {bench_of(0, 6, 2.05, 0)};    /* far from both ends */
+    bench_result_t steady[1] = {bench_of(0, 6, 2.05, 0)}; /* far from both ends */
     lr = lab_with(t, 1, steady, 1);
     score_lab(&lr);
     assert_false(score_needs_rounds(&lr));
     assert_true(NEAR(0.5, lr.performance));
-    bench_result_t few[1] = {bench_of(0, 3, 1.0, 0)};        /* no interval from 3 rounds */
+    bench_result_t few[1] = {bench_of(0, 3, 1.0, 0)}; /* no interval from 3 rounds */
     lr = lab_with(t, 1, few, 1);
     score_lab(&lr);
     assert_true(score_needs_rounds(&lr));
 }
 
 UG_TEST_GROUP(score, NULL, NULL,
-    cmocka_unit_test(test_performance_is_linear_between_target_and_floor),
-    cmocka_unit_test(test_median_of_odd_and_even_counts),
-    cmocka_unit_test(test_score_weighs_tests_and_gates_performance_on_full_correctness),
-    cmocka_unit_test(test_a_failing_test_never_outranks_correct_slow_code),
-    cmocka_unit_test(test_lab_ratio_is_the_geometric_mean_of_benchmarks),
-    cmocka_unit_test(test_unmeasured_performance_is_shown_apart_never_counted),
-    cmocka_unit_test(test_a_failed_candidate_benchmark_scores_no_performance),
-    cmocka_unit_test(test_the_interval_decides_near_the_target_and_asks_for_rounds));
+              cmocka_unit_test(test_performance_is_linear_between_target_and_floor),
+              cmocka_unit_test(test_median_of_odd_and_even_counts),
+              cmocka_unit_test(test_score_weighs_tests_and_gates_performance_on_full_correctness),
+              cmocka_unit_test(test_a_failing_test_never_outranks_correct_slow_code),
+              cmocka_unit_test(test_lab_ratio_is_the_geometric_mean_of_benchmarks),
+              cmocka_unit_test(test_unmeasured_performance_is_shown_apart_never_counted),
+              cmocka_unit_test(test_a_failed_candidate_benchmark_scores_no_performance),
+              cmocka_unit_test(test_the_median_decides_and_the_interval_asks_for_rounds));

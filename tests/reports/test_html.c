@@ -195,9 +195,9 @@ static void test_html_colours_each_ratio_by_the_performance_it_earned(void **sta
     add_bench(lr, "BenchmarkAtTarget", 6, 100, 109);   /* ×1.09: full */
     add_bench(lr, "BenchmarkSlower", 6, 100, 200);     /* ×2 in between: partial */
     add_bench(lr, "BenchmarkPastFloor", 6, 100, 400);  /* ×4 past the floor: zero */
-    add_bench(lr, "BenchmarkAboveOne", 6, 1000, 1150); /* ×1.15, interval reaching 1.1: full */
+    add_bench(lr, "BenchmarkAboveOne", 6, 1000, 1150); /* ×1.15, interval reaching 1.1: */
     lr->benches[3].candidate[0] = 1090;                /* one round at ×1.09 */
-    lr->benches[3].candidate[1] = 1100;
+    lr->benches[3].candidate[1] = 1100;                /* partial, the median decides */
     score_lab(lr);
     lab_result_t *none = add_lab(&r, "gc", "1.2", 3); /* graded with --no-bench */
     add_test(none, "test_gc", VERDICT_PASS, NULL);
@@ -207,7 +207,7 @@ static void test_html_colours_each_ratio_by_the_performance_it_earned(void **sta
     assert_true(starts(ratio_span(html, "BenchmarkAtTarget"), "<span class=\"ratio full\""));
     assert_true(starts(ratio_span(html, "BenchmarkSlower"), "<span class=\"ratio partial\""));
     assert_true(starts(ratio_span(html, "BenchmarkPastFloor"), "<span class=\"ratio zero\""));
-    assert_true(starts(ratio_span(html, "BenchmarkAboveOne"), "<span class=\"ratio full\""));
+    assert_true(starts(ratio_span(html, "BenchmarkAboveOne"), "<span class=\"ratio partial\""));
     assert_non_null(strstr(html, "<span class=\"ratio not-measured\">performance not measured"));
     assert_non_null(strstr(html, ".ratio.full{color:var(--pass)}"));
     free(html);
