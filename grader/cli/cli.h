@@ -47,6 +47,7 @@ int cmd_report(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_leaderboard(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_mutants(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);

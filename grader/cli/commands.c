@@ -118,6 +118,8 @@ static const cli_opt_t batch_opts[] = {
     [BATCH_BENCH_ROUNDS] = {OPT("--bench-rounds", "<n>",
                                 "benchmark rounds, as grader run --bench-rounds"),
                             NUM(1, 100)},
+    [BATCH_SHARD] = {OPT("--shard", "<k>/<n>",
+                         "only the k-th of n slices of the candidates (0 <= k < n), by id")},
 };
 const cli_command_t cli_batch = {
     CMD("batch", cmd_batch, "grade every submission of a folder (one subfolder each), resumably",
@@ -135,6 +137,11 @@ const cli_command_t cli_history = {CMD("history", cmd_history,
 const cli_command_t cli_leaderboard = {CMD("leaderboard", cmd_leaderboard,
                                            "each candidate's latest run, best first", "<db>"),
                                        .example = "grader leaderboard reviews.db"};
+
+const cli_command_t cli_merge = {CMD("merge", cmd_merge,
+                                     "histories of a sharded batch, combined into one",
+                                     "<out.db> <in.db>..."),
+                                 .example = "grader merge all.db reviews.db"};
 
 static const cli_opt_t demo_opts[] = {
     [DEMO_MINE] = {OPT("--mine", NULL, "run it on your code; in this tree, on the stub")},
@@ -166,9 +173,9 @@ const cli_command_t cli_help_cmd = {CMD("help", cmd_help,
                                     .example = "grader help run"};
 
 static const cli_command_t *const commands[] = {
-    &cli_list,    &cli_run,     &cli_report,   &cli_bench,   &cli_compare,
-    &cli_handout, &cli_doctor,  &cli_batch,    &cli_history, &cli_leaderboard,
-    &cli_demo,    &cli_mutants, &cli_help_cmd,
+    &cli_list,    &cli_run,    &cli_report,  &cli_bench,    &cli_compare,
+    &cli_handout, &cli_doctor, &cli_batch,   &cli_history,  &cli_leaderboard,
+    &cli_merge,   &cli_demo,   &cli_mutants, &cli_help_cmd,
 };
 
 const cli_command_t *cli_find_command(const char *name)

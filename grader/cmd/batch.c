@@ -9,6 +9,11 @@
  * writes the history: when a child finishes, its JSON is read back and
  * recorded together with the candidate's "done" in one transaction.
  *
+ * Sharding: --shard K/N grades only the candidates whose id falls in
+ * slice K of N (history_shard: a hash of the id, so adding a candidate
+ * moves no one), typically into a history file of the shard's own, one
+ * cluster task each; `grader merge` combines the files afterwards.
+ *
  * Resuming: the batch of a folder stays open until every candidate is
  * done. Started again (after a crash, a kill, a failed candidate), it
  * picks the open batch up and grades only the candidates not yet done, so
@@ -49,6 +54,7 @@ typedef struct batch_args {
     const char *dir, *db, *rounds;
     long long jobs;
     bool bench;
+    unsigned shard, shards; /* --shard k/n; shards 0: all candidates */
     char **labs;
     int n_labs;
     cli_args_t cli; /* owns labs */
@@ -86,6 +92,10 @@ static int batch_parse(int argc, char **argv, batch_args_t *a)
     a->jobs = cli_get_num(&cli_batch, &a->cli, BATCH_JOBS);
     a->rounds = v[BATCH_BENCH_ROUNDS];
     a->bench = !v[BATCH_NO_BENCH];
+    if (v[BATCH_SHARD] && !history_parse_shard(v[BATCH_SHARD], &a->shard, &a->shards))
+        return cli_usage(&cli_batch,
+                         "--shard takes <k>/<n> with 0 <= k < n <= %d, as 0/4; not '%s'",
+                         HISTORY_MAX_SHARDS, v[BATCH_SHARD]);
     a->dir = a->cli.n_pos ? a->cli.pos[0] : NULL;
     a->labs = a->cli.pos + (a->dir ? 1 : 0);
     a->n_labs = a->dir ? a->cli.n_pos - 1 : 0;
@@ -118,12 +128,13 @@ static int batch_push(candidate_t **c, size_t *n, size_t *cap, const char *id, c
     return (*c)[*n - 1].id ? 0 : -ENOMEM;
 }
 
-/* Every subfolder of dir (not hidden), sorted. Returns an exit code. */
-static int batch_scan(const char *dir, candidate_t **out, size_t *n)
+/* Every subfolder of dir (not hidden) in the shard asked for, sorted.
+ * Returns an exit code. */
+static int batch_scan(const char *dir, const batch_args_t *a, candidate_t **out, size_t *n)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
-    size_t cap = 0;
+    size_t cap = 0, seen = 0; /* seen: candidates of the other shards */
     int rc = 0;
     *out = NULL;
     *n = 0;
@@ -136,21 +147,29 @@ static int batch_scan(const char *dir, candidate_t **out, size_t *n)
         char *path;
         if (e->d_name[0] == '.' || asprintf(&path, "%s/%s", dir, e->d_name) < 0)
             continue;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            rc = batch_push(out, n, &cap, e->d_name, path);
-        else
+        bool mine = !a->shards || history_shard(e->d_name, a->shards) == a->shard;
+        if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
             free(path);
+        } else if (!mine) {
+            seen++;
+            free(path);
+        } else {
+            rc = batch_push(out, n, &cap, e->d_name, path);
+        }
     }
     closedir(d);
     if (rc) {
         cli_error(NULL, "out of memory");
         return EXIT_CANNOT_GRADE;
     }
-    if (*n == 0) {
+    if (*n == 0 && seen == 0) {
         cli_error("each candidate's submission is a subfolder: <dir>/<id>/labs/<lab>/...",
                   "no submissions in '%s'", dir);
         return EXIT_USAGE;
     }
+    if (a->shards)
+        fprintf(stderr, "grader: shard %u/%u: %zu of the %zu candidates in '%s'\n", a->shard,
+                a->shards, *n, *n + seen, dir);
     qsort(*out, *n, sizeof **out, by_id);
     return 0;
 }
@@ -345,21 +364,29 @@ static int batch_plan(batch_t *b, const tree_t *t, const lab_set_t *set)
 /* Opens the history and the folder's batch. Returns an exit code. */
 static int batch_open(batch_t *b, const tree_t *t, const lab_set_t *set)
 {
-    char err[512], dir[PATH_MAX];
+    char err[512], dir[PATH_MAX], key[PATH_MAX + 32];
     bool resumed;
     int rc = history_open(b->a.db, true, &b->h, err, sizeof err);
     if (rc) {
         cli_error(NULL, "%s", err);
         return EXIT_CANNOT_GRADE;
     }
-    if (!realpath(b->a.dir, dir) || (rc = history_batch_open(b->h, dir, &b->id, &resumed)) ||
+    bool found = realpath(b->a.dir, dir) != NULL;
+    /* A shard is its own batch, should two shards share a file. */
+    if (found && b->a.shards)
+        snprintf(key, sizeof key, "%s (shard %u/%u)", dir, b->a.shard, b->a.shards);
+    else if (found)
+        snprintf(key, sizeof key, "%s", dir);
+    if (!found || (rc = history_batch_open(b->h, key, &b->id, &resumed)) ||
         (rc = batch_plan(b, t, set))) {
         cli_error(NULL, "%s", rc ? history_error(b->h) : strerror(errno));
         return EXIT_CANNOT_GRADE;
     }
     if (resumed)
-        fprintf(stderr, "grader: resuming batch %lld of '%s': %zu of %zu candidates already "
-                "recorded\n", (long long)b->id, dir, b->n - b->todo, b->n);
+        fprintf(stderr,
+                "grader: resuming batch %lld of '%s': %zu of %zu candidates already "
+                "recorded\n",
+                (long long)b->id, key, b->n - b->todo, b->n);
     return 0;
 }
 
@@ -420,7 +447,7 @@ int cmd_batch(int argc, char **argv)
     tree_t t = cli_tree();
     int rc = batch_parse(argc, argv, &b.a);
     if (!rc)
-        rc = batch_scan(b.a.dir, &b.c, &b.n);
+        rc = batch_scan(b.a.dir, &b.a, &b.c, &b.n);
     if (!rc)
         rc = cli_load_labs(&t, &set) ? EXIT_CANNOT_GRADE : batch_check_labs(&b.a, &set);
     if (!rc)

@@ -12,6 +12,7 @@
  * history_close.
  */
 #include "history.h"
+#include "history_impl.h"
 #include "text.h"
 
 #include <errno.h>
@@ -28,15 +29,7 @@
 #include "fsutil.h"
 #include "report.h"
 
-#define HISTORY_APP_ID 0x55474831   /* "UGH1" */
-#define HISTORY_SCHEMA 2   /* 2: runs.partial */
 #define HISTORY_BUSY_MS 60000
-
-struct history {
-    sqlite3 *db;
-    char *path;
-    char err[512];
-};
 
 static const char history_schema[] =
     "CREATE TABLE runs(id INTEGER PRIMARY KEY AUTOINCREMENT, candidate TEXT NOT NULL,"
@@ -63,7 +56,7 @@ static const char history_schema[] =
 
 /* ---- statements ------------------------------------------------------------------------- */
 
-static int h_errno(int rc)
+int h_errno(int rc)
 {
     switch (rc & 0xff) {
     case SQLITE_NOTADB: case SQLITE_CORRUPT: return -EINVAL;
@@ -76,7 +69,7 @@ static int h_errno(int rc)
 }
 
 /* Records sqlite's message for the last failure and returns its errno. */
-static int h_fail(history_t *h, int rc)
+int h_fail(history_t *h, int rc)
 {
     snprintf(h->err, sizeof h->err, "history '%s': %s", h->path, sqlite3_errmsg(h->db));
     return h_errno(rc);
@@ -85,7 +78,7 @@ static int h_fail(history_t *h, int rc)
 /* Prepares sql and binds args by types: 's' text (NULL → NULL), 'i'
  * int64, 'I' int64 with 0 → NULL, 'd' double, 'p' double with 0 → NULL.
  * NULL after h_fail. */
-static sqlite3_stmt *h_stmt(history_t *h, const char *sql, const char *types, ...)
+sqlite3_stmt *h_stmt(history_t *h, const char *sql, const char *types, ...)
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(h->db, sql, -1, &st, NULL);
@@ -120,7 +113,7 @@ static sqlite3_stmt *h_stmt(history_t *h, const char *sql, const char *types, ..
 }
 
 /* Steps st to the end and finalizes it. Returns 0 or -errno. */
-static int h_done(history_t *h, sqlite3_stmt *st)
+int h_done(history_t *h, sqlite3_stmt *st)
 {
     if (!st)
         return -EIO;
@@ -132,7 +125,7 @@ static int h_done(history_t *h, sqlite3_stmt *st)
     return err;
 }
 
-static int h_exec(history_t *h, const char *sql)
+int h_exec(history_t *h, const char *sql)
 {
     int rc = sqlite3_exec(h->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? 0 : h_fail(h, rc);
@@ -148,7 +141,7 @@ static char *col_str(sqlite3_stmt *st, int i)
 
 /* Reads one integer pragma; the first statement on a file that is not a
  * database fails here. */
-static int h_pragma(history_t *h, const char *sql, int64_t *v)
+int h_pragma(history_t *h, const char *sql, int64_t *v)
 {
     sqlite3_stmt *st = h_stmt(h, sql, "");
     if (!st)
@@ -424,17 +417,27 @@ int history_leaderboard(history_t *h, bool partial, history_run_t **runs, size_t
     /* Whole grades are ranked apart from partial ones (-run, a lab subset
      * or --no-bench), which show only for candidates with no whole grade. */
     if (partial)
-        return collect_runs(h, h_stmt(h, "SELECT " RUN_COLUMNS " FROM runs AS r WHERE id ="
-                                         " (SELECT max(id) FROM runs WHERE candidate = r.candidate"
-                                         " AND partial = 1) AND NOT EXISTS (SELECT 1 FROM runs"
-                                         " WHERE candidate = r.candidate AND partial = 0)"
-                                         " ORDER BY score DESC, perf_ratio IS NULL, perf_ratio,"
-                                         " candidate", ""), runs, n);
-    return collect_runs(h, h_stmt(h, "SELECT " RUN_COLUMNS " FROM runs AS r WHERE id ="
-                                     " (SELECT max(id) FROM runs WHERE candidate = r.candidate"
-                                     " AND partial = 0)"
-                                     " ORDER BY score DESC, perf_ratio IS NULL, perf_ratio,"
-                                     " candidate", ""), runs, n);
+        return collect_runs(
+            h,
+            h_stmt(h,
+                   "SELECT " RUN_COLUMNS " FROM runs AS r WHERE id ="
+                   " (SELECT id FROM runs WHERE candidate = r.candidate AND partial = 1"
+                   " ORDER BY recorded_at DESC, id DESC LIMIT 1)"
+                   " AND NOT EXISTS (SELECT 1 FROM runs"
+                   " WHERE candidate = r.candidate AND partial = 0)"
+                   " ORDER BY score DESC, perf_ratio IS NULL, perf_ratio,"
+                   " candidate",
+                   ""),
+            runs, n);
+    return collect_runs(h,
+                        h_stmt(h,
+                               "SELECT " RUN_COLUMNS " FROM runs AS r WHERE id ="
+                               " (SELECT id FROM runs WHERE candidate = r.candidate AND partial = 0"
+                               " ORDER BY recorded_at DESC, id DESC LIMIT 1)"
+                               " ORDER BY score DESC, perf_ratio IS NULL, perf_ratio,"
+                               " candidate",
+                               ""),
+                        runs, n);
 }
 
 void history_runs_free(history_run_t *runs, size_t n)

@@ -17,8 +17,9 @@
  * Interface: history_open → history_record / history_list /
  * history_leaderboard / history_load_run / history_load_samples, or
  * history_batch_open → history_batch_add → history_record(batch) ... →
- * history_batch_finish → history_close. Errors: a negative errno and one
- * line from history_error().
+ * history_batch_finish → history_close; history_merge to combine the
+ * files of a sharded batch. Errors: a negative errno and one line from
+ * history_error().
  */
 #ifndef UNDERGO_HISTORY_H
 #define UNDERGO_HISTORY_H
@@ -115,5 +116,32 @@ int history_batch_fail(history_t *h, int64_t batch_id, const char *candidate, co
 /* Counts the batch's candidates, and those done; finishes the batch when
  * all are done. Returns 0 or -errno. */
 int history_batch_finish(history_t *h, int64_t batch_id, size_t *done, size_t *total);
+
+/* ---- shards and merging ----------------------------------------------------------------- */
+
+/* The shard, 0 to n-1, that candidate falls in when a batch is split n
+ * ways: FNV-1a (64-bit) of the id, modulo n. It depends on the id alone,
+ * so adding or removing candidates moves no one else. n ≥ 1. */
+unsigned history_shard(const char *candidate, unsigned n);
+
+/* Parses "K/N", 0 ≤ K < N ≤ HISTORY_MAX_SHARDS. Returns true with *k, *n. */
+#define HISTORY_MAX_SHARDS 10000
+bool history_parse_shard(const char *s, unsigned *k, unsigned *n);
+
+typedef struct history_merge_stats {
+    size_t files, added, present; /* runs copied, and runs h already held */
+} history_merge_stats_t;
+
+/* Copies every run of the histories at paths into h, in one transaction:
+ * a run h already holds (same candidate, submission, start, seed and
+ * recording time) is not copied again, so merging a file twice adds
+ * nothing; runs of one candidate from different files are all kept (the
+ * leaderboard shows the newest). Runs keep their recording time; their
+ * batch bookkeeping stays in the file they came from. Refused, with h
+ * left as it was and one line naming the file: a file that is missing,
+ * not SQLite, not a history, of a newer schema, corrupt (quick_check),
+ * h's own file, or a candidate recorded there with another submission
+ * than in h. Returns 0, -ENOENT, -EINVAL, -EEXIST or -errno. */
+int history_merge(history_t *h, const char *const *paths, size_t n, history_merge_stats_t *st);
 
 #endif

@@ -26,7 +26,7 @@ expect "bad variant" 2 "--variant must be ref or stub" "$grader" run --variant g
 # ---- help: every command's options, from the table that parses them ----------------------
 expect "grader help lists the commands" 0 - "$grader" help
 commands=$(awk '/^   [a-z]/ { print $1 }' out.txt)
-[ "$(echo $commands)" = "list run report bench compare handout doctor batch history leaderboard demo mutants help" ] \
+[ "$(echo $commands)" = "list run report bench compare handout doctor batch history leaderboard merge demo mutants help" ] \
   && ok "grader help lists every command" || not_ok "grader help's commands" "$(cat out.txt)"
 for c in $commands; do
   "$grader" "$c" --help >h1.txt 2>h1.err; rc1=$?

@@ -115,6 +115,41 @@ grep -qF 'id="sections"' c1.html && ok "grader run --html writes the page" ||
 [ "$(runs h.db | wc -l)" = 9 ] && ok "refused runs recorded nothing" ||
   not_ok "refused runs recorded nothing" "$(runs h.db | tr '\n' ' ')"
 
+# ---- shards and merging ----
+# The leaderboard of one unsharded batch (a history of its own) is the one
+# three shards merged give.
+lb() { "$grader" leaderboard "$1" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ { print $1, $2, $3 }'; }
+expect "--shard 3/3 is a usage error" 2 "--shard takes <k>/<n> with 0 <= k < n" \
+  "$grader" batch subs --shard 3/3 --record bad.db --no-bench iface
+"$grader" batch subs --record whole.db --jobs 2 --no-bench iface >/dev/null 2>&1
+for k in 0 1 2; do
+  expect "shard $k/3 grades its slice" 0 "shard $k/3:" \
+    "$grader" batch subs --shard $k/3 --record s$k.db --jobs 2 --no-bench iface
+done
+[ "$( (runs s0.db; runs s1.db; runs s2.db) | sort | tr '\n' ' ')" = "c1 c2 c3 c4 " ] \
+  && ok "every candidate was graded in exactly one shard" \
+  || not_ok "every candidate was graded in exactly one shard" "$( (runs s0.db; runs s1.db; runs s2.db) | tr '\n' ' ')"
+expect "the shards merge" 0 "merged 3 history file(s) into all.db: 4 run(s) added, 0 already there" \
+  "$grader" merge all.db s0.db s1.db s2.db
+expect "merging the shards again adds nothing" 0 "0 run(s) added, 4 already there" \
+  "$grader" merge all.db s2.db s1.db s0.db
+[ "$(lb all.db)" = "$(lb whole.db)" ] && [ -n "$(lb all.db)" ] \
+  && ok "the merged leaderboard is the unsharded batch's" \
+  || not_ok "the merged leaderboard is the unsharded batch's" "$(lb all.db | tr '\n' ' ')" "$(lb whole.db | tr '\n' ' ')"
+before=$(sha256sum all.db)
+echo "not a history" >notes.db
+python3 -c 'import sqlite3; sqlite3.connect("foreign.db").execute("CREATE TABLE runs(x)")'
+expect "a corrupt shard is refused by name" 1 "cannot merge 'notes.db'" \
+  "$grader" merge all.db s0.db notes.db
+expect "a foreign shard is refused by name" 1 "not a grader history" \
+  "$grader" merge all.db s0.db foreign.db
+[ "$(sha256sum all.db)" = "$before" ] && ok "a refused merge leaves the output as it was" \
+  || not_ok "a refused merge leaves the output as it was"
+expect "a refused merge into a new file makes none" 1 "new.db not made" \
+  "$grader" merge new.db s0.db nope.db
+[ -e new.db ] && not_ok "no output is left behind" || ok "no output is left behind"
+expect "merge needs inputs" 2 "merge what?" "$grader" merge all.db
+
 # ---- recorded runs report again ----
 expect "a recorded run renders as HTML" 0 - "$grader" report h.db:1 --html r1.html
 grep -qF '<svg' r1.html && not_ok "a --no-bench run draws no chart" || ok "a --no-bench run draws no chart"

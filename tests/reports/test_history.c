@@ -379,15 +379,209 @@ static void test_batch_records_each_candidate_once_and_resumes_until_all_are_don
     run_result_free(&r);
 }
 
+/* ---- shards and merging ------------------------------------------------------------------ */
+
+static void test_every_candidate_falls_in_one_shard_that_adding_others_never_moves(void **state)
+{
+    (void)state;
+    enum { IDS = 600, MOST = 7 };
+    static unsigned before[MOST + 1][IDS];
+    size_t counts[MOST] = {0};
+    char id[32];
+    /* the hash is part of the file format: a shard resumed by a newer
+     * grader must hold the same candidates */
+    assert_int_equal(3, history_shard("alice", 4));
+    assert_int_equal(0, history_shard("alice", 1));
+    for (unsigned n = 1; n <= MOST; n++)
+        for (int i = 0; i < IDS; i++) {
+            snprintf(id, sizeof id, "cand-%03d", i);
+            before[n][i] = history_shard(id, n);
+        }
+    size_t out_of_range = 0, moved = 0;
+    for (int i = 0; i < IDS; i++) {
+        snprintf(id, sizeof id, "cand-%03d", i);
+        out_of_range += before[MOST][i] >= MOST;
+        counts[before[MOST][i] % MOST]++;
+        /* a batch folder grown by 100 new ids: the old ones stay put */
+        for (unsigned n = 1; n <= MOST; n++)
+            moved += history_shard(id, n) != before[n][i];
+    }
+    assert_int_equal(0, out_of_range);
+    assert_int_equal(0, moved);
+    size_t smallest = IDS, largest = 0;
+    for (int k = 0; k < MOST; k++) {
+        smallest = counts[k] < smallest ? counts[k] : smallest;
+        largest = counts[k] > largest ? counts[k] : largest;
+    }
+    assert_in_range(smallest, IDS / MOST / 2, IDS / MOST);
+    assert_in_range(largest, IDS / MOST, 2 * IDS / MOST);
+}
+
+static void test_shard_argument_is_k_of_n_from_zero(void **state)
+{
+    (void)state;
+    unsigned k = 9, n = 9;
+    assert_true(history_parse_shard("0/4", &k, &n));
+    assert_int_equal(0, k);
+    assert_int_equal(4, n);
+    assert_true(history_parse_shard("3/4", &k, &n));
+    assert_int_equal(3, k);
+    static const char *const bad[] = {"4/4", "1/0", "-1/4",    "1/4x", "a/b", "1",
+                                      "/4",  "1/",  "0/10001", " 0/4", ""};
+    size_t accepted = 0;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        accepted += history_parse_shard(bad[i], &k, &n);
+    assert_int_equal(0, accepted);
+}
+
+/* A history at dir/name holding runs of the given candidates, one each. */
+static void make_shard(fx_t *f, const char *name, const char *const *cands, size_t n, int passed)
+{
+    char path[160], err[512];
+    history_t *h;
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    assert_int_equal(0, history_open(path, true, &h, err, sizeof err));
+    for (size_t i = 0; i < n; i++) {
+        run_result_t r;
+        int64_t id;
+        char sha[8];
+        make_run(&r, passed, 1.0 + 0.1 * (double)i);
+        snprintf(sha, sizeof sha, "sha-%c", cands[i][0]);
+        assert_int_equal(0, history_record(h, cands[i], sha, &r, 0, &id));
+        run_result_free(&r);
+    }
+    history_close(h);
+}
+
+static int merge_files(fx_t *f, const char *a, const char *b, history_merge_stats_t *st)
+{
+    char pa[160], pb[160];
+    snprintf(pa, sizeof pa, "%s/%s", f->dir, a);
+    snprintf(pb, sizeof pb, "%s/%s", f->dir, b);
+    const char *paths[] = {pa, pb};
+    return history_merge(fx_open(f), paths, b ? 2 : 1, st);
+}
+
+static void test_merging_shards_twice_adds_their_runs_once(void **state)
+{
+    fx_t *f = *state;
+    static const char *const s0[] = {"alice", "carol"}, *const s1[] = {"bob"};
+    make_shard(f, "s0.db", s0, 2, 4);
+    make_shard(f, "s1.db", s1, 1, 3);
+    history_merge_stats_t st;
+    assert_int_equal(0, merge_files(f, "s0.db", "s1.db", &st));
+    assert_int_equal(2, st.files);
+    assert_int_equal(3, st.added);
+    assert_int_equal(0, st.present);
+    assert_int_equal(0, merge_files(f, "s1.db", "s0.db", &st));
+    assert_int_equal(0, st.added);
+    assert_int_equal(3, st.present);
+    assert_int_equal(3, count_rows(f, "SELECT count(*) FROM runs"));
+    assert_int_equal(12, count_rows(f, "SELECT count(*) FROM tests"));
+    assert_int_equal(18, count_rows(f, "SELECT count(*) FROM samples"));
+    assert_int_equal(3, count_rows(f, "SELECT count(*) FROM labs"));
+    history_run_t *runs;
+    size_t n;
+    assert_int_equal(0, history_leaderboard(f->h, false, &runs, &n));
+    assert_int_equal(3, n);
+    /* alice and carol passed 4 of 4, alice faster; bob 3 of 4 */
+    assert_string_equal("alice", runs[0].candidate);
+    assert_string_equal("carol", runs[1].candidate);
+    assert_string_equal("bob", runs[2].candidate);
+    history_runs_free(runs, n);
+    /* a merged run loads back whole */
+    run_result_t back;
+    assert_int_equal(0, history_load_run(f->h, 1, &back));
+    assert_int_equal(1, back.n_labs);
+    assert_int_equal(4, back.labs[0].n_tests);
+    run_result_free(&back);
+}
+
+static void set_recorded_at(fx_t *f, const char *name, const char *when)
+{
+    char path[160], sql[128];
+    sqlite3 *db;
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    snprintf(sql, sizeof sql, "UPDATE runs SET recorded_at = '%s'", when);
+    assert_int_equal(SQLITE_OK, sqlite3_open(path, &db));
+    assert_int_equal(SQLITE_OK, sqlite3_exec(db, sql, NULL, NULL, NULL));
+    sqlite3_close(db);
+}
+
+static void test_a_regrade_in_two_shards_keeps_both_and_ranks_the_newest(void **state)
+{
+    fx_t *f = *state;
+    static const char *const a[] = {"alice"};
+    make_shard(f, "new.db", a, 1, 2);
+    make_shard(f, "old.db", a, 1, 4);
+    set_recorded_at(f, "new.db", "2026-03-01T00:00:00Z");
+    set_recorded_at(f, "old.db", "2026-02-01T00:00:00Z");
+    history_merge_stats_t st;
+    /* the newer file first: the order of merging does not decide */
+    assert_int_equal(0, merge_files(f, "new.db", "old.db", &st));
+    assert_int_equal(2, st.added);
+    history_run_t *runs;
+    size_t n;
+    assert_int_equal(0, history_list(f->h, "alice", &runs, &n));
+    assert_int_equal(2, n);
+    history_runs_free(runs, n);
+    assert_int_equal(0, history_leaderboard(f->h, false, &runs, &n));
+    assert_int_equal(1, n);
+    assert_int_equal(2, runs[0].passed);
+    history_runs_free(runs, n);
+}
+
+static void test_a_bad_input_is_named_and_the_output_is_left_as_it_was(void **state)
+{
+    fx_t *f = *state;
+    static const char *const a[] = {"alice"}, *const other[] = {"bob"};
+    char path[160];
+    history_merge_stats_t st;
+    make_shard(f, "good.db", other, 1, 4);
+    assert_int_equal(1, record(f, "alice", "aaaa", 4, 1.0));
+    long runs = count_rows(f, "SELECT count(*) FROM runs");
+    /* text, not SQLite */
+    snprintf(path, sizeof path, "%s/notes.db", f->dir);
+    assert_int_equal(0, fsutil_write_atomic(path, "not a database at all, but long enough...", 41));
+    assert_int_equal(-EINVAL, merge_files(f, "good.db", "notes.db", &st));
+    assert_non_null(strstr(history_error(f->h), "notes.db"));
+    /* SQLite, but not a history */
+    sqlite3 *db;
+    snprintf(path, sizeof path, "%s/foreign.db", f->dir);
+    assert_int_equal(SQLITE_OK, sqlite3_open(path, &db));
+    assert_int_equal(SQLITE_OK, sqlite3_exec(db, "CREATE TABLE runs(x)", NULL, NULL, NULL));
+    sqlite3_close(db);
+    assert_int_equal(-EINVAL, merge_files(f, "good.db", "foreign.db", &st));
+    assert_non_null(strstr(history_error(f->h), "not a grader history"));
+    /* missing */
+    assert_int_equal(-ENOENT, merge_files(f, "good.db", "missing.db", &st));
+    assert_non_null(strstr(history_error(f->h), "missing.db"));
+    /* alice with another submission than the output's */
+    make_shard(f, "clash.db", a, 1, 4);
+    assert_int_equal(-EEXIST, merge_files(f, "good.db", "clash.db", &st));
+    assert_non_null(strstr(history_error(f->h), "alice"));
+    /* itself */
+    assert_int_equal(-EINVAL, merge_files(f, "good.db", "h.db", &st));
+    /* all or nothing: good.db, listed first each time, was not merged */
+    assert_int_equal(runs, count_rows(f, "SELECT count(*) FROM runs"));
+    assert_int_equal(0, st.added);
+    assert_int_equal(0, merge_files(f, "good.db", NULL, &st));
+    assert_int_equal(runs + 1, count_rows(f, "SELECT count(*) FROM runs"));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
-UG_TEST_GROUP(history, NULL, NULL,
-    T(test_submission_hash_follows_editable_files_only),
-    T(test_recorded_runs_list_back_with_scores_verdicts_and_samples),
-    T(test_recorded_run_loads_back_to_the_same_report_and_samples),
-    T(test_leaderboard_ranks_latest_runs_by_score_then_time_ratio),
-    T(test_candidate_id_of_another_submission_is_refused_and_nothing_written),
-    T(test_corrupt_or_foreign_database_is_refused_and_left_untouched),
-    T(test_db_run_reference_needs_an_existing_file_and_a_run_number),
-    T(test_partial_runs_are_kept_but_ranked_apart_from_whole_grades),
-    T(test_a_schema_1_history_is_migrated_and_keeps_its_runs),
-    T(test_batch_records_each_candidate_once_and_resumes_until_all_are_done));
+UG_TEST_GROUP(history, NULL, NULL, T(test_submission_hash_follows_editable_files_only),
+              T(test_recorded_runs_list_back_with_scores_verdicts_and_samples),
+              T(test_recorded_run_loads_back_to_the_same_report_and_samples),
+              T(test_leaderboard_ranks_latest_runs_by_score_then_time_ratio),
+              T(test_candidate_id_of_another_submission_is_refused_and_nothing_written),
+              T(test_corrupt_or_foreign_database_is_refused_and_left_untouched),
+              T(test_db_run_reference_needs_an_existing_file_and_a_run_number),
+              T(test_partial_runs_are_kept_but_ranked_apart_from_whole_grades),
+              T(test_a_schema_1_history_is_migrated_and_keeps_its_runs),
+              T(test_batch_records_each_candidate_once_and_resumes_until_all_are_done),
+              T(test_every_candidate_falls_in_one_shard_that_adding_others_never_moves),
+              T(test_shard_argument_is_k_of_n_from_zero),
+              T(test_merging_shards_twice_adds_their_runs_once),
+              T(test_a_regrade_in_two_shards_keeps_both_and_ranks_the_newest),
+              T(test_a_bad_input_is_named_and_the_output_is_left_as_it_was));
