@@ -70,6 +70,7 @@ struct task {
     rt_select_t *sel;                /* blocked in chan_select */
     rt_waitq_t joiners;
     const char *panic_msg;           /* this task's last panic */
+    void *local;                     /* task_local(): Go's g._defer/_panic, a lab's */
     struct rt_once_frame *onces;     /* once_do calls under way, innermost first */
     int locks;                       /* rt__s.locks while switched out */
     void *host;                      /* simnet.c's host, inherited at spawn; NULL: none */

@@ -176,6 +176,12 @@ int task_exit(void) {
 
 uint64_t task_self(void) { return rt__self_id(); }
 
+void **task_local(void)
+{
+    static _Thread_local void *outside;
+    return rt__s.active && rt__s.current ? &rt__s.current->local : &outside;
+}
+
 static task_t *lookup(uint64_t id) {
     return rt__s.active && id < rt__s.by_id_cap ? rt__s.by_id[id] : NULL;
 }

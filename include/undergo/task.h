@@ -135,6 +135,13 @@ const char *rt_report(void);
  * call made outside any run). Static storage. */
 const char *rt_panic_message(void);
 
+/* The current task's own slot for one pointer (Go keeps a goroutine's
+ * defer and panic records in its g): NULL when a task starts, never read
+ * by the runtime, dropped with the task (freeing what it points to is the
+ * owner's business, before the task ends). Outside a task: one slot for
+ * the calling thread. Can't fail. */
+void **task_local(void);
+
 /* Spawns fn(arg) as a new runnable task; stores its id in *id if id != NULL.
  * Returns 0, -EPERM outside rt_run, -EINVAL for a NULL fn, -ENOMEM. */
 #define task_spawn(fn, arg, id) \

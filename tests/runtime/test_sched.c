@@ -584,8 +584,51 @@ static void test_seeded_stress_delivers_every_item_exactly_once(void **state) {
     chan_free(s.results);
 }
 
-UG_TEST_GROUP(sched_rules, NULL, NULL,
-    cmocka_unit_test(test_same_seed_replays_the_same_trace),
+/* task_local: every task has its own slot, NULL at its start, kept across
+ * switches; outside a run the thread has one slot of its own. */
+typedef struct {
+    int ntasks;
+    long seen_null, kept;
+} local_state_t;
+
+static void local_worker(void *p)
+{
+    local_state_t *s = p;
+    void **slot = task_local();
+    s->seen_null += *slot == NULL;
+    long mine = (long)task_self() * 7;
+    *slot = (void *)mine;
+    for (int i = 0; i < 3; i++)
+        task_yield();
+    s->kept += *task_local() == (void *)mine;
+}
+
+static void local_main(void *p)
+{
+    local_state_t *s = p;
+    for (int i = 0; i < s->ntasks; i++)
+        task_spawn(local_worker, s, NULL);
+    local_worker(s);
+    for (int i = 0; i < 10 * s->ntasks; i++)
+        task_yield();
+}
+
+static void test_task_local_is_one_slot_per_task_kept_across_switches(void **state)
+{
+    (void)state;
+    local_state_t s = {.ntasks = 2 + (int)ug_rand_below(6)};
+    int outside = 0;
+    *task_local() = &outside;
+    rt_config_t cfg = {.sched = RT_SCHED_RANDOM, .seed = ug_seed(), .wait_all = true};
+    assert_int_equal(0, rt_run(&cfg, local_main, &s));
+    assert_int_equal(s.ntasks + 1, s.seen_null);
+    assert_int_equal(s.ntasks + 1, s.kept);
+    assert_ptr_equal(&outside, *task_local());
+    *task_local() = NULL;
+}
+
+UG_TEST_GROUP(
+    sched_rules, NULL, NULL, cmocka_unit_test(test_same_seed_replays_the_same_trace),
     cmocka_unit_test(test_different_seeds_give_different_traces),
     cmocka_unit_test(test_fifo_mode_round_robins_in_spawn_order),
     cmocka_unit_test(test_hundred_thousand_tasks_each_deliver_exactly_once),
@@ -600,4 +643,5 @@ UG_TEST_GROUP(sched_rules, NULL, NULL,
     cmocka_unit_test(test_rt_run_inside_a_task_is_refused),
     cmocka_unit_test(test_guard_page_stops_a_write_below_the_stack),
     cmocka_unit_test(test_each_task_keeps_its_own_rounding_mode),
-    cmocka_unit_test(test_seeded_stress_delivers_every_item_exactly_once));
+    cmocka_unit_test(test_seeded_stress_delivers_every_item_exactly_once),
+    cmocka_unit_test(test_task_local_is_one_slot_per_task_kept_across_switches));
