@@ -39,19 +39,20 @@ static void test_code_before_next_runs_on_the_way_in_and_after_it_on_the_way_out
 {
     (void)state;
     size_t k = 2 + ug_rand_below(6);
+    int base = (int)ug_rand_below(1000); /* seeded names, so a trace is this run's */
     step_t s[8];
     mw_handler_t h[8];
     for (size_t i = 0; i <= k; i++) {
-        s[i] = (step_t){i < k ? STEP_NEXT : STEP_PLAIN, (int)i + 1};
+        s[i] = (step_t){i < k ? STEP_NEXT : STEP_PLAIN, base + (int)i + 1};
         h[i] = step_h(&s[i]);
     }
     trace_t want, got;
     trace_reset(&want);
     for (size_t i = 1; i <= k; i++)
-        trace_add(&want, ">%d ", (int)i);
-    trace_add(&want, "%d ", (int)k + 1);
+        trace_add(&want, ">%d ", base + (int)i);
+    trace_add(&want, "%d ", base + (int)k + 1);
     for (size_t i = k; i >= 1; i--)
-        trace_add(&want, "<%d ", (int)i);
+        trace_add(&want, "<%d ", base + (int)i);
 
     mw_ctx_t c;
     trace_reset(&got);
