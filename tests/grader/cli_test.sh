@@ -215,8 +215,18 @@ for lab in $labs; do
   echo "int ${prefix:-$lab}_candidate_helper(int x) { return x + 1; }" >>"allref/labs/$lab/$f"
 done
 expect "every reference grades as a submission" 0 - "$grader" run --submission allref --no-bench --json allref.json
+before=$failed
 json_check "every reference submission passes every test" allref.json \
   'all(l["status"] == "graded" and l["correctness"] == 1 for l in r["labs"]) and len(r["labs"]) >= 1'
+# On failure, which tests did not pass, and why (the report itself is long).
+[ "$failed" = "$before" ] || python3 - allref.json <<'PY'
+import json, sys
+for l in json.load(open(sys.argv[1]))["labs"]:
+    bad = ["%s: %s %r" % (t.get("name"), t.get("verdict"), (t.get("why") or t.get("output") or "")[:300])
+           for t in l.get("tests", []) if t.get("verdict") != "pass"]
+    if l.get("status") != "graded" or bad:
+        print("    %s: %s; %s" % (l["name"], l.get("status"), "; ".join(bad)[:1500]))
+PY
 mkdir -p noprefix/labs/pagecache && cp allref/labs/pagecache/* noprefix/labs/pagecache/
 f=$(ls noprefix/labs/pagecache/*.c | head -1)
 echo "int helper_without_prefix(int x) { return x; }" >>"$f"
