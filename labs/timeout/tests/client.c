@@ -113,7 +113,9 @@ static void test_client_timeout_spans_every_redirect(void **state)
     world_t w = {.latency = seeded_latency(), .hop_sleep = (1 + (int64_t)ug_rand_below(1000)) * MS};
     int64_t hop = 4 * w.latency + w.hop_sleep;
     int k = 2 + (int)ug_rand_below(6);
-    int64_t t = k * hop + hop / 2; /* inside hop k + 1 */
+    /* inside hop k + 1, after its request reached the server (at 3L: the
+     * dial's 2L, then the request's L) and before the answer (4L + s) */
+    int64_t t = k * hop + 3 * w.latency + (w.latency + w.hop_sleep) / 2;
     run_call(&w, &(call_t){.cl = {.timeout = t, .response_header_timeout = hop},
                            .url = "http://s:80/hop?9"});
     assert_int_equal(-TO_ECLIENT_TIMEOUT, w.v[0]);

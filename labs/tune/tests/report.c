@@ -28,7 +28,8 @@ static char *fill(tune_t *t, int n)
     logs_init(&l);
     for (int i = 0; i < n; i++) {
         char p[64];
-        snprintf(p, sizeof p, "/r/%x%s", (unsigned)ug_rand_below(1u << 20) * 64 + (unsigned)i,
+        /* i in its own segment: two paths are never the same */
+        snprintf(p, sizeof p, "/r/%x/%x%s", (unsigned)ug_rand_below(1u << 20), (unsigned)i,
                  ug_rand_below(2) ? "/Z" : "");
         names[i] = strdup(p);
     }
