@@ -170,7 +170,8 @@ static int batch_scan(const char *dir, const batch_args_t *a, candidate_t **out,
     if (a->shards)
         fprintf(stderr, "grader: shard %u/%u: %zu of the %zu candidates in '%s'\n", a->shard,
                 a->shards, *n, *n + seen, dir);
-    qsort(*out, *n, sizeof **out, by_id);
+    if (*n) /* a shard may hold no one: then *out is NULL, which qsort may not take */
+        qsort(*out, *n, sizeof **out, by_id);
     return 0;
 }
 
