@@ -60,7 +60,10 @@ static void test_use_after_a_route_reaches_only_later_routes(void **state)
 {
     (void)state;
     int b = (int)ug_rand_below(1000); /* seeded names, so a trace is this run's */
-    step_t s[4] = {{STEP_NEXT, b + 1}, {STEP_NEXT, b + 2}, {STEP_PLAIN, b + 3}, {STEP_PLAIN, b + 4}};
+    step_t s[4] = {{STEP_NEXT, b + 1},
+                   {STEP_NEXT, b + 2},
+                   {STEP_PLAIN, b + 3},
+                   {STEP_PLAIN, b + 4}};
     mw_handler_t h[4];
     for (int i = 0; i < 4; i++)
         h[i] = step_h(&s[i]);
