@@ -208,6 +208,39 @@ function(undergo_add_demos name demos html_demos libs)
   endforeach()
 endfunction()
 
+# A lab's integration tests, labs/<n>/tests/integration/: what the sandbox
+# cannot hold because it needs the machine itself — network namespaces the
+# test makes, a real peer (keepalived, etcd-server) beside the reference, a
+# real SIGKILL. They judge the reference only and are never graded or
+# handed out. <t>.c is a program linked with the reference library
+# (<n>_integration_<t>; it includes only <n>.h and the public headers);
+# <t>.sh runs with bash, given the build's bin folder and the lab's source
+# folder. Either is ctest's lab.<n>.integration.<t>: exit 0 passes, 77
+# skips with a line saying what the machine lacks (CI's dev leg allows no
+# skip), anything else fails.
+function(undergo_add_integration name libs)
+  set(dir ${CMAKE_SOURCE_DIR}/labs/${name}/tests/integration)
+  file(GLOB progs CONFIGURE_DEPENDS ${dir}/*.c)
+  file(GLOB scripts CONFIGURE_DEPENDS ${dir}/*.sh)
+  foreach(src IN LISTS progs)
+    get_filename_component(t ${src} NAME_WE)
+    add_executable(${name}_integration_${t} ${src})
+    target_link_libraries(${name}_integration_${t} PRIVATE ${name}_ref undergo_common ${libs})
+    add_test(NAME lab.${name}.integration.${t} COMMAND ${name}_integration_${t})
+    list(APPEND names lab.${name}.integration.${t})
+  endforeach()
+  foreach(src IN LISTS scripts)
+    get_filename_component(t ${src} NAME_WE)
+    add_test(NAME lab.${name}.integration.${t}
+             COMMAND bash ${src} ${CMAKE_BINARY_DIR}/bin ${CMAKE_SOURCE_DIR}/labs/${name})
+    list(APPEND names lab.${name}.integration.${t})
+  endforeach()
+  if(names)
+    set_tests_properties(${names} PROPERTIES LABELS "lab;${name};integration" TIMEOUT 300
+                         SKIP_RETURN_CODE 77)
+  endif()
+endfunction()
+
 # undergo_add_lab(NAME n PREFIX p SOURCES a.c.. NEEDS x.. [DEMOS d..]
 # [HTML_DEMOS d..] [STUB_PASSES]) — from the file labtool generates; one call
 # per lab. STUB_PASSES: the manifest's `stub: passes` (a correct but slow
@@ -365,6 +398,7 @@ function(undergo_add_lab)
                        lab.${L_NAME}.transcripts_are_reproducible_and_seeded
                        lab.${L_NAME}.symbols_have_the_prefix
                        PROPERTIES LABELS "lab;${L_NAME}" TIMEOUT 600)
+  undergo_add_integration(${L_NAME} "${libs}")
   # Every mutant of the lab (tests/mutants/*.patch), graded as a submission,
   # fails a test. Each mutant is a full sandboxed build and test run, most
   # of it one compile after another; one test process at a time, so two

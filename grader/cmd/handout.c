@@ -34,11 +34,14 @@ static const char *const tree_parts[] = {
     "CMakeLists.txt", "CMakePresets.json", "cmake", "include", "runtime", "harness", "libs",
     "grader", "scripts", "tests/CMakeLists.txt", "benchmarks/CMakeLists.txt"};
 
-/* Hidden tests are not the candidate's to see, and the mutants are wrong
- * solutions the tests are proven against: hints, not handout. */
+/* Hidden tests are not the candidate's to see, the mutants are wrong
+ * solutions the tests are proven against (hints, not handout), and the
+ * integration tests judge the reference on the project's machine (root,
+ * namespaces, real peers), never a submission. */
 static bool skip_hidden(const char *rel)
 {
-    return !strcmp(rel, "tests/hidden") || !strcmp(rel, "tests/mutants");
+    return !strcmp(rel, "tests/hidden") || !strcmp(rel, "tests/mutants") ||
+           !strcmp(rel, "tests/integration");
 }
 
 static bool skip_nothing(const char *rel)
