@@ -20,9 +20,8 @@
 const char *vr_strerror(int err)
 {
     switch (err) {
-#define VR__CASE(name, value, text) \
-    case name:                      \
-        return text;
+#define VR__CASE(name, value, text)                                                                \
+    case name: return text;
         VR_ERRORS(VR__CASE)
 #undef VR__CASE
     }

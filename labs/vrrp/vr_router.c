@@ -194,8 +194,7 @@ static void master_input(vr_router_t *r, const vr_adv_t *a, uint32_t src, int64_
     }
 }
 
-int vr_input(vr_router_t *r, const uint8_t *msg, size_t len, uint32_t src, uint8_t ttl,
-             int64_t now)
+int vr_input(vr_router_t *r, const uint8_t *msg, size_t len, uint32_t src, uint8_t ttl, int64_t now)
 {
     vr_adv_t a;
     int rc = vr_decode(msg, len, src, ttl, &a);
@@ -280,8 +279,7 @@ int vr_shutdown(vr_router_t *r, int64_t now)
     return -ENOSYS;
 }
 
-int vr_input(vr_router_t *r, const uint8_t *msg, size_t len, uint32_t src, uint8_t ttl,
-             int64_t now)
+int vr_input(vr_router_t *r, const uint8_t *msg, size_t len, uint32_t src, uint8_t ttl, int64_t now)
 {
     (void)r, (void)msg, (void)len, (void)src, (void)ttl, (void)now;
     return -ENOSYS;

@@ -60,16 +60,16 @@ void vr_garp_frame(uint8_t vrid, uint32_t vip, uint8_t out[42])
         0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* broadcast */
         0x00, 0x00, 0x5e, 0x00, 0x01, 0x00, /* the virtual MAC, VRID last */
         0x08, 0x06,                         /* ARP */
-        0x00, 0x01, 0x08, 0x00, 6, 4,       /* Ethernet, IPv4 */
+        0x00, 0x01, 0x08, 0x00, 6,    4,    /* Ethernet, IPv4 */
         0x00, 0x01,                         /* request */
     };
     memcpy(out, head, sizeof head);
     out[11] = vrid;
     memcpy(out + 22, out + 6, 6); /* sender MAC */
     uint8_t ip[4] = {vip >> 24, vip >> 16 & 0xff, vip >> 8 & 0xff, vip & 0xff};
-    memcpy(out + 28, ip, 4);      /* sender IP */
-    memset(out + 32, 0, 6);       /* target MAC: unknown */
-    memcpy(out + 38, ip, 4);      /* target IP = sender IP: gratuitous */
+    memcpy(out + 28, ip, 4); /* sender IP */
+    memset(out + 32, 0, 6);  /* target MAC: unknown */
+    memcpy(out + 38, ip, 4); /* target IP = sender IP: gratuitous */
 }
 
 #else

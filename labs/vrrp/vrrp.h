@@ -24,25 +24,25 @@
 #include <stdint.h>
 
 #define VR_MAX_ADDRS 16
-#define VR_PROTO 112             /* IPPROTO_VRRP */
-#define VR_GROUP 0xE0000012u     /* 224.0.0.18, host order */
+#define VR_PROTO 112         /* IPPROTO_VRRP */
+#define VR_GROUP 0xE0000012u /* 224.0.0.18, host order */
 #define VR_TTL 255
-#define VR_NS_PER_CS 10000000LL  /* one centisecond */
+#define VR_NS_PER_CS 10000000LL /* one centisecond */
 #define VR_NS_PER_S 1000000000LL
 
 typedef enum vr_state { VR_INIT, VR_BACKUP, VR_MASTER, VR_FAULT } vr_state_t;
 
 /* Why a packet was rejected: vr_decode and vr_input return these. */
-#define VR_ERRORS(X)                                                  \
-    X(VR_ETTL, -1001, "TTL is not 255")                               \
-    X(VR_ESHORT, -1002, "shorter than a VRRP header")                 \
-    X(VR_EVERSION, -1003, "version is not this router's")             \
-    X(VR_ETYPE, -1004, "type is not ADVERTISEMENT (1)")               \
-    X(VR_ELENGTH, -1005, "length does not match the address count")   \
-    X(VR_ECHECKSUM, -1006, "bad checksum")                            \
-    X(VR_EAUTH, -1007, "v2 authentication type is not 0")             \
-    X(VR_EVRID, -1008, "VRID is not configured here")                 \
-    X(VR_EADDRS, -1009, "address count or list differs from ours")    \
+#define VR_ERRORS(X)                                                                               \
+    X(VR_ETTL, -1001, "TTL is not 255")                                                            \
+    X(VR_ESHORT, -1002, "shorter than a VRRP header")                                              \
+    X(VR_EVERSION, -1003, "version is not this router's")                                          \
+    X(VR_ETYPE, -1004, "type is not ADVERTISEMENT (1)")                                            \
+    X(VR_ELENGTH, -1005, "length does not match the address count")                                \
+    X(VR_ECHECKSUM, -1006, "bad checksum")                                                         \
+    X(VR_EAUTH, -1007, "v2 authentication type is not 0")                                          \
+    X(VR_EVRID, -1008, "VRID is not configured here")                                              \
+    X(VR_EADDRS, -1009, "address count or list differs from ours")                                 \
     X(VR_EINTERVAL, -1010, "advertisement interval differs (v2) or is 0")
 enum {
 #define VR__ENUM(name, value, text) name = value,
@@ -86,14 +86,14 @@ int vr_decode(const uint8_t *msg, size_t len, uint32_t src, uint8_t ttl, vr_adv_
 /* ---- the router --------------------------------------------------------------- */
 
 typedef struct vr_config {
-    int version;            /* 2 or 3 */
-    uint8_t vrid;           /* 1..255 */
-    uint8_t priority;       /* 1..255; 255: the address owner */
-    uint16_t adver_int;     /* v3: centiseconds, 1..4095; v2: seconds, 1..255 */
-    bool nopreempt;         /* keep a lower-priority Master */
-    int64_t preempt_delay;  /* ns after startup during which we do not preempt */
-    uint32_t primary_ip;    /* ours, host order: the tie-breaker */
-    int naddrs;             /* 1..VR_MAX_ADDRS */
+    int version;           /* 2 or 3 */
+    uint8_t vrid;          /* 1..255 */
+    uint8_t priority;      /* 1..255; 255: the address owner */
+    uint16_t adver_int;    /* v3: centiseconds, 1..4095; v2: seconds, 1..255 */
+    bool nopreempt;        /* keep a lower-priority Master */
+    int64_t preempt_delay; /* ns after startup during which we do not preempt */
+    uint32_t primary_ip;   /* ours, host order: the tie-breaker */
+    int naddrs;            /* 1..VR_MAX_ADDRS */
     uint32_t addrs[VR_MAX_ADDRS];
 } vr_config_t;
 
@@ -162,13 +162,13 @@ void vr_garp_frame(uint8_t vrid, uint32_t vip, uint8_t out[42]);
 typedef struct vr_lan vr_lan_t;
 
 typedef enum vr_action {
-    VR_ACT_START,      /* vr_startup */
-    VR_ACT_SHUTDOWN,   /* vr_shutdown */
-    VR_ACT_ISOLATE,    /* cut the router off the segment (silenced, deaf) */
+    VR_ACT_START,    /* vr_startup */
+    VR_ACT_SHUTDOWN, /* vr_shutdown */
+    VR_ACT_ISOLATE,  /* cut the router off the segment (silenced, deaf) */
     VR_ACT_REJOIN,
     VR_ACT_TRACK_DOWN, /* vr_track_set(arg, false) */
     VR_ACT_TRACK_UP,
-    VR_ACT_LOSS,       /* loss probability := arg / 1000 */
+    VR_ACT_LOSS, /* loss probability := arg / 1000 */
 } vr_action_t;
 
 typedef struct vr_event {

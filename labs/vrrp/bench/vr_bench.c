@@ -15,7 +15,10 @@
 
 #include "vrrp.h"
 
-static const vr_adv_t adv = {.version = 3, .vrid = 51, .priority = 200, .count = 4,
+static const vr_adv_t adv = {.version = 3,
+                             .vrid = 51,
+                             .priority = 200,
+                             .count = 4,
                              .adver_int = 100,
                              .addrs = {0xC0A8000Au, 0xC0A8000Bu, 0xC0A8000Cu, 0xC0A8000Du}};
 
@@ -28,7 +31,8 @@ UG_BENCH(BenchmarkEncodeValidate)
         vr_adv_t a = adv;
         a.priority = (uint8_t)(1 + i % 254);
         int n = vr_encode(&a, 0x0A000001u + (uint32_t)(i & 0xff), buf, sizeof buf);
-        ok += n > 0 && vr_decode(buf, (size_t)n, 0x0A000001u + (uint32_t)(i & 0xff), 255, &out) == 0;
+        ok += n > 0 &&
+              vr_decode(buf, (size_t)n, 0x0A000001u + (uint32_t)(i & 0xff), 255, &out) == 0;
     }
     if (ok != b->n)
         fprintf(stderr, "BenchmarkEncodeValidate: %llu of %llu failed\n",
@@ -37,8 +41,12 @@ UG_BENCH(BenchmarkEncodeValidate)
 
 UG_BENCH(BenchmarkBackupHandlesAdvertisement)
 {
-    vr_config_t c = {.version = 3, .vrid = 51, .priority = 100, .adver_int = 100,
-                     .primary_ip = 0x0A000002u, .naddrs = 4};
+    vr_config_t c = {.version = 3,
+                     .vrid = 51,
+                     .priority = 100,
+                     .adver_int = 100,
+                     .primary_ip = 0x0A000002u,
+                     .naddrs = 4};
     for (int i = 0; i < 4; i++)
         c.addrs[i] = adv.addrs[i];
     vr_router_t *r;
@@ -58,8 +66,8 @@ UG_BENCH(BenchmarkLanFailover)
         vr_lan_t *lan;
         if (vr_lan_new(i, &lan) < 0)
             return;
-        vr_config_t c = {.version = 3, .vrid = 9, .adver_int = 100, .naddrs = 1,
-                         .addrs = {0xC0A8000Au}};
+        vr_config_t c = {
+            .version = 3, .vrid = 9, .adver_int = 100, .naddrs = 1, .addrs = {0xC0A8000Au}};
         c.priority = 192, c.primary_ip = 0x0A000001u;
         vr_lan_add(lan, &c);
         c.priority = 128, c.primary_ip = 0x0A000002u;

@@ -27,7 +27,8 @@ int main(int argc, char **argv)
 {
     demo_t d;
     demo_spec_t spec = {.name = "vrrp failover-timeline",
-                        .about = "the Master goes silent and comes back; every transition's instant"};
+                        .about =
+                            "the Master goes silent and comes back; every transition's instant"};
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
         return rc;
@@ -35,8 +36,8 @@ int main(int argc, char **argv)
     vr_lan_t *lan;
     if (!demo_ok(&d, vr_lan_new(1, &lan), "vr_lan_new"))
         return demo_end(&d);
-    vr_config_t c = {.version = 3, .vrid = 51, .adver_int = 100, .naddrs = 1,
-                     .addrs = {0xC0A8000Au}};
+    vr_config_t c = {
+        .version = 3, .vrid = 51, .adver_int = 100, .naddrs = 1, .addrs = {0xC0A8000Au}};
     c.priority = 192, c.primary_ip = 0x0A000001u;
     if (!demo_ok(&d, vr_lan_add(lan, &c), "vr_lan_add r192"))
         goto out;
@@ -56,7 +57,8 @@ int main(int argc, char **argv)
         goto out;
     timeline(&d, lan, names);
     demo_note(&d, "r192's last advertisement before the cut was at 9.25 s: 9.25 + 3.50 = 12.75 s");
-    demo_note(&d, "for 8 s both were Master (r192 alone on its island): split brain until it is heard");
+    demo_note(&d,
+              "for 8 s both were Master (r192 alone on its island): split brain until it is heard");
 out:
     vr_lan_free(lan);
     return demo_end(&d);

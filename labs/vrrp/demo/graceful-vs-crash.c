@@ -17,8 +17,8 @@ static int64_t takeover(demo_t *d, vr_action_t act, int64_t at)
     int64_t t = -1;
     if (!demo_ok(&d[0], vr_lan_new(1, &lan), "vr_lan_new"))
         return -1;
-    vr_config_t c = {.version = 3, .vrid = 7, .adver_int = 100, .naddrs = 1,
-                     .addrs = {0xC0A8000Au}};
+    vr_config_t c = {
+        .version = 3, .vrid = 7, .adver_int = 100, .naddrs = 1, .addrs = {0xC0A8000Au}};
     c.priority = 192, c.primary_ip = 0x0A000001u;
     bool ok = demo_ok(d, vr_lan_add(lan, &c), "vr_lan_add");
     c.priority = 128, c.primary_ip = 0x0A000002u;

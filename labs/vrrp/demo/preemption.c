@@ -17,8 +17,8 @@ static void run(demo_t *d, const char *label, bool nopreempt, int64_t delay)
     vr_lan_t *lan;
     if (!demo_ok(d, vr_lan_new(1, &lan), "vr_lan_new"))
         return;
-    vr_config_t c = {.version = 3, .vrid = 7, .adver_int = 100, .naddrs = 1,
-                     .addrs = {0xC0A8000Au}};
+    vr_config_t c = {
+        .version = 3, .vrid = 7, .adver_int = 100, .naddrs = 1, .addrs = {0xC0A8000Au}};
     c.priority = 192, c.primary_ip = 0x0A000001u, c.nopreempt = nopreempt, c.preempt_delay = delay;
     bool ok = demo_ok(d, vr_lan_add(lan, &c), "vr_lan_add 192");
     c.priority = 128, c.primary_ip = 0x0A000002u, c.nopreempt = false, c.preempt_delay = 0;

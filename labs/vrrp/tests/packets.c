@@ -13,8 +13,9 @@ static uint16_t oracle_sum(int version, const uint8_t *m, size_t len, uint32_t s
     uint8_t b[12 + 128] = {0};
     size_t n = 0;
     if (version == 3) {
-        uint8_t ph[12] = {src >> 24, src >> 16 & 255, src >> 8 & 255, src & 255, 224, 0, 0, 18,
-                          0, 112, (uint8_t)(len >> 8), (uint8_t)len};
+        uint8_t ph[12] = {
+            src >> 24, src >> 16 & 255,     src >> 8 & 255, src & 255, 224, 0, 0, 18, 0,
+            112,       (uint8_t)(len >> 8), (uint8_t)len};
         memcpy(b, ph, 12);
         n = 12;
     }
@@ -44,8 +45,8 @@ static vr_adv_t seeded_adv(int version)
 static void test_v3_checksum_covers_the_ipv4_pseudo_header(void **state)
 {
     (void)state;
-    vr_adv_t a = {.version = 3, .vrid = 51, .priority = 192, .count = 1, .adver_int = 100,
-                  .addrs = {VIP}};
+    vr_adv_t a = {
+        .version = 3, .vrid = 51, .priority = 192, .count = 1, .adver_int = 100, .addrs = {VIP}};
     uint8_t buf[128];
     static const uint8_t want[] = {0x31, 51, 192, 1, 0, 100, 0x63, 0x24, 192, 168, 0, 10};
     assert_int_equal(12, vr_encode(&a, SRC, buf, sizeof buf));
@@ -65,8 +66,8 @@ static void test_v3_checksum_covers_the_ipv4_pseudo_header(void **state)
 static void test_v2_checksum_covers_the_message_alone_with_eight_bytes_of_auth_data(void **state)
 {
     (void)state;
-    vr_adv_t a = {.version = 2, .vrid = 51, .priority = 192, .count = 1, .adver_int = 1,
-                  .addrs = {VIP}};
+    vr_adv_t a = {
+        .version = 2, .vrid = 51, .priority = 192, .count = 1, .adver_int = 1, .addrs = {VIP}};
     uint8_t buf[128];
     static const uint8_t want[20] = {0x21, 51, 192, 1, 0, 1, 0x5e, 0x17, 192, 168, 0, 10};
     assert_int_equal(20, vr_encode(&a, SRC, buf, sizeof buf));
@@ -121,10 +122,10 @@ static void test_decode_rejects_each_malformed_message_with_its_reason(void **st
     assert_int_equal(8 + 4 * s.count, n);
     size_t len = (size_t)n;
     char got[256] = "";
-#define TRY(ttl_, l_)                                                                     \
-    do {                                                                                  \
-        size_t k = strlen(got);                                                           \
-        snprintf(got + k, sizeof got - k, "%d ", vr_decode(m, l_, SRC, ttl_, &d));       \
+#define TRY(ttl_, l_)                                                                              \
+    do {                                                                                           \
+        size_t k = strlen(got);                                                                    \
+        snprintf(got + k, sizeof got - k, "%d ", vr_decode(m, l_, SRC, ttl_, &d));                 \
     } while (0)
     memcpy(m, ok, len);
     TRY((uint8_t)ug_rand_below(255), len); /* any TTL but 255: it was routed */
@@ -179,17 +180,22 @@ static void test_router_rejects_another_vrid_address_list_version_or_v2_interval
     assert_int_equal(0, vr_router_new(&c, &io, &r));
     int64_t t0 = CS(ug_rand_below(1000));
     assert_int_equal(0, vr_startup(r, t0));
-    vr_adv_t good = {.version = version, .vrid = vrid, .priority = 200, .count = 2,
-                     .adver_int = (uint16_t)adver, .addrs = {VIP, VIP + 1}};
+    vr_adv_t good = {.version = version,
+                     .vrid = vrid,
+                     .priority = 200,
+                     .count = 2,
+                     .adver_int = (uint16_t)adver,
+                     .addrs = {VIP, VIP + 1}};
     uint8_t m[128];
     char got[256] = "";
     uint32_t peer = SRC + 1;
-#define FEED(adv)                                                                          \
-    do {                                                                                   \
-        vr_adv_t x_ = (adv);                                                               \
-        int n_ = vr_encode(&x_, peer, m, sizeof m);                                        \
-        size_t k = strlen(got);                                                            \
-        snprintf(got + k, sizeof got - k, "%d ", vr_input(r, m, (size_t)n_, peer, 255, t0 + CS(10))); \
+#define FEED(adv)                                                                                  \
+    do {                                                                                           \
+        vr_adv_t x_ = (adv);                                                                       \
+        int n_ = vr_encode(&x_, peer, m, sizeof m);                                                \
+        size_t k = strlen(got);                                                                    \
+        snprintf(got + k, sizeof got - k, "%d ",                                                   \
+                 vr_input(r, m, (size_t)n_, peer, 255, t0 + CS(10)));                              \
     } while (0)
     vr_adv_t a = good;
     a.vrid = (uint8_t)(vrid + 1);
@@ -216,8 +222,8 @@ static void test_router_rejects_another_vrid_address_list_version_or_v2_interval
     vr_router_free(r);
 }
 
-UG_TEST_GROUP(vrrp_packets, NULL, NULL,
-    cmocka_unit_test(test_v3_checksum_covers_the_ipv4_pseudo_header),
+UG_TEST_GROUP(
+    vrrp_packets, NULL, NULL, cmocka_unit_test(test_v3_checksum_covers_the_ipv4_pseudo_header),
     cmocka_unit_test(test_v2_checksum_covers_the_message_alone_with_eight_bytes_of_auth_data),
     cmocka_unit_test(test_decode_round_trips_every_field_and_encode_refuses_what_does_not_fit),
     cmocka_unit_test(test_decode_rejects_each_malformed_message_with_its_reason),

@@ -26,7 +26,8 @@ static int best_live(const world_t *w, int except)
 {
     int best = -1;
     for (int i = 0; i < N; i++)
-        if (i != except && w->running[i] && !w->isolated[i] && (best < 0 || w->prio[i] > w->prio[best]))
+        if (i != except && w->running[i] && !w->isolated[i] &&
+            (best < 0 || w->prio[i] > w->prio[best]))
             best = i;
     return best;
 }
@@ -72,8 +73,8 @@ static int pick(const world_t *w, bool running)
     return k ? c[ug_rand_below((uint64_t)k)] : -1;
 }
 
-static void test_seeded_fault_schedule_keeps_one_master_and_fails_over_within_master_down_interval(
-    void **state)
+static void
+test_seeded_fault_schedule_keeps_one_master_and_fails_over_within_master_down_interval(void **state)
 {
     (void)state;
     world_t w = {.a = 50 + (int64_t)ug_rand_below(150)};
@@ -132,5 +133,7 @@ static void test_seeded_fault_schedule_keeps_one_master_and_fails_over_within_ma
     vr_lan_free(w.lan);
 }
 
-UG_TEST_GROUP(vrrp_random, NULL, NULL,
-    cmocka_unit_test(test_seeded_fault_schedule_keeps_one_master_and_fails_over_within_master_down_interval));
+UG_TEST_GROUP(
+    vrrp_random, NULL, NULL,
+    cmocka_unit_test(
+        test_seeded_fault_schedule_keeps_one_master_and_fails_over_within_master_down_interval));

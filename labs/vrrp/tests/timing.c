@@ -47,11 +47,12 @@ static void two_run(two_t *w, int64_t until)
     vt_timeline(w->lan, w->got, sizeof w->got);
 }
 
-#define WANT(w, t, r, from, to, prio) vt_line((w)->want, sizeof (w)->want, t, r, from, to, prio)
+#define WANT(w, t, r, from, to, prio) vt_line((w)->want, sizeof(w)->want, t, r, from, to, prio)
 
 /* Both start at once: each is Backup for its own Master_Down_Interval, and
  * 192's (3A + 64A/256) ends first; 128 then hears it and stays Backup. */
-static void test_v3_routers_at_192_and_128_started_together_elect_192_after_its_master_down_interval(
+static void
+test_v3_routers_at_192_and_128_started_together_elect_192_after_its_master_down_interval(
     void **state)
 {
     (void)state;
@@ -70,14 +71,16 @@ static void test_v3_routers_at_192_and_128_started_together_elect_192_after_its_
     assert_int_equal(0, vr_lan_sent(w.lan, 1));
     assert_int_equal(vt_mdi3(128, w.a), vr_master_down_interval(vr_lan_router(w.lan, 1)));
     assert_int_equal(vt_skew3(128, w.a), vr_skew_time(vr_lan_router(w.lan, 1)));
-    assert_int_equal(m + 10 * CS(w.a) + vt_mdi3(128, w.a), vr_next_deadline(vr_lan_router(w.lan, 1)));
+    assert_int_equal(m + 10 * CS(w.a) + vt_mdi3(128, w.a),
+                     vr_next_deadline(vr_lan_router(w.lan, 1)));
     vr_lan_free(w.lan);
 }
 
 /* The Master goes silent: the Backup takes over one Master_Down_Interval
  * after the last advertisement it heard; when the Master is heard again
  * its first advertisement (192 > 128) sends the Backup back. */
-static void test_v3_silenced_master_is_replaced_one_master_down_interval_after_its_last_advertisement(
+static void
+test_v3_silenced_master_is_replaced_one_master_down_interval_after_its_last_advertisement(
     void **state)
 {
     (void)state;
@@ -178,7 +181,8 @@ static void test_v3_preempt_delay_holds_preemption_until_the_delay_after_startup
     int64_t ts = m1 + (int64_t)ug_rand_below(5) * A + CS(1 + ug_rand_below(w.a - 1));
     vr_lan_at(w.lan, w.t0, VR_ACT_START, 1, 0);
     vr_lan_at(w.lan, ts, VR_ACT_START, 0, 0);
-    int64_t g = m1 + (ts + delay - m1 - 1) / A * A; /* the last advertisement before the delay ends */
+    int64_t g = m1 +
+                (ts + delay - m1 - 1) / A * A; /* the last advertisement before the delay ends */
     two_run(&w, g + 10 * A);
     WANT(&w, w.t0, 1, VR_INIT, VR_BACKUP, 128);
     WANT(&w, m1, 1, VR_BACKUP, VR_MASTER, 128);
@@ -247,7 +251,8 @@ static void test_v3_backup_times_the_master_by_the_interval_it_advertises(void *
     int64_t a1 = w.a + 20 + (int64_t)ug_rand_below(100);
     vr_lan_free(w.lan);
     assert_int_equal(0, vr_lan_new(ug_rand(), &w.lan));
-    vr_config_t c0 = vt_cfg(3, 192, 0x0A000001u, (int)w.a, 4), c1 = vt_cfg(3, 128, 0x0A000002u, (int)a1, 4);
+    vr_config_t c0 = vt_cfg(3, 192, 0x0A000001u, (int)w.a, 4),
+                c1 = vt_cfg(3, 128, 0x0A000002u, (int)a1, 4);
     vr_lan_add(w.lan, &c0);
     vr_lan_add(w.lan, &c1);
     vr_lan_at(w.lan, w.t0, VR_ACT_START, 0, 0);
@@ -264,9 +269,12 @@ static void test_v3_backup_times_the_master_by_the_interval_it_advertises(void *
     vr_lan_free(w.lan);
 }
 
-UG_TEST_GROUP(vrrp_timing, NULL, NULL,
-    cmocka_unit_test(test_v3_routers_at_192_and_128_started_together_elect_192_after_its_master_down_interval),
-    cmocka_unit_test(test_v3_silenced_master_is_replaced_one_master_down_interval_after_its_last_advertisement),
+UG_TEST_GROUP(
+    vrrp_timing, NULL, NULL,
+    cmocka_unit_test(
+        test_v3_routers_at_192_and_128_started_together_elect_192_after_its_master_down_interval),
+    cmocka_unit_test(
+        test_v3_silenced_master_is_replaced_one_master_down_interval_after_its_last_advertisement),
     cmocka_unit_test(test_v3_priority_zero_shutdown_hands_over_after_the_backups_skew_time),
     cmocka_unit_test(test_v3_higher_priority_backup_preempts_at_its_master_down_interval),
     cmocka_unit_test(test_v3_nopreempt_backup_keeps_the_lower_priority_master),

@@ -14,7 +14,7 @@ static void test_track_weights_move_the_priority_clamped_to_1_254_and_never_the_
     vr_config_t c = vt_cfg(3, base, 0x0A000001u, 100, 7);
     vr_router_t *r;
     assert_int_equal(0, vr_router_new(&c, NULL, &r));
-    int plus = vr_track_add(r, up, true);    /* adds while up */
+    int plus = vr_track_add(r, up, true);     /* adds while up */
     int minus = vr_track_add(r, -down, true); /* subtracts while down */
     assert_int_equal(0, plus);
     assert_int_equal(1, minus);
@@ -47,7 +47,8 @@ static void test_weight_zero_track_down_is_fault_and_recovery_goes_through_backu
     int64_t a = 50 + (int64_t)ug_rand_below(200), A = CS(a);
     vr_lan_t *lan;
     assert_int_equal(0, vr_lan_new(ug_rand(), &lan));
-    vr_config_t c0 = vt_cfg(3, 192, 0x0A000001u, (int)a, 9), c1 = vt_cfg(3, 128, 0x0A000002u, (int)a, 9);
+    vr_config_t c0 = vt_cfg(3, 192, 0x0A000001u, (int)a, 9),
+                c1 = vt_cfg(3, 128, 0x0A000002u, (int)a, 9);
     vr_lan_add(lan, &c0);
     vr_lan_add(lan, &c1);
     int tr = vr_track_add(vr_lan_router(lan, 0), 0, true);
@@ -82,7 +83,8 @@ static void test_negative_weight_below_the_backup_hands_over_by_preemption(void 
     int64_t a = 50 + (int64_t)ug_rand_below(200), A = CS(a);
     vr_lan_t *lan;
     assert_int_equal(0, vr_lan_new(ug_rand(), &lan));
-    vr_config_t c0 = vt_cfg(3, 192, 0x0A000001u, (int)a, 9), c1 = vt_cfg(3, 128, 0x0A000002u, (int)a, 9);
+    vr_config_t c0 = vt_cfg(3, 192, 0x0A000001u, (int)a, 9),
+                c1 = vt_cfg(3, 128, 0x0A000002u, (int)a, 9);
     vr_lan_add(lan, &c0);
     vr_lan_add(lan, &c1);
     int tr = vr_track_add(vr_lan_router(lan, 0), -100, true);
@@ -146,9 +148,10 @@ static void test_owner_at_255_is_master_at_startup_with_a_gratuitous_arp_per_add
     assert_int_equal(t0 + CS(100), vr_next_deadline(r));
     uint32_t v = c.addrs[c.naddrs - 1];
     uint8_t ip[4] = {v >> 24, v >> 16 & 255, v >> 8 & 255, v & 255};
-    uint8_t want[42] = {255, 255, 255, 255, 255, 255, 0, 0, 0x5e, 0, 1, vrid, 8, 6, 0, 1, 8, 0,
-                        6, 4, 0, 1, 0, 0, 0x5e, 0, 1, vrid, ip[0], ip[1], ip[2], ip[3],
-                        0, 0, 0, 0, 0, 0, ip[0], ip[1], ip[2], ip[3]};
+    uint8_t want[42] = {255,  255, 255,  255, 255, 255,   0,     0,     0x5e,  0,     1,
+                        vrid, 8,   6,    0,   1,   8,     0,     6,     4,     0,     1,
+                        0,    0,   0x5e, 0,   1,   vrid,  ip[0], ip[1], ip[2], ip[3], 0,
+                        0,    0,   0,    0,   0,   ip[0], ip[1], ip[2], ip[3]};
     assert_memory_equal(want, rc.last, 42);
     vr_router_free(r);
 }
@@ -167,8 +170,12 @@ static void test_notify_hook_runs_on_every_transition(void **state)
     int64_t t = CS(ug_rand_below(100));
     vr_startup(r, t);
     vr_tick(r, t + vt_mdi3(p, 100));
-    vr_adv_t a = {.version = 3, .vrid = 3, .priority = (uint8_t)(p + 1), .count = 1,
-                  .adver_int = 100, .addrs = {VIP}};
+    vr_adv_t a = {.version = 3,
+                  .vrid = 3,
+                  .priority = (uint8_t)(p + 1),
+                  .count = 1,
+                  .adver_int = 100,
+                  .addrs = {VIP}};
     uint8_t m[64];
     int n = vr_encode(&a, 0x0A000002u, m, sizeof m);
     vr_input(r, m, (size_t)n, 0x0A000002u, 255, t + SEC(5));
@@ -185,7 +192,8 @@ static void test_notify_hook_runs_on_every_transition(void **state)
     vr_router_free(r);
 }
 
-UG_TEST_GROUP(vrrp_tracking, NULL, NULL,
+UG_TEST_GROUP(
+    vrrp_tracking, NULL, NULL,
     cmocka_unit_test(test_track_weights_move_the_priority_clamped_to_1_254_and_never_the_owner),
     cmocka_unit_test(test_weight_zero_track_down_is_fault_and_recovery_goes_through_backup),
     cmocka_unit_test(test_negative_weight_below_the_backup_hands_over_by_preemption),

@@ -15,8 +15,8 @@
 
 #include "vrrp.h"
 
-#define CS(x) ((int64_t)(x) * VR_NS_PER_CS)
-#define SEC(x) ((int64_t)(x) * VR_NS_PER_S)
+#define CS(x) ((int64_t)(x)*VR_NS_PER_CS)
+#define SEC(x) ((int64_t)(x)*VR_NS_PER_S)
 #define VIP 0xC0A8000Au /* 192.168.0.10 */
 
 /* A router's config: version, priority, primary IP, interval (cs in v3, s in v2). */
