@@ -253,8 +253,8 @@ static void test_v3_backup_times_the_master_by_the_interval_it_advertises(void *
     assert_int_equal(0, vr_lan_new(ug_rand(), &w.lan));
     vr_config_t c0 = vt_cfg(3, 192, 0x0A000001u, (int)w.a, 4),
                 c1 = vt_cfg(3, 128, 0x0A000002u, (int)a1, 4);
-    vr_lan_add(w.lan, &c0);
-    vr_lan_add(w.lan, &c1);
+    assert_int_equal(0, vr_lan_add(w.lan, &c0));
+    assert_int_equal(1, vr_lan_add(w.lan, &c1));
     vr_lan_at(w.lan, w.t0, VR_ACT_START, 0, 0);
     vr_lan_at(w.lan, w.t0, VR_ACT_START, 1, 0);
     int64_t m = w.t0 + vt_mdi3(192, w.a), A = CS(w.a);

@@ -49,8 +49,8 @@ static void test_weight_zero_track_down_is_fault_and_recovery_goes_through_backu
     assert_int_equal(0, vr_lan_new(ug_rand(), &lan));
     vr_config_t c0 = vt_cfg(3, 192, 0x0A000001u, (int)a, 9),
                 c1 = vt_cfg(3, 128, 0x0A000002u, (int)a, 9);
-    vr_lan_add(lan, &c0);
-    vr_lan_add(lan, &c1);
+    assert_int_equal(0, vr_lan_add(lan, &c0));
+    assert_int_equal(1, vr_lan_add(lan, &c1));
     int tr = vr_track_add(vr_lan_router(lan, 0), 0, true);
     vr_lan_at(lan, 0, VR_ACT_START, 0, 0);
     vr_lan_at(lan, 0, VR_ACT_START, 1, 0);
@@ -85,8 +85,8 @@ static void test_negative_weight_below_the_backup_hands_over_by_preemption(void 
     assert_int_equal(0, vr_lan_new(ug_rand(), &lan));
     vr_config_t c0 = vt_cfg(3, 192, 0x0A000001u, (int)a, 9),
                 c1 = vt_cfg(3, 128, 0x0A000002u, (int)a, 9);
-    vr_lan_add(lan, &c0);
-    vr_lan_add(lan, &c1);
+    assert_int_equal(0, vr_lan_add(lan, &c0));
+    assert_int_equal(1, vr_lan_add(lan, &c1));
     int tr = vr_track_add(vr_lan_router(lan, 0), -100, true);
     vr_lan_at(lan, 0, VR_ACT_START, 0, 0);
     vr_lan_at(lan, 0, VR_ACT_START, 1, 0);
