@@ -57,8 +57,7 @@ int main(int argc, char **argv)
         goto out;
     timeline(&d, lan, names);
     demo_note(&d, "r192's last advertisement before the cut was at 9.25 s: 9.25 + 3.50 = 12.75 s");
-    demo_note(&d,
-              "from 12.75 s to 21.25 s both were Master: split brain while r192 was cut off");
+    demo_note(&d, "from 12.75 s to 21.25 s both were Master: split brain while r192 was cut off");
 out:
     vr_lan_free(lan);
     return demo_end(&d);

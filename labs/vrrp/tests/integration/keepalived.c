@@ -205,8 +205,13 @@ static int o_open(ours_t *o)
 
 static int o_router(ours_t *o, int prio)
 {
-    vr_config_t c = {.version = 3, .vrid = 51, .priority = (uint8_t)prio, .adver_int = 100,
-                     .primary_ip = OUR_IP, .naddrs = 1, .addrs = {0x0A4D0064u}};
+    vr_config_t c = {.version = 3,
+                     .vrid = 51,
+                     .priority = (uint8_t)prio,
+                     .adver_int = 100,
+                     .primary_ip = OUR_IP,
+                     .naddrs = 1,
+                     .addrs = {0x0A4D0064u}};
     vr_io_t io = {o_send, o_frame, o_notify, o};
     return vr_router_new(&c, &io, &o->r);
 }
@@ -280,9 +285,11 @@ static int setup(void)
         return -1;
     const char *ns[2] = {ns_k, ns_o}, *dev[2] = {"vk", "vo"}, *ip[2] = {"10.77.0.1", "10.77.0.2"};
     for (int i = 0; i < 2; i++)
-        if (sh("ip -n %s link add %s type veth peer name p%s netns %s", ns[i], dev[i], dev[i], ns_br) ||
+        if (sh("ip -n %s link add %s type veth peer name p%s netns %s", ns[i], dev[i], dev[i],
+               ns_br) ||
             sh("ip -n %s link set p%s master br0 up", ns_br, dev[i]) ||
-            sh("ip -n %s addr add %s/24 dev %s && ip -n %s link set %s up && ip -n %s link set lo up",
+            sh("ip -n %s addr add %s/24 dev %s && ip -n %s link set %s up && ip -n %s link set lo "
+               "up",
                ns[i], ip[i], dev[i], ns[i], dev[i], ns[i]))
             return -1;
     char path[64];
@@ -326,9 +333,10 @@ int main(void)
         return 1;
     vr_startup(o.r, mono());
     o_run(&o, mono() + 8 * VR_NS_PER_S, heard_two);
-    check(vr_state(o.r) == VR_BACKUP && o.accepted >= 2,
-          "keepalived at 150 is Master; ours at 100 is Backup and accepts its advertisements (%llu)",
-          (unsigned long long)o.accepted);
+    check(
+        vr_state(o.r) == VR_BACKUP && o.accepted >= 2,
+        "keepalived at 150 is Master; ours at 100 is Backup and accepts its advertisements (%llu)",
+        (unsigned long long)o.accepted);
     int64_t killed = mono();
     ka_stop(SIGKILL);
     o_run(&o, killed + 6 * VR_NS_PER_S, is_master);
@@ -338,7 +346,8 @@ int main(void)
           took / 1e9, mdi / 1e9);
     vr_shutdown(o.r, mono());
     vr_router_free(o.r);
-    sh("ip -n %s addr del " VIP_S "/24 dev vk 2>/dev/null", ns_k); /* a killed keepalived keeps it */
+    sh("ip -n %s addr del " VIP_S "/24 dev vk 2>/dev/null",
+       ns_k); /* a killed keepalived keeps it */
 
     /* 2. keepalived alone at 100, then ours at 200 preempts it */
     if (ka_start(100, 2) < 0)
