@@ -192,10 +192,51 @@ static void test_notify_hook_runs_on_every_transition(void **state)
     vr_router_free(r);
 }
 
+static void count_send(void *ud, const uint8_t *m, size_t len)
+{
+    rec_t *rc = ud;
+    size_t n = strlen(rc->log);
+    snprintf(rc->log + n, sizeof rc->log - n, "adv %d;", len > 2 ? m[2] : -1);
+}
+
+/* A Master that hears priority 0 (another Master resigning, say after a
+ * split) advertises at once and restarts its Adver_Timer from then. */
+static void test_master_answers_a_priority_zero_advertisement_at_once(void **state)
+{
+    (void)state;
+    int p = 1 + (int)ug_rand_below(254);
+    int64_t a = 20 + (int64_t)ug_rand_below(300);
+    vr_config_t c = vt_cfg(3, p, 0x0A000001u, (int)a, 5);
+    rec_t rc = {0};
+    vr_io_t io = {.send = count_send, .ud = &rc};
+    vr_router_t *r;
+    assert_int_equal(0, vr_router_new(&c, &io, &r));
+    vr_startup(r, 0);
+    int64_t m = vt_mdi3(p, a);
+    vr_tick(r, m);
+    vr_adv_t z = {.version = 3,
+                  .vrid = 5,
+                  .priority = 0,
+                  .count = 1,
+                  .adver_int = (uint16_t)a,
+                  .addrs = {VIP}};
+    uint8_t buf[64];
+    int n = vr_encode(&z, 0x0A000002u, buf, sizeof buf);
+    int64_t t = m + CS(1 + ug_rand_below((uint64_t)a - 1));
+    assert_int_equal(0, vr_input(r, buf, (size_t)n, 0x0A000002u, 255, t));
+    char want[64];
+    snprintf(want, sizeof want, "adv %d;adv %d;", p, p);
+    assert_string_equal(want, rc.log);
+    assert_int_equal(t + CS(a), vr_next_deadline(r));
+    assert_int_equal(VR_MASTER, vr_state(r));
+    vr_router_free(r);
+}
+
 UG_TEST_GROUP(
     vrrp_tracking, NULL, NULL,
     cmocka_unit_test(test_track_weights_move_the_priority_clamped_to_1_254_and_never_the_owner),
     cmocka_unit_test(test_weight_zero_track_down_is_fault_and_recovery_goes_through_backup),
     cmocka_unit_test(test_negative_weight_below_the_backup_hands_over_by_preemption),
     cmocka_unit_test(test_owner_at_255_is_master_at_startup_with_a_gratuitous_arp_per_address),
-    cmocka_unit_test(test_notify_hook_runs_on_every_transition));
+    cmocka_unit_test(test_notify_hook_runs_on_every_transition),
+    cmocka_unit_test(test_master_answers_a_priority_zero_advertisement_at_once));
