@@ -23,12 +23,47 @@ static void timeline(demo_t *d, const vr_lan_t *lan, const char *const *names)
     }
 }
 
+/* One lane per router, a bar per state held, on a 30 s axis. */
+static void page(demo_t *d, const vr_lan_t *lan, const char *const *names, int64_t end)
+{
+    FILE *f = demo_html_open(d, "VRRP failover: the Master silenced, then heard again");
+    if (!f)
+        return;
+    const vr_event_t *ev;
+    size_t n = vr_lan_events(lan, &ev);
+    const double x0 = 70, w = 900, scale = w / (double)end;
+    demo_svg_open(f, 1000, 150);
+    for (int r = 0; r < 2; r++) {
+        double y = 20 + 50 * r;
+        demo_svg_text(f, 10, y + 22, "start", "#000", "%s", names[r]);
+        int64_t from = 0;
+        vr_state_t st = VR_INIT;
+        for (size_t i = 0; i <= n; i++) {
+            if (i < n && ev[i].router != r)
+                continue;
+            int64_t to = i < n ? ev[i].t : end;
+            const char *fill = st == VR_MASTER ? "#6c6" : st == VR_BACKUP ? "#fd6" : "#ccc";
+            if (to > from)
+                demo_svg_rect(f, x0 + from * scale, y, (to - from) * scale, 30, fill, "#555");
+            if (i < n)
+                from = to, st = ev[i].to;
+        }
+    }
+    for (int s = 0; s <= 30; s += 5)
+        demo_svg_text(f, x0 + s * VR_NS_PER_S * scale, 135, "middle", "#000", "%d s", s);
+    demo_svg_close(f);
+    fprintf(f, "<p>green: MASTER, yellow: BACKUP, grey: INIT. r192 is cut off from 10.00 s to "
+               "20.50 s; r128 takes over at 12.75 s and yields at 21.25 s.</p>\n");
+    demo_html_close(d, f);
+}
+
 int main(int argc, char **argv)
 {
     demo_t d;
     demo_spec_t spec = {.name = "vrrp failover-timeline",
                         .about =
-                            "the Master goes silent and comes back; every transition's instant"};
+                            "the Master goes silent and comes back; every transition's instant",
+                        .html = true};
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
         return rc;
@@ -56,6 +91,8 @@ int main(int argc, char **argv)
     if (!demo_ok(&d, vr_lan_run(lan, 30 * VR_NS_PER_S), "vr_lan_run"))
         goto out;
     timeline(&d, lan, names);
+    if (d.html)
+        page(&d, lan, names, 30 * VR_NS_PER_S);
     demo_note(&d, "r192's last advertisement before the cut was at 9.25 s: 9.25 + 3.50 = 12.75 s");
     demo_note(&d, "from 12.75 s to 21.25 s both were Master: split brain while r192 was cut off");
 out:
