@@ -371,6 +371,8 @@ int main(void)
     usleep(300000);
     ka_stop(SIGTERM);
 
+    check(log_has(2, "received advert from 10.77.0.2 with higher priority 200"),
+          "keepalived decoded ours: \"received advert from 10.77.0.2 with higher priority 200\"");
     /* 3. nothing of ours was refused */
     int bad = sh("grep -i -E 'invalid|checksum|ttl|mismatch|wrong|bad ' %s/log1 %s/log2", tmp, tmp);
     check(bad != 0, "keepalived logs no invalid packet from ours");
