@@ -77,12 +77,12 @@ int main(int argc, char **argv)
 
     demo_step(&d, "eight clients: bucket = (addr * 2654435761) mod 256");
     for (int i = 0; i < 8; i++) {
-        lvs_flow_t f = {0x64400000u + (uint32_t)(i * 37 + 5), 40000, 0x0a000064u, 80};
-        int id = lvs_schedule(&*svc, &f, 0);
+        lvs_flow_t f = {0x64400000u + (uint32_t)((i * 37 + 5) & 255), 40000, 0x0a000064u, 80};
+        int id = lvs_schedule(svc, &f, 0);
         int k = 0;
         while (k < 4 && ids[k] != id)
             k++;
-        printf("  100.64.0.%-3u -> bucket %3u -> %s\n", (unsigned)(i * 37 + 5),
+        printf("  100.64.0.%-3u -> bucket %3u -> %s\n", (unsigned)((i * 37 + 5) & 255),
                lvs_hash_bucket(svc, &f),
                id < 0 ? "none (weight 0: unavailable)" : (const char[]){letter[k], 0});
     }

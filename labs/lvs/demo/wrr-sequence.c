@@ -3,11 +3,13 @@
  *
  * ipvsadm -a puts each new real server at the head of the list, so the
  * servers are added C, B, A to read A, B, C. wrr keeps a current weight cw
- * that starts at the largest weight; a pass down the list takes every
+ * that restarts at the largest weight; a pass down the list takes every
  * server whose weight reaches cw, and at the end of the list cw drops by
- * the gcd of the weights. Weights 4, 3, 2 give A A B A B C A B C, and
- * 40, 30, 20 give the same, a step of 10 at a time. Quiescing B (weight 0)
- * takes it out of new picks at once.
+ * the gcd of the weights. Weights 4, 3, 2 cycle A A B A B C A B C, and
+ * 40, 30, 20 the same, a step of 10 at a time. cw survives changes of the
+ * list: C alone (weight 2, gcd 2) set it to 2 - (2 - 1) = 1, so the first
+ * pass after adding B and A is A B C. Quiescing B (weight 0) takes it out
+ * of new picks at once.
  *
  * Interface: main → lvs_service_new → lvs_dest_add → lvs_schedule.
  */
@@ -73,8 +75,8 @@ int main(int argc, char **argv)
     lvs_service_t *svc = service(&d, w1, ids);
     if (!svc)
         return demo_end(&d);
-    demo_note(&d, "cw = 4: A | cw = 3: A B | cw = 2: A B C | cw = 1: A B C | back to 4");
-    bool ok = run(&d, svc, ids, 18);
+    demo_note(&d, "left over: cw = 1: A B C | then cw = 4: A | 3: A B | 2: A B C | 1: A B C | ...");
+    bool ok = run(&d, svc, ids, 21);
     if (ok) {
         demo_step(&d, "ipvsadm -e B -w 0: B is quiesced, A and C share the picks 4 : 2");
         ok = demo_ok(&d, lvs_dest_edit(svc, ids[1], 0), "lvs_dest_edit") && run(&d, svc, ids, 12);
@@ -87,7 +89,7 @@ int main(int argc, char **argv)
     svc = service(&d, w2, ids);
     if (!svc)
         return demo_end(&d);
-    run(&d, svc, ids, 18);
+    run(&d, svc, ids, 21);
     lvs_service_free(svc);
     return demo_end(&d);
 }
