@@ -9,13 +9,16 @@
  * the request with lvs_nat_in and the reply with lvs_nat_out, and sends
  * them on. The client makes 300 TCP connections to VIP:80; each server
  * answers with its number, and the per-server counts must equal what the
- * same scheduler picks offline. tcpdump (libpcap) in the first server's
- * namespace captures what arrives there: every request must be addressed to
- * the real server, with both checksums right as the receiving kernel checks
- * them. Everything is removed on every path; not root: exit 77.
+ * same scheduler picks offline. The director then sends r1 one client SYN
+ * rewritten by each other mode (DR, TUN, FULLNAT). tcpdump (libpcap) in
+ * r1's namespace captures what arrives there: the NAT requests addressed to
+ * r1:8080, the DR frame still to the VIP but to r1's MAC, the IP-in-IP
+ * frame, the FULLNAT SYN from the director with the client in its TOA
+ * option, every checksum right. Everything is removed on every path; not
+ * root: exit 77.
  *
- * Interface: main → setup → servers, director, capture → client → checks →
- * cleanup.
+ * Interface: main → setup → servers, director, capture → client →
+ * other_modes → check_capture → cleanup.
  */
 
 #include <arpa/inet.h>
@@ -297,6 +300,45 @@ static void director(void)
     }
 }
 
+/* From the director to r1, one client SYN rewritten by each other mode:
+ * DR (MACs only), TUN (IP-in-IP), FULLNAT (both ends, TOA). */
+static void other_modes(void)
+{
+    if (enter(ns[1]))
+        _exit(2);
+    int s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+    struct sockaddr_ll ll = {.sll_family = AF_PACKET,
+                             .sll_protocol = htons(ETH_P_ALL),
+                             .sll_ifindex = (int)if_nametoindex("d1")};
+    if (s < 0 || ll.sll_ifindex == 0 || bind(s, (struct sockaddr *)&ll, sizeof(ll)))
+        _exit(2);
+    uint8_t r1[6], d1[6];
+    mac(r1, 11, 2);
+    mac(d1, 11, 1);
+    lvs_pkt_spec_t spec = {.saddr = CIP,
+                           .daddr = VIP,
+                           .sport = 50000,
+                           .dport = 80,
+                           .seq = 1,
+                           .flags = LVS_TCP_SYN,
+                           .df = true};
+    memcpy(spec.dst_mac, d1, 6);
+    memcpy(spec.src_mac, r1, 6);
+    for (int mode = 0; mode < 3; mode++) {
+        uint8_t f[256];
+        int len = lvs_pkt_build(f, sizeof(f), &spec);
+        if (len < 0 || lvs_dr(f, (size_t)len, r1, d1))
+            _exit(2);
+        if (mode == 1)
+            len = lvs_tun(f, (size_t)len, sizeof(f), 0x0a000b01u, RIP(0));
+        else if (mode == 2)
+            len = lvs_fullnat_in(f, (size_t)len, sizeof(f), 0x0a000b01u, 20000, RIP(0), 8080);
+        if (len < 0 || send(s, f, (size_t)len, 0) != len)
+            _exit(2);
+    }
+    _exit(0);
+}
+
 /* The client: NCONN connections to VIP:80; counts per server on fd out. */
 static void client(int out)
 {
@@ -327,15 +369,18 @@ static void client(int out)
     _exit(0);
 }
 
-/* Checks the capture: every request at r1 goes to r1:8080 with both
- * checksums right. Returns how many, or -1. */
-static int check_capture(const char *path)
+/* What the capture at r1 holds: NAT requests (client -> r1:8080), and one
+ * frame of each other mode. Every frame's checksums must be right. */
+typedef struct {
+    int nat, dr, tun, fullnat, bad;
+} seen_t;
+
+static int check_capture(const char *path, seen_t *seen)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return -1;
     uint8_t gh[24], rh[16], f[70000];
-    int good = 0;
     if (fread(gh, 1, 24, fp) != 24 || !(gh[0] == 0xd4 && gh[1] == 0xc3)) {
         fclose(fp);
         return -1;
@@ -346,15 +391,38 @@ static int check_capture(const char *path)
         if (incl > sizeof(f) || fread(f, 1, incl, fp) != incl)
             break;
         lvs_pkt_view_t v;
-        if (lvs_pkt_parse(f, incl, &v) || v.saddr != CIP || v.daddr != RIP(0) || v.dport != 8080 ||
-            !lvs_csum_ip_ok(f, LVS_ETH_HLEN) || !lvs_csum_tcp_ok(f, LVS_ETH_HLEN)) {
-            fclose(fp);
-            return -1;
+        if (lvs_pkt_parse(f, incl, &v) || !lvs_csum_ip_ok(f, LVS_ETH_HLEN)) {
+            seen->bad++;
+            continue;
         }
-        good++;
+        uint8_t r1[6];
+        mac(r1, 11, 2);
+        if (v.tunnelled) {
+            bool ok = v.daddr == RIP(0) && v.inner_saddr == CIP && v.inner_daddr == VIP &&
+                      lvs_csum_ip_ok(f, v.inner_off) && lvs_csum_tcp_ok(f, v.inner_off);
+            ok ? seen->tun++ : seen->bad++;
+            continue;
+        }
+        if (!lvs_csum_tcp_ok(f, LVS_ETH_HLEN)) {
+            seen->bad++;
+        } else if (v.saddr == CIP && v.daddr == RIP(0) && v.dport == 8080) {
+            seen->nat++;
+        } else if (v.saddr == CIP && v.daddr == VIP && v.dport == 80 && !memcmp(v.dst_mac, r1, 6)) {
+            seen->dr++;
+        } else if (v.saddr == 0x0a000b01u && v.daddr == RIP(0) && v.dport == 8080 && v.doff >= 28) {
+            const uint8_t *toa = f + v.payload_off - LVS_TOA_LEN;
+            bool ok = toa[0] == LVS_TOA_KIND && toa[1] == LVS_TOA_LEN && toa[2] == 50000 >> 8 &&
+                      toa[3] == (50000 & 255) && toa[4] == 10 && toa[5] == 0 && toa[6] == 1 &&
+                      toa[7] == 2;
+            ok ? seen->fullnat++ : seen->bad++;
+        } else if (v.saddr == 0x0a000b01u && (v.flags & 0x04)) {
+            /* the director's own kernel resets r1's answer to the FULLNAT SYN */
+        } else {
+            seen->bad++;
+        }
     }
     fclose(fp);
-    return good;
+    return 0;
 }
 
 int main(void)
@@ -400,7 +468,8 @@ int main(void)
         dup2(null, 1);
         dup2(null, 2);
         execlp("ip", "ip", "netns", "exec", ns[2], "tcpdump", "-i", "r0", "-U", "--immediate-mode",
-               "-n", "-Z", "root", "-w", pcap, "tcp dst port 8080", (char *)NULL);
+               "-n", "-Z", "root", "-w", pcap,
+               "(tcp and (dst port 8080 or dst port 80)) or ip proto 4", (char *)NULL);
         _exit(127);
     }
     /* wait for the capture to start (it writes its file header first) */
@@ -448,23 +517,32 @@ int main(void)
     }
     lvs_service_free(svc);
 
+    pid_t om = fork();
+    if (om == 0)
+        other_modes();
+    waitpid(om, &st, 0);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return fail("could not send the DR, TUN and FULLNAT frames from the director");
     usleep(200000);
     kill(td, SIGTERM);
     waitpid(td, NULL, 0);
     for (int i = 0; i < nkids; i++)
         if (kids[i] == td)
             kids[i] = 0;
-    int captured = check_capture(pcap);
+    seen_t seen = {0};
+    int captured = check_capture(pcap, &seen);
 
     printf("per-server connections: r1 %d r2 %d r3 %d (wrr 3:2:1 expects %d %d %d)\n", counts[0],
            counts[1], counts[2], want[0], want[1], want[2]);
     if (memcmp(counts, want, sizeof(want)))
         return fail("the per-server counts differ from the scheduler's");
-    if (captured <= 0)
-        return fail("the capture at r1 holds no valid rewritten request (%d)", captured);
-    printf("capture at r1: %d frames from 10.0.1.2 to 10.0.11.2:8080 (VIP rewritten), checksums "
-           "valid\n",
-           captured);
+    if (captured < 0)
+        return fail("no capture at r1");
+    printf("capture at r1: %d NAT requests 10.0.1.2 -> 10.0.11.2:8080; DR %d, TUN %d, FULLNAT %d; "
+           "%d bad\n",
+           seen.nat, seen.dr, seen.tun, seen.fullnat, seen.bad);
+    if (seen.bad || seen.nat < 3 * want[0] || seen.dr != 1 || seen.tun != 1 || seen.fullnat != 1)
+        return fail("the capture does not show every rewrite with valid checksums");
     cleanup();
     printf("ok\n");
     return 0;
