@@ -15,7 +15,8 @@
  * r1:8080, the DR frame still to the VIP but to r1's MAC, the IP-in-IP
  * frame, the FULLNAT SYN from the director with the client in its TOA
  * option, every checksum right. Everything is removed on every path; not
- * root: exit 77.
+ * root: exit 77. Last, for comparison and not judged, the same
+ * connections go to r1 forwarded unmodified by the director's kernel.
  *
  * Interface: main → setup → servers, director, capture → client →
  * other_modes → check_capture → cleanup.
@@ -100,6 +101,13 @@ static int fail(const char *fmt, ...)
     va_end(ap);
     cleanup();
     return 1;
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int sh(const char *fmt, ...)
@@ -339,8 +347,8 @@ static void other_modes(void)
     _exit(0);
 }
 
-/* The client: NCONN connections to VIP:80; counts per server on fd out. */
-static void client(int out)
+/* The client: NCONN connections to addr:port; counts per server on fd out. */
+static void client(int out, uint32_t addr, uint16_t port)
 {
     if (enter(ns[0]))
         _exit(2);
@@ -351,8 +359,8 @@ static void client(int out)
         setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
         setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
         struct sockaddr_in a = {.sin_family = AF_INET,
-                                .sin_port = htons(80),
-                                .sin_addr.s_addr = htonl(VIP)};
+                                .sin_port = htons(port),
+                                .sin_addr.s_addr = htonl(addr)};
         char b = 0;
         int stage = connect(c, (struct sockaddr *)&a, sizeof(a)) ? 1 : read(c, &b, 1) != 1 ? 2 : 0;
         if (stage || b < '0' || b > '2') {
@@ -458,7 +466,8 @@ int main(void)
     for (int i = 0; i < 3; i++)
         if (spawn() == 0)
             server(i);
-    if (spawn() == 0)
+    pid_t dir = spawn();
+    if (dir == 0)
         director();
     char pcap[128];
     snprintf(pcap, sizeof(pcap), "%s/r1.pcap", tmp);
@@ -486,14 +495,16 @@ int main(void)
     int pfd[2];
     if (pipe(pfd))
         return fail("pipe");
+    double t0 = seconds();
     pid_t cl = fork();
     if (cl == 0)
-        client(pfd[1]);
+        client(pfd[1], VIP, 80);
     close(pfd[1]);
     int counts[3] = {-1, -1, -1}, st = 0;
     ssize_t got = read(pfd[0], counts, sizeof(counts));
     waitpid(cl, &st, 0);
     close(pfd[0]);
+    double t_director = seconds() - t0;
     if (got != sizeof(counts) || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
         return fail("the client could not complete %d connections through the director "
                     "(connection %d failed in %s: %s)",
@@ -543,6 +554,28 @@ int main(void)
            seen.nat, seen.dr, seen.tun, seen.fullnat, seen.bad);
     if (seen.bad || seen.nat < 3 * want[0] || seen.dr != 1 || seen.tun != 1 || seen.fullnat != 1)
         return fail("the capture does not show every rewrite with valid checksums");
+    /* For comparison, not judged: the same connections to r1 directly,
+     * forwarded unmodified by the director namespace's kernel. */
+    kill(dir, SIGKILL);
+    waitpid(dir, NULL, 0);
+    for (int i = 0; i < nkids; i++)
+        if (kids[i] == dir)
+            kids[i] = 0;
+    if (sh("ip netns exec %s sysctl -qw net.ipv4.ip_forward=1", ns[1]) == 0 && pipe(pfd) == 0) {
+        t0 = seconds();
+        cl = fork();
+        if (cl == 0)
+            client(pfd[1], RIP(0), 8080);
+        close(pfd[1]);
+        got = read(pfd[0], counts, sizeof(counts));
+        waitpid(cl, &st, 0);
+        close(pfd[0]);
+        double t_kernel = seconds() - t0;
+        if (got == sizeof(counts) && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+            printf("%d connections: %.0f/s through the director, %.0f/s forwarded by the kernel "
+                   "unmodified (%.2fx)\n",
+                   NCONN, NCONN / t_director, NCONN / t_kernel, t_director / t_kernel);
+    }
     cleanup();
     printf("ok\n");
     return 0;
