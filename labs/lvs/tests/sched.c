@@ -83,6 +83,17 @@ static void test_wrr_weights_4_3_2_cycle_a_a_b_a_b_c_a_b_c_for_any_common_factor
     assert_string_equal("CCC", got);
     lvs_service_free(svc);
 
+    /* a change keeps cw, rounded to the new gcd: {3,1} picked A B A A leaves
+     * cw 2; A to 4 keeps it (gcd 1); B to 2 makes the gcd 2 and cw 2/2*2+1 = 3 */
+    svc = svc_list(LVS_WRR, (int[]){3, 1}, 2, pos);
+    picks(svc, pos, 2, 4, got);
+    assert_string_equal("ABAA", got);
+    assert_int_equal(0, lvs_dest_edit(svc, pos[0], 4));
+    assert_int_equal(0, lvs_dest_edit(svc, pos[1], 2));
+    picks(svc, pos, 2, 6, got);
+    assert_string_equal("AABAAB", got);
+    lvs_service_free(svc);
+
     /* seeded weights: once the first cycle is over, each cycle picks each
      * dest weight/gcd times */
     int w[6], n = 2 + (int)ug_rand_below(5), g = 1 + (int)ug_rand_below(3), p6[6], total = 0;
