@@ -284,8 +284,43 @@ test_every_scheduler_finds_none_with_no_servers_all_weights_0_or_all_overloaded(
     assert_memory_equal(none, over, sizeof(over));
 }
 
+/* On seeded tables with quiesced dests, every scheduler but dh and sh
+ * (whose buckets are fixed) finds a dest exactly when one has a weight, and
+ * never a quiesced one. */
+static void
+test_no_scheduler_picks_a_quiesced_server_and_each_finds_one_if_any_has_weight(void **state)
+{
+    (void)state;
+    int found[8] = {0}, want[8] = {0}, quiesced[8] = {0}, zero[8] = {0};
+    for (int k = LVS_RR; k <= LVS_LBLCR; k++)
+        for (int t = 0; t < 60; t++) {
+            int n = 1 + (int)ug_rand_below(8), w[8], act[8], ina[8], pos[8];
+            bool any = false;
+            for (int i = 0; i < n; i++) {
+                w[i] = ug_rand_below(3) ? 0 : 1 + (int)ug_rand_below(4);
+                act[i] = (int)ug_rand_below(5);
+                ina[i] = (int)ug_rand_below(300);
+                any |= w[i] > 0;
+            }
+            lvs_service_t *svc = svc_list((lvs_sched_kind_t)k, w, n, pos);
+            load(svc, pos, act, ina, n);
+            lvs_flow_t f = flow_to(IP4(1, 2, 3, 4), IP4(172, 16, 0, t));
+            for (int r = 0; r < 3; r++) {
+                int p = where(pos, n, lvs_schedule(svc, &f, (uint64_t)r));
+                found[k] += p >= 0;
+                quiesced[k] += p >= 0 && w[p] == 0;
+                want[k] += any;
+            }
+            lvs_service_free(svc);
+        }
+    assert_memory_equal(want, found, sizeof(found));
+    assert_memory_equal(zero, quiesced, sizeof(quiesced));
+}
+
 UG_TEST_GROUP(
     lvs_sched, NULL, NULL,
+    cmocka_unit_test(
+        test_no_scheduler_picks_a_quiesced_server_and_each_finds_one_if_any_has_weight),
     cmocka_unit_test(test_rr_cycles_in_list_order_skipping_weight_0_and_keeps_its_place_on_add),
     cmocka_unit_test(test_wrr_weights_4_3_2_cycle_a_a_b_a_b_c_a_b_c_for_any_common_factor),
     cmocka_unit_test(test_lc_overhead_is_active_shifted_8_plus_inactive_and_the_first_wins_ties),
