@@ -82,7 +82,7 @@ static void one(world_t *w, int i, const char *line, const void *body, int32_t l
     cl_free(c);
 }
 
-static long big_rdy;
+static long big_rdy, big_len;
 
 static void errors(world_t *w)
 {
@@ -95,7 +95,7 @@ static void errors(world_t *w)
     one(w, 5, "SUB t bad*ch", NULL, 0);
     one(w, 6, "PUB t", "", 0);
     snprintf(line, sizeof line, "PUB %s", "t");
-    one(w, 7, line, "0123456789", 10); /* 10 > max_msg_size 8 */
+    one(w, 7, line, "0123456789012345678901234567890", (int32_t)big_len); /* > max_msg_size 8 */
     one(w, 8, "PUB", NULL, 0);
     one(w, 9, "CLS", NULL, 0);
     one(w, 10, "MPUB t", "\0\0\0\0", 4);
@@ -127,6 +127,7 @@ static void test_every_command_error_is_nsqds_and_fatal_ones_close(void **state)
     (void)state;
     world_t w = {.scenario = errors, .no_disk = true, .cfg = {.max_msg_size = 8}};
     big_rdy = 2501 + (long)ug_rand_below(1000);
+    big_len = 9 + (long)ug_rand_below(20);
     world_run(&w);
     assert_string_equal("E_INVALID invalid command BOGUS", w.s[0]);
     assert_string_equal("E_INVALID cannot RDY in current state", w.s[1]);
@@ -135,7 +136,9 @@ static void test_every_command_error_is_nsqds_and_fatal_ones_close(void **state)
     assert_string_equal("E_BAD_TOPIC SUB topic name \"bad*topic\" is not valid", w.s[4]);
     assert_string_equal("E_BAD_CHANNEL SUB channel name \"bad*ch\" is not valid", w.s[5]);
     assert_string_equal("E_BAD_MESSAGE PUB invalid message body size 0", w.s[6]);
-    assert_string_equal("E_BAD_MESSAGE PUB message too big 10 > 8", w.s[7]);
+    char want[128];
+    snprintf(want, sizeof want, "E_BAD_MESSAGE PUB message too big %ld > 8", big_len);
+    assert_string_equal(want, w.s[7]);
     assert_string_equal("E_INVALID PUB insufficient number of parameters", w.s[8]);
     assert_string_equal("E_INVALID cannot CLS in current state", w.s[9]);
     assert_string_equal("E_BAD_BODY MPUB invalid message count 0", w.s[10]);
