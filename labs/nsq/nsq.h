@@ -89,11 +89,11 @@ void nsq_dq_discard(nsq_dq_t *q);
 /* ---- the server ---- */
 
 typedef struct nsq_config {
-    int64_t msg_timeout;        /* ns; 0: 60 s */
-    int64_t max_msg_timeout;    /* ns; 0: 15 min (TOUCH and IDENTIFY's cap) */
-    int64_t max_req_timeout;    /* ns; 0: 1 h (REQ clamps to it, DPUB above it: E_INVALID) */
-    int64_t max_rdy_count;      /* 0: 2500 */
-    int64_t mem_queue_size;     /* messages kept in memory per topic and channel; 0: 10000, -1: none */
+    int64_t msg_timeout;     /* ns; 0: 60 s */
+    int64_t max_msg_timeout; /* ns; 0: 15 min (TOUCH and IDENTIFY's cap) */
+    int64_t max_req_timeout; /* ns; 0: 1 h (REQ clamps to it, DPUB above it: E_INVALID) */
+    int64_t max_rdy_count;   /* 0: 2500 */
+    int64_t mem_queue_size;  /* messages kept in memory per topic and channel; 0: 10000, -1: none */
     int64_t max_bytes_per_file; /* 0: 100 MiB */
     int64_t sync_every;         /* 0: 2500 */
     int64_t sync_timeout;       /* ns; 0: 2 s */

@@ -88,7 +88,10 @@ static int queue_put(struct nsq_server *s, nsq_queue_t *q, nsq_msg_t *m)
     return r;
 }
 
-static nsq_msg_t *queue_pop(nsq_queue_t *q)
+/* The next message: from memory, else from disk. With *keep (not NULL), a
+ * message from disk stays there until the caller's nsq_dq_next, and *keep
+ * says so. */
+static nsq_msg_t *queue_take(nsq_queue_t *q, bool *keep)
 {
     nsq_msg_t *m = q->head;
     if (m) {
@@ -111,8 +114,16 @@ static nsq_msg_t *queue_pop(nsq_queue_t *q)
     m->attempts = (uint16_t)(p[8] << 8 | p[9]);
     memcpy(m->id, p + 10, NSQ_MSG_ID_LEN);
     memcpy(m->body, p + NSQ_MSG_HEADER_LEN, m->len);
-    nsq_dq_next(q->dq);
+    if (keep)
+        *keep = true;
+    else
+        nsq_dq_next(q->dq);
     return m;
+}
+
+static nsq_msg_t *queue_pop(nsq_queue_t *q)
+{
+    return queue_take(q, NULL);
 }
 
 int64_t nsq__queue_depth(const nsq_queue_t *q)
@@ -388,13 +399,18 @@ nsq_channel_t *nsq__channel(nsq_topic_t *t, const char *name, bool create)
     }
     *pp = ch; /* channels in the order they were made */
     /* what the topic kept while it had no channel goes to each of them */
+    /* a message leaves the topic's disk queue once every channel has it */
     nsq_msg_t *m;
-    while ((m = queue_pop(&t->q))) {
+    bool on_disk = false;
+    while ((m = queue_take(&t->q, &on_disk))) {
         for (nsq_channel_t *c = t->channels; c; c = c->next) {
             nsq_msg_t *cp = c->next ? msg_copy(m) : m;
             if (cp)
                 channel_put(c, cp);
         }
+        if (on_disk)
+            nsq_dq_next(t->q.dq);
+        on_disk = false;
     }
     return ch;
 }

@@ -33,9 +33,9 @@ int nsq_dq_sync(nsq_dq_t *q)
             return r;
     }
     char meta[128];
-    int n = snprintf(meta, sizeof meta, "%" PRId64 "\n%" PRId64 ",%" PRId64 "\n%" PRId64
-                     ",%" PRId64 "\n",
-                     q->depth, q->read_file, q->read_pos, q->write_file, q->write_pos);
+    int n = snprintf(meta, sizeof meta,
+                     "%" PRId64 "\n%" PRId64 ",%" PRId64 "\n%" PRId64 ",%" PRId64 "\n", q->depth,
+                     q->read_file, q->read_pos, q->write_file, q->write_pos);
     meta_file(q, f, sizeof f);
     int r = nsq_disk_replace(q->disk, f, meta, (size_t)n);
     if (!r)

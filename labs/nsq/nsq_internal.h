@@ -21,7 +21,7 @@ struct nsq_dq {
     int64_t read_file_end;         /* bytes of the read file, once writing moved on */
     int64_t count;                 /* puts and reads since the last sync */
     bool peeked;
-    int64_t next_file, next_pos;   /* where the read moves once consumed */
+    int64_t next_file, next_pos; /* where the read moves once consumed */
     uint8_t *buf;
     size_t buf_len, buf_cap;
     rt_timer_t *ticker; /* every sync_timeout */
@@ -45,7 +45,7 @@ struct nsq_msg {
     int64_t delivered_at; /* TOUCH's cap counts from here */
     int64_t deadline;
     rt_timer_t *timer;
-    int state;            /* NSQ_QUEUED, NSQ_IN_FLIGHT, NSQ_DEFERRED, NSQ_DEAD */
+    int state;                /* NSQ_QUEUED, NSQ_IN_FLIGHT, NSQ_DEFERRED, NSQ_DEAD */
     nsq_msg_t *lprev, *lnext; /* in-flight / deferred list */
 };
 enum { NSQ_QUEUED, NSQ_IN_FLIGHT, NSQ_DEFERRED, NSQ_DEAD };
@@ -92,8 +92,8 @@ struct nsq_client {
     /* what the writer task sends, in order */
     uint8_t *out;
     size_t out_len, out_cap;
-    bool done;     /* the reader is finished: flush and end */
-    bool broken;   /* a write failed */
+    bool done;   /* the reader is finished: flush and end */
+    bool broken; /* a write failed */
     mutex_t mu;
     cond_t cv;
     uint64_t writer;
@@ -127,8 +127,8 @@ void nsq__topics_free(struct nsq_server *s, bool io);
 int64_t nsq__queue_depth(const nsq_queue_t *q);
 
 /* nsq_protocol.c */
-void nsq__send_frame(nsq_client_t *c, int32_t type, const void *data, size_t len,
-                     const void *data2, size_t len2);
+void nsq__send_frame(nsq_client_t *c, int32_t type, const void *data, size_t len, const void *data2,
+                     size_t len2);
 void nsq__wake(nsq_client_t *c);
 
 /* big-endian helpers */

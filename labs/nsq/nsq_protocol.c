@@ -24,8 +24,8 @@ void nsq__wake(nsq_client_t *c)
     cond_signal(&c->cv);
 }
 
-void nsq__send_frame(nsq_client_t *c, int32_t type, const void *data, size_t len,
-                     const void *data2, size_t len2)
+void nsq__send_frame(nsq_client_t *c, int32_t type, const void *data, size_t len, const void *data2,
+                     size_t len2)
 {
     if (c->broken)
         return;
@@ -58,8 +58,8 @@ static void respond(nsq_client_t *c, const char *s)
 
 /* An error frame "E_CODE description". Returns -1 when it is fatal (the
  * connection closes after it), 0 when the connection goes on. */
-__attribute__((format(printf, 4, 5))) static int fail(nsq_client_t *c, bool fatal,
-                                                      const char *code, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(nsq_client_t *c, bool fatal, const char *code,
+                                                      const char *fmt, ...)
 {
     char msg[512];
     int n = snprintf(msg, sizeof msg, "%s ", code);
@@ -232,10 +232,10 @@ static int cmd_identify(nsq_client_t *c)
         return 0;
     }
     json_t *r = json_pack("{s:I, s:s, s:I, s:I, s:b, s:b, s:b, s:b}", "max_rdy_count",
-                          (json_int_t)s->cfg.max_rdy_count, "version", "1.2.1",
-                          "max_msg_timeout", (json_int_t)(s->cfg.max_msg_timeout / CLOCK_MS),
-                          "msg_timeout", (json_int_t)(c->msg_timeout / CLOCK_MS), "tls_v1", 0,
-                          "deflate", 0, "snappy", 0, "auth_required", 0);
+                          (json_int_t)s->cfg.max_rdy_count, "version", "1.2.1", "max_msg_timeout",
+                          (json_int_t)(s->cfg.max_msg_timeout / CLOCK_MS), "msg_timeout",
+                          (json_int_t)(c->msg_timeout / CLOCK_MS), "tls_v1", 0, "deflate", 0,
+                          "snappy", 0, "auth_required", 0);
     char *txt = r ? json_dumps(r, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref(r);
     respond(c, txt ? txt : "OK");
@@ -414,8 +414,8 @@ static int cmd_mpub(nsq_client_t *c, char **p, int np)
     for (int32_t i = 0; i < count; i++) {
         int32_t ms = off + 4 <= (size_t)size ? (int32_t)nsq__get32(body + off) : -1;
         if (ms <= 0 || off + 4 + (size_t)ms > (size_t)size) {
-            rc = fail(c, true, "E_BAD_MESSAGE", "MPUB invalid message(%" PRId32 ") body size %" PRId32,
-                      i, ms);
+            rc = fail(c, true, "E_BAD_MESSAGE",
+                      "MPUB invalid message(%" PRId32 ") body size %" PRId32, i, ms);
             goto out;
         }
         if (ms > s->cfg.max_msg_size) {
@@ -631,8 +631,8 @@ int64_t nsq_server_deferred(nsq_server_t *s, const char *topic, const char *chan
 
 #else
 
-void nsq__send_frame(nsq_client_t *c, int32_t type, const void *data, size_t len,
-                     const void *data2, size_t len2)
+void nsq__send_frame(nsq_client_t *c, int32_t type, const void *data, size_t len, const void *data2,
+                     size_t len2)
 {
     (void)c, (void)type, (void)data, (void)len, (void)data2, (void)len2;
 }

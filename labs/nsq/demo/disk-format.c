@@ -61,8 +61,9 @@ static void run(void *arg)
     show(disk);
     uint8_t head[8];
     nsq_disk_read(disk, "q.diskqueue.000000.dat", 0, head, 8);
-    printf("  the first record starts %02x %02x %02x %02x '%c%c%c%c'...: length 20, then the body\n",
-           head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7]);
+    printf(
+        "  the first record starts %02x %02x %02x %02x '%c%c%c%c'...: length 20, then the body\n",
+        head[0], head[1], head[2], head[3], head[4], head[5], head[6], head[7]);
     demo_step(&d, "Four messages read");
     for (int i = 0; i < 4; i++) {
         const void *b;

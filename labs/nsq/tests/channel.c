@@ -365,8 +365,8 @@ static void fin(world_t *w)
     cl_free(p);
 }
 
-static void test_fin_of_an_unknown_or_foreign_id_is_e_fin_failed_and_the_connection_goes_on(
-    void **state)
+static void
+test_fin_of_an_unknown_or_foreign_id_is_e_fin_failed_and_the_connection_goes_on(void **state)
 {
     (void)state;
     snprintf(idr, sizeof idr, "%016llx", (unsigned long long)(ug_rand() | 1ull << 63));
@@ -425,15 +425,13 @@ static void test_dpub_delivers_at_its_instant_and_over_the_limit_is_e_invalid(vo
     assert_int_equal(-EPIPE, w.v[1]);
 }
 
-UG_TEST_GROUP(nsq_channel, NULL, NULL,
-              cmocka_unit_test(test_every_channel_gets_a_copy_of_every_message),
-              cmocka_unit_test(test_consumers_of_a_channel_share_its_messages_under_rdy),
-              cmocka_unit_test(test_rdy_above_the_max_is_e_invalid_and_rdy_zero_pauses),
-              cmocka_unit_test(
-                  test_an_unfinished_message_times_out_at_its_instant_with_attempts_counted),
-              cmocka_unit_test(test_req_redelivers_after_its_delay_clamped_to_the_max),
-              cmocka_unit_test(test_touch_extends_the_timeout_up_to_the_max),
-              cmocka_unit_test(
-                  test_fin_of_an_unknown_or_foreign_id_is_e_fin_failed_and_the_connection_goes_on),
-              cmocka_unit_test(
-                  test_dpub_delivers_at_its_instant_and_over_the_limit_is_e_invalid));
+UG_TEST_GROUP(
+    nsq_channel, NULL, NULL, cmocka_unit_test(test_every_channel_gets_a_copy_of_every_message),
+    cmocka_unit_test(test_consumers_of_a_channel_share_its_messages_under_rdy),
+    cmocka_unit_test(test_rdy_above_the_max_is_e_invalid_and_rdy_zero_pauses),
+    cmocka_unit_test(test_an_unfinished_message_times_out_at_its_instant_with_attempts_counted),
+    cmocka_unit_test(test_req_redelivers_after_its_delay_clamped_to_the_max),
+    cmocka_unit_test(test_touch_extends_the_timeout_up_to_the_max),
+    cmocka_unit_test(
+        test_fin_of_an_unknown_or_foreign_id_is_e_fin_failed_and_the_connection_goes_on),
+    cmocka_unit_test(test_dpub_delivers_at_its_instant_and_over_the_limit_is_e_invalid));

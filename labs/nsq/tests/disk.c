@@ -186,8 +186,7 @@ static void rotation_read(dw_t *d)
     for (int i = 0; i < NREC; i++) {
         const void *b;
         size_t len;
-        if (!nsq_dq_peek(d->q, &b, &len) && (int)len == rec_len[i] &&
-            !memcmp(b, rec_body[i], len))
+        if (!nsq_dq_peek(d->q, &b, &len) && (int)len == rec_len[i] && !memcmp(b, rec_body[i], len))
             same++;
         nsq_dq_next(d->q);
     }

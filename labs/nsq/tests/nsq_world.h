@@ -26,7 +26,7 @@ typedef struct world world_t;
 
 /* The first thing that went wrong outside the checks (checked after the run). */
 static char world_err[256];
-#define world_fail(...) \
+#define world_fail(...)                                                                            \
     (void)(world_err[0] ? 0 : snprintf(world_err, sizeof world_err, __VA_ARGS__))
 struct world {
     nsq_config_t cfg;

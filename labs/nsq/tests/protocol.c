@@ -277,9 +277,9 @@ static void test_mpub_publishes_every_message_in_order_or_none(void **state)
     assert_string_equal(w.s[3], w.s[2]);
 }
 
-UG_TEST_GROUP(nsq_protocol, NULL, NULL,
-              cmocka_unit_test(
-                  test_frames_carry_size_type_and_data_and_a_bad_magic_is_e_bad_protocol),
-              cmocka_unit_test(test_every_command_error_is_nsqds_and_fatal_ones_close),
-              cmocka_unit_test(test_identify_sets_the_message_timeout_and_negotiates),
-              cmocka_unit_test(test_mpub_publishes_every_message_in_order_or_none));
+UG_TEST_GROUP(
+    nsq_protocol, NULL, NULL,
+    cmocka_unit_test(test_frames_carry_size_type_and_data_and_a_bad_magic_is_e_bad_protocol),
+    cmocka_unit_test(test_every_command_error_is_nsqds_and_fatal_ones_close),
+    cmocka_unit_test(test_identify_sets_the_message_timeout_and_negotiates),
+    cmocka_unit_test(test_mpub_publishes_every_message_in_order_or_none));

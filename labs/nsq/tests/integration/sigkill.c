@@ -34,13 +34,14 @@ static void nsqd(void *arg)
     nsq_disk_t *disk;
     nsq_server_t *s;
     listener_t *l;
-    nsq_config_t cfg = {.mem_queue_size = -1, .sync_every = 1, .max_bytes_per_file = 4096,
+    nsq_config_t cfg = {.mem_queue_size = -1,
+                        .sync_every = 1,
+                        .max_bytes_per_file = 4096,
                         .id_base = (uint64_t)time(NULL) << 24};
     if (nsq_disk_dir(dir, &disk))
         _exit(3);
     cfg.disk = disk;
-    if (nsq_server_new(&cfg, &s) ||
-        net_listen("tcp", "127.0.0.1:0", &l))
+    if (nsq_server_new(&cfg, &s) || net_listen("tcp", "127.0.0.1:0", &l))
         _exit(3);
     const char *a = listener_addr(l);
     int port = atoi(strrchr(a, ':') + 1);
