@@ -62,7 +62,8 @@ typedef struct nsq_channel {
     struct nsq_topic *topic;
     char name[65];
     nsq_queue_t q;
-    nsq_msg_t *in_flight; /* list */
+    nsq_msg_t *in_flight; /* list, the newest first */
+    nsq_msg_t *in_flight_tail;
     nsq_msg_t *deferred;  /* list */
     int64_t n_in_flight, n_deferred;
     nsq_client_t **clients;
