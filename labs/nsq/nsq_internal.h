@@ -64,7 +64,7 @@ typedef struct nsq_channel {
     nsq_queue_t q;
     nsq_msg_t *in_flight; /* list, the newest first */
     nsq_msg_t *in_flight_tail;
-    nsq_msg_t *deferred;  /* list */
+    nsq_msg_t *deferred; /* list */
     int64_t n_in_flight, n_deferred;
     nsq_client_t **clients;
     size_t n_clients, cap_clients;
