@@ -36,7 +36,7 @@ static void fanout(world_t *w)
 {
     cl_t *c[4];
     for (int k = 0; k < n_chan; k++) {
-        char ch[8];
+        char ch[16];
         snprintf(ch, sizeof ch, "ch%d", k);
         c[k] = cl_dial();
         cl_sub(c[k], &F, "t", ch, 100);
