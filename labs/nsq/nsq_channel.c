@@ -75,15 +75,16 @@ static int queue_put(struct nsq_server *s, nsq_queue_t *q, nsq_msg_t *m)
         q->count++;
         return 0;
     }
-    uint8_t *rec = malloc(NSQ_MSG_HEADER_LEN + m->len);
-    if (!rec) {
-        msg_free(m);
-        return -ENOMEM;
-    }
-    msg_header(m, rec);
-    memcpy(rec + NSQ_MSG_HEADER_LEN, m->body, m->len);
-    int r = nsq_dq_put(q->dq, rec, NSQ_MSG_HEADER_LEN + m->len);
-    free(rec);
+    uint8_t h[NSQ_MSG_HEADER_LEN];
+    msg_header(m, h);
+    m->next = q->writing; /* a crash during the write frees it from here */
+    q->writing = m;
+    int r = nsq__dq_put2(q->dq, h, sizeof h, m->body, m->len);
+    for (nsq_msg_t **pp = &q->writing; *pp; pp = &(*pp)->next)
+        if (*pp == m) {
+            *pp = m->next;
+            break;
+        }
     msg_free(m);
     return r;
 }
@@ -146,12 +147,14 @@ static int queue_open(struct nsq_server *s, nsq_queue_t *q, const char *name)
 
 static void queue_free(nsq_queue_t *q, bool io)
 {
-    nsq_msg_t *m = q->head;
-    while (m) {
-        nsq_msg_t *n = m->next;
-        msg_free(m);
-        m = n;
-    }
+    nsq_msg_t *lists[2] = {q->head, q->writing};
+    for (int k = 0; k < 2; k++)
+        for (nsq_msg_t *m = lists[k]; m;) {
+            nsq_msg_t *n = m->next;
+            msg_free(m);
+            m = n;
+        }
+    q->writing = NULL;
     q->head = q->tail = NULL;
     q->count = 0;
     if (io)

@@ -123,38 +123,53 @@ int nsq_dq_open(nsq_disk_t *disk, const nsq_dq_config_t *cfg, nsq_dq_t **out)
     return 0;
 }
 
-int nsq_dq_put(nsq_dq_t *q, const void *body, size_t len)
+int nsq__dq_put2(nsq_dq_t *q, const void *h, size_t hlen, const void *body, size_t len)
 {
-    if ((int64_t)len < q->cfg.min_msg_size || (int64_t)len > q->cfg.max_msg_size)
+    size_t n = hlen + len;
+    if ((int64_t)n < q->cfg.min_msg_size || (int64_t)n > q->cfg.max_msg_size)
         return -EINVAL;
-    int64_t total = 4 + (int64_t)len;
+    int64_t total = 4 + (int64_t)n;
+    nsq_wbuf_t *wb = malloc(sizeof *wb + (size_t)total);
+    if (!wb)
+        return -ENOMEM;
+    nsq__put32(wb->data, (uint32_t)n);
+    if (hlen)
+        memcpy(wb->data + 4, h, hlen);
+    if (len)
+        memcpy(wb->data + 4 + hlen, body, len);
+    wb->next = q->writing;
+    q->writing = wb;
+    char f[256];
+    int r = 0;
     bool rotated = false;
     if (q->write_pos > 0 && q->write_pos + total > q->cfg.max_bytes_per_file) {
         /* the file is full: sync it, then write on in the next */
         q->write_file++;
         q->write_pos = 0;
-        char f[256];
         data_file(q, q->write_file - 1, f, sizeof f);
-        int r = nsq_disk_fsync(q->disk, f);
-        if (r)
-            return r;
+        r = nsq_disk_fsync(q->disk, f);
         rotated = true;
     }
-    char f[256];
-    data_file(q, q->write_file, f, sizeof f);
-    uint8_t *rec = malloc((size_t)total);
-    if (!rec)
-        return -ENOMEM;
-    nsq__put32(rec, (uint32_t)len);
-    if (len)
-        memcpy(rec + 4, body, len);
-    int r = nsq_disk_append(q->disk, f, rec, (size_t)total);
-    free(rec);
+    if (!r) {
+        data_file(q, q->write_file, f, sizeof f);
+        r = nsq_disk_append(q->disk, f, wb->data, (size_t)total);
+    }
+    for (nsq_wbuf_t **pp = &q->writing; *pp; pp = &(*pp)->next)
+        if (*pp == wb) {
+            *pp = wb->next;
+            break;
+        }
+    free(wb);
     if (r)
         return r;
     q->write_pos += total;
     q->depth++;
     return counted(q, rotated);
+}
+
+int nsq_dq_put(nsq_dq_t *q, const void *body, size_t len)
+{
+    return nsq__dq_put2(q, NULL, 0, body, len);
 }
 
 int nsq_dq_peek(nsq_dq_t *q, const void **body, size_t *len)
@@ -254,6 +269,11 @@ void nsq_dq_discard(nsq_dq_t *q)
         timer_free(q->ticker);
     }
     chan_free(q->quit);
+    while (q->writing) {
+        nsq_wbuf_t *wb = q->writing;
+        q->writing = wb->next;
+        free(wb);
+    }
     free(q->buf);
     free(q);
 }

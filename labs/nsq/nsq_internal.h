@@ -11,8 +11,15 @@
 
 #include "nsq.h"
 
+/* A record on its way to disk (kept on a list, so a crash mid-write frees it). */
+typedef struct nsq_wbuf {
+    struct nsq_wbuf *next;
+    uint8_t data[];
+} nsq_wbuf_t;
+
 struct nsq_dq {
     nsq_disk_t *disk;
+    nsq_wbuf_t *writing;
     nsq_dq_config_t cfg;
     char name[200];
     int64_t depth;
@@ -53,6 +60,7 @@ enum { NSQ_QUEUED, NSQ_IN_FLIGHT, NSQ_DEFERRED, NSQ_DEAD };
 typedef struct nsq_queue {
     nsq_msg_t *head, *tail;
     int64_t count;
+    nsq_msg_t *writing; /* messages being written to dq */
     nsq_dq_t *dq;
 } nsq_queue_t;
 
@@ -93,6 +101,9 @@ struct nsq_client {
     /* what the writer task sends, in order */
     uint8_t *out;
     size_t out_len, out_cap;
+    uint8_t *sending; /* what the writer is sending now */
+    uint8_t *body;    /* the reader's command bodies */
+    size_t body_cap;
     bool done;   /* the reader is finished: flush and end */
     bool broken; /* a write failed */
     mutex_t mu;
@@ -113,6 +124,10 @@ struct nsq_server {
     wg_t wg;
     listener_t *l;
 };
+
+/* nsq_diskqueue.c: nsq_dq_put of a header and a body, both copied before
+ * anything can wait. */
+int nsq__dq_put2(nsq_dq_t *q, const void *h, size_t hlen, const void *body, size_t len);
 
 /* nsq_channel.c */
 nsq_topic_t *nsq__topic(struct nsq_server *s, const char *name, bool create);

@@ -78,21 +78,20 @@ static void writer(void *arg)
         mutex_lock(&c->mu);
         while (!c->out_len && !c->done)
             cond_wait(&c->cv, &c->mu);
-        uint8_t *buf = c->out;
+        c->sending = c->out;
         size_t len = c->out_len;
         c->out = NULL;
         c->out_len = c->out_cap = 0;
         mutex_unlock(&c->mu);
-        if (!len) {
-            free(buf);
-            return;
-        }
         size_t n;
-        if (!c->broken && conn_write(c->conn, buf, len, &n)) {
+        if (len && !c->broken && conn_write(c->conn, c->sending, len, &n)) {
             c->broken = true;
             conn_close(c->conn);
         }
-        free(buf);
+        free(c->sending);
+        c->sending = NULL;
+        if (!len)
+            return;
     }
 }
 
@@ -161,6 +160,19 @@ static int read_i32(nsq_client_t *c, int32_t *v)
     return r;
 }
 
+/* The reader's buffer for a command's body (kept by the client). */
+static uint8_t *body_buf(nsq_client_t *c, size_t n)
+{
+    if (n > c->body_cap) {
+        uint8_t *b = realloc(c->body, n);
+        if (!b)
+            return NULL;
+        c->body = b;
+        c->body_cap = n;
+    }
+    return c->body;
+}
+
 /* nsqd's ByteToBase10: digits only. */
 static int base10(const char *s, int64_t *v)
 {
@@ -207,13 +219,10 @@ static int cmd_identify(nsq_client_t *c)
         return fail(c, true, "E_BAD_BODY", "IDENTIFY failed to read body size");
     if (size <= 0 || size > s->cfg.max_body_size)
         return fail(c, true, "E_BAD_BODY", "IDENTIFY invalid body size %" PRId32, size);
-    char *body = malloc((size_t)size);
-    if (!body || read_full(c, body, (size_t)size)) {
-        free(body);
+    char *body = (char *)body_buf(c, (size_t)size);
+    if (!body || read_full(c, body, (size_t)size))
         return fail(c, true, "E_BAD_BODY", "IDENTIFY failed to read body");
-    }
     json_t *j = json_loadb(body, (size_t)size, 0, NULL);
-    free(body);
     if (!json_is_object(j)) {
         json_decref(j);
         return fail(c, true, "E_BAD_BODY", "IDENTIFY failed to decode JSON body");
@@ -366,14 +375,11 @@ static int cmd_pub(nsq_client_t *c, const char *cmd, char **p, int np)
     if (size > s->cfg.max_msg_size)
         return fail(c, true, "E_BAD_MESSAGE", "%s message too big %" PRId32 " > %" PRId32, cmd,
                     size, s->cfg.max_msg_size);
-    uint8_t *body = malloc((size_t)size);
-    if (!body || read_full(c, body, (size_t)size)) {
-        free(body);
+    uint8_t *body = body_buf(c, (size_t)size);
+    if (!body || read_full(c, body, (size_t)size))
         return fail(c, true, "E_BAD_MESSAGE", "%s failed to read message body", cmd);
-    }
     nsq_topic_t *t = nsq__topic(s, topic, true);
     int r = t ? nsq__publish(t, body, (size_t)size, defer_ms * CLOCK_MS) : -ENOMEM;
-    free(body);
     if (r)
         return fail(c, true, dpub ? "E_DPUB_FAILED" : "E_PUB_FAILED", "%s failed %s", cmd,
                     strerror(-r));
@@ -398,11 +404,9 @@ static int cmd_mpub(nsq_client_t *c, char **p, int np)
     if (size > s->cfg.max_body_size)
         return fail(c, true, "E_BAD_BODY", "MPUB body too big %" PRId32 " > %" PRId32, size,
                     s->cfg.max_body_size);
-    uint8_t *body = malloc((size_t)size);
-    if (!body || read_full(c, body, (size_t)size)) {
-        free(body);
+    uint8_t *body = body_buf(c, (size_t)size);
+    if (!body || read_full(c, body, (size_t)size))
         return fail(c, true, "E_BAD_BODY", "MPUB failed to read body");
-    }
     int rc = 0;
     int32_t count = size >= 4 ? (int32_t)nsq__get32(body) : 0;
     if (count <= 0 || count > (s->cfg.max_body_size - 4) / 5) {
@@ -437,7 +441,6 @@ static int cmd_mpub(nsq_client_t *c, char **p, int np)
     }
     respond(c, "OK");
 out:
-    free(body);
     return rc;
 }
 
@@ -511,6 +514,7 @@ static void serve_conn(void *arg)
     conn_close(c->conn);
     conn_free(c->conn);
     free(c->out);
+    free(c->body);
     free(c);
     wg_done(&s->wg);
 }
@@ -593,6 +597,8 @@ void nsq_server_discard(nsq_server_t *s)
         nsq_client_t *c = s->clients;
         s->clients = c->next;
         free(c->out);
+        free(c->sending);
+        free(c->body);
         free(c);
     }
     nsq__topics_free(s, false);
