@@ -8,11 +8,12 @@
  */
 #include "cluster.h"
 
-#define CHECK_RUN(cl)                                                                            \
-    do {                                                                                         \
-        assert_int_equal(0, (cl)->rc);                                                           \
-        assert_int_equal(0, (cl)->errors);                                                       \
-    } while (0)
+/* The run ended well and no two nodes applied different commands. */
+static void check_run(const cluster_t *cl)
+{
+    assert_int_equal(0, cl->rc);
+    assert_int_equal(0, cl->errors);
+}
 
 /* The seeded command in v[c] committed at the index in v[i]. */
 #define CHECK_CMD(cl, c, i) assert_int_equal((cl)->v[c], (cl)->committed[(cl)->v[i] > 0 ? (cl)->v[i] : 0])
@@ -38,7 +39,7 @@ static void test_initial_election_elects_one_leader(void **state)
 {
     (void)state;
     cluster_t *cl = cl_run(3, initial_election, NULL);
-    CHECK_RUN(cl);
+    check_run(cl);
     assert_int_equal(1, cl->v[0]);
     assert_int_equal(1, cl->v[1]);
     assert_int_equal(1, cl->v[2]);
@@ -70,7 +71,7 @@ static void test_reelection_after_the_leader_is_cut_off(void **state)
 {
     (void)state;
     cluster_t *cl = cl_run(3, reelection, NULL);
-    CHECK_RUN(cl);
+    check_run(cl);
     assert_int_equal(1, cl->v[0]);
     assert_int_equal(1, cl->v[1]);
     assert_int_equal(0, cl->v[2]);
@@ -104,7 +105,7 @@ static void test_basic_agreement_commits_in_order_on_every_node(void **state)
 {
     (void)state;
     cluster_t *cl = cl_run(3, basic_agreement, NULL);
-    CHECK_RUN(cl);
+    check_run(cl);
     assert_int_equal(cl->v[2], cl->v[0]);
     assert_int_equal(0, cl->v[1]);
 }
@@ -133,7 +134,7 @@ static void test_no_agreement_without_a_quorum(void **state)
 {
     (void)state;
     cluster_t *cl = cl_run(5, no_quorum, NULL);
-    CHECK_RUN(cl);
+    check_run(cl);
     assert_int_equal(1, cl->v[0]);
     assert_int_equal(0, cl->v[1]);
     assert_int_equal(2, cl->v[2]);
@@ -168,7 +169,7 @@ static void test_rejoined_leader_catches_up_and_drops_its_uncommitted_entries(vo
 {
     (void)state;
     cluster_t *cl = cl_run(3, rejoin, NULL);
-    CHECK_RUN(cl);
+    check_run(cl);
     assert_int_equal(1, cl->v[0]);
     assert_int_equal(2, cl->v[1]);
     assert_int_equal(3, cl->v[2]);
@@ -218,7 +219,7 @@ static void test_backup_replaces_divergent_logs_quickly(void **state)
 {
     (void)state;
     cluster_t *cl = cl_run(5, backup, NULL);
-    CHECK_RUN(cl);
+    check_run(cl);
     assert_int_equal(1, cl->v[0]);
     assert_int_equal(46, cl->v[1]);
     CHECK_CMD(cl, 2, 3);
@@ -252,13 +253,81 @@ static void test_persisted_state_survives_crashes_of_every_node(void **state)
 {
     (void)state;
     cluster_t *cl = cl_run(3, persistence, NULL);
-    CHECK_RUN(cl);
+    check_run(cl);
     assert_int_equal(1, cl->v[0]);
     assert_int_equal(2, cl->v[1]);
     assert_int_equal(3, cl->v[2]);
     assert_int_equal(4, cl->v[3]);
     assert_int_equal(5, cl->v[4]);
     assert_int_equal(cl->v[5], cl->v[6]);
+}
+
+/* Figure 8 of the Raft paper, step by step: an entry X of an old term
+ * reaches a majority under a later leader, yet must not commit, because a
+ * node holding an entry Y of a term between them can still be elected and
+ * replace X. v1: nodes that applied index 2 before Y's leader returned. */
+static void figure8_explicit(cluster_t *cl)
+{
+    cl->v[0] = cl_one(cl, cl_cmd(), 5, true);
+    int s1 = cl_one_leader(cl), s2 = (s1 + 1) % 5;
+    int rest[3] = {(s1 + 2) % 5, (s1 + 3) % 5, (s1 + 4) % 5};
+    for (int k = 0; k < 3; k++)
+        cl_disconnect(cl, rest[k]);
+    cl->v[5] = cl_cmd();
+    cl_propose(cl, s1, cl->v[5], NULL); /* X: on s1 and s2 only */
+    clock_sleep(500 * MS);
+    cl_disconnect(cl, s1);
+    cl_disconnect(cl, s2);
+    for (int k = 0; k < 3; k++)
+        cl_connect(cl, rest[k]);
+    int lead = cl_one_leader(cl), other = -1, third = -1;
+    for (int k = 0; k < 3; k++)
+        if (rest[k] != lead) {
+            if (other < 0)
+                other = rest[k];
+            else
+                third = rest[k];
+        }
+    if (lead < 0) {
+        cl->rc = -2;
+        return;
+    }
+    cl_disconnect(cl, third);
+    cl->v[6] = cl_cmd();
+    cl_propose(cl, lead, cl->v[6], NULL); /* Y, of a later term: on lead and other */
+    clock_sleep(500 * MS);
+    cl_disconnect(cl, lead);
+    cl_disconnect(cl, other);
+    cl_connect(cl, s1);
+    cl_connect(cl, s2);
+    cl_connect(cl, third); /* s1 or s2 leads again and copies X to third */
+    clock_sleep(2 * SEC);
+    int64_t got;
+    cl->v[1] = cl_ncommitted(cl, 2, &got);
+    cl_disconnect(cl, s1);
+    cl_disconnect(cl, s2);
+    cl_connect(cl, lead);
+    cl_connect(cl, other); /* only a node with Y can win now: Y replaces X */
+    clock_sleep(1 * SEC); /* the stale leader meets third's higher term */
+    cl_one_leader(cl);
+    cl->v[7] = cl_cmd();
+    cl->v[2] = cl_one(cl, cl->v[7], 3, true);
+    cl->v[3] = cl->committed[2];
+    for (int i = 0; i < 5; i++)
+        cl_connect(cl, i);
+    cl->v[4] = cl_one(cl, cl_cmd(), 5, true) > 0;
+}
+
+static void test_figure_8_old_term_entry_on_a_majority_is_not_committed(void **state)
+{
+    (void)state;
+    cluster_t *cl = cl_run(5, figure8_explicit, NULL);
+    check_run(cl);
+    assert_int_equal(1, cl->v[0]);
+    assert_int_equal(0, cl->v[1]);
+    assert_int_equal(3, cl->v[2]);
+    assert_int_equal(cl->v[6], cl->v[3]);
+    assert_int_equal(1, cl->v[4]);
 }
 
 /* MIT's TestFigure8: leaders crash right after taking commands, others
@@ -299,7 +368,7 @@ static void test_figure_8_old_term_entries_commit_only_under_a_current_one(void 
 {
     (void)state;
     cluster_t *cl = cl_run(5, figure8, NULL);
-    CHECK_RUN(cl);
+    check_run(cl);
     assert_int_equal(1, cl->v[0]);
     CHECK_CMD(cl, 1, 2);
 }
@@ -344,7 +413,7 @@ static void test_figure_8_unreliable_keeps_logs_consistent(void **state)
     static const simlink_t lossy = {.latency = 1 * MS, .jitter = 20 * MS, .loss = 0.1,
                                     .reorder = 0.1, .dup = 0.02};
     cluster_t *cl = cl_run(5, figure8_unreliable, &lossy);
-    CHECK_RUN(cl);
+    check_run(cl);
     assert_int_equal(1, cl->v[0]);
     CHECK_CMD(cl, 1, 2);
 }
@@ -356,5 +425,6 @@ UG_TEST_GROUP(etcd_raft, NULL, NULL, cmocka_unit_test(test_initial_election_elec
               cmocka_unit_test(test_rejoined_leader_catches_up_and_drops_its_uncommitted_entries),
               cmocka_unit_test(test_backup_replaces_divergent_logs_quickly),
               cmocka_unit_test(test_persisted_state_survives_crashes_of_every_node),
+              cmocka_unit_test(test_figure_8_old_term_entry_on_a_majority_is_not_committed),
               cmocka_unit_test(test_figure_8_old_term_entries_commit_only_under_a_current_one),
               cmocka_unit_test(test_figure_8_unreliable_keeps_logs_consistent));

@@ -255,6 +255,12 @@ static void test_compaction_fails_reads_below_it_and_allows_reads_at_it(void **s
     /* compacting past the tombstone forgets the key, reads stay right */
     assert_int_equal(0, etcd_compact(s, n + 3));
     assert_int_equal(0, get(s, "gone", n + 3, val, sizeof val, &ver, &mod));
+    /* and a watch from there has no event left for it */
+    etcd_watcher_t *w;
+    etcd_event_t ev;
+    assert_int_equal(0, etcd_watch(s, &gone, n + 3, false, &w));
+    assert_int_equal(0, etcd_watch_next(w, &ev));
+    etcd_watch_cancel(w);
     assert_int_equal(1, get(s, "k", n + 3, val, sizeof val, &ver, &mod));
     assert_int_equal(n, ver);
     etcd_store_free(s);
