@@ -5,7 +5,8 @@
  *
  * BenchmarkClusterPut3: ns/op is one put (CPU time; the network's latency
  * is virtual). Puts go in windows of 64 outstanding; a fresh cluster every
- * 4096 puts keeps the logs small, and its election is not timed.
+ * 1024 puts keeps the logs small (the simulated disk copies a file at each
+ * fsync), and its election is not timed.
  * BenchmarkStorePut: one etcd_put into a store of 1024 keys, for scale.
  *
  * Interface: UG_BENCH bodies, each cluster an rt_run of its own.
@@ -18,7 +19,7 @@
 #include "etcd.h"
 
 #define MS 1000000LL
-#define CHUNK 4096
+#define CHUNK 1024
 #define WINDOW 64
 
 typedef struct bench_world {
