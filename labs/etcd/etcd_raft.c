@@ -60,7 +60,7 @@ struct etcd_raft {
     int64_t last, cap;
     int64_t commit, applied;
     int64_t next[ETCD_RAFT_MAX_PEERS], match[ETCD_RAFT_MAX_PEERS];
-    int votes;
+    uint32_t votes; /* a bit per node that voted for this one (a datagram may come twice) */
     int64_t deadline; /* the next election timeout, or heartbeat */
     uint64_t rng;
     etcd_msg_t in, out;
@@ -210,7 +210,7 @@ static void start_election(etcd_raft_t *r)
     r->role = CANDIDATE;
     r->term++;
     r->vote = r->cfg.id;
-    r->votes = 1;
+    r->votes = 1u << r->cfg.id;
     persist_state(r);
     reset_election(r);
     etcd_msg_t *m = &r->out;
@@ -360,9 +360,12 @@ static void handle(etcd_raft_t *r, const etcd_msg_t *m)
     case MSG_VOTE: on_vote(r, m); break;
     case MSG_APPEND: on_append(r, m); break;
     case MSG_VOTE_REPLY:
-        if (r->role == CANDIDATE && m->term == r->term && m->ok &&
-            2 * ++r->votes > r->cfg.npeers)
-            become_leader(r);
+        if (r->role == CANDIDATE && m->term == r->term && m->ok && m->from >= 0 &&
+            m->from < r->cfg.npeers) {
+            r->votes |= 1u << m->from;
+            if (2 * __builtin_popcount(r->votes) > r->cfg.npeers)
+                become_leader(r);
+        }
         break;
     case MSG_APPEND_REPLY:
         if (r->role == LEADER && m->term == r->term)

@@ -29,7 +29,7 @@ static void initial_election(cluster_t *cl)
     cl->v[0] = leader >= 0;
     cl->v[1] = t1 > 0 && t1 == t2;
     cl->v[2] = cl_leaders(cl);
-    cl->v[4] = cl_cmd();
+    cl->v[4] = cl->picks[0];
     int64_t index = cl_one(cl, cl->v[4], 3, false), got = 0;
     cl_ncommitted(cl, index, &got);
     cl->v[3] = got;
@@ -62,7 +62,7 @@ static void reelection(cluster_t *cl)
     cl_connect(cl, (l3 + 1) % 3);
     cl->v[3] = cl_one_leader(cl) >= 0;
     cl_connect(cl, l3);
-    cl->v[5] = cl_cmd();
+    cl->v[5] = cl->picks[0];
     cl->v[6] = cl_one(cl, cl->v[5], 3, true);
     cl->v[4] = cl->v[6] > 0;
 }
@@ -83,7 +83,7 @@ static void test_reelection_after_the_leader_is_cut_off(void **state)
 /* v0: indexes 1..k in order; v1: the sum of what every node applied. */
 static void basic_agreement(cluster_t *cl)
 {
-    int k = 3 + (int)ug_rand_below(5);
+    int k = 3 + (int)cl_noise_below(5);
     cl->v[2] = k;
     int64_t sum = 0;
     for (int i = 1; i <= k; i++) {
@@ -124,7 +124,7 @@ static void no_quorum(cluster_t *cl)
     for (int k = 1; k <= 3; k++)
         cl_connect(cl, (leader + k) % 5);
     cl_one_leader(cl); /* let the higher terms of the others settle who leads */
-    cl->v[5] = cl_cmd();
+    cl->v[5] = cl->picks[0];
     int64_t after = cl_one(cl, cl->v[5], 5, true);
     cl->v[4] = after == 2 || after == 3;
     cl->v[6] = after;
@@ -145,7 +145,7 @@ static void test_no_agreement_without_a_quorum(void **state)
 
 static void rejoin(cluster_t *cl)
 {
-    int64_t a = cl_cmd();
+    int64_t a = cl->picks[0];
     cl->v[0] = cl_one(cl, a, 3, true);
     int l1 = cl_one_leader(cl);
     cl_disconnect(cl, l1);
@@ -209,7 +209,7 @@ static void backup(cluster_t *cl)
         ok += cl_one(cl, cl_cmd(), 3, true) > 0;
     for (int i = 0; i < 5; i++)
         cl_connect(cl, i);
-    cl->v[2] = cl_cmd();
+    cl->v[2] = cl->picks[0];
     cl->v[3] = cl_one(cl, cl->v[2], 5, true);
     ok += cl->v[3] > 0;
     cl->v[1] = ok;
@@ -237,11 +237,11 @@ static void persistence(cluster_t *cl)
     cl_crash(cl, l);
     cl_restart(cl, l);
     cl->v[2] = cl_one(cl, cl_cmd(), 3, true);
-    int f = (cl_one_leader(cl) + 1 + (int)ug_rand_below(2)) % 3;
+    int f = (cl_one_leader(cl) + 1 + (int)cl_noise_below(2)) % 3;
     cl_crash(cl, f);
     cl->v[3] = cl_one(cl, cl_cmd(), 2, true);
     cl_restart(cl, f);
-    cl->v[5] = cl_cmd();
+    cl->v[5] = cl->picks[0];
     cl->v[4] = cl_one(cl, cl->v[5], 3, true);
     /* the restarted follower applied every entry again from its disk */
     int64_t got;
@@ -273,7 +273,7 @@ static void figure8_explicit(cluster_t *cl)
     int rest[3] = {(s1 + 2) % 5, (s1 + 3) % 5, (s1 + 4) % 5};
     for (int k = 0; k < 3; k++)
         cl_disconnect(cl, rest[k]);
-    cl->v[5] = cl_cmd();
+    cl->v[5] = cl->picks[0];
     cl_propose(cl, s1, cl->v[5], NULL); /* X: on s1 and s2 only */
     clock_sleep(500 * MS);
     cl_disconnect(cl, s1);
@@ -293,7 +293,7 @@ static void figure8_explicit(cluster_t *cl)
         return;
     }
     cl_disconnect(cl, third);
-    cl->v[6] = cl_cmd();
+    cl->v[6] = cl->picks[1];
     cl_propose(cl, lead, cl->v[6], NULL); /* Y, of a later term: on lead and other */
     clock_sleep(500 * MS);
     cl_disconnect(cl, lead);
@@ -341,16 +341,16 @@ static void figure8(cluster_t *cl)
         for (int i = 0; i < n; i++)
             if (cl_live(cl, i) && cl_propose(cl, i, cl_cmd(), NULL) == 0)
                 leader = i;
-        if (ug_rand_below(1000) < 100)
-            clock_sleep((int64_t)ug_rand_below(500) * MS);
+        if (cl_noise_below(1000) < 100)
+            clock_sleep((int64_t)cl_noise_below(500) * MS);
         else
-            clock_sleep((int64_t)ug_rand_below(13) * MS);
+            clock_sleep((int64_t)cl_noise_below(13) * MS);
         if (leader >= 0 && cl->up[leader]) {
             cl_crash(cl, leader);
             nup--;
         }
         if (nup < 3) {
-            int s = (int)ug_rand_below((uint64_t)n);
+            int s = (int)cl_noise_below((uint64_t)n);
             if (!cl->up[s]) {
                 cl_restart(cl, s);
                 nup++;
@@ -359,7 +359,7 @@ static void figure8(cluster_t *cl)
     }
     for (int i = 0; i < n; i++)
         cl_restart(cl, i);
-    cl->v[1] = cl_cmd();
+    cl->v[1] = cl->picks[0];
     cl->v[2] = cl_one(cl, cl->v[1], n, true);
     cl->v[0] = cl->v[2] > 0;
 }
@@ -384,16 +384,16 @@ static void figure8_unreliable(cluster_t *cl)
         for (int i = 0; i < n; i++)
             if (cl_live(cl, i) && cl_propose(cl, i, cl_cmd(), NULL) == 0)
                 leader = i;
-        if (ug_rand_below(1000) < 100)
-            clock_sleep((int64_t)ug_rand_below(500) * MS);
+        if (cl_noise_below(1000) < 100)
+            clock_sleep((int64_t)cl_noise_below(500) * MS);
         else
-            clock_sleep((int64_t)ug_rand_below(13) * MS);
-        if (leader >= 0 && ug_rand_below(1000) < 500) {
+            clock_sleep((int64_t)cl_noise_below(13) * MS);
+        if (leader >= 0 && cl_noise_below(1000) < 500) {
             cl_disconnect(cl, leader);
             nup--;
         }
         if (nup < 3) {
-            int s = (int)ug_rand_below((uint64_t)n);
+            int s = (int)cl_noise_below((uint64_t)n);
             if (!cl->connected[s]) {
                 cl_connect(cl, s);
                 nup++;
@@ -402,7 +402,7 @@ static void figure8_unreliable(cluster_t *cl)
     }
     for (int i = 0; i < n; i++)
         cl_connect(cl, i);
-    cl->v[1] = cl_cmd();
+    cl->v[1] = cl->picks[0];
     cl->v[2] = cl_one(cl, cl->v[1], n, true);
     cl->v[0] = cl->v[2] > 0;
 }
