@@ -77,9 +77,9 @@ int etcd_put(etcd_store_t *s, const char *key, const char *value, int64_t lease,
 typedef struct etcd_range_result {
     etcd_kv_t *kvs; /* in key order, at most limit */
     size_t n;
-    int64_t count;  /* keys in the span, whatever the limit */
-    bool more;      /* count > n */
-    int64_t rev;    /* the store's revision when it answered */
+    int64_t count; /* keys in the span, whatever the limit */
+    bool more;     /* count > n */
+    int64_t rev;   /* the store's revision when it answered */
 } etcd_range_result_t;
 void etcd_range_result_free(etcd_range_result_t *r);
 
@@ -172,12 +172,12 @@ int64_t etcd_lease_ttl(etcd_store_t *s, int64_t id);
 typedef void (*etcd_apply_fn)(void *ud, int id, int64_t index, const void *cmd, size_t len);
 
 typedef struct etcd_raft_config {
-    int id;                                       /* 0 .. npeers-1 */
+    int id; /* 0 .. npeers-1 */
     int npeers;
-    const char *peers[ETCD_RAFT_MAX_PEERS];       /* host names, peers[id] is this one */
-    int64_t heartbeat;                            /* ns; 0: 50 ms */
-    int64_t election;                             /* ns; timeouts drawn in [e, 2e); 0: 300 ms */
-    uint64_t seed;                                /* of the timeouts */
+    const char *peers[ETCD_RAFT_MAX_PEERS]; /* host names, peers[id] is this one */
+    int64_t heartbeat;                      /* ns; 0: 50 ms */
+    int64_t election;                       /* ns; timeouts drawn in [e, 2e); 0: 300 ms */
+    uint64_t seed;                          /* of the timeouts */
     etcd_apply_fn apply;
     void *ud;
 } etcd_raft_config_t;

@@ -320,7 +320,7 @@ static bool compare_holds(etcd_store_t *s, const etcd_compare_t *c)
         int d = strcmp(r->value, c->value);
         return compare_int(c->result, d < 0 ? -1 : d > 0, 0);
     }
-    int64_t have = !r ? 0
+    int64_t have = !r                              ? 0
                    : c->target == ETCD_CMP_VERSION ? r->version
                    : c->target == ETCD_CMP_CREATE  ? r->create
                                                    : r->main;
@@ -328,8 +328,7 @@ static bool compare_holds(etcd_store_t *s, const etcd_compare_t *c)
 }
 
 int etcd_txn(etcd_store_t *s, const etcd_compare_t *cmp, size_t ncmp, const etcd_op_t *then,
-             size_t nthen, const etcd_op_t *otherwise, size_t nother, bool *succeeded,
-             int64_t *rev)
+             size_t nthen, const etcd_op_t *otherwise, size_t nother, bool *succeeded, int64_t *rev)
 {
     etcd__leases_expire(s);
     bool ok = true;
@@ -475,8 +474,7 @@ int etcd_delete(etcd_store_t *s, const etcd_span_t *sp, int64_t *deleted, int64_
     return -ENOSYS;
 }
 int etcd_txn(etcd_store_t *s, const etcd_compare_t *cmp, size_t ncmp, const etcd_op_t *then,
-             size_t nthen, const etcd_op_t *otherwise, size_t nother, bool *succeeded,
-             int64_t *rev)
+             size_t nthen, const etcd_op_t *otherwise, size_t nother, bool *succeeded, int64_t *rev)
 {
     (void)s, (void)cmp, (void)ncmp, (void)then, (void)nthen, (void)otherwise, (void)nother,
         (void)succeeded, (void)rev;

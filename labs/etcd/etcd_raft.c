@@ -41,9 +41,9 @@ typedef struct etcd_msg {
     int64_t prev_index, prev_term; /* vote: the candidate's last index and term */
     int64_t commit;
     int32_t n, ok;
-    int64_t match;          /* append reply: the follower's last matching index */
-    int64_t xterm, xindex;  /* append reply on a conflict: its term and first index */
-    int64_t xlen;           /* the follower's log length */
+    int64_t match;         /* append reply: the follower's last matching index */
+    int64_t xterm, xindex; /* append reply on a conflict: its term and first index */
+    int64_t xlen;          /* the follower's log length */
     etcd_entry_t ents[BATCH];
 } etcd_msg_t;
 
@@ -55,12 +55,12 @@ struct etcd_raft {
     conn_t *conn;
     int role;
     int64_t term;
-    int32_t vote; /* -1: none */
+    int32_t vote;      /* -1: none */
     etcd_entry_t *log; /* log[0]: a sentinel of term 0 */
     int64_t last, cap;
     int64_t commit, applied;
     int64_t next[ETCD_RAFT_MAX_PEERS], match[ETCD_RAFT_MAX_PEERS];
-    uint32_t votes; /* a bit per node that voted for this one (a datagram may come twice) */
+    uint32_t votes;   /* a bit per node that voted for this one (a datagram may come twice) */
     int64_t deadline; /* the next election timeout, or heartbeat */
     uint64_t rng;
     etcd_msg_t in, out;

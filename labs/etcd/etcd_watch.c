@@ -223,9 +223,8 @@ void etcd__leases_expire(etcd_store_t *s)
         etcd_lease_t *first = NULL;
         for (size_t i = 0; i < s->nleases; i++) {
             etcd_lease_t *l = &s->leases[i];
-            if (l->expiry <= now &&
-                (!first || l->expiry < first->expiry ||
-                 (l->expiry == first->expiry && l->id < first->id)))
+            if (l->expiry <= now && (!first || l->expiry < first->expiry ||
+                                     (l->expiry == first->expiry && l->id < first->id)))
                 first = l;
         }
         if (!first)

@@ -47,8 +47,8 @@ static void apply(void *ud, int id, int64_t index, const void *cmd, size_t len)
 static void boot(void *arg)
 {
     int id = (int)(intptr_t)arg;
-    etcd_raft_config_t cfg = {.id = id, .npeers = 3, .peers = {"n0", "n1", "n2"}, .seed = 7,
-                              .apply = apply};
+    etcd_raft_config_t cfg = {
+        .id = id, .npeers = 3, .peers = {"n0", "n1", "n2"}, .seed = 7, .apply = apply};
     etcd_store_new(NULL, &bw.store[id]);
     if (etcd_raft_start(&cfg, &bw.r[id]))
         bw.ok = 0;

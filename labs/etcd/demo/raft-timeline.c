@@ -110,7 +110,8 @@ static void draw_html(demo_t *d)
     }
     demo_svg_rect(f, 40 + CUT * 8, 15, (HEAL - CUT) * 8, 100, "none", "#c22");
     demo_svg_text(f, 40 + CUT * 8, 145, "start", "#c22", "%s", "leader cut off");
-    demo_svg_text(f, 40, 130, "start", "#000", "%s", "green: believes it leads; shade: term parity");
+    demo_svg_text(f, 40, 130, "start", "#000", "%s",
+                  "green: believes it leads; shade: term parity");
     demo_svg_close(f);
     demo_html_close(d, f);
 }

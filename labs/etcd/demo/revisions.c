@@ -29,8 +29,8 @@ static void show(demo_t *d, etcd_store_t *s, const char *key, int64_t rev)
     if (!r.n)
         printf("  get %s --rev=%lld → (none)\n", key, (long long)rev);
     else
-        printf("  get %s --rev=%lld → %s  create=%lld mod=%lld version=%lld\n", key,
-               (long long)rev, r.kvs[0].value, (long long)r.kvs[0].create_revision,
+        printf("  get %s --rev=%lld → %s  create=%lld mod=%lld version=%lld\n", key, (long long)rev,
+               r.kvs[0].value, (long long)r.kvs[0].create_revision,
                (long long)r.kvs[0].mod_revision, (long long)r.kvs[0].version);
     etcd_range_result_free(&r);
 }

@@ -38,7 +38,8 @@ static void drain(demo_t *d, etcd_watcher_t *w)
 int main(int argc, char **argv)
 {
     static const demo_spec_t spec = {
-        .name = "etcd watch", .about = "watching from a past revision, with prev_kv; compaction cancels"};
+        .name = "etcd watch",
+        .about = "watching from a past revision, with prev_kv; compaction cancels"};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)

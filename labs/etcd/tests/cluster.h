@@ -69,8 +69,8 @@ struct cluster {
     uint64_t seed;
     const simlink_t *link;
     void (*body)(cluster_t *cl);
-    int64_t v[16];                 /* what the body saw, checked after the run */
-    int64_t picks[8];              /* seeded commands whose commit is checked */
+    int64_t v[16];    /* what the body saw, checked after the run */
+    int64_t picks[8]; /* seeded commands whose commit is checked */
     int rc;
 };
 
@@ -95,8 +95,11 @@ static void cl_boot_task(void *arg)
 {
     cl_boot_t *b = arg;
     cluster_t *cl = b->cl;
-    etcd_raft_config_t cfg = {.id = b->id, .npeers = cl->n, .seed = cl->seed + 17 * (uint64_t)b->id,
-                              .apply = cl_apply, .ud = cl};
+    etcd_raft_config_t cfg = {.id = b->id,
+                              .npeers = cl->n,
+                              .seed = cl->seed + 17 * (uint64_t)b->id,
+                              .apply = cl_apply,
+                              .ud = cl};
     static const char *names[CL_MAX] = {"n0", "n1", "n2", "n3", "n4"};
     for (int i = 0; i < cl->n; i++)
         cfg.peers[i] = names[i];

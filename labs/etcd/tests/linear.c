@@ -128,7 +128,8 @@ static void client(void *arg)
         bool ok = false;
         while (!ok && clock_now() < 60 * SEC) { /* a bound for a broken cluster */
             node = (node + 1) % cl->n;
-            if (!cl_live(cl, node) || cl_propose(cl, node, encode(op->put, a->id, seq, value), NULL)) {
+            if (!cl_live(cl, node) ||
+                cl_propose(cl, node, encode(op->put, a->id, seq, value), NULL)) {
                 clock_sleep(10 * MS);
                 continue;
             }

@@ -16,7 +16,8 @@ static void check_run(const cluster_t *cl)
 }
 
 /* The seeded command in v[c] committed at the index in v[i]. */
-#define CHECK_CMD(cl, c, i) assert_int_equal((cl)->v[c], (cl)->committed[(cl)->v[i] > 0 ? (cl)->v[i] : 0])
+#define CHECK_CMD(cl, c, i)                                                                        \
+    assert_int_equal((cl)->v[c], (cl)->committed[(cl)->v[i] > 0 ? (cl)->v[i] : 0])
 
 /* v0: a leader was found; v1: the term held still without failures;
  * v2: leaders alive; v3: a seeded command committed on all three. */
@@ -308,7 +309,7 @@ static void figure8_explicit(cluster_t *cl)
     cl_disconnect(cl, s2);
     cl_connect(cl, lead);
     cl_connect(cl, other); /* only a node with Y can win now: Y replaces X */
-    clock_sleep(1 * SEC); /* the stale leader meets third's higher term */
+    clock_sleep(1 * SEC);  /* the stale leader meets third's higher term */
     cl_one_leader(cl);
     cl->v[7] = cl_cmd();
     cl->v[2] = cl_one(cl, cl->v[7], 3, true);
@@ -410,8 +411,8 @@ static void figure8_unreliable(cluster_t *cl)
 static void test_figure_8_unreliable_keeps_logs_consistent(void **state)
 {
     (void)state;
-    static const simlink_t lossy = {.latency = 1 * MS, .jitter = 20 * MS, .loss = 0.1,
-                                    .reorder = 0.1, .dup = 0.02};
+    static const simlink_t lossy = {
+        .latency = 1 * MS, .jitter = 20 * MS, .loss = 0.1, .reorder = 0.1, .dup = 0.02};
     cluster_t *cl = cl_run(5, figure8_unreliable, &lossy);
     check_run(cl);
     assert_int_equal(1, cl->v[0]);

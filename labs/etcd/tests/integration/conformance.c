@@ -108,7 +108,8 @@ static json_t *post(const char *path, json_t *body, int *status)
     char *js = json_dumps(body, JSON_COMPACT);
     json_decref(body);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)client_port),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)client_port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a)) {
         if (fd >= 0)
@@ -143,7 +144,8 @@ static json_t *post(const char *path, json_t *body, int *status)
     json_t *j = NULL;
     if (bodyp) {
         bodyp += 4;
-        if (strstr(buf, "Transfer-Encoding: chunked") && strstr(buf, "Transfer-Encoding: chunked") < bodyp) {
+        if (strstr(buf, "Transfer-Encoding: chunked") &&
+            strstr(buf, "Transfer-Encoding: chunked") < bodyp) {
             char *w = bodyp, *r = bodyp;
             for (;;) {
                 unsigned long n = strtoul(r, &r, 16);
@@ -276,11 +278,13 @@ static void do_range(etcd_store_t *s, int op, const etcd_span_t *sp, int64_t at,
                 num(kv, "create_revision") != r.kvs[i].create_revision ||
                 num(kv, "mod_revision") != r.kvs[i].mod_revision ||
                 num(kv, "version") != r.kvs[i].version)
-                differ(op, "range %s at %lld: key %s is create %lld mod %lld version %lld here, "
-                       "%lld %lld %lld there", sp->key, (long long)at, r.kvs[i].key,
-                       (long long)r.kvs[i].create_revision, (long long)r.kvs[i].mod_revision,
-                       (long long)r.kvs[i].version, (long long)num(kv, "create_revision"),
-                       (long long)num(kv, "mod_revision"), (long long)num(kv, "version"));
+                differ(op,
+                       "range %s at %lld: key %s is create %lld mod %lld version %lld here, "
+                       "%lld %lld %lld there",
+                       sp->key, (long long)at, r.kvs[i].key, (long long)r.kvs[i].create_revision,
+                       (long long)r.kvs[i].mod_revision, (long long)r.kvs[i].version,
+                       (long long)num(kv, "create_revision"), (long long)num(kv, "mod_revision"),
+                       (long long)num(kv, "version"));
             free(k);
             free(v);
         }
@@ -312,11 +316,10 @@ static void do_txn(etcd_store_t *s, int op, const char *key, int64_t version, co
     etcd_txn(s, &c, 1, then, 2, other, 1, &ok, &rev);
     char *k = b64(key), *v = b64(val), *m = b64("txn/mark"), vs[24];
     snprintf(vs, sizeof vs, "%lld", (long long)version);
-    json_t *req = json_pack(
-        "{s:[{s:s,s:s,s:s,s:s}],s:[{s:{s:s,s:s}},{s:{s:s,s:s}}],s:[{s:{s:s}}]}", "compare", "key",
-        k, "result", "EQUAL", "target", "VERSION", "version", vs,
-        "success", "request_put", "key", k, "value", v, "request_put", "key", m, "value", v,
-        "failure", "request_delete_range", "key", k);
+    json_t *req = json_pack("{s:[{s:s,s:s,s:s,s:s}],s:[{s:{s:s,s:s}},{s:{s:s,s:s}}],s:[{s:{s:s}}]}",
+                            "compare", "key", k, "result", "EQUAL", "target", "VERSION", "version",
+                            vs, "success", "request_put", "key", k, "value", v, "request_put",
+                            "key", m, "value", v, "failure", "request_delete_range", "key", k);
     int st;
     json_t *j = req ? post("/v3/kv/txn", req, &st) : NULL;
     if (!j || st != 200 || header_rev(j) != rev ||
@@ -337,7 +340,8 @@ static void do_compact(etcd_store_t *s, int op, int64_t at)
     int st;
     char as[24];
     snprintf(as, sizeof as, "%lld", (long long)at);
-    json_t *j = post("/v3/kv/compaction", json_pack("{s:s,s:b}", "revision", as, "physical", 1), &st);
+    json_t *j = post("/v3/kv/compaction", json_pack("{s:s,s:b}", "revision", as, "physical", 1),
+                     &st);
     if (!j)
         differ(op, "compact: no answer");
     else if (rc ? st == 200 || !strstr(errmsg(j), our_err(rc)) : st != 200)
@@ -373,8 +377,7 @@ static int start_etcd(void)
             _exit(126);
         execl(ETCD_BIN, "etcd", "--name", "conf", "--data-dir", data, "--listen-client-urls",
               client, "--advertise-client-urls", client, "--listen-peer-urls", peer,
-              "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster,
-              (char *)NULL);
+              "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 200; i++) { /* up to 20 s */
@@ -459,8 +462,8 @@ int main(int argc, char **argv)
     if (failures)
         return 1;
     printf("conformance: %d operations, the same answers from the store and etcd 3.4 (revision "
-           "%lld; %d compacted or future-revision errors among them)\n", ops, (long long)ours,
-           errors_agreed);
+           "%lld; %d compacted or future-revision errors among them)\n",
+           ops, (long long)ours, errors_agreed);
     if (!errors_agreed)
         return 1; /* the sequence must reach the error paths */
     return 0;
