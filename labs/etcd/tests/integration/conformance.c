@@ -366,7 +366,8 @@ static json_t *watch_stream(json_t *create, size_t want)
     json_decref(req);
     json_t *results = json_array();
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)client_port),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)client_port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a)) {
         if (fd >= 0)
@@ -400,7 +401,8 @@ static json_t *watch_stream(json_t *create, size_t want)
         buf[len] = 0;
         events = 0;
         for (char *q = strstr(buf, "\"events\""); q; q = strstr(q + 1, "\"events\""))
-            for (char *e = q; (e = strstr(e + 1, "\"kv\"")) && (!strstr(q + 1, "\"events\"") || e < strstr(q + 1, "\"events\""));)
+            for (char *e = q; (e = strstr(e + 1, "\"kv\"")) &&
+                              (!strstr(q + 1, "\"events\"") || e < strstr(q + 1, "\"events\""));)
                 events++;
         if (strstr(buf, "compact_revision") && buf[len - 1] == '\n')
             break; /* the cancellation, whole */
@@ -449,16 +451,19 @@ static void do_watch(etcd_store_t *s, int op, const char *prefix, int64_t start)
     json_t *res = watch_stream(create, n);
     size_t i;
     json_t *r;
-    json_array_foreach(res, i, r) {
+    json_array_foreach(res, i, r)
+    {
         json_t *evs = json_object_get(r, "events"), *e;
         size_t j;
-        json_array_foreach(evs, j, e) {
+        json_array_foreach(evs, j, e)
+        {
             json_t *kv = json_object_get(e, "kv"), *pkv = json_object_get(e, "prev_kv");
             const char *type = json_string_value(json_object_get(e, "type"));
             const char *k64 = json_string_value(json_object_get(kv, "key"));
             char key[64] = "";
             /* decode base64 key */
-            static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            static const char tab[] =
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
             size_t kl = 0;
             uint32_t acc = 0;
             int bits = 0;
@@ -486,8 +491,8 @@ static void do_watch(etcd_store_t *s, int op, const char *prefix, int64_t start)
     }
     json_decref(res);
     if (strcmp(ours, theirs))
-        differ(op, "watch %s from %lld:\n  here:  %s\n  there: %s", prefix, (long long)start,
-               ours, theirs);
+        differ(op, "watch %s from %lld:\n  here:  %s\n  there: %s", prefix, (long long)start, ours,
+               theirs);
     else
         watches_agreed++;
 }
