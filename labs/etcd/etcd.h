@@ -194,6 +194,15 @@ void etcd_raft_free(etcd_raft_t *r);
 /* Appends cmd at the leader: *index and *term where it will be if it
  * commits. -ETCD_ENOTLEADER elsewhere, -EMSGSIZE over ETCD_RAFT_MAX_CMD. */
 int etcd_raft_propose(etcd_raft_t *r, const void *cmd, size_t len, int64_t *index, int64_t *term);
+/* ReadIndex, a linearizable read without a log entry: at the leader,
+ * records the commit index and starts a read (*seq); it is ready once a
+ * majority has answered a heartbeat sent after it began, proving that no
+ * newer leader existed then. -ETCD_ENOTLEADER elsewhere; -EAGAIN while the
+ * leader has committed nothing of its own term. read_ready: 1 and the
+ * index a read must wait to apply, or 0 (not yet, or no longer leader). */
+int etcd_raft_read_index(etcd_raft_t *r, int64_t *seq);
+int etcd_raft_read_ready(const etcd_raft_t *r, int64_t seq, int64_t *index);
+
 /* The node's term and whether it believes it leads. */
 int64_t etcd_raft_term(const etcd_raft_t *r, bool *leader);
 int64_t etcd_raft_commit_index(const etcd_raft_t *r);

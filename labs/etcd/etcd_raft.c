@@ -44,6 +44,7 @@ typedef struct etcd_msg {
     int64_t match;         /* append reply: the follower's last matching index */
     int64_t xterm, xindex; /* append reply on a conflict: its term and first index */
     int64_t xlen;          /* the follower's log length */
+    int64_t read_seq;      /* append: the leader's latest read; reply: echoed */
     etcd_entry_t ents[BATCH];
 } etcd_msg_t;
 
@@ -63,6 +64,9 @@ struct etcd_raft {
     uint32_t votes;   /* a bit per node that voted for this one (a datagram may come twice) */
     int64_t deadline; /* the next election timeout, or heartbeat */
     uint64_t rng;
+    int64_t read_seq, read_index; /* the read under way: its number, its commit index */
+    uint32_t read_acks;           /* nodes that answered a heartbeat sent after it began */
+    int64_t read_done_seq, read_done_index; /* the latest read confirmed by a majority */
     etcd_msg_t in, out;
 };
 
@@ -190,6 +194,7 @@ static void send_append(etcd_raft_t *r, int peer)
     m->prev_index = next - 1;
     m->prev_term = r->log[next - 1].term;
     m->commit = r->commit;
+    m->read_seq = r->read_seq;
     int64_t n = r->last - next + 1;
     m->n = (int32_t)(n > BATCH ? BATCH : n < 0 ? 0 : n);
     if (m->n)
@@ -276,6 +281,7 @@ static void on_append(etcd_raft_t *r, const etcd_msg_t *m)
     o->xterm = -1;
     o->xindex = 0;
     o->xlen = r->last + 1;
+    o->read_seq = m->read_seq;
     if (m->term < r->term) {
         send_to(r, m->from, o);
         return;
@@ -322,6 +328,15 @@ static void on_append(etcd_raft_t *r, const etcd_msg_t *m)
 static void on_append_reply(etcd_raft_t *r, const etcd_msg_t *m)
 {
     int p = m->from;
+    /* ReadIndex: any answer of this term to a message sent after the read
+     * began shows that p still takes this node for its leader */
+    if (r->read_seq > r->read_done_seq && m->read_seq == r->read_seq) {
+        r->read_acks |= 1u << p;
+        if (2 * __builtin_popcount(r->read_acks) > r->cfg.npeers) {
+            r->read_done_seq = r->read_seq;
+            r->read_done_index = r->read_index;
+        }
+    }
     if (m->ok) {
         if (m->match > r->match[p])
             r->match[p] = m->match;
@@ -441,6 +456,31 @@ int etcd_raft_start(const etcd_raft_config_t *cfg, etcd_raft_t **out)
     return 0;
 }
 
+int etcd_raft_read_index(etcd_raft_t *r, int64_t *seq)
+{
+    if (r->role != LEADER)
+        return -ETCD_ENOTLEADER;
+    if (r->log[r->commit].term != r->term)
+        return -EAGAIN; /* nothing of this term committed yet: the commit index may be stale */
+    r->read_seq++;
+    r->read_index = r->commit;
+    r->read_acks = 1u << r->cfg.id;
+    if (r->cfg.npeers == 1) {
+        r->read_done_seq = r->read_seq;
+        r->read_done_index = r->read_index;
+    }
+    *seq = r->read_seq;
+    return 0;
+}
+
+int etcd_raft_read_ready(const etcd_raft_t *r, int64_t seq, int64_t *index)
+{
+    if (r->role != LEADER || r->read_done_seq < seq)
+        return 0;
+    *index = r->read_done_index;
+    return 1;
+}
+
 int etcd_raft_propose(etcd_raft_t *r, const void *cmd, size_t len, int64_t *index, int64_t *term)
 {
     if (len > ETCD_RAFT_MAX_CMD)
@@ -473,6 +513,18 @@ int etcd_raft_start(const etcd_raft_config_t *cfg, etcd_raft_t **out)
 {
     (void)cfg;
     *out = NULL;
+    return -ENOSYS;
+}
+
+int etcd_raft_read_index(etcd_raft_t *r, int64_t *seq)
+{
+    (void)r, (void)seq;
+    return -ENOSYS;
+}
+
+int etcd_raft_read_ready(const etcd_raft_t *r, int64_t seq, int64_t *index)
+{
+    (void)r, (void)seq, (void)index;
     return -ENOSYS;
 }
 

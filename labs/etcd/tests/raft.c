@@ -355,6 +355,59 @@ static void test_figure_8_old_term_entry_on_a_majority_is_not_committed(void **s
     assert_int_equal(1, cl->v[4]);
 }
 
+/* Waits up to 1 s for read seq at node i: 1 and *index when confirmed. */
+static int wait_read(cluster_t *cl, int i, int64_t seq, int64_t *index)
+{
+    for (int t = 0; t < 50; t++) {
+        if (cl->r[i] && etcd_raft_read_ready(cl->r[i], seq, index) == 1)
+            return 1;
+        clock_sleep(20 * MS);
+    }
+    return 0;
+}
+
+/* ReadIndex: the leader's read is confirmed by a round of heartbeats and
+ * covers what was committed; a leader cut off from the others believes it
+ * leads but its read never completes, while the new leader's does. */
+static void read_index(cluster_t *cl)
+{
+    int64_t first = cl_one(cl, cl->picks[0], 3, true);
+    int l1 = cl_one_leader(cl);
+    int64_t seq = 0, index = -1;
+    cl->v[0] = etcd_raft_read_index(cl->r[l1], &seq);
+    cl->v[1] = wait_read(cl, l1, seq, &index);
+    cl->v[2] = index >= first;
+    cl_disconnect(cl, l1);
+    bool still;
+    etcd_raft_term(cl->r[l1], &still);
+    int64_t stale = -1;
+    cl->v[3] = still && etcd_raft_read_index(cl->r[l1], &seq) == 0;
+    cl->v[4] = wait_read(cl, l1, seq, &stale); /* no majority answers: never */
+    int64_t second = cl_one(cl, cl->picks[1], 2, true);
+    int l2 = cl_one_leader(cl);
+    cl->v[5] = l2 >= 0 && l2 != l1 && etcd_raft_read_index(cl->r[l2], &seq) == 0;
+    cl->v[6] = l2 >= 0 && wait_read(cl, l2, seq, &index);
+    cl->v[7] = index >= second;
+    cl->v[8] = cl->committed[second > 0 ? second : 0];
+    cl_connect(cl, l1);
+}
+
+static void test_read_index_is_confirmed_by_a_majority_and_never_by_a_cut_off_leader(void **state)
+{
+    (void)state;
+    cluster_t *cl = cl_run(3, read_index, NULL);
+    check_run(cl);
+    assert_int_equal(0, cl->v[0]);
+    assert_int_equal(1, cl->v[1]);
+    assert_int_equal(1, cl->v[2]);
+    assert_int_equal(1, cl->v[3]);
+    assert_int_equal(0, cl->v[4]);
+    assert_int_equal(1, cl->v[5]);
+    assert_int_equal(1, cl->v[6]);
+    assert_int_equal(1, cl->v[7]);
+    assert_int_equal(cl->picks[1], cl->v[8]);
+}
+
 /* MIT's TestFigure8: leaders crash right after taking commands, others
  * restart, over and over; committed entries must never be replaced. */
 static void figure8(cluster_t *cl)
@@ -451,5 +504,6 @@ UG_TEST_GROUP(etcd_raft, NULL, NULL, cmocka_unit_test(test_initial_election_elec
               cmocka_unit_test(test_backup_replaces_divergent_logs_quickly),
               cmocka_unit_test(test_persisted_state_survives_crashes_of_every_node),
               cmocka_unit_test(test_figure_8_old_term_entry_on_a_majority_is_not_committed),
+              cmocka_unit_test(test_read_index_is_confirmed_by_a_majority_and_never_by_a_cut_off_leader),
               cmocka_unit_test(test_figure_8_old_term_entries_commit_only_under_a_current_one),
               cmocka_unit_test(test_figure_8_unreliable_keeps_logs_consistent));
