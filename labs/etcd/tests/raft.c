@@ -496,14 +496,15 @@ static void test_figure_8_unreliable_keeps_logs_consistent(void **state)
     CHECK_CMD(cl, 1, 2);
 }
 
-UG_TEST_GROUP(etcd_raft, NULL, NULL, cmocka_unit_test(test_initial_election_elects_one_leader),
-              cmocka_unit_test(test_reelection_after_the_leader_is_cut_off),
-              cmocka_unit_test(test_basic_agreement_commits_in_order_on_every_node),
-              cmocka_unit_test(test_no_agreement_without_a_quorum),
-              cmocka_unit_test(test_rejoined_leader_catches_up_and_drops_its_uncommitted_entries),
-              cmocka_unit_test(test_backup_replaces_divergent_logs_quickly),
-              cmocka_unit_test(test_persisted_state_survives_crashes_of_every_node),
-              cmocka_unit_test(test_figure_8_old_term_entry_on_a_majority_is_not_committed),
-              cmocka_unit_test(test_read_index_is_confirmed_by_a_majority_and_never_by_a_cut_off_leader),
-              cmocka_unit_test(test_figure_8_old_term_entries_commit_only_under_a_current_one),
-              cmocka_unit_test(test_figure_8_unreliable_keeps_logs_consistent));
+UG_TEST_GROUP(
+    etcd_raft, NULL, NULL, cmocka_unit_test(test_initial_election_elects_one_leader),
+    cmocka_unit_test(test_reelection_after_the_leader_is_cut_off),
+    cmocka_unit_test(test_basic_agreement_commits_in_order_on_every_node),
+    cmocka_unit_test(test_no_agreement_without_a_quorum),
+    cmocka_unit_test(test_rejoined_leader_catches_up_and_drops_its_uncommitted_entries),
+    cmocka_unit_test(test_backup_replaces_divergent_logs_quickly),
+    cmocka_unit_test(test_persisted_state_survives_crashes_of_every_node),
+    cmocka_unit_test(test_figure_8_old_term_entry_on_a_majority_is_not_committed),
+    cmocka_unit_test(test_read_index_is_confirmed_by_a_majority_and_never_by_a_cut_off_leader),
+    cmocka_unit_test(test_figure_8_old_term_entries_commit_only_under_a_current_one),
+    cmocka_unit_test(test_figure_8_unreliable_keeps_logs_consistent));
