@@ -175,6 +175,12 @@ static void test_int_or_string_and_nullable_accept_their_values_and_refuse_other
         ok += try_spec(&w, name, spec, buf, sizeof buf, NULL) == 201;
     }
     assert_int_equal(3, ok);
+    crd_val_t *first = crd_get_obj(w.s, "ok0"), *second = crd_get_obj(w.s, "ok1");
+    assert_int_equal(r, int_at(first, "spec.port"));
+    snprintf(spec, sizeof spec, "p%d", r);
+    assert_string_equal(spec, str_at(second, "spec.port"));
+    crd_val_free(first);
+    crd_val_free(second);
     snprintf(spec, sizeof spec, "{image: a, port: %d.5}", r);
     assert_int_equal(422, try_spec(&w, "bad1", spec, buf, sizeof buf, NULL));
     assert_string_equal("spec.port: Invalid value: \"number\": spec.port in body must be of type int-or-string: "
