@@ -60,13 +60,14 @@ static void test_status_is_a_subresource_and_generation_counts_spec_changes_only
     crd_set(obj, "status", yaml("{readyReplicas: 7}"));
     assert_int_equal(201, crd_create(w.s, obj, &out, &errs));
     assert_int_equal(0, crd_get(out, "status") != NULL); /* create drops status */
-    int spec_writes = 0, status_writes = 0;
+    int spec_writes = 0, status_writes = 0, kept = 0;
     for (int k = 0; k < n; k++) {
         /* the main resource: a spec change, with a status that is ignored */
         crd_set(crd_get(out, "spec"), "replicas", crd_val_int(k + 2));
         crd_set(out, "status", yaml("{readyReplicas: 9}"));
         crd_val_t *next = NULL;
         spec_writes += crd_update(w.s, out, &next, &errs) == 200;
+        kept += int_at(next, "status.readyReplicas") == (k == 0 ? -999 : k - 1); /* the stored status stays */
         crd_val_free(out);
         out = next;
         /* /status: a status change, with a spec that is ignored */
@@ -79,6 +80,7 @@ static void test_status_is_a_subresource_and_generation_counts_spec_changes_only
     }
     assert_int_equal(n, spec_writes);
     assert_int_equal(n, status_writes);
+    assert_int_equal(n, kept);
     assert_int_equal(1 + n, int_at(out, "metadata.generation"));
     assert_int_equal(n + 1, int_at(out, "spec.replicas"));
     assert_int_equal(n - 1, int_at(out, "status.readyReplicas"));
