@@ -84,8 +84,8 @@ void crd_errs_add(crd_errs_t *e, const char *fmt, ...) __attribute__((format(pri
  * "spec.versions[0].schema.openAPIV3Schema"): the root is an object; every
  * specified field and array item has a non-empty type (unless
  * x-kubernetes-int-or-string or x-kubernetes-preserve-unknown-fields says
- * otherwise); int-or-string carries no type; properties and
- * additionalProperties are exclusive. Adds one error per breach; returns
+ * otherwise); int-or-string does not also preserve unknown fields;
+ * properties and additionalProperties are exclusive. Adds one error per breach; returns
  * how many it added. */
 int crd_structural(const crd_val_t *schema, const char *path, crd_errs_t *errs);
 /* OpenAPI v3 validation of obj (a whole object: the schema's root) against

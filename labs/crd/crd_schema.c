@@ -41,11 +41,14 @@ static int structural(const crd_val_t *s, const char *path, crd_errs_t *errs, co
     char sub[512];
     const crd_val_t *type = crd_get(s, "type");
     bool ios = flag(s, "x-kubernetes-int-or-string");
-    if (ios && type) {
-        crd_errs_add(errs, "%s.type: Invalid value: \"%s\": must be empty if x-kubernetes-int-or-string is true",
-                     path, type->kind == CRD_STR ? type->s : "");
+    if (ios && flag(s, "x-kubernetes-preserve-unknown-fields")) {
+        crd_errs_add(errs,
+                     "%s.x-kubernetes-preserve-unknown-fields: Invalid value: true: must be false if "
+                     "x-kubernetes-int-or-string is true",
+                     path);
         added++;
-    } else if (why && !type && !ios && !flag(s, "x-kubernetes-preserve-unknown-fields")) {
+    }
+    if (why && !type && !ios && !flag(s, "x-kubernetes-preserve-unknown-fields")) {
         crd_errs_add(errs, "%s.type: Required value: must not be empty for specified %s", path, why);
         added++;
     }

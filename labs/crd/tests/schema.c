@@ -72,8 +72,10 @@ static void test_a_non_structural_schema_is_refused_with_the_path_of_each_breach
          "root.properties[%s].type: Required value: must not be empty for specified object fields"},
         {"{type: object, properties: {%s: {type: array, items: {maxLength: 3}}}}",
          "root.properties[%s].items.type: Required value: must not be empty for specified array items"},
-        {"{type: object, properties: {%s: {type: string, x-kubernetes-int-or-string: true}}}",
-         "root.properties[%s].type: Invalid value: \"string\": must be empty if x-kubernetes-int-or-string is true"},
+        {"{type: object, properties: {%s: {x-kubernetes-int-or-string: true, x-kubernetes-preserve-unknown-fields: "
+         "true}}}",
+         "root.properties[%s].x-kubernetes-preserve-unknown-fields: Invalid value: true: must be false if "
+         "x-kubernetes-int-or-string is true"},
         {"{type: object, properties: {%s: {type: object, properties: {a: {type: string}}, "
          "additionalProperties: {type: string}}}}",
          "root.properties[%s].additionalProperties: Forbidden: additionalProperties and properties are mutual "
