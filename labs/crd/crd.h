@@ -22,7 +22,15 @@
 
 /* ---- values (support/crd_value.c) ---------------------------------------- */
 
-typedef enum crd_kind { CRD_NULL, CRD_BOOL, CRD_INT, CRD_FLOAT, CRD_STR, CRD_MAP, CRD_LIST } crd_kind_t;
+typedef enum crd_kind {
+    CRD_NULL,
+    CRD_BOOL,
+    CRD_INT,
+    CRD_FLOAT,
+    CRD_STR,
+    CRD_MAP,
+    CRD_LIST
+} crd_kind_t;
 
 typedef struct crd_val {
     crd_kind_t kind;

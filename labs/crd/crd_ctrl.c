@@ -51,7 +51,10 @@ void crd_ctrl_free(crd_ctrl_t *c)
     free(c);
 }
 
-crd_queue_t *crd_ctrl_queue(crd_ctrl_t *c) { return c->q; }
+crd_queue_t *crd_ctrl_queue(crd_ctrl_t *c)
+{
+    return c->q;
+}
 
 static long cache_find(const crd_ctrl_t *c, const char *name)
 {
@@ -189,7 +192,8 @@ static int reconcile(crd_ctrl_t *c, const char *name)
         code = crd_update(c->s, obj, NULL, &errs);
     } else {
         int64_t want = int_at(obj, "spec.replicas"), gen = int_at(obj, "metadata.generation");
-        if (int_at(obj, "status.readyReplicas") != want || int_at(obj, "status.observedGeneration") != gen) {
+        if (int_at(obj, "status.readyReplicas") != want ||
+            int_at(obj, "status.observedGeneration") != gen) {
             crd_val_t *st = crd_val_new(CRD_MAP);
             crd_set(st, "readyReplicas", crd_val_int(want));
             crd_set(st, "observedGeneration", crd_val_int(gen));
@@ -240,8 +244,14 @@ crd_ctrl_t *crd_ctrl_new(crd_server_t *s, int64_t *clock)
     (void)s, (void)clock;
     return NULL;
 }
-void crd_ctrl_free(crd_ctrl_t *c) { (void)c; }
-void crd_ctrl_sync(crd_ctrl_t *c) { (void)c; }
+void crd_ctrl_free(crd_ctrl_t *c)
+{
+    (void)c;
+}
+void crd_ctrl_sync(crd_ctrl_t *c)
+{
+    (void)c;
+}
 const crd_val_t *crd_ctrl_cached(crd_ctrl_t *c, const char *name)
 {
     (void)c, (void)name;

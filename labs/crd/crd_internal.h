@@ -32,8 +32,8 @@ struct crd_server {
     size_t nver;
     crd_val_t *obj[CRD_MAX_OBJS]; /* stored objects, at the storage version */
     size_t nobj;
-    uint64_t rv;            /* the last resourceVersion handed out */
-    uint64_t log_from;      /* the log holds every event with rv > log_from */
+    uint64_t rv;       /* the last resourceVersion handed out */
+    uint64_t log_from; /* the log holds every event with rv > log_from */
     crd_event_t log[CRD_LOG_MAX];
     crd_val_t *log_obj[CRD_LOG_MAX]; /* the objects the events point at */
     size_t nlog;
@@ -62,8 +62,8 @@ struct crd_queue {
     size_t nwaiting;
     crd_failures_t failures[CRD_QMAX]; /* the exponential limiter */
     size_t nfailures;
-    double tokens;  /* the bucket limiter: 10 per second, burst 100 */
-    int64_t last;   /* when tokens was last brought up to date */
+    double tokens; /* the bucket limiter: 10 per second, burst 100 */
+    int64_t last;  /* when tokens was last brought up to date */
 };
 
 struct crd_ctrl {

@@ -25,8 +25,8 @@
 
 #if LAB_SOLUTION
 
-#define BASE_NS 5000000LL                  /* 5 ms */
-#define MAX_NS (1000LL * 1000000000LL)     /* 1000 s */
+#define BASE_NS 5000000LL              /* 5 ms */
+#define MAX_NS (1000LL * 1000000000LL) /* 1000 s */
 #define QPS 10.0
 #define BURST 100.0
 
@@ -64,7 +64,10 @@ crd_queue_t *crd_queue_new(const int64_t *clock)
     return q;
 }
 
-void crd_queue_free(crd_queue_t *q) { free(q); }
+void crd_queue_free(crd_queue_t *q)
+{
+    free(q);
+}
 
 void crd_queue_add(crd_queue_t *q, const char *key)
 {
@@ -82,7 +85,8 @@ static void due(crd_queue_t *q)
     for (;;) {
         long best = -1;
         for (size_t k = 0; k < q->nwaiting; k++)
-            if (q->waiting[k].at <= *q->clock && (best < 0 || q->waiting[k].at < q->waiting[best].at))
+            if (q->waiting[k].at <= *q->clock &&
+                (best < 0 || q->waiting[k].at < q->waiting[best].at))
                 best = (long)k;
         if (best < 0)
             return;
@@ -177,7 +181,10 @@ int64_t crd_queue_when(crd_queue_t *q, const char *key)
     return e > b ? e : b;
 }
 
-void crd_queue_add_rate_limited(crd_queue_t *q, const char *key) { crd_queue_add_after(q, key, crd_queue_when(q, key)); }
+void crd_queue_add_rate_limited(crd_queue_t *q, const char *key)
+{
+    crd_queue_add_after(q, key, crd_queue_when(q, key));
+}
 
 void crd_queue_forget(crd_queue_t *q, const char *key)
 {
@@ -208,27 +215,45 @@ crd_queue_t *crd_queue_new(const int64_t *clock)
     (void)clock;
     return NULL;
 }
-void crd_queue_free(crd_queue_t *q) { (void)q; }
-void crd_queue_add(crd_queue_t *q, const char *key) { (void)q, (void)key; }
+void crd_queue_free(crd_queue_t *q)
+{
+    (void)q;
+}
+void crd_queue_add(crd_queue_t *q, const char *key)
+{
+    (void)q, (void)key;
+}
 int crd_queue_get(crd_queue_t *q, char key[CRD_KEY_MAX])
 {
     (void)q, (void)key;
     return -ENOSYS;
 }
-void crd_queue_done(crd_queue_t *q, const char *key) { (void)q, (void)key; }
+void crd_queue_done(crd_queue_t *q, const char *key)
+{
+    (void)q, (void)key;
+}
 size_t crd_queue_len(crd_queue_t *q)
 {
     (void)q;
     return 0;
 }
-void crd_queue_add_after(crd_queue_t *q, const char *key, int64_t delay_ns) { (void)q, (void)key, (void)delay_ns; }
-void crd_queue_add_rate_limited(crd_queue_t *q, const char *key) { (void)q, (void)key; }
+void crd_queue_add_after(crd_queue_t *q, const char *key, int64_t delay_ns)
+{
+    (void)q, (void)key, (void)delay_ns;
+}
+void crd_queue_add_rate_limited(crd_queue_t *q, const char *key)
+{
+    (void)q, (void)key;
+}
 int64_t crd_queue_when(crd_queue_t *q, const char *key)
 {
     (void)q, (void)key;
     return -ENOSYS;
 }
-void crd_queue_forget(crd_queue_t *q, const char *key) { (void)q, (void)key; }
+void crd_queue_forget(crd_queue_t *q, const char *key)
+{
+    (void)q, (void)key;
+}
 int crd_queue_requeues(crd_queue_t *q, const char *key)
 {
     (void)q, (void)key;

@@ -42,20 +42,24 @@ static int structural(const crd_val_t *s, const char *path, crd_errs_t *errs, co
     const crd_val_t *type = crd_get(s, "type");
     bool ios = flag(s, "x-kubernetes-int-or-string");
     if (ios && flag(s, "x-kubernetes-preserve-unknown-fields")) {
-        crd_errs_add(errs,
-                     "%s.x-kubernetes-preserve-unknown-fields: Invalid value: true: must be false if "
-                     "x-kubernetes-int-or-string is true",
-                     path);
+        crd_errs_add(
+            errs,
+            "%s.x-kubernetes-preserve-unknown-fields: Invalid value: true: must be false if "
+            "x-kubernetes-int-or-string is true",
+            path);
         added++;
     }
     if (why && !type && !ios && !flag(s, "x-kubernetes-preserve-unknown-fields")) {
-        crd_errs_add(errs, "%s.type: Required value: must not be empty for specified %s", path, why);
+        crd_errs_add(errs, "%s.type: Required value: must not be empty for specified %s", path,
+                     why);
         added++;
     }
     const crd_val_t *props = crd_get(s, "properties");
     const crd_val_t *addl = crd_get(s, "additionalProperties");
     if (props && addl) {
-        crd_errs_add(errs, "%s.additionalProperties: Forbidden: additionalProperties and properties are mutual exclusive",
+        crd_errs_add(errs,
+                     "%s.additionalProperties: Forbidden: additionalProperties and properties are "
+                     "mutual exclusive",
                      path);
         added++;
     }
@@ -123,7 +127,10 @@ static bool type_ok(const char *type, const crd_val_t *v)
     return true;
 }
 
-static double num(const crd_val_t *v) { return v->kind == CRD_INT ? (double)v->i : v->f; }
+static double num(const crd_val_t *v)
+{
+    return v->kind == CRD_INT ? (double)v->i : v->f;
+}
 
 static void num_text(const crd_val_t *v, char *buf, size_t n)
 {
@@ -146,7 +153,8 @@ static bool matches(const char *pattern, const char *s)
 {
     int code;
     PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code, &off, NULL);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &code,
+                                   &off, NULL);
     if (!re)
         return false;
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
@@ -170,9 +178,11 @@ static bool format_ok(const char *format, const char *s)
         return strlen(s) == 10 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) && s[7] == '-' &&
                digits(s + 8, 2);
     if (!strcmp(format, "date-time"))
-        return matches("^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", s);
+        return matches(
+            "^\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([Zz]|[+-]\\d{2}:\\d{2})$", s);
     if (!strcmp(format, "uuid"))
-        return matches("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", s);
+        return matches(
+            "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", s);
     return true; /* unknown formats are not checked, as kube-openapi does */
 }
 
@@ -184,19 +194,21 @@ static int validate(const crd_val_t *s, const crd_val_t *v, const char *path, cr
     const char *t = type && type->kind == CRD_STR ? type->s : NULL;
     if (v->kind == CRD_NULL) {
         if (!flag(s, "nullable") && (t || flag(s, "x-kubernetes-int-or-string")))
-            crd_errs_add(errs, "%s: Invalid value: \"null\": %s in body must be of type %s: \"null\"", path, path,
-                         t ? t : "int-or-string");
+            crd_errs_add(errs,
+                         "%s: Invalid value: \"null\": %s in body must be of type %s: \"null\"",
+                         path, path, t ? t : "int-or-string");
         return (int)errs->n - before;
     }
     if (flag(s, "x-kubernetes-int-or-string")) {
         if (v->kind != CRD_INT && v->kind != CRD_STR) {
-            crd_errs_add(errs, "%s: Invalid value: \"%s\": %s in body must be of type int-or-string: \"%s\"", path,
-                         kind_name(v), path, kind_name(v));
+            crd_errs_add(
+                errs, "%s: Invalid value: \"%s\": %s in body must be of type int-or-string: \"%s\"",
+                path, kind_name(v), path, kind_name(v));
             return (int)errs->n - before;
         }
     } else if (t && !type_ok(t, v)) {
-        crd_errs_add(errs, "%s: Invalid value: \"%s\": %s in body must be of type %s: \"%s\"", path, kind_name(v),
-                     path, t, kind_name(v));
+        crd_errs_add(errs, "%s: Invalid value: \"%s\": %s in body must be of type %s: \"%s\"", path,
+                     kind_name(v), path, t, kind_name(v));
         return (int)errs->n - before;
     }
     const crd_val_t *en = crd_get(s, "enum");
@@ -209,7 +221,8 @@ static int validate(const crd_val_t *s, const crd_val_t *v, const char *path, cr
             size_t used = 0;
             for (size_t k = 0; k < en->n; k++) {
                 if (k)
-                    used += (size_t)snprintf(list + used, used < sizeof list ? sizeof list - used : 0, ", ");
+                    used += (size_t)snprintf(list + used,
+                                             used < sizeof list ? sizeof list - used : 0, ", ");
                 if (used < sizeof list)
                     used += crd_json(en->items[k], list + used, sizeof list - used);
             }
@@ -224,38 +237,42 @@ static int validate(const crd_val_t *s, const crd_val_t *v, const char *path, cr
             bool excl = flag(s, "exclusiveMinimum");
             num_text(c, lim, sizeof lim);
             if (excl ? num(v) <= num(c) : num(v) < num(c))
-                crd_errs_add(errs, "%s: Invalid value: %s: %s in body should be greater than %s%s", path, text,
-                             path, excl ? "" : "or equal to ", lim);
+                crd_errs_add(errs, "%s: Invalid value: %s: %s in body should be greater than %s%s",
+                             path, text, path, excl ? "" : "or equal to ", lim);
         }
         if ((c = crd_get(s, "maximum")) && (c->kind == CRD_INT || c->kind == CRD_FLOAT)) {
             bool excl = flag(s, "exclusiveMaximum");
             num_text(c, lim, sizeof lim);
             if (excl ? num(v) >= num(c) : num(v) > num(c))
-                crd_errs_add(errs, "%s: Invalid value: %s: %s in body should be less than %s%s", path, text, path,
-                             excl ? "" : "or equal to ", lim);
+                crd_errs_add(errs, "%s: Invalid value: %s: %s in body should be less than %s%s",
+                             path, text, path, excl ? "" : "or equal to ", lim);
         }
     }
     if (v->kind == CRD_STR) {
         crd_json(v, text, sizeof text);
         size_t len = utf8_len(v->s);
         if ((c = crd_get(s, "minLength")) && c->kind == CRD_INT && (int64_t)len < c->i)
-            crd_errs_add(errs, "%s: Invalid value: %s: %s in body should be at least %lld chars long", path, text,
-                         path, (long long)c->i);
+            crd_errs_add(errs,
+                         "%s: Invalid value: %s: %s in body should be at least %lld chars long",
+                         path, text, path, (long long)c->i);
         if ((c = crd_get(s, "maxLength")) && c->kind == CRD_INT && (int64_t)len > c->i)
-            crd_errs_add(errs, "%s: Invalid value: %s: %s in body should be at most %lld chars long", path, text,
-                         path, (long long)c->i);
+            crd_errs_add(errs,
+                         "%s: Invalid value: %s: %s in body should be at most %lld chars long",
+                         path, text, path, (long long)c->i);
         if ((c = crd_get(s, "pattern")) && c->kind == CRD_STR && !matches(c->s, v->s))
-            crd_errs_add(errs, "%s: Invalid value: %s: %s in body should match '%s'", path, text, path, c->s);
+            crd_errs_add(errs, "%s: Invalid value: %s: %s in body should match '%s'", path, text,
+                         path, c->s);
         if ((c = crd_get(s, "format")) && c->kind == CRD_STR && !format_ok(c->s, v->s))
-            crd_errs_add(errs, "%s: Invalid value: %s: %s in body must be of type %s: %s", path, text, path, c->s,
-                         text);
+            crd_errs_add(errs, "%s: Invalid value: %s: %s in body must be of type %s: %s", path,
+                         text, path, c->s, text);
     }
     if (v->kind == CRD_LIST) {
         if ((c = crd_get(s, "minItems")) && c->kind == CRD_INT && (int64_t)v->n < c->i)
-            crd_errs_add(errs, "%s: Invalid value: %zu: %s in body should have at least %lld items", path, v->n,
-                         path, (long long)c->i);
+            crd_errs_add(errs, "%s: Invalid value: %zu: %s in body should have at least %lld items",
+                         path, v->n, path, (long long)c->i);
         if ((c = crd_get(s, "maxItems")) && c->kind == CRD_INT && (int64_t)v->n > c->i)
-            crd_errs_add(errs, "%s: Too many: %zu: must have at most %lld items", path, v->n, (long long)c->i);
+            crd_errs_add(errs, "%s: Too many: %zu: must have at most %lld items", path, v->n,
+                         (long long)c->i);
         const crd_val_t *items = crd_get(s, "items");
         for (size_t k = 0; items && k < v->n; k++) {
             snprintf(sub, sizeof sub, "%s[%zu]", path, k);
@@ -307,10 +324,12 @@ static void prune(const crd_val_t *s, crd_val_t *v, bool root)
         return;
     const crd_val_t *props = crd_get(s, "properties");
     const crd_val_t *addl = crd_get(s, "additionalProperties");
-    bool keep = flag(s, "x-kubernetes-preserve-unknown-fields") || (addl && addl->kind == CRD_BOOL && addl->b);
+    bool keep = flag(s, "x-kubernetes-preserve-unknown-fields") ||
+                (addl && addl->kind == CRD_BOOL && addl->b);
     for (size_t k = 0; k < v->n;) {
         const char *key = v->keys[k];
-        if (root && (!strcmp(key, "apiVersion") || !strcmp(key, "kind") || !strcmp(key, "metadata"))) {
+        if (root &&
+            (!strcmp(key, "apiVersion") || !strcmp(key, "kind") || !strcmp(key, "metadata"))) {
             k++;
             continue;
         }
@@ -328,7 +347,10 @@ static void prune(const crd_val_t *s, crd_val_t *v, bool root)
     }
 }
 
-void crd_prune(const crd_val_t *schema, crd_val_t *obj) { prune(schema, obj, true); }
+void crd_prune(const crd_val_t *schema, crd_val_t *obj)
+{
+    prune(schema, obj, true);
+}
 
 static void fill(const crd_val_t *s, crd_val_t *v)
 {
@@ -356,7 +378,10 @@ static void fill(const crd_val_t *s, crd_val_t *v)
     }
 }
 
-void crd_default(const crd_val_t *schema, crd_val_t *obj) { fill(schema, obj); }
+void crd_default(const crd_val_t *schema, crd_val_t *obj)
+{
+    fill(schema, obj);
+}
 
 #else
 
@@ -372,8 +397,14 @@ int crd_validate(const crd_val_t *schema, const crd_val_t *obj, crd_errs_t *errs
     return -ENOSYS;
 }
 
-void crd_prune(const crd_val_t *schema, crd_val_t *obj) { (void)schema, (void)obj; }
+void crd_prune(const crd_val_t *schema, crd_val_t *obj)
+{
+    (void)schema, (void)obj;
+}
 
-void crd_default(const crd_val_t *schema, crd_val_t *obj) { (void)schema, (void)obj; }
+void crd_default(const crd_val_t *schema, crd_val_t *obj)
+{
+    (void)schema, (void)obj;
+}
 
 #endif

@@ -55,9 +55,15 @@ void crd_server_free(crd_server_t *s)
     free(s);
 }
 
-void crd_server_compact(crd_server_t *s) { log_clear(s); }
+void crd_server_compact(crd_server_t *s)
+{
+    log_clear(s);
+}
 
-uint64_t crd_server_rv(const crd_server_t *s) { return s->rv; }
+uint64_t crd_server_rv(const crd_server_t *s)
+{
+    return s->rv;
+}
 
 int crd_server_define(crd_server_t *s, const crd_val_t *crd, crd_errs_t *errs)
 {
@@ -69,11 +75,13 @@ int crd_server_define(crd_server_t *s, const crd_val_t *crd, crd_errs_t *errs)
     if (!kind)
         crd_errs_add(errs, "spec.names.kind: Required value");
     if (!vers || vers->kind != CRD_LIST || vers->n == 0) {
-        crd_errs_add(errs, "spec.versions: Invalid value: null: must have exactly one version marked as storage version");
+        crd_errs_add(errs, "spec.versions: Invalid value: null: must have exactly one version "
+                           "marked as storage version");
         return 422;
     }
     if (vers->n > CRD_MAX_VERSIONS) {
-        crd_errs_add(errs, "spec.versions: Too many: %zu: must have at most %d items", vers->n, CRD_MAX_VERSIONS);
+        crd_errs_add(errs, "spec.versions: Too many: %zu: must have at most %d items", vers->n,
+                     CRD_MAX_VERSIONS);
         return 422;
     }
     int storage = 0;
@@ -90,7 +98,9 @@ int crd_server_define(crd_server_t *s, const crd_val_t *crd, crd_errs_t *errs)
             crd_structural(schema, path, errs);
     }
     if (storage != 1)
-        crd_errs_add(errs, "spec.versions: Invalid value: %d: must have exactly one version marked as storage version",
+        crd_errs_add(errs,
+                     "spec.versions: Invalid value: %d: must have exactly one version marked as "
+                     "storage version",
                      storage);
     if (errs->n != before)
         return 422;
@@ -103,7 +113,8 @@ int crd_server_define(crd_server_t *s, const crd_val_t *crd, crd_errs_t *errs)
     for (size_t k = 0; k < vers->n; k++) {
         const crd_val_t *v = vers->items[k], *f;
         crd_version_t *cv = &s->ver[k];
-        snprintf(cv->name, sizeof cv->name, "%s", crd_str_at(v, "name") ? crd_str_at(v, "name") : "");
+        snprintf(cv->name, sizeof cv->name, "%s",
+                 crd_str_at(v, "name") ? crd_str_at(v, "name") : "");
         cv->served = (f = crd_get(v, "served")) && f->kind == CRD_BOOL && f->b;
         cv->storage = (f = crd_get(v, "storage")) && f->kind == CRD_BOOL && f->b;
         cv->status = crd_at(v, "subresources.status") != NULL;
@@ -117,7 +128,8 @@ static const crd_version_t *version_of(const crd_server_t *s, const crd_val_t *o
 {
     const char *av = crd_str_at(obj, "apiVersion"), *kind = crd_str_at(obj, "kind");
     size_t glen = strlen(s->group);
-    if (!s->crd || !av || !kind || strcmp(kind, s->kind) || strncmp(av, s->group, glen) || av[glen] != '/')
+    if (!s->crd || !av || !kind || strcmp(kind, s->kind) || strncmp(av, s->group, glen) ||
+        av[glen] != '/')
         return NULL;
     for (size_t k = 0; k < s->nver; k++)
         if (s->ver[k].served && !strcmp(s->ver[k].name, av + glen + 1))
@@ -218,7 +230,8 @@ int crd_create(crd_server_t *s, const crd_val_t *in, crd_val_t **out, crd_errs_t
 
 static bool same_rv(const crd_val_t *a, const crd_val_t *b)
 {
-    const char *ra = crd_str_at(a, "metadata.resourceVersion"), *rb = crd_str_at(b, "metadata.resourceVersion");
+    const char *ra = crd_str_at(a, "metadata.resourceVersion"),
+               *rb = crd_str_at(b, "metadata.resourceVersion");
     return ra && rb && !strcmp(ra, rb);
 }
 
@@ -251,7 +264,8 @@ static bool has_finalizers(const crd_val_t *obj)
 
 /* The shared path of update and update_status: `status` says which part of
  * in is taken. */
-static int write(crd_server_t *s, const crd_val_t *in, crd_val_t **out, crd_errs_t *errs, bool status)
+static int write(crd_server_t *s, const crd_val_t *in, crd_val_t **out, crd_errs_t *errs,
+                 bool status)
 {
     const crd_version_t *v = version_of(s, in);
     if (out)
@@ -263,7 +277,8 @@ static int write(crd_server_t *s, const crd_val_t *in, crd_val_t **out, crd_errs
         return 404;
     crd_val_t *old = s->obj[k];
     if (!crd_str_at(in, "metadata.resourceVersion")) {
-        crd_errs_add(errs, "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
+        crd_errs_add(
+            errs, "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update");
         return 422;
     }
     if (!same_rv(in, old))
@@ -405,8 +420,14 @@ crd_server_t *crd_server_new(const int64_t *clock)
     (void)clock;
     return NULL;
 }
-void crd_server_free(crd_server_t *s) { (void)s; }
-void crd_server_compact(crd_server_t *s) { (void)s; }
+void crd_server_free(crd_server_t *s)
+{
+    (void)s;
+}
+void crd_server_compact(crd_server_t *s)
+{
+    (void)s;
+}
 uint64_t crd_server_rv(const crd_server_t *s)
 {
     (void)s;

@@ -18,17 +18,19 @@
 
 #include "crd.h"
 
-#define VALID                                                                                                     \
-    "apiVersion: undergo.dev/v1\nkind: Widget\nmetadata: {name: front}\n"                                         \
-    "spec:\n  image: registry.local/team/nginx:1.25.3\n  replicas: 3\n  tier: worker\n  port: 8080\n"             \
-    "  since: 2024-05-01\n  owner: alice\n  tags: [edge, public, eu-west]\n  labels: {team: web, env: prod}\n"     \
-    "  limits: {cpu: 1.5, memory: 512Mi}\n"                                                                       \
+#define VALID                                                                                      \
+    "apiVersion: undergo.dev/v1\nkind: Widget\nmetadata: {name: front}\n"                          \
+    "spec:\n  image: registry.local/team/nginx:1.25.3\n  replicas: 3\n  tier: worker\n  port: "    \
+    "8080\n"                                                                                       \
+    "  since: 2024-05-01\n  owner: alice\n  tags: [edge, public, eu-west]\n  labels: {team: web, " \
+    "env: prod}\n"                                                                                 \
+    "  limits: {cpu: 1.5, memory: 512Mi}\n"                                                        \
     "status: {readyReplicas: 3, observedGeneration: 2}\n"
 
-#define INVALID                                                                                                   \
-    "apiVersion: undergo.dev/v1\nkind: Widget\nmetadata: {name: front}\n"                                         \
-    "spec:\n  image: Registry/Nginx\n  replicas: 12\n  tier: gpu\n  port: 8080\n"                                 \
-    "  since: 2024-5-1\n  tags: [edge, '', eu-west]\n  labels: {team: web, env: prod}\n"                          \
+#define INVALID                                                                                    \
+    "apiVersion: undergo.dev/v1\nkind: Widget\nmetadata: {name: front}\n"                          \
+    "spec:\n  image: Registry/Nginx\n  replicas: 12\n  tier: gpu\n  port: 8080\n"                  \
+    "  since: 2024-5-1\n  tags: [edge, '', eu-west]\n  labels: {team: web, env: prod}\n"           \
     "  limits: {cpu: 1.5, memory: 512Mi}\n"
 
 static struct {

@@ -23,8 +23,9 @@
 
 int main(int argc, char **argv)
 {
-    static const demo_spec_t spec = {"crd ratelimit", "client-go's default rate limiter and work queue rules",
-                                     false, NULL, NULL};
+    static const demo_spec_t spec = {"crd ratelimit",
+                                     "client-go's default rate limiter and work queue rules", false,
+                                     NULL, NULL};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)

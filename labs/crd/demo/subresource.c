@@ -22,14 +22,17 @@ static void line(demo_t *d, const char *what, int code, const crd_val_t *o)
     const crd_val_t *gen = crd_at(o, "metadata.generation");
     printf("  %-44s %s%3d%s  gen %lld  rv %s  status %s%s%s\n", what,
            demo_c(d, code < 300 ? DEMO_GREEN : DEMO_RED), code, demo_c(d, DEMO_RESET),
-           gen ? (long long)gen->i : 0LL, crd_str_at(o, "metadata.resourceVersion") ? crd_str_at(o, "metadata.resourceVersion") : "-", st,
-           crd_str_at(o, "metadata.deletionTimestamp") ? "  deleting" : "", "");
+           gen ? (long long)gen->i : 0LL,
+           crd_str_at(o, "metadata.resourceVersion") ? crd_str_at(o, "metadata.resourceVersion")
+                                                     : "-",
+           st, crd_str_at(o, "metadata.deletionTimestamp") ? "  deleting" : "", "");
 }
 
 int main(int argc, char **argv)
 {
     static const demo_spec_t spec = {"crd subresource",
-                                     "status subresource, generation, 409 conflicts, finalizers", false, NULL, NULL};
+                                     "status subresource, generation, 409 conflicts, finalizers",
+                                     false, NULL, NULL};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
@@ -40,7 +43,8 @@ int main(int argc, char **argv)
     char err[128];
     crd_errs_t errs = {0};
     if (!demo_ok_ptr(&d, s, "crd_server_new") ||
-        !demo_ok(&d, crd_yaml_parse(crd_fixture("widget-crd"), &crd, err, sizeof err), "crd_yaml_parse") ||
+        !demo_ok(&d, crd_yaml_parse(crd_fixture("widget-crd"), &crd, err, sizeof err),
+                 "crd_yaml_parse") ||
         !demo_ok(&d, crd_server_define(s, crd, &errs) == 201 ? 0 : -1, "crd_server_define") ||
         !demo_ok(&d, crd_yaml_parse(crd_fixture("widget"), &w, err, sizeof err), "crd_yaml_parse"))
         goto out;

@@ -25,7 +25,8 @@ static crd_val_t *parse(demo_t *d, const char *text)
 static void show(demo_t *d, int code, const crd_val_t *out, const crd_errs_t *errs)
 {
     char json[1024];
-    printf("  => %s%d%s\n", demo_c(d, code < 300 ? DEMO_GREEN : DEMO_RED), code, demo_c(d, DEMO_RESET));
+    printf("  => %s%d%s\n", demo_c(d, code < 300 ? DEMO_GREEN : DEMO_RED), code,
+           demo_c(d, DEMO_RESET));
     if (out) {
         crd_json(out, json, sizeof json);
         printf("  stored: %s\n", json);
@@ -36,7 +37,8 @@ static void show(demo_t *d, int code, const crd_val_t *out, const crd_errs_t *er
 
 int main(int argc, char **argv)
 {
-    static const demo_spec_t spec = {"crd validate", "structural schemas, defaulting, pruning, validation errors",
+    static const demo_spec_t spec = {"crd validate",
+                                     "structural schemas, defaulting, pruning, validation errors",
                                      false, NULL, NULL};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
@@ -74,12 +76,14 @@ int main(int argc, char **argv)
          "{image: 'nginx:1.25', colour: blue, extra: {kept: true}}"},
         {"replicas below the minimum", "{image: nginx, replicas: -1}"},
         {"no image, a tier outside the enum, a bad date", "{tier: gpu, since: '2024-5-1'}"},
-        {"an image the pattern refuses, an int-or-string given a list", "{image: 'Nginx!', port: [80]}"},
+        {"an image the pattern refuses, an int-or-string given a list",
+         "{image: 'Nginx!', port: [80]}"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char text[512];
-        snprintf(text, sizeof text, "apiVersion: undergo.dev/v1\nkind: Widget\nmetadata: {name: w%zu}\nspec: %s\n",
-                 k, cases[k][1]);
+        snprintf(text, sizeof text,
+                 "apiVersion: undergo.dev/v1\nkind: Widget\nmetadata: {name: w%zu}\nspec: %s\n", k,
+                 cases[k][1]);
         demo_step(&d, "%s", cases[k][0]);
         printf("  spec: %s\n", cases[k][1]);
         crd_val_t *obj = parse(&d, text);

@@ -105,8 +105,10 @@ bool crd_val_equal(const crd_val_t *a, const crd_val_t *b)
     if (!a || !b)
         return a == b;
     if (a->kind != b->kind) {
-        if ((a->kind == CRD_INT || a->kind == CRD_FLOAT) && (b->kind == CRD_INT || b->kind == CRD_FLOAT))
-            return (a->kind == CRD_INT ? (double)a->i : a->f) == (b->kind == CRD_INT ? (double)b->i : b->f);
+        if ((a->kind == CRD_INT || a->kind == CRD_FLOAT) &&
+            (b->kind == CRD_INT || b->kind == CRD_FLOAT))
+            return (a->kind == CRD_INT ? (double)a->i : a->f) ==
+                   (b->kind == CRD_INT ? (double)b->i : b->f);
         return false;
     }
     switch (a->kind) {
@@ -208,7 +210,10 @@ static void put(out_t *o, const char *s, size_t len)
             o->buf[o->len] = s[k];
 }
 
-static void puts_(out_t *o, const char *s) { put(o, s, strlen(s)); }
+static void puts_(out_t *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
 
 static void put_str(out_t *o, const char *s)
 {

@@ -77,7 +77,8 @@ static inline const char *joined(const crd_errs_t *e, char *buf, size_t n)
     size_t used = 0;
     buf[0] = '\0';
     for (size_t k = 0; k < e->n && k < CRD_MAX_ERRS; k++)
-        used += (size_t)snprintf(buf + used, used < n ? n - used : 0, "%s%s", k ? " | " : "", e->msg[k]);
+        used += (size_t)snprintf(buf + used, used < n ? n - used : 0, "%s%s", k ? " | " : "",
+                                 e->msg[k]);
     return buf;
 }
 

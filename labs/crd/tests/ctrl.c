@@ -22,13 +22,15 @@ static int converged(world_t *w, int *total)
         const crd_val_t *f = crd_at(items[k], "metadata.finalizers");
         ok += f && f->n == 1 && !strcmp(f->items[0]->s, CRD_FINALIZER) &&
               int_at(items[k], "status.readyReplicas") == int_at(items[k], "spec.replicas") &&
-              int_at(items[k], "status.observedGeneration") == int_at(items[k], "metadata.generation");
+              int_at(items[k], "status.observedGeneration") ==
+                  int_at(items[k], "metadata.generation");
     }
     *total = (int)n;
     return ok;
 }
 
-static void test_one_widget_gets_its_finalizer_then_its_status_and_is_cleaned_up_on_delete(void **state)
+static void
+test_one_widget_gets_its_finalizer_then_its_status_and_is_cleaned_up_on_delete(void **state)
 {
     (void)state;
     world_t w;
@@ -151,6 +153,7 @@ static void test_widgets_converge_under_watch_drops_and_racing_writers(void **st
 }
 
 UG_TEST_GROUP(ctrl, NULL, NULL,
-              cmocka_unit_test(test_one_widget_gets_its_finalizer_then_its_status_and_is_cleaned_up_on_delete),
+              cmocka_unit_test(
+                  test_one_widget_gets_its_finalizer_then_its_status_and_is_cleaned_up_on_delete),
               cmocka_unit_test(test_a_stale_cache_conflicts_and_the_key_is_retried_rate_limited),
               cmocka_unit_test(test_widgets_converge_under_watch_drops_and_racing_writers));

@@ -200,9 +200,11 @@ static void test_the_token_bucket_allows_a_burst_of_100_then_10_per_second(void 
     crd_queue_free(q);
 }
 
-UG_TEST_GROUP(queue, NULL, NULL, cmocka_unit_test(test_the_queue_keeps_one_copy_of_a_key_in_first_added_order),
-              cmocka_unit_test(test_a_key_added_while_processing_comes_back_once_after_done),
-              cmocka_unit_test(test_add_after_fires_at_its_instant_and_keeps_the_earliest),
-              cmocka_unit_test(test_the_rate_limiter_doubles_per_key_from_5ms_and_forget_starts_over),
-              cmocka_unit_test(test_backoff_is_capped_at_1000_seconds),
-              cmocka_unit_test(test_the_token_bucket_allows_a_burst_of_100_then_10_per_second));
+UG_TEST_GROUP(
+    queue, NULL, NULL,
+    cmocka_unit_test(test_the_queue_keeps_one_copy_of_a_key_in_first_added_order),
+    cmocka_unit_test(test_a_key_added_while_processing_comes_back_once_after_done),
+    cmocka_unit_test(test_add_after_fires_at_its_instant_and_keeps_the_earliest),
+    cmocka_unit_test(test_the_rate_limiter_doubles_per_key_from_5ms_and_forget_starts_over),
+    cmocka_unit_test(test_backoff_is_capped_at_1000_seconds),
+    cmocka_unit_test(test_the_token_bucket_allows_a_burst_of_100_then_10_per_second));

@@ -19,19 +19,22 @@ static void test_a_crd_needs_exactly_one_storage_version_and_objects_are_stored_
     crd_val_t *two = crd_val_clone(w.crd);
     crd_set(crd_at(two, "spec.versions")->items[0], "storage", yaml("true"));
     assert_int_equal(422, crd_server_define(w.s, two, &errs));
-    assert_string_equal("spec.versions: Invalid value: 2: must have exactly one version marked as storage version",
-                        joined(&errs, buf, sizeof buf));
+    assert_string_equal(
+        "spec.versions: Invalid value: 2: must have exactly one version marked as storage version",
+        joined(&errs, buf, sizeof buf));
     errs.n = 0;
     crd_set(crd_at(two, "spec.versions")->items[0], "storage", yaml("false"));
     crd_set(crd_at(two, "spec.versions")->items[1], "storage", yaml("false"));
     assert_int_equal(422, crd_server_define(w.s, two, &errs));
-    assert_string_equal("spec.versions: Invalid value: 0: must have exactly one version marked as storage version",
-                        joined(&errs, buf, sizeof buf));
+    assert_string_equal(
+        "spec.versions: Invalid value: 0: must have exactly one version marked as storage version",
+        joined(&errs, buf, sizeof buf));
     crd_val_free(two);
     /* written at v1beta1, read back at v1 (the storage version) */
     char text[256];
     unsigned r = (unsigned)ug_rand_below(1000);
-    snprintf(text, sizeof text, "apiVersion: undergo.dev/v1beta1\nkind: Widget\nmetadata: {name: b%u}\nspec: {x: 1}\n",
+    snprintf(text, sizeof text,
+             "apiVersion: undergo.dev/v1beta1\nkind: Widget\nmetadata: {name: b%u}\nspec: {x: 1}\n",
              r);
     crd_val_t *obj = yaml(text), *out = NULL;
     assert_int_equal(201, crd_create(w.s, obj, &out, &errs));
@@ -67,7 +70,8 @@ static void test_status_is_a_subresource_and_generation_counts_spec_changes_only
         crd_set(out, "status", yaml("{readyReplicas: 9}"));
         crd_val_t *next = NULL;
         spec_writes += crd_update(w.s, out, &next, &errs) == 200;
-        kept += int_at(next, "status.readyReplicas") == (k == 0 ? -999 : k - 1); /* the stored status stays */
+        kept += int_at(next, "status.readyReplicas") ==
+                (k == 0 ? -999 : k - 1); /* the stored status stays */
         crd_val_free(out);
         out = next;
         /* /status: a status change, with a spec that is ignored */
@@ -123,8 +127,9 @@ static void test_a_stale_resource_version_is_a_409_conflict(void **state)
     /* no resourceVersion at all: the update is refused, not forced */
     crd_del(crd_get(b, "metadata"), "resourceVersion");
     assert_int_equal(422, crd_update(w.s, b, NULL, &errs));
-    assert_string_equal("metadata.resourceVersion: Invalid value: 0x0: must be specified for an update",
-                        joined(&errs, buf, sizeof buf));
+    assert_string_equal(
+        "metadata.resourceVersion: Invalid value: 0x0: must be specified for an update",
+        joined(&errs, buf, sizeof buf));
     crd_val_free(now);
     crd_val_free(a);
     crd_val_free(a2);
@@ -152,7 +157,8 @@ static void test_finalizers_hold_a_deletion_until_the_last_one_is_removed(void *
     assert_string_equal(ts, str_at(out, "metadata.deletionTimestamp"));
     crd_val_free(out);
     w.clock += (int64_t)(1 + ug_rand_below(100)) * 1000000000LL;
-    assert_int_equal(202, crd_delete(w.s, "f", &out)); /* a second delete keeps the first timestamp */
+    assert_int_equal(202,
+                     crd_delete(w.s, "f", &out)); /* a second delete keeps the first timestamp */
     assert_string_equal(ts, str_at(out, "metadata.deletionTimestamp"));
     /* removing one finalizer keeps the object; clearing deletionTimestamp is ignored */
     crd_set(crd_get(out, "metadata"), "finalizers", yaml("[b.dev/two]"));
@@ -171,7 +177,8 @@ static void test_finalizers_hold_a_deletion_until_the_last_one_is_removed(void *
     world_free(&w);
 }
 
-static void test_watch_replays_events_after_a_resource_version_and_410_after_compaction(void **state)
+static void
+test_watch_replays_events_after_a_resource_version_and_410_after_compaction(void **state)
 {
     (void)state;
     world_t w;
@@ -212,9 +219,10 @@ static void test_watch_replays_events_after_a_resource_version_and_410_after_com
     world_free(&w);
 }
 
-UG_TEST_GROUP(server, NULL, NULL,
-              cmocka_unit_test(test_a_crd_needs_exactly_one_storage_version_and_objects_are_stored_at_it),
-              cmocka_unit_test(test_status_is_a_subresource_and_generation_counts_spec_changes_only),
-              cmocka_unit_test(test_a_stale_resource_version_is_a_409_conflict),
-              cmocka_unit_test(test_finalizers_hold_a_deletion_until_the_last_one_is_removed),
-              cmocka_unit_test(test_watch_replays_events_after_a_resource_version_and_410_after_compaction));
+UG_TEST_GROUP(
+    server, NULL, NULL,
+    cmocka_unit_test(test_a_crd_needs_exactly_one_storage_version_and_objects_are_stored_at_it),
+    cmocka_unit_test(test_status_is_a_subresource_and_generation_counts_spec_changes_only),
+    cmocka_unit_test(test_a_stale_resource_version_is_a_409_conflict),
+    cmocka_unit_test(test_finalizers_hold_a_deletion_until_the_last_one_is_removed),
+    cmocka_unit_test(test_watch_replays_events_after_a_resource_version_and_410_after_compaction));

@@ -92,7 +92,10 @@ static void test_the_controller_converges_as_a_task_on_the_virtual_clock(void **
     assert_int_equal(201, widget_world(&r.w));
     r.c = crd_ctrl_new(r.w.s, &r.w.clock);
     r.n = 6 + (int)ug_rand_below(6);
-    rt_config_t cfg = {.sched = RT_SCHED_RANDOM, .seed = ug_rand(), .clock = RT_CLOCK_VIRTUAL, .tick = RT_TICK_NONE};
+    rt_config_t cfg = {.sched = RT_SCHED_RANDOM,
+                       .seed = ug_rand(),
+                       .clock = RT_CLOCK_VIRTUAL,
+                       .tick = RT_TICK_NONE};
     assert_int_equal(0, rt_run(&cfg, main_task, &r));
     const crd_val_t *items[64];
     uint64_t rv;
@@ -100,7 +103,8 @@ static void test_the_controller_converges_as_a_task_on_the_virtual_clock(void **
     int ok = 0;
     for (size_t k = 0; k < m; k++)
         ok += int_at(items[k], "status.readyReplicas") == int_at(items[k], "spec.replicas") &&
-              int_at(items[k], "status.observedGeneration") == int_at(items[k], "metadata.generation");
+              int_at(items[k], "status.observedGeneration") ==
+                  int_at(items[k], "metadata.generation");
     assert_int_equal(r.n, m);
     assert_int_equal(r.n, ok);
     /* quiet within one poll of the last write, give or take the backoffs of
@@ -110,4 +114,5 @@ static void test_the_controller_converges_as_a_task_on_the_virtual_clock(void **
     world_free(&r.w);
 }
 
-UG_TEST_GROUP(tasks, NULL, NULL, cmocka_unit_test(test_the_controller_converges_as_a_task_on_the_virtual_clock));
+UG_TEST_GROUP(tasks, NULL, NULL,
+              cmocka_unit_test(test_the_controller_converges_as_a_task_on_the_virtual_clock));
