@@ -206,11 +206,14 @@ static int validate(const crd_val_t *s, const crd_val_t *v, const char *path, cr
                 path, kind_name(v), path, kind_name(v));
             return (int)errs->n - before;
         }
-    } else if (t && !type_ok(t, v)) {
+    }
+    /* a value of the wrong type is still held against the enum (as
+     * kube-openapi runs its validators one after the other); the checks of
+     * the type itself then have nothing to apply to */
+    bool wrong = !flag(s, "x-kubernetes-int-or-string") && t && !type_ok(t, v);
+    if (wrong)
         crd_errs_add(errs, "%s: Invalid value: \"%s\": %s in body must be of type %s: \"%s\"", path,
                      kind_name(v), path, t, kind_name(v));
-        return (int)errs->n - before;
-    }
     const crd_val_t *en = crd_get(s, "enum");
     if (en && en->kind == CRD_LIST) {
         bool found = false;
@@ -219,7 +222,7 @@ static int validate(const crd_val_t *s, const crd_val_t *v, const char *path, cr
         if (!found) {
             char list[CRD_ERR_LEN] = "";
             size_t used = 0;
-            for (size_t k = 0; k < en->n; k++) {
+            for (size_t k = 0; k < en->n && used < sizeof list; k++) {
                 if (k)
                     used += (size_t)snprintf(list + used,
                                              used < sizeof list ? sizeof list - used : 0, ", ");
@@ -230,6 +233,8 @@ static int validate(const crd_val_t *s, const crd_val_t *v, const char *path, cr
             crd_errs_add(errs, "%s: Unsupported value: %s: supported values: %s", path, text, list);
         }
     }
+    if (wrong)
+        return (int)errs->n - before;
     const crd_val_t *c;
     if (v->kind == CRD_INT || v->kind == CRD_FLOAT) {
         num_text(v, text, sizeof text);

@@ -129,7 +129,7 @@ static void test_validation_errors_name_the_field_and_the_rule_as_the_apiserver_
     char buf[2048];
     struct {
         char spec[256], want[400];
-    } cases[10];
+    } cases[11];
     size_t n = 0;
 #define CASE(...) snprintf(cases[n].spec, sizeof cases[n].spec, __VA_ARGS__)
 #define WANT(...) (snprintf(cases[n].want, sizeof cases[n].want, __VA_ARGS__), n++)
@@ -149,6 +149,10 @@ static void test_validation_errors_name_the_field_and_the_rule_as_the_apiserver_
     CASE("{image: nginx, tier: tier%d}", r);
     WANT("spec.tier: Unsupported value: \"tier%d\": supported values: \"web\", \"worker\", "
          "\"batch\"",
+         r);
+    CASE("{image: nginx, tier: %d}", r);
+    WANT("spec.tier: Invalid value: \"integer\": spec.tier in body must be of type string: \"integer\" | "
+         "spec.tier: Unsupported value: %d: supported values: \"web\", \"worker\", \"batch\"",
          r);
     CASE("{image: 'Nginx%d'}", r);
     WANT("spec.image: Invalid value: \"Nginx%d\": spec.image in body should match "
