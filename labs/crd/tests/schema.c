@@ -151,7 +151,8 @@ static void test_validation_errors_name_the_field_and_the_rule_as_the_apiserver_
          "\"batch\"",
          r);
     CASE("{image: nginx, tier: %d}", r);
-    WANT("spec.tier: Invalid value: \"integer\": spec.tier in body must be of type string: \"integer\" | "
+    WANT("spec.tier: Invalid value: \"integer\": spec.tier in body must be of type string: "
+         "\"integer\" | "
          "spec.tier: Unsupported value: %d: supported values: \"web\", \"worker\", \"batch\"",
          r);
     CASE("{image: 'Nginx%d'}", r);
