@@ -15,6 +15,7 @@ static void synced(void)
 {
     nc = 3 + (int)ug_rand_below(2);
     eps = 1 + (int)ug_rand_below(3);
+    seed_port();
     assert_int_equal(0, xds_cache_new(true, &cache));
     snap_world(&snap, "v1", 1, nc, eps, 1, 1);
     assert_int_equal(0, xds_cache_set_snapshot(cache, "n1", &snap));
@@ -52,6 +53,7 @@ static void test_delta_first_push_sends_each_resource_once_in_ads_order(void **s
              "req RDS n=4 sub=[] unsub=[] initial=0\n",
              cl, cl, cl);
     assert_string_equal(want, p.log);
+    assert_string_equal(ep(1, 0, 0), route(p.cl, "/", (uint64_t)eps * ug_rand_below(100)));
     done();
 }
 
@@ -70,7 +72,7 @@ static void test_delta_sends_only_changes_and_removes_stale_clusters_last(void *
     synced();
     pump_clear(&p);
     xds_snapshot_t s2;
-    v2(&s2, "10.2.1.0:8080");
+    v2(&s2, ep(2, 1, 0));
     assert_int_equal(0, xds_cache_set_snapshot(cache, "n1", &s2));
     pump_run(&p);
     char rm[64] = "", want[1024];
@@ -88,7 +90,7 @@ static void test_delta_sends_only_changes_and_removes_stale_clusters_last(void *
     assert_string_equal(want, p.log);
     assert_int_equal(XDS_ABSENT, xds_client_state(p.cl, XDS_CDS, "c2"));
     uint64_t h = 1 + 2 * ug_rand_below(100); /* odd: c1 under "/api c0=1,c1=1" */
-    assert_string_equal("10.2.1.0:8080", route(p.cl, "/api", h));
+    assert_string_equal(ep(2, 1, 0), route(p.cl, "/api", h));
     done();
 }
 
@@ -116,12 +118,13 @@ static void test_delta_resume_declares_what_it_holds_and_gets_only_changes(void 
     /* One assignment changes while the stream is new: only it is sent. */
     snap_versions(&snap, "v2");
     int k = (int)ug_rand_below((unsigned)nc);
-    snprintf(snap.res[XDS_EDS][k].body, XDS_BODY, "10.3.%d.0:8080", k);
+    snprintf(snap.res[XDS_EDS][k].body, XDS_BODY, "%s", ep(3, k, 0));
     assert_int_equal(0, xds_cache_set_snapshot(cache, "n1", &snap));
     pump_clear(&p);
     pump_run(&p);
     snprintf(want, sizeof want, "resp EDS n=1 res=[c%d] removed=[]\nreq EDS n=1 sub=[] unsub=[] initial=0\n", k);
     assert_string_equal(want, p.log);
+    assert_string_equal(k == 0 ? ep(3, 0, 0) : ep(1, 0, 0), route(p.cl, "/", 0));
     done();
 }
 
@@ -140,9 +143,7 @@ static void test_delta_nack_keeps_the_old_assignment_and_is_not_resent(void **st
                         "10.2.1.0:http\n",
                         p.log);
     uint64_t h = 1 + 2 * ug_rand_below(100);
-    char want[32];
-    snprintf(want, sizeof want, "10.1.1.%d:8080", (int)((h / 2) % (uint64_t)eps));
-    assert_string_equal(want, route(p.cl, "/api", h));
+    assert_string_equal(ep(1, 1, (int)((h / 2) % (uint64_t)eps)), route(p.cl, "/api", h));
     pump_clear(&p);
     pump_run(&p);
     assert_int_equal(0, p.responses);

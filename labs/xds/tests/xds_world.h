@@ -16,6 +16,24 @@
 
 #include "xds.h"
 
+/* The endpoints' port, drawn from the seed by seed_port(). */
+static int PORT = 8080;
+
+static inline void seed_port(void)
+{
+    PORT = 1024 + (int)ug_rand_below(60000);
+}
+
+/* "10.<gen>.<i>.<k>:PORT" */
+static inline const char *ep(int gen, int i, int k)
+{
+    static char buf[4][32];
+    static int n;
+    char *b = buf[n++ % 4];
+    snprintf(b, 32, "10.%d.%d.%d:%d", gen, i, k, PORT);
+    return b;
+}
+
 static inline void snap_add(xds_snapshot_t *s, xds_type_t t, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static inline void snap_add(xds_snapshot_t *s, xds_type_t t, const char *name, const char *fmt, ...)
@@ -50,8 +68,8 @@ static inline void snap_world(xds_snapshot_t *s, const char *v, int gen, int ncl
         snprintf(name, sizeof name, "c%d", i);
         size_t o = 0;
         for (int k = 0; k < eps; k++)
-            o += (size_t)snprintf(body + o, sizeof body - o, "%s10.%d.%d.%d:8080", k ? "," : "",
-                                  gen, i, k);
+            o += (size_t)snprintf(body + o, sizeof body - o, "%s10.%d.%d.%d:%d", k ? "," : "",
+                                  gen, i, k, PORT);
         snap_add(s, XDS_CDS, name, "eds=%s", name);
         snap_add(s, XDS_EDS, name, "%s", body);
     }
