@@ -128,7 +128,7 @@ static void test_delta_resume_declares_what_it_holds_and_gets_only_changes(void 
     done();
 }
 
-static void test_delta_nack_keeps_the_old_assignment_and_is_not_resent(void **state)
+static void test_delta_nack_rejects_the_whole_response_and_is_not_resent(void **state)
 {
     (void)state;
     synced();
@@ -136,14 +136,16 @@ static void test_delta_nack_keeps_the_old_assignment_and_is_not_resent(void **st
     xds_snapshot_t s2;
     v2(&s2, "10.2.1.0:http");
     s2.n[XDS_CDS] = s2.n[XDS_EDS] = nc; /* nothing removed */
+    snprintf(s2.res[XDS_EDS][0].body, XDS_BODY, "%s", ep(2, 0, 0)); /* valid, same response */
     assert_int_equal(0, xds_cache_set_snapshot(cache, "n1", &s2));
     pump_run(&p);
-    assert_string_equal("resp EDS n=5 res=[c1] removed=[]\n"
+    assert_string_equal("resp EDS n=5 res=[c0,c1] removed=[]\n"
                         "req EDS n=5 sub=[] unsub=[] initial=0 NACK c1: assignment: bad endpoint "
                         "10.2.1.0:http\n",
                         p.log);
     uint64_t h = 1 + 2 * ug_rand_below(100);
     assert_string_equal(ep(1, 1, (int)((h / 2) % (uint64_t)eps)), route(p.cl, "/api", h));
+    assert_string_equal(ep(1, 0, 0), route(p.cl, "/", (uint64_t)eps * ug_rand_below(100)));
     pump_clear(&p);
     pump_run(&p);
     assert_int_equal(0, p.responses);
@@ -154,4 +156,4 @@ UG_TEST_GROUP(xds_delta, NULL, NULL,
               cmocka_unit_test(test_delta_first_push_sends_each_resource_once_in_ads_order),
               cmocka_unit_test(test_delta_sends_only_changes_and_removes_stale_clusters_last),
               cmocka_unit_test(test_delta_resume_declares_what_it_holds_and_gets_only_changes),
-              cmocka_unit_test(test_delta_nack_keeps_the_old_assignment_and_is_not_resent));
+              cmocka_unit_test(test_delta_nack_rejects_the_whole_response_and_is_not_resent));
