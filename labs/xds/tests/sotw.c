@@ -155,8 +155,8 @@ static void test_stale_clusters_are_removed_after_the_rest_of_the_push(void **st
     snap_add(&v2, XDS_RDS, "rc", "/api c1=1,c9=1;/ c9=1");
     snap_add(&v2, XDS_CDS, "c1", "eds=c1");
     snap_add(&v2, XDS_CDS, "c9", "eds=c9");
-    snap_add(&v2, XDS_EDS, "c1", ep(2, 1, 0));
-    snap_add(&v2, XDS_EDS, "c9", ep(2, 9, 0));
+    snap_add(&v2, XDS_EDS, "c1", "%s", ep(2, 1, 0));
+    snap_add(&v2, XDS_EDS, "c9", "%s", ep(2, 9, 0));
     int nc = 0;
     while (snap.n[XDS_CDS] > nc)
         nc++;
