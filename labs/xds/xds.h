@@ -24,10 +24,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define XDS_NAME 48     /* names, versions, nonces: NUL-terminated, shorter than this */
-#define XDS_BODY 160    /* a resource's body (the encoding below) */
-#define XDS_MAX_RES 16  /* resources of one type in a snapshot or a response */
-#define XDS_ERR 128     /* error_detail */
+#define XDS_NAME 48    /* names, versions, nonces: NUL-terminated, shorter than this */
+#define XDS_BODY 160   /* a resource's body (the encoding below) */
+#define XDS_MAX_RES 16 /* resources of one type in a snapshot or a response */
+#define XDS_ERR 128    /* error_detail */
 
 /* Copies a name, version or nonce, cut to fit XDS_NAME. */
 static inline void xds_name_copy(char *dst, const char *src)
@@ -188,8 +188,8 @@ const char *xds_client_version(const xds_client_t *c, xds_type_t t);
  * weight` (in the order listed) → an endpoint, `hash / total % n`, of the
  * cluster's assignment. Only ACTIVE listeners and clusters route. Writes
  * the endpoint ("host:port") and returns 0; -ENOENT when nothing routes. */
-int xds_client_route(const xds_client_t *c, const char *listener, const char *path,
-                     uint64_t hash, char *endpoint, size_t len);
+int xds_client_route(const xds_client_t *c, const char *listener, const char *path, uint64_t hash,
+                     char *endpoint, size_t len);
 
 /* ---- support: bodies (support/xds_resource.c) ---- */
 

@@ -117,7 +117,10 @@ int xds_cache_new(bool ads, xds_cache_t **out)
     *out = NULL;
     return -ENOSYS;
 }
-void xds_cache_free(xds_cache_t *c) { (void)c; }
+void xds_cache_free(xds_cache_t *c)
+{
+    (void)c;
+}
 const xds_snapshot_t *xds__cache_lookup(const xds_cache_t *c, const char *node)
 {
     (void)c;

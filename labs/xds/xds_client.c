@@ -13,12 +13,12 @@
 #if LAB_SOLUTION
 
 typedef struct ctype {
-    bool requested;             /* a request of this type went out */
-    char version[XDS_NAME];     /* the last accepted version_info */
-    char nonce[XDS_NAME];       /* the last response's nonce */
-    int nres;                   /* what the client holds */
+    bool requested;         /* a request of this type went out */
+    char version[XDS_NAME]; /* the last accepted version_info */
+    char nonce[XDS_NAME];   /* the last response's nonce */
+    int nres;               /* what the client holds */
     xds_resource_t res[XDS_MAX_RES];
-    int nnames;                 /* the subscription (EDS, RDS, SDS) */
+    int nnames; /* the subscription (EDS, RDS, SDS) */
     char names[XDS_MAX_RES][XDS_NAME];
 } ctype_t;
 
@@ -181,7 +181,7 @@ int xds_client_on_response(xds_client_t *c, const xds_response_t *r, xds_request
     xds_name_copy(ct->nonce, r->nonce);
     char err[XDS_ERR] = "";
     for (int i = 0; i < r->nres && !err[0]; i++) {
-        char why[XDS_ERR - XDS_NAME];
+        char why[XDS_ERR - XDS_NAME - 2];
         if (xds_resource_check(t, r->res[i].body, why, sizeof why))
             snprintf(err, sizeof err, "%s: %s", r->res[i].name, why);
     }
@@ -267,8 +267,8 @@ const char *xds_client_version(const xds_client_t *c, xds_type_t t)
     return (unsigned)t < XDS_NTYPES ? c->t[t].version : "";
 }
 
-int xds_client_route(const xds_client_t *c, const char *listener, const char *path,
-                     uint64_t hash, char *endpoint, size_t len)
+int xds_client_route(const xds_client_t *c, const char *listener, const char *path, uint64_t hash,
+                     char *endpoint, size_t len)
 {
     if (xds_client_state(c, XDS_LDS, listener) != XDS_ACTIVE)
         return -ENOENT;
@@ -309,7 +309,10 @@ int xds_client_new(const char *node, bool delta, xds_client_t **out)
     *out = NULL;
     return -ENOSYS;
 }
-void xds_client_free(xds_client_t *c) { (void)c; }
+void xds_client_free(xds_client_t *c)
+{
+    (void)c;
+}
 int xds_client_start(xds_client_t *c, xds_request_t *out, int max)
 {
     (void)c;
@@ -345,8 +348,8 @@ const char *xds_client_version(const xds_client_t *c, xds_type_t t)
     (void)t;
     return "";
 }
-int xds_client_route(const xds_client_t *c, const char *listener, const char *path,
-                     uint64_t hash, char *endpoint, size_t len)
+int xds_client_route(const xds_client_t *c, const char *listener, const char *path, uint64_t hash,
+                     char *endpoint, size_t len)
 {
     (void)c;
     (void)listener;

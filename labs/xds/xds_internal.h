@@ -25,20 +25,20 @@ int xds__snap_find(const xds_snapshot_t *s, xds_type_t t, const char *name);
 
 /* One type on a server stream. */
 typedef struct xds_tstate {
-    bool seen;         /* a request of this type arrived */
-    bool pending;      /* SotW: a request waits for its response */
-    bool wildcard;     /* LDS/CDS subscribed with no names */
-    bool names_changed;/* SotW: the subscription changed since the last response */
+    bool seen;          /* a request of this type arrived */
+    bool pending;       /* SotW: a request waits for its response */
+    bool wildcard;      /* LDS/CDS subscribed with no names */
+    bool names_changed; /* SotW: the subscription changed since the last response */
     int nnames;
     char names[XDS_MAX_RES][XDS_NAME];
-    char req_version[XDS_NAME];  /* SotW: version_info of the pending request */
-    char nonce[XDS_NAME];        /* the last nonce sent */
-    char nacked[XDS_NAME];       /* the version the client rejected, "" if none */
-    bool removal_pending;        /* ADS: stale clusters still to remove */
-    int nsent;                   /* SotW CDS: what the client holds */
+    char req_version[XDS_NAME]; /* SotW: version_info of the pending request */
+    char nonce[XDS_NAME];       /* the last nonce sent */
+    char nacked[XDS_NAME];      /* the version the client rejected, "" if none */
+    bool removal_pending;       /* ADS: stale clusters still to remove */
+    int nsent;                  /* SotW CDS: what the client holds */
     xds_resource_t sent[XDS_MAX_RES];
-    bool awaiting_ack;           /* delta: a response not yet ACKed or NACKed */
-    int nknown;                  /* delta: name + version the client holds */
+    bool awaiting_ack; /* delta: a response not yet ACKed or NACKed */
+    int nknown;        /* delta: name + version the client holds */
     xds_resource_t known[XDS_MAX_RES];
 } xds_tstate_t;
 

@@ -73,7 +73,8 @@ static void drop_known(xds_tstate_t *ts, const char *name)
 {
     int i = find_res(ts->known, ts->nknown, name);
     if (i >= 0) {
-        memmove(&ts->known[i], &ts->known[i + 1], (size_t)(ts->nknown - i - 1) * sizeof ts->known[0]);
+        memmove(&ts->known[i], &ts->known[i + 1],
+                (size_t)(ts->nknown - i - 1) * sizeof ts->known[0]);
         ts->nknown--;
     }
 }
@@ -241,8 +242,8 @@ static int next_sotw(xds_sstream_t *s, const xds_snapshot_t *snap, xds_response_
 
 /* Delta: what changed for t. On ADS, removals of clusters and assignments
  * wait for the late pass (removals = true), which sends only them. */
-static int diff_delta(xds_sstream_t *s, xds_type_t t, const xds_snapshot_t *snap,
-                      bool removals, xds_response_t *out)
+static int diff_delta(xds_sstream_t *s, xds_type_t t, const xds_snapshot_t *snap, bool removals,
+                      xds_response_t *out)
 {
     xds_tstate_t *ts = &s->t[t];
     xds_response_t r;
@@ -323,7 +324,10 @@ int xds_sstream_open(xds_cache_t *c, bool delta, xds_sstream_t **out)
     *out = NULL;
     return -ENOSYS;
 }
-void xds_sstream_close(xds_sstream_t *s) { (void)s; }
+void xds_sstream_close(xds_sstream_t *s)
+{
+    (void)s;
+}
 int xds_sstream_request(xds_sstream_t *s, const xds_request_t *req)
 {
     (void)s;

@@ -80,7 +80,8 @@ static void version(xds_snapshot_t *s, const char *v)
 
 int main(int argc, char **argv)
 {
-    demo_spec_t spec = {"xds delta-resume", "delta xDS sends only changes, and resumes from what the client holds",
+    demo_spec_t spec = {"xds delta-resume",
+                        "delta xDS sends only changes, and resumes from what the client holds",
                         false, NULL, NULL};
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)

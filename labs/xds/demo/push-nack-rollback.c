@@ -81,8 +81,8 @@ static void version(xds_snapshot_t *s, const char *v)
 
 int main(int argc, char **argv)
 {
-    demo_spec_t spec = {"xds push-nack-rollback", "a config push, a NACK and a rollback, as a timeline",
-                        false, NULL, NULL};
+    demo_spec_t spec = {"xds push-nack-rollback",
+                        "a config push, a NACK and a rollback, as a timeline", false, NULL, NULL};
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
         return rc;

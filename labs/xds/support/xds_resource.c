@@ -147,8 +147,7 @@ int xds_resource_check(xds_type_t t, const char *body, char *err, size_t errlen)
         }
         return 0;
     }
-    default:
-        return fail(err, errlen, "%s", "unknown type");
+    default: return fail(err, errlen, "%s", "unknown type");
     }
 }
 
@@ -242,13 +241,13 @@ void xds_response_str(const xds_response_t *r, char *out, size_t len)
     char names[XDS_MAX_RES][XDS_NAME], s[512], rm[256] = "";
     for (int i = 0; i < r->nres && i < XDS_MAX_RES; i++)
         xds_name_copy(names[i], r->res[i].name);
-    names_str(s, sizeof s, r->nres, (const char (*)[XDS_NAME])names);
+    names_str(s, sizeof s, r->nres, (const char(*)[XDS_NAME])names);
     if (r->delta) {
         names_str(rm, sizeof rm, r->nremoved, r->removed);
-        snprintf(out, len, "resp %s n=%s res=[%s] removed=[%s]", xds_type_short(r->type),
-                 r->nonce, s, rm);
+        snprintf(out, len, "resp %s n=%s res=[%s] removed=[%s]", xds_type_short(r->type), r->nonce,
+                 s, rm);
     } else {
-        snprintf(out, len, "resp %s v=%s n=%s res=[%s]", xds_type_short(r->type),
-                 r->version_info, r->nonce, s);
+        snprintf(out, len, "resp %s v=%s n=%s res=[%s]", xds_type_short(r->type), r->version_info,
+                 r->nonce, s);
     }
 }

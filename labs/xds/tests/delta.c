@@ -122,7 +122,8 @@ static void test_delta_resume_declares_what_it_holds_and_gets_only_changes(void 
     assert_int_equal(0, xds_cache_set_snapshot(cache, "n1", &snap));
     pump_clear(&p);
     pump_run(&p);
-    snprintf(want, sizeof want, "resp EDS n=1 res=[c%d] removed=[]\nreq EDS n=1 sub=[] unsub=[] initial=0\n", k);
+    snprintf(want, sizeof want,
+             "resp EDS n=1 res=[c%d] removed=[]\nreq EDS n=1 sub=[] unsub=[] initial=0\n", k);
     assert_string_equal(want, p.log);
     assert_string_equal(k == 0 ? ep(3, 0, 0) : ep(1, 0, 0), route(p.cl, "/", 0));
     done();
@@ -135,7 +136,7 @@ static void test_delta_nack_rejects_the_whole_response_and_is_not_resent(void **
     pump_clear(&p);
     xds_snapshot_t s2;
     v2(&s2, "10.2.1.0:http");
-    s2.n[XDS_CDS] = s2.n[XDS_EDS] = nc; /* nothing removed */
+    s2.n[XDS_CDS] = s2.n[XDS_EDS] = nc;                             /* nothing removed */
     snprintf(s2.res[XDS_EDS][0].body, XDS_BODY, "%s", ep(2, 0, 0)); /* valid, same response */
     assert_int_equal(0, xds_cache_set_snapshot(cache, "n1", &s2));
     pump_run(&p);

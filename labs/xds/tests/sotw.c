@@ -252,11 +252,11 @@ static void test_ads_push_order_holds_under_a_seeded_shuffle_of_requests(void **
     done();
 }
 
-UG_TEST_GROUP(xds_sotw, NULL, NULL,
-              cmocka_unit_test(test_ads_first_push_goes_cds_eds_lds_rds_each_acked),
-              cmocka_unit_test(test_no_response_while_the_client_is_at_the_current_version),
-              cmocka_unit_test(test_nack_keeps_the_old_config_and_a_new_version_rolls_back),
-              cmocka_unit_test(test_a_request_with_a_stale_nonce_is_ignored),
-              cmocka_unit_test(test_stale_clusters_are_removed_after_the_rest_of_the_push),
-              cmocka_unit_test(test_a_resumed_stream_at_the_current_version_gets_nothing_until_a_change),
-              cmocka_unit_test(test_ads_push_order_holds_under_a_seeded_shuffle_of_requests));
+UG_TEST_GROUP(
+    xds_sotw, NULL, NULL, cmocka_unit_test(test_ads_first_push_goes_cds_eds_lds_rds_each_acked),
+    cmocka_unit_test(test_no_response_while_the_client_is_at_the_current_version),
+    cmocka_unit_test(test_nack_keeps_the_old_config_and_a_new_version_rolls_back),
+    cmocka_unit_test(test_a_request_with_a_stale_nonce_is_ignored),
+    cmocka_unit_test(test_stale_clusters_are_removed_after_the_rest_of_the_push),
+    cmocka_unit_test(test_a_resumed_stream_at_the_current_version_gets_nothing_until_a_change),
+    cmocka_unit_test(test_ads_push_order_holds_under_a_seeded_shuffle_of_requests));

@@ -68,8 +68,8 @@ static inline void snap_world(xds_snapshot_t *s, const char *v, int gen, int ncl
         snprintf(name, sizeof name, "c%d", i);
         size_t o = 0;
         for (int k = 0; k < eps; k++)
-            o += (size_t)snprintf(body + o, sizeof body - o, "%s10.%d.%d.%d:%d", k ? "," : "",
-                                  gen, i, k, PORT);
+            o += (size_t)snprintf(body + o, sizeof body - o, "%s10.%d.%d.%d:%d", k ? "," : "", gen,
+                                  i, k, PORT);
         snap_add(s, XDS_CDS, name, "eds=%s", name);
         snap_add(s, XDS_EDS, name, "%s", body);
     }
