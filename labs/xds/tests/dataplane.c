@@ -206,9 +206,43 @@ static void test_cache_takes_only_consistent_snapshots_one_per_node(void **state
     xds_cache_free(cache);
 }
 
+static void test_a_listener_with_a_secret_is_served_by_sds_after_its_routes(void **state)
+{
+    (void)state;
+    xds_cache_t *cache;
+    pump_t p;
+    xds_snapshot_t s;
+    seed_port();
+    snap_world(&s, "v1", 4, 1, 1, 1, 1);
+    snprintf(s.res[XDS_LDS][0].body, XDS_BODY, "route=rc secret=tls");
+    snprintf(s.res[XDS_RDS][0].body, XDS_BODY, "/ c0=1");
+    assert_int_equal(0, xds_cache_new(true, &cache));
+    assert_int_equal(-EINVAL, xds_cache_set_snapshot(cache, "n1", &s)); /* tls is missing */
+    char cert[32];
+    snprintf(cert, sizeof cert, "cert=%08x", (unsigned)ug_rand());
+    snap_add(&s, XDS_SDS, "tls", "%s", cert);
+    assert_int_equal(0, xds_cache_set_snapshot(cache, "n1", &s));
+    assert_int_equal(0, pump_open(&p, cache, "n1", false));
+    pump_run(&p);
+    assert_string_equal("resp LDS v=v1 n=3 res=[ingress]\n"
+                        "req LDS v=v1 n=3 names=[]\n"
+                        "req RDS v= n= names=[rc]\n"
+                        "req SDS v= n= names=[tls]\n"
+                        "resp RDS v=v1 n=4 res=[rc]\n"
+                        "req RDS v=v1 n=4 names=[rc]\n"
+                        "resp SDS v=v1 n=5 res=[tls]\n"
+                        "req SDS v=v1 n=5 names=[tls]\n",
+                        strstr(p.log, "resp LDS"));
+    assert_int_equal(XDS_ACTIVE, xds_client_state(p.cl, XDS_LDS, "ingress"));
+    assert_string_equal(ep(4, 0, 0), route(p.cl, "/", ug_rand()));
+    pump_close(&p);
+    xds_cache_free(cache);
+}
+
 UG_TEST_GROUP(xds_dataplane, NULL, NULL,
               cmocka_unit_test(test_sotw_absence_deletes_clusters_but_not_assignments),
               cmocka_unit_test(test_listener_and_cluster_warm_until_what_they_need_arrives),
               cmocka_unit_test(test_routes_pick_the_first_prefix_then_weight_then_endpoint),
               cmocka_unit_test(test_wildcard_gets_every_cluster_and_names_get_only_theirs),
-              cmocka_unit_test(test_cache_takes_only_consistent_snapshots_one_per_node));
+              cmocka_unit_test(test_cache_takes_only_consistent_snapshots_one_per_node),
+              cmocka_unit_test(test_a_listener_with_a_secret_is_served_by_sds_after_its_routes));

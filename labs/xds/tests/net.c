@@ -11,7 +11,7 @@
 #define MS 1000000LL
 
 typedef struct netw {
-    bool ads;
+    bool ads, delta;
     int64_t latency;
     xds_cache_t *cache;
     xds_server_t *srv;
@@ -86,14 +86,15 @@ static void scenario(void *arg)
     simnet_free(w->net);
 }
 
-static void run(bool ads)
+static void run(bool ads, bool delta)
 {
     memset(&W, 0, sizeof W);
     W.ads = ads;
+    W.delta = delta;
     W.latency = (1 + (int64_t)ug_rand_below(20)) * MS;
     seed_port();
     assert_int_equal(0, xds_cache_new(ads, &W.cache));
-    assert_int_equal(0, xds_client_new("n1", false, &W.cl));
+    assert_int_equal(0, xds_client_new("n1", delta, &W.cl));
     snap_world(&W.snap, "v1", 1, 2, 1, 1, 1);
     assert_int_equal(0, xds_cache_set_snapshot(W.cache, "n1", &W.snap));
     rt_config_t cfg = {.sched = RT_SCHED_RANDOM, .seed = ug_rand()};
@@ -105,7 +106,7 @@ static void run(bool ads)
 static void test_a_lost_ads_stream_resumes_and_takes_the_newer_snapshot(void **state)
 {
     (void)state;
-    run(true);
+    run(true, false);
     assert_string_equal(ep(1, 0, 0), W.before);
     assert_string_equal(ep(1, 0, 0), W.during); /* the old config serves meanwhile */
     assert_string_equal(ep(2, 0, 0), W.after);
@@ -118,13 +119,28 @@ static void test_a_lost_ads_stream_resumes_and_takes_the_newer_snapshot(void **s
 static void test_separate_streams_per_type_reach_the_same_config(void **state)
 {
     (void)state;
-    run(false);
+    run(false, false);
     assert_string_equal(ep(1, 0, 0), W.before);
     assert_string_equal(ep(2, 0, 0), W.after);
     assert_int_equal(8, (int)W.conns); /* CDS, EDS, LDS, RDS, twice */
     assert_int_equal(2, W.acks[XDS_CDS]);
 }
 
-UG_TEST_GROUP(xds_net, NULL, NULL,
-              cmocka_unit_test(test_a_lost_ads_stream_resumes_and_takes_the_newer_snapshot),
-              cmocka_unit_test(test_separate_streams_per_type_reach_the_same_config));
+static void test_a_lost_delta_stream_resumes_and_gets_only_the_changed_assignments(void **state)
+{
+    (void)state;
+    run(true, true);
+    assert_string_equal(ep(1, 0, 0), W.before);
+    assert_string_equal(ep(2, 0, 0), W.after);
+    assert_int_equal(2, (int)W.conns);
+    assert_int_equal(2, W.acks[XDS_EDS]); /* v1, then v2's new endpoints */
+    assert_int_equal(1, W.acks[XDS_CDS]); /* the resumed stream resends no cluster */
+    assert_int_equal(1, W.acks[XDS_LDS]);
+    assert_int_equal(1, W.acks[XDS_RDS]);
+}
+
+UG_TEST_GROUP(
+    xds_net, NULL, NULL,
+    cmocka_unit_test(test_a_lost_ads_stream_resumes_and_takes_the_newer_snapshot),
+    cmocka_unit_test(test_separate_streams_per_type_reach_the_same_config),
+    cmocka_unit_test(test_a_lost_delta_stream_resumes_and_gets_only_the_changed_assignments));
