@@ -31,11 +31,12 @@ typedef struct xds_tstate {
     bool names_changed; /* SotW: the subscription changed since the last response */
     int nnames;
     char names[XDS_MAX_RES][XDS_NAME];
-    char req_version[XDS_NAME]; /* SotW: version_info of the pending request */
-    char nonce[XDS_NAME];       /* the last nonce sent */
-    char nacked[XDS_NAME];      /* the version the client rejected, "" if none */
-    bool removal_pending;       /* ADS: stale clusters still to remove */
-    int nsent;                  /* SotW CDS: what the client holds */
+    char req_version[XDS_NAME];  /* SotW: version_info of the pending request */
+    char nonce[XDS_NAME];        /* the last nonce sent */
+    char sent_version[XDS_NAME]; /* the version of that response */
+    char nacked[XDS_NAME];       /* the version the client rejected, "" if none */
+    bool removal_pending;        /* ADS: stale clusters still to remove */
+    int nsent;                   /* SotW CDS: what the client holds */
     xds_resource_t sent[XDS_MAX_RES];
     bool awaiting_ack; /* delta: a response not yet ACKed or NACKed */
     int nknown;        /* delta: name + version the client holds */

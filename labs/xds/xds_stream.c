@@ -79,7 +79,7 @@ static void drop_known(xds_tstate_t *ts, const char *name)
     }
 }
 
-static int request_sotw(xds_sstream_t *s, xds_tstate_t *ts, const xds_request_t *req)
+static int request_sotw(xds_tstate_t *ts, const xds_request_t *req)
 {
     bool lc = req->type == XDS_LDS || req->type == XDS_CDS;
     bool wildcard = lc && req->nnames == 0;
@@ -98,12 +98,9 @@ static int request_sotw(xds_sstream_t *s, xds_tstate_t *ts, const xds_request_t 
     ts->seen = true;
     ts->pending = true;
     xds_name_copy(ts->req_version, req->version_info);
-    (void)s;
     if (req->error_detail[0]) {
         /* The rejected version is the one last sent: not again until it changes. */
-        const xds_snapshot_t *snap = xds__cache_lookup(s->cache, s->node);
-        if (snap)
-            xds_name_copy(ts->nacked, snap->version[req->type]);
+        xds_name_copy(ts->nacked, ts->sent_version);
         return XDS_REQ_NACK;
     }
     return first || !req->response_nonce[0] ? XDS_REQ_OK : XDS_REQ_ACK;
@@ -139,7 +136,7 @@ int xds_sstream_request(xds_sstream_t *s, const xds_request_t *req)
         return XDS_REQ_STALE;
     if (!s->node[0])
         xds_name_copy(s->node, req->node);
-    return s->delta ? request_delta(ts, req) : request_sotw(s, ts, req);
+    return s->delta ? request_delta(ts, req) : request_sotw(ts, req);
 }
 
 static void begin(xds_sstream_t *s, xds_tstate_t *ts, xds_type_t t, const xds_snapshot_t *snap,
@@ -151,6 +148,7 @@ static void begin(xds_sstream_t *s, xds_tstate_t *ts, xds_type_t t, const xds_sn
     xds_name_copy(out->version_info, snap->version[t]);
     snprintf(ts->nonce, XDS_NAME, "%llu", (unsigned long long)++s->nonces);
     xds_name_copy(out->nonce, ts->nonce);
+    xds_name_copy(ts->sent_version, snap->version[t]);
 }
 
 /* Every type the client holds but `except` is ACKed at the snapshot's version. */

@@ -116,6 +116,38 @@ static void test_nack_keeps_the_old_config_and_a_new_version_rolls_back(void **s
     done();
 }
 
+static void test_a_fix_set_before_the_nack_arrives_is_still_sent(void **state)
+{
+    (void)state;
+    synced(true, 1, 1);
+    xds_snapshot_t bad = snap;
+    snap_versions(&bad, "v2");
+    snprintf(bad.res[XDS_RDS][0].body, XDS_BODY, "/api c0=x;/ c0=1");
+    assert_int_equal(0, xds_cache_set_snapshot(cache, "n1", &bad));
+    static xds_response_t r;
+    static xds_request_t out[8];
+    int n = 0;
+    for (int i = 0; i < 4 && xds_sstream_next(p.ss, &r) == 1; i++) {
+        n = xds_client_on_response(p.cl, &r, out, 8);
+        if (r.type != XDS_RDS)
+            pump_requests(&p, out, n);
+    }
+    /* The fix is set while the NACK of v2 is on its way. */
+    unsigned w = 1 + (unsigned)ug_rand_below(5);
+    snap_versions(&snap, "v3");
+    snprintf(snap.res[XDS_RDS][0].body, XDS_BODY, "/api c1=%u;/ c0=1", w);
+    assert_int_equal(0, xds_cache_set_snapshot(cache, "n1", &snap));
+    pump_clear(&p);
+    pump_requests(&p, out, n);
+    pump_run(&p);
+    assert_int_equal(1, p.nacks);
+    assert_string_equal("resp RDS v=v3 n=12 res=[rc]\nreq RDS v=v3 n=12 names=[rc]\n",
+                        strstr(p.log, "resp RDS"));
+    assert_string_equal(ep(1, 1, 0),
+                        route(p.cl, "/api", (uint64_t)w * (uint64_t)eps * ug_rand_below(9)));
+    done();
+}
+
 static void test_a_request_with_a_stale_nonce_is_ignored(void **state)
 {
     (void)state;
@@ -256,6 +288,7 @@ UG_TEST_GROUP(
     xds_sotw, NULL, NULL, cmocka_unit_test(test_ads_first_push_goes_cds_eds_lds_rds_each_acked),
     cmocka_unit_test(test_no_response_while_the_client_is_at_the_current_version),
     cmocka_unit_test(test_nack_keeps_the_old_config_and_a_new_version_rolls_back),
+    cmocka_unit_test(test_a_fix_set_before_the_nack_arrives_is_still_sent),
     cmocka_unit_test(test_a_request_with_a_stale_nonce_is_ignored),
     cmocka_unit_test(test_stale_clusters_are_removed_after_the_rest_of_the_push),
     cmocka_unit_test(test_a_resumed_stream_at_the_current_version_gets_nothing_until_a_change),
