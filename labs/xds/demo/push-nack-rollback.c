@@ -4,7 +4,8 @@
  * (CDS → EDS → LDS → RDS, each ACKed), a push whose route config the
  * client rejects (a NACK naming the version it keeps, the old routes go
  * on serving, the server does not send the bad version again), and the
- * operator's rollback as a new version, which the client takes.
+ * operator's rollback as a new version, which the client takes. With
+ * --html FILE it also draws the exchange as a sequence diagram.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,11 +22,66 @@ static xds_client_t *cl;
 static int now;
 static bool ok = true;
 
+/* What --html draws: every message and every phase, in order. */
+typedef struct event {
+    int at;
+    char kind; /* 'q' request, 'n' NACK, 'r' response, 't' phase title */
+    char line[160];
+} event_t;
+static event_t events[96];
+static int nevents;
+
+static void record(char kind, const char *line)
+{
+    if (nevents < (int)(sizeof events / sizeof events[0])) {
+        events[nevents].at = now;
+        events[nevents].kind = kind;
+        size_t n = strnlen(line, sizeof events[0].line - 1);
+        memcpy(events[nevents].line, line, n);
+        events[nevents].line[n] = '\0';
+        nevents++;
+    }
+}
+
+static void phase(const char *title)
+{
+    demo_title(&d, "%s", title);
+    record('t', title);
+}
+
+static void draw(void)
+{
+    FILE *f = demo_html_open(&d, "xDS over ADS: a push, a NACK and a rollback");
+    if (!f)
+        return;
+    int h = 60 + 26 * nevents, cx = 120, sx = 880;
+    demo_svg_open(f, 1000, h);
+    demo_svg_text(f, cx, 24, "middle", "#333", "client (edge-1)");
+    demo_svg_text(f, sx, 24, "middle", "#333", "management server");
+    demo_svg_rect(f, cx - 1, 34, 2, h - 40, "#999", "none");
+    demo_svg_rect(f, sx - 1, 34, 2, h - 40, "#999", "none");
+    for (int i = 0; i < nevents; i++) {
+        const event_t *e = &events[i];
+        double y = 50 + 26 * i;
+        if (e->kind == 't') {
+            demo_svg_text(f, 500, y + 4, "middle", "#000", "%s", e->line);
+            continue;
+        }
+        bool up = e->kind != 'r';
+        const char *color = e->kind == 'n' ? "#c00" : e->kind == 'r' ? "#06c" : "#666";
+        demo_svg_arrow(f, up ? cx : sx, y, up ? sx : cx, y + 12, 0, color);
+        demo_svg_text(f, 500, y + 2, "middle", color, "%d ms  %s", e->at, e->line);
+    }
+    demo_svg_close(f);
+    demo_html_close(&d, f);
+}
+
 static void show_req(const xds_request_t *q)
 {
     char line[1024];
     xds_request_str(q, line, sizeof line);
     bool nack = q->error_detail[0];
+    record(nack ? 'n' : 'q', line);
     demo_note(&d, "%4d ms  client → server  %s%s%s", now, demo_c(&d, nack ? DEMO_RED : DEMO_DIM),
               line, demo_c(&d, DEMO_RESET));
 }
@@ -47,6 +103,7 @@ static void run(void)
         now += HOP;
         char line[1024];
         xds_response_str(&r, line, sizeof line);
+        record('r', line);
         demo_note(&d, "%4d ms  server → client  %s%s%s", now, demo_c(&d, DEMO_CYAN), line,
                   demo_c(&d, DEMO_RESET));
         int n = xds_client_on_response(cl, &r, out, 8);
@@ -82,7 +139,7 @@ static void version(xds_snapshot_t *s, const char *v)
 int main(int argc, char **argv)
 {
     demo_spec_t spec = {"xds push-nack-rollback",
-                        "a config push, a NACK and a rollback, as a timeline", false, NULL, NULL};
+                        "a config push, a NACK and a rollback, as a timeline", true, NULL, NULL};
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)
         return rc;
@@ -101,7 +158,7 @@ int main(int argc, char **argv)
         !demo_ok(&d, xds_client_new("edge-1", false, &cl), "xds_client_new"))
         goto out;
 
-    demo_title(&d, "v1: the first push, over ADS (CDS → EDS → LDS → RDS)");
+    phase("v1: the first push, over ADS (CDS → EDS → LDS → RDS)");
     xds_request_t first[2];
     int n = xds_client_start(cl, first, 2);
     if (!demo_ok(&d, n > 0 ? 0 : n, "xds_client_start"))
@@ -110,7 +167,7 @@ int main(int argc, char **argv)
     run();
     where();
 
-    demo_title(&d, "v2: the operator splits /api 50/50 blue/green, with a typo (weight 0)");
+    phase("v2: the operator splits /api 50/50 blue/green, with a typo (weight 0)");
     now += 100;
     version(&s, "v2");
     snprintf(s.res[XDS_RDS][0].body, XDS_BODY, "/api blue=1,green=0;/ blue=1");
@@ -124,7 +181,7 @@ int main(int argc, char **argv)
     demo_note(&d, "the server holds the stream: another response now? %s",
               xds_sstream_next(ss, &r) == 1 ? "yes (wrong)" : "no");
 
-    demo_title(&d, "v3: the rollout is fixed (green=1) and set as a new version");
+    phase("v3: the rollout is fixed (green=1) and set as a new version");
     now += 100;
     version(&s, "v3");
     snprintf(s.res[XDS_RDS][0].body, XDS_BODY, "/api blue=1,green=1;/ blue=1");
@@ -132,6 +189,8 @@ int main(int argc, char **argv)
         goto out;
     run();
     where();
+    if (d.html)
+        draw();
 out:
     xds_sstream_close(ss);
     xds_client_free(cl);
