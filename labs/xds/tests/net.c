@@ -139,8 +139,20 @@ static void test_a_lost_delta_stream_resumes_and_gets_only_the_changed_assignmen
     assert_int_equal(1, W.acks[XDS_RDS]);
 }
 
+static void test_separate_delta_streams_resume_each_type_on_its_own(void **state)
+{
+    (void)state;
+    run(false, true);
+    assert_string_equal(ep(2, 0, 0), W.after);
+    assert_int_equal(8, (int)W.conns);
+    assert_int_equal(2, W.acks[XDS_EDS]);
+    assert_int_equal(1, W.acks[XDS_CDS]);
+    assert_int_equal(1, W.acks[XDS_RDS]);
+}
+
 UG_TEST_GROUP(
     xds_net, NULL, NULL,
     cmocka_unit_test(test_a_lost_ads_stream_resumes_and_takes_the_newer_snapshot),
     cmocka_unit_test(test_separate_streams_per_type_reach_the_same_config),
-    cmocka_unit_test(test_a_lost_delta_stream_resumes_and_gets_only_the_changed_assignments));
+    cmocka_unit_test(test_a_lost_delta_stream_resumes_and_gets_only_the_changed_assignments),
+    cmocka_unit_test(test_separate_delta_streams_resume_each_type_on_its_own));
