@@ -147,7 +147,8 @@ int xds_sstream_request(xds_sstream_t *s, const xds_request_t *req);
 
 /* The next response the stream sends now: 1 and *out, or 0 when there is
  * nothing to send (no pending request, the client already has the
- * snapshot's version, or, on ADS, the snapshot lacks a requested name). */
+ * snapshot's version, or, on ADS, an EDS/RDS/SDS request does not name
+ * every resource of its type in the snapshot). */
 int xds_sstream_next(xds_sstream_t *s, xds_response_t *out);
 
 /* ---- the data plane ---- */

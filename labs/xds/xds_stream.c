@@ -166,23 +166,6 @@ static bool all_current(const xds_sstream_t *s, const xds_snapshot_t *snap, xds_
     return true;
 }
 
-/* ADS: an assignment only a stale cluster (kept until its removal) names. */
-static bool stale_ref(const xds_sstream_t *s, const xds_snapshot_t *snap, xds_type_t t,
-                      const char *name)
-{
-    const xds_tstate_t *cds = &s->t[XDS_CDS];
-    if (t != XDS_EDS || !cds->removal_pending)
-        return false;
-    for (int i = 0; i < cds->nsent; i++) {
-        char ref[XDS_NAME];
-        if (xds__snap_find(snap, XDS_CDS, cds->sent[i].name) < 0 &&
-            xds_resource_ref(XDS_CDS, cds->sent[i].body, XDS_EDS, ref, sizeof ref) == 0 &&
-            strcmp(ref, name) == 0)
-            return true;
-    }
-    return false;
-}
-
 static int next_sotw(xds_sstream_t *s, const xds_snapshot_t *snap, xds_response_t *out)
 {
     bool ads = s->cache->ads;
@@ -196,10 +179,12 @@ static int next_sotw(xds_sstream_t *s, const xds_snapshot_t *snap, xds_response_
         if (!ts->names_changed && strcmp(ts->req_version, snap->version[t]) == 0)
             continue;
         if (ads && !ts->wildcard) {
+            /* go-control-plane's rule: answer only a request that names every
+             * resource of the type in the snapshot (so it has seen the CDS or
+             * LDS response that refers to them). */
             bool all = true;
-            for (int i = 0; i < ts->nnames; i++)
-                all = all && (xds__snap_find(snap, t, ts->names[i]) >= 0 ||
-                              stale_ref(s, snap, t, ts->names[i]));
+            for (int i = 0; i < snap->n[t]; i++)
+                all = all && has_name(ts, snap->res[t][i].name);
             if (!all)
                 continue;
         }
