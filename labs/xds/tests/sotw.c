@@ -284,6 +284,47 @@ static void test_ads_push_order_holds_under_a_seeded_shuffle_of_requests(void **
     done();
 }
 
+/* One stream per type on a non-ADS cache: every stream has nonces of its own. */
+static void test_separate_streams_carry_one_type_each_with_their_own_nonces(void **state)
+{
+    (void)state;
+    int nc = 1 + (int)ug_rand_below(4);
+    seed_port();
+    assert_int_equal(0, xds_cache_new(false, &cache));
+    snap_world(&snap, "v1", 1, nc, 1, 1, 1);
+    assert_int_equal(0, xds_cache_set_snapshot(cache, "n1", &snap));
+    xds_sstream_t *st[XDS_NTYPES];
+    for (int t = 0; t < XDS_NTYPES; t++)
+        assert_int_equal(0, xds_sstream_open(cache, false, &st[t]));
+    xds_client_t *cl;
+    assert_int_equal(0, xds_client_new("n1", false, &cl));
+    static xds_request_t q[64];
+    static xds_response_t r;
+    int nq = xds_client_start(cl, q, 8), sent = 0;
+    char log[2048] = "";
+    for (int k = 0; k < 40; k++) {
+        for (; sent < nq; sent++)
+            xds_sstream_request(st[q[sent].type], &q[sent]);
+        bool any = false;
+        for (int t = 0; t < XDS_NTYPES && !any; t++)
+            if (xds_sstream_next(st[t], &r) == 1) {
+                any = true;
+                size_t o = strlen(log);
+                snprintf(log + o, sizeof log - o, "%s:%s ", xds_type_short(r.type), r.nonce);
+                int n = xds_client_on_response(cl, &r, q + nq, 8);
+                nq += n > 0 && nq + n <= 56 ? n : 0;
+            }
+        if (!any)
+            break;
+    }
+    assert_string_equal("CDS:1 EDS:1 LDS:1 RDS:1 ", log);
+    assert_string_equal(ep(1, 0, 0), route(cl, "/", ug_rand()));
+    for (int t = 0; t < XDS_NTYPES; t++)
+        xds_sstream_close(st[t]);
+    xds_client_free(cl);
+    xds_cache_free(cache);
+}
+
 UG_TEST_GROUP(
     xds_sotw, NULL, NULL, cmocka_unit_test(test_ads_first_push_goes_cds_eds_lds_rds_each_acked),
     cmocka_unit_test(test_no_response_while_the_client_is_at_the_current_version),
@@ -292,4 +333,5 @@ UG_TEST_GROUP(
     cmocka_unit_test(test_a_request_with_a_stale_nonce_is_ignored),
     cmocka_unit_test(test_stale_clusters_are_removed_after_the_rest_of_the_push),
     cmocka_unit_test(test_a_resumed_stream_at_the_current_version_gets_nothing_until_a_change),
-    cmocka_unit_test(test_ads_push_order_holds_under_a_seeded_shuffle_of_requests));
+    cmocka_unit_test(test_ads_push_order_holds_under_a_seeded_shuffle_of_requests),
+    cmocka_unit_test(test_separate_streams_carry_one_type_each_with_their_own_nonces));
