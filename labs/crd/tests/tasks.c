@@ -91,7 +91,7 @@ static void test_the_controller_converges_as_a_task_on_the_virtual_clock(void **
     run_t r = {0};
     assert_int_equal(201, widget_world(&r.w));
     r.c = crd_ctrl_new(r.w.s, &r.w.clock);
-    r.n = 6 + (int)ug_rand_below(6);
+    r.n = 6 + (int)ug_rand_below(30);
     rt_config_t cfg = {.sched = RT_SCHED_RANDOM,
                        .seed = ug_rand(),
                        .clock = RT_CLOCK_VIRTUAL,
@@ -101,12 +101,17 @@ static void test_the_controller_converges_as_a_task_on_the_virtual_clock(void **
     uint64_t rv;
     size_t m = crd_list(r.w.s, items, 64, &rv);
     int ok = 0;
-    for (size_t k = 0; k < m; k++)
+    int64_t ready = 0, wanted = 0;
+    for (size_t k = 0; k < m; k++) {
         ok += int_at(items[k], "status.readyReplicas") == int_at(items[k], "spec.replicas") &&
               int_at(items[k], "status.observedGeneration") ==
                   int_at(items[k], "metadata.generation");
+        ready += int_at(items[k], "status.readyReplicas");
+        wanted += int_at(items[k], "spec.replicas");
+    }
     assert_int_equal(r.n, m);
     assert_int_equal(r.n, ok);
+    assert_int_equal(wanted, ready); /* the replicas the writer's seeded updates left */
     /* quiet within one poll of the last write, give or take the backoffs of
      * a few conflicts (5 ms, 10 ms, ...) */
     assert_int_equal(1, r.quiet_at - r.last_write <= 4 * POLL);

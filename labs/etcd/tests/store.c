@@ -93,7 +93,7 @@ static void test_range_at_a_revision_sees_the_keys_live_then(void **state)
 {
     (void)state;
     etcd_store_t *s = new_store();
-    int n = 3 + (int)ug_rand_below(6);
+    int n = 3 + (int)ug_rand_below(200);
     for (int i = 0; i < n; i++) {
         char v[16];
         snprintf(v, sizeof v, "v%d", i);
@@ -156,7 +156,7 @@ static void test_delete_range_takes_one_revision_and_ends_the_generation(void **
 {
     (void)state;
     etcd_store_t *s = new_store();
-    int n = 2 + (int)ug_rand_below(6);
+    int n = 2 + (int)ug_rand_below(200);
     for (int i = 0; i < n; i++) {
         char k[32];
         snprintf(k, sizeof k, "p/%d", i);
@@ -231,7 +231,7 @@ static void test_compaction_fails_reads_below_it_and_allows_reads_at_it(void **s
 {
     (void)state;
     etcd_store_t *s = new_store();
-    int n = 4 + (int)ug_rand_below(6);
+    int n = 4 + (int)ug_rand_below(200);
     for (int i = 0; i < n; i++) {
         char v[16];
         snprintf(v, sizeof v, "v%d", i);

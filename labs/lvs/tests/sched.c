@@ -231,13 +231,20 @@ static void test_sed_counts_active_plus_one_and_nq_takes_the_first_idle_server(v
     assert_int_equal(1, where(pos, 3, lvs_schedule(svc, &f, 0)));
     lvs_service_free(svc);
 
-    /* seeded: one idle dest among busy ones, nq finds it wherever it is */
-    int n = 3, i0 = (int)ug_rand_below(3);
-    svc = svc_list(LVS_NQ, (int[]){1, 1, 1}, n, pos);
-    int act[3] = {3, 3, 3};
-    act[i0] = 0;
-    load(svc, pos, act, NULL, n);
-    assert_int_equal(i0, where(pos, n, lvs_schedule(svc, &f, 0)));
+    /* seeded: one idle dest among busy ones, nq finds it wherever it is,
+     * round after round */
+    int n = 4 + (int)ug_rand_below(5), pos8[8], idle[5], found[5];
+    svc = svc_list(LVS_NQ, (int[]){1, 1, 1, 1, 1, 1, 1, 1}, n, pos8);
+    for (int r = 0; r < 5; r++) {
+        int act[8];
+        for (int i = 0; i < n; i++)
+            act[i] = 1 + (int)ug_rand_below(9);
+        idle[r] = (int)ug_rand_below((uint64_t)n);
+        act[idle[r]] = 0;
+        load(svc, pos8, act, NULL, n);
+        found[r] = where(pos8, n, lvs_schedule(svc, &f, 0));
+    }
+    assert_memory_equal(idle, found, sizeof(found));
     lvs_service_free(svc);
 }
 
