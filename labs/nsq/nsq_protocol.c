@@ -446,7 +446,7 @@ out:
 
 static int exec_line(nsq_client_t *c, char *line)
 {
-    char *p[MAXP];
+    char *p[MAXP] = {0};
     int np = 0;
     for (char *s = line; np < MAXP;) {
         p[np++] = s;

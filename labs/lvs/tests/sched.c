@@ -148,7 +148,7 @@ static void test_lc_overhead_is_active_shifted_8_plus_inactive_and_the_first_win
 
 /* The wlc rule stepped as the kernel does: the first available dest, then
  * a later one only if loh * dw > doh * lw. */
-static int wlc_oracle(const int *w, const int *oh, int n)
+__attribute__((unused)) static int wlc_oracle(const int *w, const int *oh, int n)
 {
     int least = -1;
     for (int i = 0; i < n; i++) {

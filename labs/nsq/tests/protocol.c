@@ -75,7 +75,7 @@ static void one(world_t *w, int i, const char *line, const void *body, int32_t l
         cl_body(c, line, body, len);
     else
         cl_line(c, "%s", line);
-    snprintf(w->s[i], sizeof w->s[i], "%s", cl_text(c, &F));
+    snprintf(w->s[i], sizeof w->s[i], "%.*s", (int)sizeof w->s[i] - 1, cl_text(c, &F));
     cl_line(c, "NOP");
     const char *r = cl_pub(c, &F, "alive", "x");
     w->v[i] = strcmp(r, "OK") != 0;
