@@ -90,8 +90,12 @@ int etcd_range(etcd_store_t *s, const etcd_span_t *sp, int64_t rev, int64_t limi
                etcd_range_result_t *out);
 
 /* Deletes the keys of the span; *deleted their count; *rev the revision
- * after (unchanged when nothing was deleted). Both may be NULL. */
-int etcd_delete(etcd_store_t *s, const etcd_span_t *sp, int64_t *deleted, int64_t *rev);
+ * after (unchanged when nothing was deleted). prev: etcd's prev_kv, the
+ * deleted keys' kvs as they were just before, in key order (n == *deleted,
+ * count the same, rev the revision after); free it with
+ * etcd_range_result_free. Each of the three may be NULL. */
+int etcd_delete(etcd_store_t *s, const etcd_span_t *sp, int64_t *deleted, int64_t *rev,
+                etcd_range_result_t *prev);
 
 /* ---- transactions ---- */
 

@@ -64,7 +64,7 @@ void etcd__write_begin(etcd_store_t *s);
 void etcd__write_end(etcd_store_t *s);
 int etcd__write_put(etcd_store_t *s, const char *key, const char *value, int64_t lease,
                     etcd_kv_t *prev);
-int64_t etcd__write_delete(etcd_store_t *s, const etcd_span_t *sp);
+int64_t etcd__write_delete(etcd_store_t *s, const etcd_span_t *sp, etcd_range_result_t *prev);
 char *etcd__strdup(const char *s);
 
 /* watch */

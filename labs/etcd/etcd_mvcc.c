@@ -216,7 +216,7 @@ int etcd__write_put(etcd_store_t *s, const char *key, const char *value, int64_t
     return 0;
 }
 
-int64_t etcd__write_delete(etcd_store_t *s, const etcd_span_t *sp)
+int64_t etcd__write_delete(etcd_store_t *s, const etcd_span_t *sp, etcd_range_result_t *prev)
 {
     int64_t n = 0;
     for (size_t i = 0; i < s->nkeys; i++) {
@@ -225,6 +225,14 @@ int64_t etcd__write_delete(etcd_store_t *s, const etcd_span_t *sp)
             continue;
         if (!k->n || k->recs[k->n - 1].tomb)
             continue;
+        if (prev) { /* before add_rec, which may move recs */
+            etcd_kv_t *kvs = realloc(prev->kvs, (prev->n + 1) * sizeof *kvs);
+            if (!kvs)
+                return -ENOMEM;
+            prev->kvs = kvs;
+            etcd__rec_kv(k, &k->recs[k->n - 1], &prev->kvs[prev->n++]);
+            prev->count++;
+        }
         etcd_rec_t *r = add_rec(k);
         if (!r)
             return -ENOMEM;
@@ -286,16 +294,21 @@ int etcd_range(etcd_store_t *s, const etcd_span_t *sp, int64_t rev, int64_t limi
     return 0;
 }
 
-int etcd_delete(etcd_store_t *s, const etcd_span_t *sp, int64_t *deleted, int64_t *rev)
+int etcd_delete(etcd_store_t *s, const etcd_span_t *sp, int64_t *deleted, int64_t *rev,
+                etcd_range_result_t *prev)
 {
     etcd__leases_expire(s);
+    if (prev)
+        memset(prev, 0, sizeof *prev);
     etcd__write_begin(s);
-    int64_t n = etcd__write_delete(s, sp);
+    int64_t n = etcd__write_delete(s, sp, prev);
     etcd__write_end(s);
     if (deleted)
         *deleted = n < 0 ? 0 : n;
     if (rev)
         *rev = s->rev;
+    if (prev)
+        prev->rev = s->rev;
     return n < 0 ? (int)n : 0;
 }
 
@@ -345,7 +358,7 @@ int etcd_txn(etcd_store_t *s, const etcd_compare_t *cmp, size_t ncmp, const etcd
         if (ops[i].kind == ETCD_OP_PUT)
             rc = etcd__write_put(s, ops[i].span.key, ops[i].value, ops[i].lease, NULL);
         else {
-            int64_t d = etcd__write_delete(s, &ops[i].span);
+            int64_t d = etcd__write_delete(s, &ops[i].span, NULL);
             rc = d < 0 ? (int)d : 0;
         }
     }
@@ -450,9 +463,9 @@ int etcd__write_put(etcd_store_t *s, const char *key, const char *value, int64_t
     (void)s, (void)key, (void)value, (void)lease, (void)prev;
     return -ENOSYS;
 }
-int64_t etcd__write_delete(etcd_store_t *s, const etcd_span_t *sp)
+int64_t etcd__write_delete(etcd_store_t *s, const etcd_span_t *sp, etcd_range_result_t *prev)
 {
-    (void)s, (void)sp;
+    (void)s, (void)sp, (void)prev;
     return -ENOSYS;
 }
 int etcd_put(etcd_store_t *s, const char *key, const char *value, int64_t lease, int64_t *rev,
@@ -468,9 +481,12 @@ int etcd_range(etcd_store_t *s, const etcd_span_t *sp, int64_t rev, int64_t limi
     memset(out, 0, sizeof *out);
     return -ENOSYS;
 }
-int etcd_delete(etcd_store_t *s, const etcd_span_t *sp, int64_t *deleted, int64_t *rev)
+int etcd_delete(etcd_store_t *s, const etcd_span_t *sp, int64_t *deleted, int64_t *rev,
+                etcd_range_result_t *prev)
 {
     (void)s, (void)sp, (void)deleted, (void)rev;
+    if (prev)
+        memset(prev, 0, sizeof *prev);
     return -ENOSYS;
 }
 int etcd_txn(etcd_store_t *s, const etcd_compare_t *cmp, size_t ncmp, const etcd_op_t *then,

@@ -207,7 +207,7 @@ static void revoke(etcd_store_t *s, etcd_lease_t *l)
         if (k->n && !k->recs[k->n - 1].tomb && k->recs[k->n - 1].lease == id) {
             char *key = etcd__strdup(k->key);
             etcd_span_t sp = {key, NULL, false};
-            etcd__write_delete(s, &sp);
+            etcd__write_delete(s, &sp, NULL);
             free(key);
         }
     }

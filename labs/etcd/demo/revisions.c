@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     demo_step(&d, "A delete ends the generation; the next put starts version 1");
     etcd_span_t sp = {"color", NULL, false};
     int64_t n;
-    if (!demo_ok(&d, etcd_delete(s, &sp, &n, &rev), "etcd_delete"))
+    if (!demo_ok(&d, etcd_delete(s, &sp, &n, &rev, NULL), "etcd_delete"))
         goto out;
     printf("  del color → %lld deleted, revision %lld\n", (long long)n, (long long)rev);
     if (!demo_ok(&d, etcd_put(s, "color", "black", 0, &rev, NULL), "etcd_put"))

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
     drain(&d, w);
     demo_step(&d, "then it follows new writes");
     etcd_span_t a = {"config/a", NULL, false};
-    etcd_delete(s, &a, NULL, NULL);
+    etcd_delete(s, &a, NULL, NULL, NULL);
     etcd_put(s, "config/b", "2", 0, NULL, NULL);
     drain(&d, w);
     etcd_watch_cancel(w);

@@ -78,7 +78,7 @@ static void test_put_numbers_revisions_and_versions_per_generation(void **state)
     etcd_kv_free(&prev);
     /* delete ends the generation; the next put starts version 1 again */
     int64_t deleted;
-    assert_int_equal(0, etcd_delete(s, &sp, &deleted, &rev));
+    assert_int_equal(0, etcd_delete(s, &sp, &deleted, &rev, NULL));
     assert_int_equal(3 + puts, rev);
     assert_int_equal(0, etcd_put(s, "k", "again", 0, &rev, &prev));
     assert_null(prev.key);
@@ -100,7 +100,7 @@ static void test_range_at_a_revision_sees_the_keys_live_then(void **state)
         etcd_put(s, "a", v, 0, NULL, NULL);
     }
     etcd_span_t sp = {"a", NULL, false};
-    etcd_delete(s, &sp, NULL, NULL); /* revision n + 2 */
+    etcd_delete(s, &sp, NULL, NULL, NULL); /* revision n + 2 */
     char val[32];
     int64_t ver, mod;
     int at = 1 + (int)ug_rand_below((uint64_t)n);
@@ -164,17 +164,75 @@ static void test_delete_range_takes_one_revision_and_ends_the_generation(void **
     }
     etcd_span_t sp = {"p/", NULL, true};
     int64_t deleted, rev;
-    assert_int_equal(0, etcd_delete(s, &sp, &deleted, &rev));
+    assert_int_equal(0, etcd_delete(s, &sp, &deleted, &rev, NULL));
     assert_int_equal(n, deleted);
     assert_int_equal(n + 2, rev);
     /* deleting nothing takes no revision */
-    assert_int_equal(0, etcd_delete(s, &sp, &deleted, &rev));
+    assert_int_equal(0, etcd_delete(s, &sp, &deleted, &rev, NULL));
     assert_int_equal(0, deleted);
     assert_int_equal(n + 2, rev);
     etcd_range_result_t r;
     assert_int_equal(0, etcd_range(s, &sp, n + 1, 0, &r));
     assert_int_equal(n, r.count);
     etcd_range_result_free(&r);
+    etcd_store_free(s);
+}
+
+/* etcd's prev_kv on DeleteRange: each deleted key as it was, in key order;
+ * keys already deleted and keys outside the span are not in it. */
+static void test_delete_range_with_prev_kv_returns_each_key_as_it_was(void **state)
+{
+    (void)state;
+    etcd_store_t *s = new_store();
+    int n = 3 + (int)ug_rand_below(60);
+    int64_t lease = 0;
+    assert_int_equal(0, etcd_lease_grant(s, 0, 1000, &lease));
+    int puts[64];
+    bool gone[64];
+    for (int i = 0; i < n; i++) {
+        char k[32], v[32];
+        snprintf(k, sizeof k, "d/%02d", i);
+        puts[i] = 1 + (int)ug_rand_below(4);
+        for (int j = 0; j < puts[i]; j++) {
+            snprintf(v, sizeof v, "v%d.%u", j, (unsigned)ug_rand_below(1000));
+            etcd_put(s, k, v, i % 3 == 0 ? lease : 0, NULL, NULL);
+        }
+        gone[i] = ug_rand_below(4) == 0;
+    }
+    etcd_put(s, "d0", "outside", 0, NULL, NULL); /* sorts before "d/": not in the prefix */
+    for (int i = 0; i < n; i++)
+        if (gone[i]) {
+            char k[32];
+            snprintf(k, sizeof k, "d/%02d", i);
+            etcd_span_t one = {k, NULL, false};
+            etcd_delete(s, &one, NULL, NULL, NULL);
+        }
+    etcd_span_t sp = {"d/", NULL, true};
+    etcd_range_result_t before, prev;
+    assert_int_equal(0, etcd_range(s, &sp, 0, 0, &before));
+    int64_t deleted, rev, at = etcd_store_rev(s);
+    assert_int_equal(0, etcd_delete(s, &sp, &deleted, &rev, &prev));
+    assert_int_equal(before.n, deleted);
+    assert_int_equal(deleted, prev.n);
+    assert_int_equal(deleted, prev.count);
+    assert_int_equal(deleted ? at + 1 : at, rev);
+    assert_int_equal(rev, prev.rev);
+    for (size_t i = 0; i < prev.n; i++) {
+        assert_string_equal(before.kvs[i].key, prev.kvs[i].key);
+        assert_non_null(prev.kvs[i].value);
+        assert_string_equal(before.kvs[i].value, prev.kvs[i].value);
+        assert_int_equal(before.kvs[i].create_revision, prev.kvs[i].create_revision);
+        assert_int_equal(before.kvs[i].mod_revision, prev.kvs[i].mod_revision);
+        assert_int_equal(before.kvs[i].version, prev.kvs[i].version);
+        assert_int_equal(before.kvs[i].lease, prev.kvs[i].lease);
+    }
+    etcd_range_result_free(&before);
+    etcd_range_result_free(&prev);
+    /* deleting nothing returns nothing */
+    assert_int_equal(0, etcd_delete(s, &sp, &deleted, &rev, &prev));
+    assert_int_equal(0, prev.n);
+    assert_int_equal(0, deleted);
+    etcd_range_result_free(&prev);
     etcd_store_free(s);
 }
 
@@ -239,7 +297,7 @@ static void test_compaction_fails_reads_below_it_and_allows_reads_at_it(void **s
     }
     etcd_span_t gone = {"gone", NULL, false};
     etcd_put(s, "gone", "x", 0, NULL, NULL);
-    etcd_delete(s, &gone, NULL, NULL); /* revision n + 3 */
+    etcd_delete(s, &gone, NULL, NULL, NULL); /* revision n + 3 */
     int64_t at = 2 + (int64_t)ug_rand_below((uint64_t)n - 1);
     assert_int_equal(0, etcd_compact(s, at));
     assert_int_equal(at, etcd_store_compact_rev(s));
@@ -279,7 +337,7 @@ static void test_watch_replays_history_with_prev_kv_then_follows(void **state)
     int64_t start = 3; /* the second put */
     assert_int_equal(0, etcd_watch(s, &pre, start, true, &w));
     etcd_span_t a = {"w/a", NULL, false};
-    etcd_delete(s, &a, NULL, NULL);
+    etcd_delete(s, &a, NULL, NULL, NULL);
     etcd_put(s, "w/b", "new", 0, NULL, NULL);
     etcd_event_t ev;
     int64_t revs = 0, types = 0, prevs = 0, count = 0;
@@ -376,6 +434,7 @@ UG_TEST_GROUP(etcd_store, NULL, NULL,
               cmocka_unit_test(test_range_at_a_revision_sees_the_keys_live_then),
               cmocka_unit_test(test_range_prefix_and_limit_count_every_key),
               cmocka_unit_test(test_delete_range_takes_one_revision_and_ends_the_generation),
+              cmocka_unit_test(test_delete_range_with_prev_kv_returns_each_key_as_it_was),
               cmocka_unit_test(test_txn_compares_value_version_create_and_mod),
               cmocka_unit_test(test_compaction_fails_reads_below_it_and_allows_reads_at_it),
               cmocka_unit_test(test_watch_replays_history_with_prev_kv_then_follows),

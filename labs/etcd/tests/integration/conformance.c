@@ -245,6 +245,31 @@ static void do_put(etcd_store_t *s, int op, const char *key, const char *val)
     json_decref(j);
 }
 
+/* Differs unless etcd's kvs (JSON, base64 keys and values) are ours. */
+static void same_kvs(int op, const char *what, const char *key, int64_t at, const etcd_kv_t *ours,
+                     size_t n, json_t *kvs)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_t *kv = json_array_get(kvs, i);
+        char *k = b64(ours[i].key), *v = b64(ours[i].value);
+        const char *tk = json_string_value(json_object_get(kv, "key"));
+        const char *tv = json_string_value(json_object_get(kv, "value"));
+        if (!tk || strcmp(k, tk) || strcmp(v, tv ? tv : "") ||
+            num(kv, "create_revision") != ours[i].create_revision ||
+            num(kv, "mod_revision") != ours[i].mod_revision ||
+            num(kv, "version") != ours[i].version)
+            differ(op,
+                   "%s %s at %lld: key %s is create %lld mod %lld version %lld here, "
+                   "%lld %lld %lld there",
+                   what, key, (long long)at, ours[i].key, (long long)ours[i].create_revision,
+                   (long long)ours[i].mod_revision, (long long)ours[i].version,
+                   (long long)num(kv, "create_revision"), (long long)num(kv, "mod_revision"),
+                   (long long)num(kv, "version"));
+        free(k);
+        free(v);
+    }
+}
+
 static void do_range(etcd_store_t *s, int op, const etcd_span_t *sp, int64_t at, int64_t limit)
 {
     etcd_range_result_t r;
@@ -272,25 +297,7 @@ static void do_range(etcd_store_t *s, int op, const etcd_span_t *sp, int64_t at,
                (long long)at, (long long)r.count, r.n, st, (long long)num(j, "count"),
                json_array_size(kvs), errmsg(j));
     else
-        for (size_t i = 0; i < r.n; i++) {
-            json_t *kv = json_array_get(kvs, i);
-            char *k = b64(r.kvs[i].key), *v = b64(r.kvs[i].value);
-            const char *tk = json_string_value(json_object_get(kv, "key"));
-            const char *tv = json_string_value(json_object_get(kv, "value"));
-            if (!tk || strcmp(k, tk) || strcmp(v, tv ? tv : "") ||
-                num(kv, "create_revision") != r.kvs[i].create_revision ||
-                num(kv, "mod_revision") != r.kvs[i].mod_revision ||
-                num(kv, "version") != r.kvs[i].version)
-                differ(op,
-                       "range %s at %lld: key %s is create %lld mod %lld version %lld here, "
-                       "%lld %lld %lld there",
-                       sp->key, (long long)at, r.kvs[i].key, (long long)r.kvs[i].create_revision,
-                       (long long)r.kvs[i].mod_revision, (long long)r.kvs[i].version,
-                       (long long)num(kv, "create_revision"), (long long)num(kv, "mod_revision"),
-                       (long long)num(kv, "version"));
-            free(k);
-            free(v);
-        }
+        same_kvs(op, "range", sp->key, at, r.kvs, r.n, kvs);
     etcd_range_result_free(&r);
     json_decref(j);
 }
@@ -298,13 +305,23 @@ static void do_range(etcd_store_t *s, int op, const etcd_span_t *sp, int64_t at,
 static void do_delete(etcd_store_t *s, int op, const etcd_span_t *sp)
 {
     int64_t n, rev;
-    etcd_delete(s, sp, &n, &rev);
+    etcd_range_result_t prev;
+    etcd_delete(s, sp, &n, &rev, &prev);
     int st;
-    json_t *j = post("/v3/kv/deleterange", span_json(sp), &st);
-    if (!j || st != 200 || header_rev(j) != rev || num(j, "deleted") != n)
-        differ(op, "delete %s: %lld deleted, revision %lld here; %lld, %lld there", sp->key,
-               (long long)n, (long long)rev, (long long)(j ? num(j, "deleted") : -1),
+    json_t *req = span_json(sp);
+    json_object_set_new(req, "prev_kv", json_true());
+    json_t *j = post("/v3/kv/deleterange", req, &st);
+    json_t *kvs = j ? json_object_get(j, "prev_kvs") : NULL;
+    if (!j || st != 200 || header_rev(j) != rev || num(j, "deleted") != n ||
+        json_array_size(kvs) != prev.n)
+        differ(op,
+               "delete %s: %lld deleted (%zu prev_kvs), revision %lld here; %lld (%zu), %lld there",
+               sp->key, (long long)n, prev.n, (long long)rev,
+               (long long)(j ? num(j, "deleted") : -1), json_array_size(kvs),
                (long long)(j ? header_rev(j) : -1));
+    else
+        same_kvs(op, "delete's prev_kv", sp->key, rev, prev.kvs, prev.n, kvs);
+    etcd_range_result_free(&prev);
     json_decref(j);
 }
 
