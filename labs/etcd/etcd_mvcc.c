@@ -216,6 +216,18 @@ int etcd__write_put(etcd_store_t *s, const char *key, const char *value, int64_t
     return 0;
 }
 
+/* Appends r's kv to a result and counts it. */
+static int result_add(etcd_range_result_t *out, const etcd_key_t *k, const etcd_rec_t *r)
+{
+    etcd_kv_t *kvs = realloc(out->kvs, (out->n + 1) * sizeof *kvs);
+    if (!kvs)
+        return -ENOMEM;
+    out->kvs = kvs;
+    etcd__rec_kv(k, r, &out->kvs[out->n++]);
+    out->count++;
+    return 0;
+}
+
 int64_t etcd__write_delete(etcd_store_t *s, const etcd_span_t *sp, etcd_range_result_t *prev)
 {
     int64_t n = 0;
@@ -225,14 +237,9 @@ int64_t etcd__write_delete(etcd_store_t *s, const etcd_span_t *sp, etcd_range_re
             continue;
         if (!k->n || k->recs[k->n - 1].tomb)
             continue;
-        if (prev) { /* before add_rec, which may move recs */
-            etcd_kv_t *kvs = realloc(prev->kvs, (prev->n + 1) * sizeof *kvs);
-            if (!kvs)
-                return -ENOMEM;
-            prev->kvs = kvs;
-            etcd__rec_kv(k, &k->recs[k->n - 1], &prev->kvs[prev->n++]);
-            prev->count++;
-        }
+        /* before add_rec, which may move recs */
+        if (prev && result_add(prev, k, &k->recs[k->n - 1]))
+            return -ENOMEM;
         etcd_rec_t *r = add_rec(k);
         if (!r)
             return -ENOMEM;
@@ -279,16 +286,14 @@ int etcd_range(etcd_store_t *s, const etcd_span_t *sp, int64_t rev, int64_t limi
         etcd_rec_t *r = etcd__live_at(k, rev);
         if (!r)
             continue;
-        out->count++;
-        if (limit > 0 && (int64_t)out->n >= limit)
+        if (limit > 0 && (int64_t)out->n >= limit) {
+            out->count++;
             continue;
-        etcd_kv_t *kvs = realloc(out->kvs, (out->n + 1) * sizeof *kvs);
-        if (!kvs) {
+        }
+        if (result_add(out, k, r)) {
             etcd_range_result_free(out);
             return -ENOMEM;
         }
-        out->kvs = kvs;
-        etcd__rec_kv(k, r, &out->kvs[out->n++]);
     }
     out->more = out->count > (int64_t)out->n;
     return 0;

@@ -187,19 +187,18 @@ static void test_delete_range_with_prev_kv_returns_each_key_as_it_was(void **sta
     int n = 3 + (int)ug_rand_below(60);
     int64_t lease = 0;
     assert_int_equal(0, etcd_lease_grant(s, 0, 1000, &lease));
-    int puts[64];
     bool gone[64];
     for (int i = 0; i < n; i++) {
         char k[32], v[32];
         snprintf(k, sizeof k, "d/%02d", i);
-        puts[i] = 1 + (int)ug_rand_below(4);
-        for (int j = 0; j < puts[i]; j++) {
+        int puts = 1 + (int)ug_rand_below(4);
+        for (int j = 0; j < puts; j++) {
             snprintf(v, sizeof v, "v%d.%u", j, (unsigned)ug_rand_below(1000));
             etcd_put(s, k, v, i % 3 == 0 ? lease : 0, NULL, NULL);
         }
         gone[i] = ug_rand_below(4) == 0;
     }
-    etcd_put(s, "d0", "outside", 0, NULL, NULL); /* sorts before "d/": not in the prefix */
+    etcd_put(s, "d0", "outside", 0, NULL, NULL); /* beside "d/...", not under it */
     for (int i = 0; i < n; i++)
         if (gone[i]) {
             char k[32];
