@@ -232,6 +232,22 @@ static void bad_networks_and_addresses_are_errors(void)
     conn_free(c);
 }
 
+static void nobody_listening_is_no_error_and_read_takes_a_datagram(void) {
+    conn_t *a, *b;
+    pair("udp", "127.0.0.1:0", &a, &b);
+    char gone[112];
+    snprintf(gone, sizeof gone, "%s", conn_local_addr(b));
+    conn_free(b);                                /* its port: nobody there now */
+    for (int i = 0; i < 3; i++)                  /* the ICMP answer is not an error (Go) */
+        assert_int_equal(0, conn_write_to(a, "lost", 4, gone));
+    /* Go's Read on a listening UDPConn: the next datagram, sender unsaid */
+    assert_int_equal(0, conn_write_to(a, "self", 4, conn_local_addr(a)));
+    char got[8];
+    assert_int_equal(4, conn_read(a, got, sizeof got));
+    assert_memory_equal("self", got, 4);
+    conn_free(a);
+}
+
 #define UDP_TEST(name, clock)                                                                      \
     static void test_##name(void **state)                                                          \
     {                                                                                              \
@@ -248,6 +264,7 @@ UDP_TEST(past_write_deadline_fails_write_to, RT_CLOCK_VIRTUAL)
 UDP_TEST(close_readies_a_parked_reader_with_closed, RT_CLOCK_VIRTUAL)
 UDP_TEST(ipv6_round_trip, RT_CLOCK_VIRTUAL)
 UDP_TEST(bad_networks_and_addresses_are_errors, RT_CLOCK_VIRTUAL)
+UDP_TEST(nobody_listening_is_no_error_and_read_takes_a_datagram, RT_CLOCK_VIRTUAL)
 /* The real clock: the idle step waits in epoll_wait until the deadline. */
 #define future_deadline_on_the_real_clock future_deadline_times_out_with_nothing_sent
 UDP_TEST(future_deadline_on_the_real_clock, RT_CLOCK_REAL)
@@ -262,4 +279,5 @@ UG_TEST_GROUP(udp, NULL, NULL, cmocka_unit_test(test_round_trip_names_the_sender
               cmocka_unit_test(test_close_readies_a_parked_reader_with_closed),
               cmocka_unit_test(test_ipv6_round_trip),
               cmocka_unit_test(test_bad_networks_and_addresses_are_errors),
+              cmocka_unit_test(test_nobody_listening_is_no_error_and_read_takes_a_datagram),
               cmocka_unit_test(test_future_deadline_on_the_real_clock));
