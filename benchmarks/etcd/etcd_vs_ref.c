@@ -336,8 +336,7 @@ static pid_t start_etcd(int id)
     execl(etcd_bin, "etcd", "--name", name, "--data-dir", data, "--listen-client-urls", client,
           "--advertise-client-urls", client, "--listen-peer-urls", peer,
           "--initial-advertise-peer-urls", peer, "--initial-cluster", cluster,
-          "--initial-cluster-state", "new", "--initial-cluster-token", "etcd-vs-ref",
-          (char *)NULL);
+          "--initial-cluster-state", "new", "--initial-cluster-token", "etcd-vs-ref", (char *)NULL);
     _exit(127);
 }
 
@@ -444,8 +443,8 @@ static int find_leader(const int *ports)
         int st = client_post(&c, "/v3/maintenance/status", "{}", out, sizeof out);
         close(c.fd);
         json_t *j = st == 200 ? json_loads(out, 0, NULL) : NULL;
-        const char *me = json_string_value(json_object_get(json_object_get(j, "header"),
-                                                           "member_id"));
+        const char *me = json_string_value(
+            json_object_get(json_object_get(j, "header"), "member_id"));
         const char *lead = json_string_value(json_object_get(j, "leader"));
         bool is = me && lead && !strcmp(me, lead);
         json_decref(j);

@@ -232,13 +232,14 @@ static void bad_networks_and_addresses_are_errors(void)
     conn_free(c);
 }
 
-static void nobody_listening_is_no_error_and_read_takes_a_datagram(void) {
+static void nobody_listening_is_no_error_and_read_takes_a_datagram(void)
+{
     conn_t *a, *b;
     pair("udp", "127.0.0.1:0", &a, &b);
     char gone[112];
     snprintf(gone, sizeof gone, "%s", conn_local_addr(b));
-    conn_free(b);                                /* its port: nobody there now */
-    for (int i = 0; i < 3; i++)                  /* the ICMP answer is not an error (Go) */
+    conn_free(b);               /* its port: nobody there now */
+    for (int i = 0; i < 3; i++) /* the ICMP answer is not an error (Go) */
         assert_int_equal(0, conn_write_to(a, "lost", 4, gone));
     /* Go's Read on a listening UDPConn: the next datagram, sender unsaid */
     assert_int_equal(0, conn_write_to(a, "self", 4, conn_local_addr(a)));
