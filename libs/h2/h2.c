@@ -41,23 +41,23 @@ struct h2_stream {
     cond_t cv;
     hdrs_t hdr, trl, out_trl;
     bool server;
-    bool hdr_done;  /* request (server) / response (client) headers complete */
-    bool eof;       /* the peer's END_STREAM */
-    bool rst;       /* the peer reset it (or it closed with an error code) */
+    bool hdr_done; /* request (server) / response (client) headers complete */
+    bool eof;      /* the peer's END_STREAM */
+    bool rst;      /* the peer reset it (or it closed with an error code) */
     uint32_t rst_code;
-    bool canceled;  /* h2_reset here */
-    bool closed;    /* nghttp2 closed it */
-    int fail;       /* it could not be opened: -error */
-    bool orphan;    /* freed by its owner; kept until nghttp2 closes it */
-    bool handler;   /* server: its handler task runs */
+    bool canceled; /* h2_reset here */
+    bool closed;   /* nghttp2 closed it */
+    int fail;      /* it could not be opened: -error */
+    bool orphan;   /* freed by its owner; kept until nghttp2 closes it */
+    bool handler;  /* server: its handler task runs */
     /* received DATA not read yet */
     uint8_t *in;
     size_t in_off, in_len, in_cap;
     /* sending */
-    bool dp;        /* a data provider is attached */
-    bool hdr_sent;  /* server: response headers submitted */
-    bool end;       /* END_STREAM requested */
-    bool sent_end;  /* a frame with END_STREAM went out */
+    bool dp;       /* a data provider is attached */
+    bool hdr_sent; /* server: response headers submitted */
+    bool end;      /* END_STREAM requested */
+    bool sent_end; /* a frame with END_STREAM went out */
     const uint8_t *out;
     size_t out_len;
 };
@@ -66,14 +66,14 @@ struct h2_conn {
     conn_t *c;
     nghttp2_session *ses;
     mutex_t mu;
-    cond_t wcv;     /* the writer waits here */
-    bool kick;      /* the session may have output */
-    bool closing;   /* h2_close: flush and stop */
-    bool closed;    /* h2_close done */
+    cond_t wcv;   /* the writer waits here */
+    bool kick;    /* the session may have output */
+    bool closing; /* h2_close: flush and stop */
+    bool closed;  /* h2_close done */
     bool dead;
-    int err;        /* why it died */
-    bool orderly;   /* the peer ended the conn cleanly */
-    bool goaway;    /* the peer sent GOAWAY */
+    int err;      /* why it died */
+    bool orderly; /* the peer ended the conn cleanly */
+    bool goaway;  /* the peer sent GOAWAY */
     uint32_t goaway_code;
     bool server;
     h2_handler_fn fn;
@@ -104,7 +104,8 @@ static int hdrs_add(hdrs_t *hs, const uint8_t *name, size_t nl, const uint8_t *v
     if (hs->n == hs->cap) {
         size_t cap = hs->cap ? hs->cap * 2 : 8;
         h2_header_t *v = realloc(hs->v, cap * sizeof *v);
-        if (!v) return -ENOMEM;
+        if (!v)
+            return -ENOMEM;
         hs->v = v;
         hs->cap = cap;
     }
@@ -122,7 +123,8 @@ static int hdrs_add(hdrs_t *hs, const uint8_t *name, size_t nl, const uint8_t *v
 static nghttp2_nv *make_nv(const h2_header_t *hdr, size_t n)
 {
     nghttp2_nv *nv = calloc(n ? n : 1, sizeof *nv);
-    if (!nv) return NULL;
+    if (!nv)
+        return NULL;
     for (size_t i = 0; i < n; i++) {
         nv[i].name = (uint8_t *)hdr[i].name;
         nv[i].namelen = strlen(hdr[i].name);
@@ -142,22 +144,27 @@ static void wake_writer(h2_conn_t *h)
 static void link_stream(h2_conn_t *h, h2_stream_t *s)
 {
     s->next = h->streams;
-    if (h->streams) h->streams->prev = s;
+    if (h->streams)
+        h->streams->prev = s;
     h->streams = s;
 }
 
 static void unlink_stream(h2_conn_t *h, h2_stream_t *s)
 {
-    if (s->prev) s->prev->next = s->next;
-    else h->streams = s->next;
-    if (s->next) s->next->prev = s->prev;
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        h->streams = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
     s->prev = s->next = NULL;
 }
 
 static h2_stream_t *stream_new(h2_conn_t *h, bool server)
 {
     h2_stream_t *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
+    if (!s)
+        return NULL;
     s->h = h;
     s->server = server;
     return s;
@@ -168,7 +175,8 @@ static void stream_destroy(h2_stream_t *s)
 {
     h2_conn_t *h = s->h;
     size_t unread = s->in_len - s->in_off;
-    if (unread && !h->dead) nghttp2_session_consume_connection(h->ses, unread);
+    if (unread && !h->dead)
+        nghttp2_session_consume_connection(h->ses, unread);
     unlink_stream(h, s);
     hdrs_clear(&s->hdr);
     hdrs_clear(&s->trl);
@@ -186,7 +194,8 @@ static void stream_release(h2_stream_t *s, uint32_t code)
         return;
     }
     s->orphan = true;
-    if (!s->canceled) nghttp2_submit_rst_stream(h->ses, NGHTTP2_FLAG_NONE, s->id, code);
+    if (!s->canceled)
+        nghttp2_submit_rst_stream(h->ses, NGHTTP2_FLAG_NONE, s->id, code);
     wake_writer(h);
 }
 
@@ -200,10 +209,12 @@ static h2_stream_t *user_stream(nghttp2_session *ses, int32_t id)
  * closes the conn so a parked reader or writer returns. Under the lock. */
 static void conn_fail(h2_conn_t *h, int err)
 {
-    if (h->dead) return;
+    if (h->dead)
+        return;
     h->dead = true;
     h->err = err;
-    for (h2_stream_t *s = h->streams; s; s = s->next) cond_broadcast(&s->cv);
+    for (h2_stream_t *s = h->streams; s; s = s->next)
+        cond_broadcast(&s->cv);
     cond_broadcast(&h->wcv);
     conn_close(h->c);
 }
@@ -216,23 +227,34 @@ static int conn_error(const h2_conn_t *h)
 /* Why s cannot send any more, or 0. */
 static int send_error(const h2_stream_t *s)
 {
-    if (s->canceled) return -ECANCELED;
-    if (s->rst) return -ECONNRESET;
-    if (s->fail) return s->fail;
-    if (s->h->dead) return conn_error(s->h);
-    if (s->closed || s->end) return -EPIPE;
+    if (s->canceled)
+        return -ECANCELED;
+    if (s->rst)
+        return -ECONNRESET;
+    if (s->fail)
+        return s->fail;
+    if (s->h->dead)
+        return conn_error(s->h);
+    if (s->closed || s->end)
+        return -EPIPE;
     return 0;
 }
 
 /* Why s cannot receive any more (after its queued data), or 0. */
 static int recv_error(const h2_stream_t *s)
 {
-    if (s->canceled) return -ECANCELED;
-    if (s->eof) return 0;
-    if (s->rst) return -ECONNRESET;
-    if (s->fail) return s->fail;
-    if (s->closed) return -ECONNRESET;
-    if (s->h->dead) return conn_error(s->h);
+    if (s->canceled)
+        return -ECANCELED;
+    if (s->eof)
+        return 0;
+    if (s->rst)
+        return -ECONNRESET;
+    if (s->fail)
+        return s->fail;
+    if (s->closed)
+        return -ECONNRESET;
+    if (s->h->dead)
+        return conn_error(s->h);
     return 0;
 }
 
@@ -243,23 +265,27 @@ static ssize_t data_read_cb(nghttp2_session *ses, int32_t id, uint8_t *buf, size
 {
     (void)ud;
     h2_stream_t *s = src->ptr;
-    if (s->orphan) return NGHTTP2_ERR_DEFERRED;
+    if (s->orphan)
+        return NGHTTP2_ERR_DEFERRED;
     if (s->out_len) {
         size_t n = s->out_len < length ? s->out_len : length;
         memcpy(buf, s->out, n);
         s->out += n;
         s->out_len -= n;
-        if (!s->out_len) cond_broadcast(&s->cv);
+        if (!s->out_len)
+            cond_broadcast(&s->cv);
         return (ssize_t)n;
     }
     if (s->end) {
         *flags |= NGHTTP2_DATA_FLAG_EOF;
         if (s->out_trl.n) {
             nghttp2_nv *nv = make_nv(s->out_trl.v, s->out_trl.n);
-            if (!nv) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+            if (!nv)
+                return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
             int rv = nghttp2_submit_trailer(ses, id, nv, s->out_trl.n);
             free(nv);
-            if (rv) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+            if (rv)
+                return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
             *flags |= NGHTTP2_DATA_FLAG_NO_END_STREAM;
         }
         return 0;
@@ -275,21 +301,24 @@ static int on_begin_headers(nghttp2_session *ses, const nghttp2_frame *f, void *
     if (!h->server || f->hd.type != NGHTTP2_HEADERS || f->headers.cat != NGHTTP2_HCAT_REQUEST)
         return 0;
     h2_stream_t *s = stream_new(h, true);
-    if (!s) return NGHTTP2_ERR_CALLBACK_FAILURE;
+    if (!s)
+        return NGHTTP2_ERR_CALLBACK_FAILURE;
     s->id = f->hd.stream_id;
     link_stream(h, s);
     nghttp2_session_set_stream_user_data(ses, s->id, s);
     return 0;
 }
 
-static int on_header(nghttp2_session *ses, const nghttp2_frame *f, const uint8_t *name,
-                     size_t nl, const uint8_t *value, size_t vl, uint8_t flags, void *ud)
+static int on_header(nghttp2_session *ses, const nghttp2_frame *f, const uint8_t *name, size_t nl,
+                     const uint8_t *value, size_t vl, uint8_t flags, void *ud)
 {
     (void)flags;
     (void)ud;
-    if (f->hd.type != NGHTTP2_HEADERS) return 0;
+    if (f->hd.type != NGHTTP2_HEADERS)
+        return 0;
     h2_stream_t *s = user_stream(ses, f->hd.stream_id);
-    if (!s) return 0;
+    if (!s)
+        return 0;
     /* informational (1xx) responses are not the response */
     if (!s->server && f->headers.cat == NGHTTP2_HCAT_RESPONSE && nl == 7 &&
         !memcmp(name, ":status", 7) && vl == 3 && value[0] == '1')
@@ -308,7 +337,8 @@ static int on_frame_recv(nghttp2_session *ses, const nghttp2_frame *f, void *ud)
         return 0;
     }
     h2_stream_t *s = f->hd.stream_id ? user_stream(ses, f->hd.stream_id) : NULL;
-    if (!s) return 0;
+    if (!s)
+        return 0;
     switch (f->hd.type) {
     case NGHTTP2_HEADERS:
         if (!s->hdr_done && s->hdr.n) {
@@ -323,17 +353,18 @@ static int on_frame_recv(nghttp2_session *ses, const nghttp2_frame *f, void *ud)
                 }
             }
         }
-        if (f->hd.flags & NGHTTP2_FLAG_END_STREAM) s->eof = true;
+        if (f->hd.flags & NGHTTP2_FLAG_END_STREAM)
+            s->eof = true;
         break;
     case NGHTTP2_DATA:
-        if (f->hd.flags & NGHTTP2_FLAG_END_STREAM) s->eof = true;
+        if (f->hd.flags & NGHTTP2_FLAG_END_STREAM)
+            s->eof = true;
         break;
     case NGHTTP2_RST_STREAM:
         s->rst = true;
         s->rst_code = f->rst_stream.error_code;
         break;
-    default:
-        return 0;
+    default: return 0;
     }
     cond_broadcast(&s->cv);
     return 0;
@@ -349,7 +380,8 @@ static int on_data_chunk(nghttp2_session *ses, uint8_t flags, int32_t id, const 
         nghttp2_session_consume(ses, id, len);
         return 0;
     }
-    if (s->in_off && s->in_off == s->in_len) s->in_off = s->in_len = 0;
+    if (s->in_off && s->in_off == s->in_len)
+        s->in_off = s->in_len = 0;
     if (s->in_len + len > s->in_cap) {
         if (s->in_off) {
             memmove(s->in, s->in + s->in_off, s->in_len - s->in_off);
@@ -357,10 +389,12 @@ static int on_data_chunk(nghttp2_session *ses, uint8_t flags, int32_t id, const 
             s->in_off = 0;
         }
         size_t cap = s->in_cap ? s->in_cap : 16384;
-        while (cap < s->in_len + len) cap *= 2;
+        while (cap < s->in_len + len)
+            cap *= 2;
         if (cap != s->in_cap) {
             uint8_t *in = realloc(s->in, cap);
-            if (!in) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+            if (!in)
+                return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
             s->in = in;
             s->in_cap = cap;
         }
@@ -375,7 +409,8 @@ static int on_stream_close(nghttp2_session *ses, int32_t id, uint32_t code, void
 {
     (void)ud;
     h2_stream_t *s = nghttp2_session_get_stream_user_data(ses, id);
-    if (!s) return 0;
+    if (!s)
+        return 0;
     if (s->orphan || (s->server && !s->handler)) {
         stream_destroy(s);
         return 0;
@@ -407,7 +442,8 @@ static int on_frame_not_send(nghttp2_session *ses, const nghttp2_frame *f, int e
 {
     (void)err;
     (void)ud;
-    if (f->hd.type != NGHTTP2_HEADERS) return 0;
+    if (f->hd.type != NGHTTP2_HEADERS)
+        return 0;
     h2_stream_t *s = user_stream(ses, f->hd.stream_id);
     if (s && !s->fail) {
         s->fail = -EPIPE;
@@ -423,8 +459,10 @@ static void writer_task(void *arg)
     h2_conn_t *h = arg;
     mutex_lock(&h->mu);
     for (;;) {
-        while (!h->kick && !h->dead && !h->closing) cond_wait(&h->wcv, &h->mu);
-        if (h->dead) break;
+        while (!h->kick && !h->dead && !h->closing)
+            cond_wait(&h->wcv, &h->mu);
+        if (h->dead)
+            break;
         h->kick = false;
         h->wlen = 0;
         const uint8_t *p;
@@ -432,7 +470,8 @@ static void writer_task(void *arg)
         while (h->wlen < H2_WBUF_MAX && (n = nghttp2_session_mem_send(h->ses, &p)) > 0) {
             if (h->wlen + (size_t)n > h->wcap) {
                 size_t cap = h->wcap ? h->wcap : 16384;
-                while (cap < h->wlen + (size_t)n) cap *= 2;
+                while (cap < h->wlen + (size_t)n)
+                    cap *= 2;
                 uint8_t *b = realloc(h->wbuf, cap);
                 if (!b) {
                     n = -1;
@@ -448,9 +487,11 @@ static void writer_task(void *arg)
             conn_fail(h, -EPROTO);
             break;
         }
-        if (h->wlen >= H2_WBUF_MAX) h->kick = true;
+        if (h->wlen >= H2_WBUF_MAX)
+            h->kick = true;
         if (!h->wlen) {
-            if (h->closing) break;
+            if (h->closing)
+                break;
             continue;
         }
         mutex_unlock(&h->mu);
@@ -470,7 +511,8 @@ static void read_loop(h2_conn_t *h)
     for (;;) {
         ssize_t n = conn_read(h->c, h->rbuf, H2_RBUF);
         mutex_lock(&h->mu);
-        if (h->dead) break;
+        if (h->dead)
+            break;
         if (n <= 0) {
             h->orderly = n == 0 || h->goaway;
             conn_fail(h, n == 0 ? -EPIPE : (int)n);
@@ -521,16 +563,19 @@ static h2_conn_t *conn_new(conn_t *c, bool server)
     nghttp2_option_del(opt);
     cb = NULL;
     opt = NULL;
-    if (rv) goto fail;
+    if (rv)
+        goto fail;
     nghttp2_settings_entry iv[1] = {{NGHTTP2_SETTINGS_ENABLE_PUSH, 0}};
-    if (nghttp2_submit_settings(h->ses, NGHTTP2_FLAG_NONE, iv, server ? 0 : 1)) goto fail;
+    if (nghttp2_submit_settings(h->ses, NGHTTP2_FLAG_NONE, iv, server ? 0 : 1))
+        goto fail;
     h->kick = true;
     return h;
 fail:
     nghttp2_session_callbacks_del(cb);
     nghttp2_option_del(opt);
     if (h) {
-        if (h->ses) nghttp2_session_del(h->ses);
+        if (h->ses)
+            nghttp2_session_del(h->ses);
         free(h->rbuf);
         free(h);
     }
@@ -540,7 +585,8 @@ fail:
 static void conn_destroy(h2_conn_t *h)
 {
     h->dead = true;
-    while (h->streams) stream_destroy(h->streams);
+    while (h->streams)
+        stream_destroy(h->streams);
     nghttp2_session_del(h->ses);
     conn_free(h->c);
     free(h->rbuf);
@@ -557,8 +603,7 @@ static void handler_task(void *arg)
     h->fn(s, h->arg);
     mutex_lock(&h->mu);
     /* a response that ended goes out whole before any RST_STREAM */
-    while (s->end && !s->sent_end && !s->closed && !s->rst && !s->canceled && !s->fail &&
-           !h->dead)
+    while (s->end && !s->sent_end && !s->closed && !s->rst && !s->canceled && !s->fail && !h->dead)
         cond_wait(&s->cv, &h->mu);
     s->handler = false;
     stream_release(s, s->sent_end ? NGHTTP2_NO_ERROR : NGHTTP2_INTERNAL_ERROR);
@@ -568,7 +613,8 @@ static void handler_task(void *arg)
 
 int h2_serve(conn_t *c, h2_handler_fn fn, void *arg)
 {
-    if (!c || !fn) return -EINVAL;
+    if (!c || !fn)
+        return -EINVAL;
     h2_conn_t *h = conn_new(c, true);
     if (!h) {
         conn_free(c);
@@ -592,9 +638,11 @@ int h2_serve(conn_t *c, h2_handler_fn fn, void *arg)
 
 int h2_client(conn_t *c, h2_conn_t **out)
 {
-    if (!c || !out) return -EINVAL;
+    if (!c || !out)
+        return -EINVAL;
     h2_conn_t *h = conn_new(c, false);
-    if (!h) return -ENOMEM;
+    if (!h)
+        return -ENOMEM;
     if (task_spawn(writer_task, h, &h->writer)) {
         conn_destroy(h);
         return -ENOMEM;
@@ -614,8 +662,10 @@ int h2_client(conn_t *c, h2_conn_t **out)
 
 int h2_close(h2_conn_t *h)
 {
-    if (!h) return -EINVAL;
-    if (h->closed) return 0;
+    if (!h)
+        return -EINVAL;
+    if (h->closed)
+        return 0;
     h->closed = true;
     mutex_lock(&h->mu);
     if (!h->dead) {
@@ -628,20 +678,23 @@ int h2_close(h2_conn_t *h)
     mutex_lock(&h->mu);
     conn_fail(h, -NET_ECLOSED);
     mutex_unlock(&h->mu);
-    if (h->has_reader) task_join(h->reader);
+    if (h->has_reader)
+        task_join(h->reader);
     return 0;
 }
 
 void h2_free(h2_conn_t *h)
 {
-    if (!h) return;
+    if (!h)
+        return;
     h2_close(h);
     conn_destroy(h);
 }
 
 int h2_request(h2_conn_t *h, const h2_header_t *hdr, size_t n, h2_stream_t **out)
 {
-    if (!h || !out || (n && !hdr) || h->server) return -EINVAL;
+    if (!h || !out || (n && !hdr) || h->server)
+        return -EINVAL;
     h2_stream_t *s = stream_new(h, false);
     nghttp2_nv *nv = make_nv(hdr, n);
     if (!s || !nv) {
@@ -657,7 +710,7 @@ int h2_request(h2_conn_t *h, const h2_header_t *hdr, size_t n, h2_stream_t **out
         nghttp2_data_provider dp = {.source.ptr = s, .read_callback = data_read_cb};
         int32_t id = nghttp2_submit_request(h->ses, NULL, nv, n, &dp, s);
         if (id < 0) {
-            rc = id == NGHTTP2_ERR_NOMEM ? -ENOMEM
+            rc = id == NGHTTP2_ERR_NOMEM                     ? -ENOMEM
                  : id == NGHTTP2_ERR_STREAM_ID_NOT_AVAILABLE ? -EPIPE
                                                              : -EINVAL;
         } else {
@@ -679,7 +732,8 @@ int h2_request(h2_conn_t *h, const h2_header_t *hdr, size_t n, h2_stream_t **out
 
 void h2_stream_free(h2_stream_t *s)
 {
-    if (!s) return;
+    if (!s)
+        return;
     h2_conn_t *h = s->h;
     mutex_lock(&h->mu);
     stream_release(s, NGHTTP2_CANCEL);
@@ -695,24 +749,30 @@ static const h2_header_t status200[] = {{":status", "200"}};
 static int submit_response(h2_stream_t *s, const h2_header_t *hdr, size_t n, bool end)
 {
     nghttp2_nv *nv = make_nv(hdr, n);
-    if (!nv) return -ENOMEM;
+    if (!nv)
+        return -ENOMEM;
     nghttp2_data_provider dp = {.source.ptr = s, .read_callback = data_read_cb};
     int rv = nghttp2_submit_response(s->h->ses, s->id, nv, n, end ? NULL : &dp);
     free(nv);
-    if (rv) return rv == NGHTTP2_ERR_NOMEM ? -ENOMEM : -EINVAL;
+    if (rv)
+        return rv == NGHTTP2_ERR_NOMEM ? -ENOMEM : -EINVAL;
     s->hdr_sent = true;
-    if (end) s->end = true;
-    else s->dp = true;
+    if (end)
+        s->end = true;
+    else
+        s->dp = true;
     return 0;
 }
 
 int h2_send_headers(h2_stream_t *s, const h2_header_t *hdr, size_t n, bool end_stream)
 {
-    if (!s || (n && !hdr)) return -EINVAL;
+    if (!s || (n && !hdr))
+        return -EINVAL;
     h2_conn_t *h = s->h;
     mutex_lock(&h->mu);
     int rc = send_error(s);
-    if (rc) goto out;
+    if (rc)
+        goto out;
     if (s->server && !s->hdr_sent) {
         rc = submit_response(s, hdr, n, end_stream);
     } else if (!end_stream) {
@@ -727,7 +787,8 @@ int h2_send_headers(h2_stream_t *s, const h2_header_t *hdr, size_t n, bool end_s
             nghttp2_session_resume_data(h->ses, s->id);
         }
     }
-    if (!rc) wake_writer(h);
+    if (!rc)
+        wake_writer(h);
 out:
     mutex_unlock(&h->mu);
     return rc;
@@ -735,17 +796,21 @@ out:
 
 int h2_write(h2_stream_t *s, const void *buf, size_t len)
 {
-    if (!s || (len && !buf)) return -EINVAL;
+    if (!s || (len && !buf))
+        return -EINVAL;
     h2_conn_t *h = s->h;
     mutex_lock(&h->mu);
     int rc = send_error(s);
-    if (!rc && s->server && !s->hdr_sent) rc = submit_response(s, status200, 1, false);
-    if (rc || !len) goto out;
+    if (!rc && s->server && !s->hdr_sent)
+        rc = submit_response(s, status200, 1, false);
+    if (rc || !len)
+        goto out;
     s->out = buf;
     s->out_len = len;
     nghttp2_session_resume_data(h->ses, s->id);
     wake_writer(h);
-    while (s->out_len && !(rc = send_error(s))) cond_wait(&s->cv, &h->mu);
+    while (s->out_len && !(rc = send_error(s)))
+        cond_wait(&s->cv, &h->mu);
     s->out = NULL;
     s->out_len = 0;
 out:
@@ -755,7 +820,8 @@ out:
 
 int h2_end(h2_stream_t *s)
 {
-    if (!s) return -EINVAL;
+    if (!s)
+        return -EINVAL;
     h2_conn_t *h = s->h;
     mutex_lock(&h->mu);
     int rc = send_error(s);
@@ -766,7 +832,8 @@ int h2_end(h2_stream_t *s)
             s->end = true;
             nghttp2_session_resume_data(h->ses, s->id);
         }
-        if (!rc) wake_writer(h);
+        if (!rc)
+            wake_writer(h);
     }
     mutex_unlock(&h->mu);
     return rc;
@@ -774,7 +841,8 @@ int h2_end(h2_stream_t *s)
 
 ssize_t h2_read(h2_stream_t *s, void *buf, size_t len)
 {
-    if (!s || (len && !buf)) return -EINVAL;
+    if (!s || (len && !buf))
+        return -EINVAL;
     h2_conn_t *h = s->h;
     mutex_lock(&h->mu);
     ssize_t rc;
@@ -803,7 +871,8 @@ ssize_t h2_read(h2_stream_t *s, void *buf, size_t len)
             rc = 0;
             break;
         }
-        if ((rc = recv_error(s))) break;
+        if ((rc = recv_error(s)))
+            break;
         cond_wait(&s->cv, &h->mu);
     }
     mutex_unlock(&h->mu);
@@ -812,16 +881,22 @@ ssize_t h2_read(h2_stream_t *s, void *buf, size_t len)
 
 int h2_wait_headers(h2_stream_t *s)
 {
-    if (!s) return -EINVAL;
+    if (!s)
+        return -EINVAL;
     h2_conn_t *h = s->h;
     mutex_lock(&h->mu);
     int rc = 0;
     while (!s->hdr_done) {
-        if (s->canceled) rc = -ECANCELED;
-        else if (s->rst || s->closed || s->eof) rc = -ECONNRESET;
-        else if (s->fail) rc = s->fail;
-        else if (h->dead) rc = conn_error(h);
-        if (rc) break;
+        if (s->canceled)
+            rc = -ECANCELED;
+        else if (s->rst || s->closed || s->eof)
+            rc = -ECONNRESET;
+        else if (s->fail)
+            rc = s->fail;
+        else if (h->dead)
+            rc = conn_error(h);
+        if (rc)
+            break;
         cond_wait(&s->cv, &h->mu);
     }
     mutex_unlock(&h->mu);
@@ -830,27 +905,32 @@ int h2_wait_headers(h2_stream_t *s)
 
 const h2_header_t *h2_headers(const h2_stream_t *s, size_t *n)
 {
-    if (n) *n = s && s->hdr_done ? s->hdr.n : 0;
+    if (n)
+        *n = s && s->hdr_done ? s->hdr.n : 0;
     return s && s->hdr_done ? s->hdr.v : NULL;
 }
 
 const h2_header_t *h2_trailers(const h2_stream_t *s, size_t *n)
 {
-    if (n) *n = s ? s->trl.n : 0;
+    if (n)
+        *n = s ? s->trl.n : 0;
     return s ? s->trl.v : NULL;
 }
 
 const char *h2_header_get(const h2_header_t *h, size_t n, const char *name)
 {
-    if (!h || !name) return NULL;
+    if (!h || !name)
+        return NULL;
     for (size_t i = 0; i < n; i++)
-        if (!strcasecmp(h[i].name, name)) return h[i].value;
+        if (!strcasecmp(h[i].name, name))
+            return h[i].value;
     return NULL;
 }
 
 int h2_reset(h2_stream_t *s, uint32_t code)
 {
-    if (!s) return -EINVAL;
+    if (!s)
+        return -EINVAL;
     h2_conn_t *h = s->h;
     mutex_lock(&h->mu);
     int rc = 0;

@@ -25,8 +25,8 @@ struct world {
     client_fn client;
     chan_t *ready, *done;
     listener_t *l;
-    conn_t *pa, *pb;    /* conn_pipe's ends */
-    conn_t *sc, *cc;    /* the server's and the client's conn */
+    conn_t *pa, *pb; /* conn_pipe's ends */
+    conn_t *sc, *cc; /* the server's and the client's conn */
     char addr[64];
     int serve_rc;
     /* test inputs and results */
@@ -45,7 +45,8 @@ static void server_task(void *arg)
 {
     world_t *w = arg;
     conn_t *c = w->pb;
-    if (w->kind == T_SIM) assert_int_equal(0, net_listen("tcp", ":80", &w->l));
+    if (w->kind == T_SIM)
+        assert_int_equal(0, net_listen("tcp", ":80", &w->l));
     if (w->kind != T_PIPE) {
         snprintf(w->addr, sizeof w->addr, "%s", listener_addr(w->l));
         chan_send(w->ready, NULL);
@@ -65,7 +66,8 @@ static void client_task(void *arg)
     conn_t *c = w->pa;
     if (w->kind != T_PIPE) {
         int rc = net_dial("tcp", w->addr, &c);
-        if (rc) fail_msg("dial %s: %s", w->addr, net_strerror(rc));
+        if (rc)
+            fail_msg("dial %s: %s", w->addr, net_strerror(rc));
     }
     w->cc = c;
     h2_conn_t *h;
@@ -90,17 +92,22 @@ static void world_main(void *arg)
         simnet_host_add(n, "cli", &ch);
         simhost_spawn(sh, server_task, w, NULL);
     } else {
-        if (w->kind == T_PIPE) assert_int_equal(0, conn_pipe(&w->pa, &w->pb));
-        else assert_int_equal(0, net_listen("tcp", "127.0.0.1:0", &w->l));
+        if (w->kind == T_PIPE)
+            assert_int_equal(0, conn_pipe(&w->pa, &w->pb));
+        else
+            assert_int_equal(0, net_listen("tcp", "127.0.0.1:0", &w->l));
         task_spawn(server_task, w, NULL);
     }
     chan_recv(w->ready, NULL, NULL);
-    if (ch) simhost_spawn(ch, client_task, w, NULL);
-    else task_spawn(client_task, w, NULL);
+    if (ch)
+        simhost_spawn(ch, client_task, w, NULL);
+    else
+        task_spawn(client_task, w, NULL);
     chan_recv(w->done, NULL, NULL);
     chan_recv(w->done, NULL, NULL);
     listener_free(w->l);
-    if (n) simnet_free(n);
+    if (n)
+        simnet_free(n);
     chan_free(w->ready);
     chan_free(w->done);
     chan_free(w->ev);
@@ -113,7 +120,8 @@ static void run_world(world_t *w, transport_t kind, h2_handler_fn handler, clien
     w->client = client;
     rt_config_t cfg = {.seed = ug_seed()};
     int rc = rt_run(&cfg, world_main, w);
-    if (rc) fail_msg("rt_run: %d\n%s", rc, rt_report() ? rt_report() : "");
+    if (rc)
+        fail_msg("rt_run: %d\n%s", rc, rt_report() ? rt_report() : "");
 }
 
 static uint8_t *pattern(size_t len, uint64_t seed)
@@ -149,15 +157,18 @@ static void echo_handler(h2_stream_t *s, void *arg)
     const h2_header_t *hd = h2_headers(s, &n);
     const char *path = h2_header_get(hd, n, ":path");
     h2_header_t resp[] = {{":status", "200"}, {"x-path", path ? path : "?"}};
-    if (h2_send_headers(s, resp, 2, false)) return;
+    if (h2_send_headers(s, resp, 2, false))
+        return;
     char buf[7000];
     size_t total = 0;
     ssize_t r;
     while ((r = h2_read(s, buf, sizeof buf)) > 0) {
-        if (h2_write(s, buf, (size_t)r)) return;
+        if (h2_write(s, buf, (size_t)r))
+            return;
         total += (size_t)r;
     }
-    if (r < 0) return;
+    if (r < 0)
+        return;
     size_t nt;
     const h2_header_t *t = h2_trailers(s, &nt);
     const char *rt = h2_header_get(t, nt, "x-req-trailer");
@@ -206,33 +217,41 @@ static int echo_call(h2_conn_t *h, const char *path, const uint8_t *body, size_t
     wg_add(&c.wg, 1);
     task_spawn(call_writer, &c, NULL);
     int bad = 0;
-    if (h2_wait_headers(c.s)) bad |= 1;
+    if (h2_wait_headers(c.s))
+        bad |= 1;
     size_t n;
     const h2_header_t *hd = h2_headers(c.s, &n);
     const char *st = h2_header_get(hd, n, ":status");
     const char *xp = h2_header_get(hd, n, "x-path");
-    if (!st || strcmp(st, "200") || !xp || strcmp(xp, path)) bad |= 2;
+    if (!st || strcmp(st, "200") || !xp || strcmp(xp, path))
+        bad |= 2;
     uint8_t *got = malloc(len + 1);
     size_t off = 0;
     ssize_t r;
     int bites = 0;
     while ((r = h2_read(c.s, got + off, slow ? 1000 : len + 1 - off)) > 0) {
         off += (size_t)r;
-        if (off > len) break;
-        if (slow && ++bites % 16 == 0) clock_sleep(100000);
+        if (off > len)
+            break;
+        if (slow && ++bites % 16 == 0)
+            clock_sleep(100000);
     }
-    if (r != 0 || off != len || memcmp(got, body, len)) bad |= 4;
+    if (r != 0 || off != len || memcmp(got, body, len))
+        bad |= 4;
     free(got);
     wg_wait(&c.wg);
-    if (c.wrc) bad |= 8;
+    if (c.wrc)
+        bad |= 8;
     const h2_header_t *t = h2_trailers(c.s, &n);
     char lenbuf[32];
     snprintf(lenbuf, sizeof lenbuf, "%zu", len);
     const char *gs = h2_header_get(t, n, "grpc-status");
     const char *xl = h2_header_get(t, n, "x-len");
-    if (!gs || strcmp(gs, "0") || !xl || strcmp(xl, lenbuf)) bad |= 16;
+    if (!gs || strcmp(gs, "0") || !xl || strcmp(xl, lenbuf))
+        bad |= 16;
     const char *rt = h2_header_get(t, n, "x-req-trailer");
-    if (got_trailer) snprintf(got_trailer, gtlen, "%s", rt ? rt : "(absent)");
+    if (got_trailer)
+        snprintf(got_trailer, gtlen, "%s", rt ? rt : "(absent)");
     h2_stream_free(c.s);
     return bad;
 }
@@ -311,7 +330,8 @@ static void many_one(void *arg)
     snprintf(path, sizeof path, "/s/%zu", m->i);
     size_t len = 1 + (m->i * 7919) % 20000;
     uint8_t *b = pattern(len, m->i + 1);
-    if (!echo_call(m->h, path, b, len, path, false, NULL, 0)) m->w->v[0]++;
+    if (!echo_call(m->h, path, b, len, path, false, NULL, 0))
+        m->w->v[0]++;
     free(b);
     wg_done(m->wg);
 }
@@ -401,7 +421,8 @@ static void pushy_handler(h2_stream_t *s, void *arg)
     uint8_t buf[4096];
     memset(buf, 'p', sizeof buf);
     for (size_t off = 0; off < w->len; off += sizeof buf) {
-        if (h2_write(s, buf, sizeof buf)) return;
+        if (h2_write(s, buf, sizeof buf))
+            return;
         w->v[1] = (long)(off + sizeof buf);
     }
     h2_end(s);
@@ -418,7 +439,8 @@ static void patient_client(world_t *w, h2_conn_t *h)
     char buf[5000];
     ssize_t r;
     long total = 0;
-    while ((r = h2_read(s, buf, sizeof buf)) > 0) total += r;
+    while ((r = h2_read(s, buf, sizeof buf)) > 0)
+        total += r;
     w->rc[0] = (int)r;
     w->v[3] = total;
     h2_stream_free(s);
@@ -471,7 +493,8 @@ static void parked_reader(void *arg)
     parked_t *p = arg;
     char buf[16];
     ssize_t r;
-    while ((r = h2_read(p->s, buf, sizeof buf)) > 0) {}
+    while ((r = h2_read(p->s, buf, sizeof buf)) > 0) {
+    }
     p->rc = (int)r;
     wg_done(&p->wg);
 }
@@ -545,7 +568,8 @@ static void reset_reader_client(world_t *w, h2_conn_t *h)
     char buf[100];
     ssize_t r;
     long got = 0;
-    while ((r = h2_read(s, buf, sizeof buf)) > 0) got += r;
+    while ((r = h2_read(s, buf, sizeof buf)) > 0)
+        got += r;
     w->rc[0] = (int)r;
     w->v[0] = got;
     w->v[1] = h2_stream_error(s);
@@ -679,8 +703,10 @@ static void leaving_client(world_t *w, h2_conn_t *h)
         char path[32];
         snprintf(path, sizeof path, "/l/%zu", i);
         request(h, path, &s[i]);
-        if (i % 3 == 0) h2_write(s[i], "abc", 3);
-        if (i % 3 == 1) h2_stream_free(s[i]); /* before any answer */
+        if (i % 3 == 0)
+            h2_write(s[i], "abc", 3);
+        if (i % 3 == 1)
+            h2_stream_free(s[i]); /* before any answer */
     }
     clock_sleep(5 * CLOCK_MS);
     w->v[0] = (long)n;
