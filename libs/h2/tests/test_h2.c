@@ -14,6 +14,28 @@
 #include <undergo/runtime.h>
 #include <undergo/simnet.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define H2_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define H2_LSAN 1
+#endif
+#endif
+#ifdef H2_LSAN
+#include <sanitizer/lsan_interface.h>
+/* Test children end with _exit, which skips LeakSanitizer's exit check:
+ * each run asks for one itself. */
+static int leaks(void)
+{
+    return __lsan_do_recoverable_leak_check();
+}
+#else
+static int leaks(void)
+{
+    return 0;
+}
+#endif
+
 typedef enum { T_PIPE, T_SIM, T_TCP } transport_t;
 
 typedef struct world world_t;
@@ -122,6 +144,8 @@ static void run_world(world_t *w, transport_t kind, h2_handler_fn handler, clien
     int rc = rt_run(&cfg, world_main, w);
     if (rc)
         fail_msg("rt_run: %d\n%s", rc, rt_report() ? rt_report() : "");
+    if (leaks())
+        fail_msg("memory leaked (LeakSanitizer's report above)");
 }
 
 static uint8_t *pattern(size_t len, uint64_t seed)
