@@ -38,7 +38,8 @@ static void cleanup(void)
     if (tmpdir[0]) {
         char cmd[128];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-        if (system(cmd) != 0) fprintf(stderr, "nghttp: could not remove %s\n", tmpdir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "nghttp: could not remove %s\n", tmpdir);
         tmpdir[0] = 0;
     }
 }
@@ -47,13 +48,16 @@ static const char *find_nghttp(void)
 {
     static char path[512];
     const char *p = getenv("PATH");
-    if (!p) p = "/usr/bin:/bin";
+    if (!p)
+        p = "/usr/bin:/bin";
     while (*p) {
         size_t n = strcspn(p, ":");
         snprintf(path, sizeof path, "%.*s/nghttp", (int)n, p);
-        if (access(path, X_OK) == 0) return path;
+        if (access(path, X_OK) == 0)
+            return path;
         p += n;
-        if (*p) p++;
+        if (*p)
+            p++;
     }
     return NULL;
 }
@@ -69,15 +73,18 @@ static void echo_handler(h2_stream_t *s, void *arg)
                           {"content-type", "application/octet-stream"},
                           {"x-path", path ? path : "?"},
                           {"x-req-echo", xr ? xr : "none"}};
-    if (h2_send_headers(s, resp, 4, false)) return;
+    if (h2_send_headers(s, resp, 4, false))
+        return;
     char buf[9000];
     size_t total = 0;
     ssize_t r;
     while ((r = h2_read(s, buf, sizeof buf)) > 0) {
-        if (h2_write(s, buf, (size_t)r)) return;
+        if (h2_write(s, buf, (size_t)r))
+            return;
         total += (size_t)r;
     }
-    if (r < 0) return;
+    if (r < 0)
+        return;
     size_t nt;
     const h2_header_t *t = h2_trailers(s, &nt);
     const char *rt = h2_header_get(t, nt, "x-req-trailer");
@@ -142,13 +149,15 @@ static int run_nghttp(const char *bin, char *const *args, const char *out)
 static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
+    if (!f)
+        return NULL;
     size_t cap = 1 << 16, n = 0;
     char *b = malloc(cap + 1);
     size_t r;
     while ((r = fread(b + n, 1, cap - n, f)) > 0) {
         n += r;
-        if (n == cap) b = realloc(b, (cap *= 2) + 1);
+        if (n == cap)
+            b = realloc(b, (cap *= 2) + 1);
     }
     fclose(f);
     b[n] = 0;
@@ -232,8 +241,8 @@ static void main_task(void *arg)
     rc = run_nghttp(r->bin, a2, out);
     text = slurp(out, &n);
     if (rc != 0 || !text || n != nbig || memcmp(text, b, nbig)) {
-        fprintf(stderr, "FAIL big: nghttp exited %d, echoed %zu of %zu bytes%s\n", rc,
-                text ? n : 0, nbig, text && n == nbig ? " (different bytes)" : "");
+        fprintf(stderr, "FAIL big: nghttp exited %d, echoed %zu of %zu bytes%s\n", rc, text ? n : 0,
+                nbig, text && n == nbig ? " (different bytes)" : "");
         failures++;
     }
     free(text);
@@ -275,8 +284,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "FAIL: rt_run %d\n%s\n", rc, rt_report() ? rt_report() : "");
         failures++;
     }
-    if (failures) fprintf(stderr, "nghttp: %d check(s) failed; rerun: %s %llu\n", failures,
-                          argv[0], (unsigned long long)r.seed);
-    else printf("nghttp: headers, trailers, 1 MiB echo and 32 streams agree\n");
+    if (failures)
+        fprintf(stderr, "nghttp: %d check(s) failed; rerun: %s %llu\n", failures, argv[0],
+                (unsigned long long)r.seed);
+    else
+        printf("nghttp: headers, trailers, 1 MiB echo and 32 streams agree\n");
     return failures ? 1 : 0;
 }
