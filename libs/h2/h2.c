@@ -224,7 +224,7 @@ static int conn_error(const h2_conn_t *h)
     return h->err ? h->err : -NET_ECLOSED;
 }
 
-/* Why s cannot send any more, or 0. */
+/* Why bytes already lent to s cannot go out, or 0. */
 static int send_error(const h2_stream_t *s)
 {
     if (s->canceled)
@@ -235,9 +235,16 @@ static int send_error(const h2_stream_t *s)
         return s->fail;
     if (s->h->dead)
         return conn_error(s->h);
-    if (s->closed || s->end)
+    if (s->closed)
         return -EPIPE;
     return 0;
+}
+
+/* Why s takes no more data or headers, or 0. */
+static int open_error(const h2_stream_t *s)
+{
+    int rc = send_error(s);
+    return rc ? rc : s->end ? -EPIPE : 0;
 }
 
 /* Why s cannot receive any more (after its queued data), or 0. */
@@ -770,7 +777,7 @@ int h2_send_headers(h2_stream_t *s, const h2_header_t *hdr, size_t n, bool end_s
         return -EINVAL;
     h2_conn_t *h = s->h;
     mutex_lock(&h->mu);
-    int rc = send_error(s);
+    int rc = open_error(s);
     if (rc)
         goto out;
     if (s->server && !s->hdr_sent) {
@@ -800,7 +807,9 @@ int h2_write(h2_stream_t *s, const void *buf, size_t len)
         return -EINVAL;
     h2_conn_t *h = s->h;
     mutex_lock(&h->mu);
-    int rc = send_error(s);
+    int rc;
+    while (!(rc = open_error(s)) && s->out)
+        cond_wait(&s->cv, &h->mu); /* another task's write is under way */
     if (!rc && s->server && !s->hdr_sent)
         rc = submit_response(s, status200, 1, false);
     if (rc || !len)
@@ -813,6 +822,7 @@ int h2_write(h2_stream_t *s, const void *buf, size_t len)
         cond_wait(&s->cv, &h->mu);
     s->out = NULL;
     s->out_len = 0;
+    cond_broadcast(&s->cv); /* the next writer */
 out:
     mutex_unlock(&h->mu);
     return rc;
@@ -824,7 +834,7 @@ int h2_end(h2_stream_t *s)
         return -EINVAL;
     h2_conn_t *h = s->h;
     mutex_lock(&h->mu);
-    int rc = send_error(s);
+    int rc = open_error(s);
     if (!rc) {
         if (s->server && !s->hdr_sent) {
             rc = submit_response(s, status200, 1, true);

@@ -231,6 +231,8 @@ static void call_writer(void *arg)
     wg_done(&c->wg);
 }
 
+static size_t echoed; /* the bytes the last echo_call read back */
+
 /* One echo call: writes body (a task of its own) while reading the echo;
  * slow: the reader takes small bites and naps. Returns 0 if all matched. */
 static int echo_call(h2_conn_t *h, const char *path, const uint8_t *body, size_t len,
@@ -260,6 +262,7 @@ static int echo_call(h2_conn_t *h, const char *path, const uint8_t *body, size_t
         if (slow && ++bites % 16 == 0)
             clock_sleep(100000);
     }
+    echoed = off;
     if (r != 0 || off != len || memcmp(got, body, len))
         bad |= 4;
     free(got);
@@ -325,6 +328,7 @@ static void test_a_request_gets_headers_body_and_trailers_over_tcp(void **state)
 static void no_trailer_client(world_t *w, h2_conn_t *h)
 {
     w->rc[0] = echo_call(h, "/plain", w->body, w->len, NULL, false, w->s[2], sizeof w->s[2]);
+    w->v[0] = (long)echoed;
 }
 
 static void test_a_request_without_trailers_ends_with_end_stream(void **state)
@@ -334,6 +338,7 @@ static void test_a_request_without_trailers_ends_with_end_stream(void **state)
     w.body = pattern(w.len, ug_rand());
     run_world(&w, T_PIPE, echo_handler, no_trailer_client);
     assert_int_equal(0, w.rc[0]);
+    assert_int_equal((long)w.len, w.v[0]);
     assert_string_equal("none", w.s[2]);
     free(w.body);
 }
@@ -405,6 +410,7 @@ static void test_many_concurrent_streams_share_one_conn_over_tcp(void **state)
 static void big_client(world_t *w, h2_conn_t *h)
 {
     w->rc[0] = echo_call(h, "/big", w->body, w->len, "big", true, w->s[2], sizeof w->s[2]);
+    w->v[0] = (long)echoed;
 }
 
 static void check_big(transport_t kind)
@@ -413,6 +419,7 @@ static void check_big(transport_t kind)
     w.body = pattern(w.len, ug_rand());
     run_world(&w, kind, echo_handler, big_client);
     assert_int_equal(0, w.rc[0]);
+    assert_int_equal((long)w.len, w.v[0]);
     assert_string_equal("big", w.s[2]);
     free(w.body);
 }
@@ -479,6 +486,71 @@ static void test_a_writer_parks_on_a_shut_window_until_the_reader_reads(void **s
     assert_true(w.v[2] >= 16384);
     assert_int_equal(0, w.rc[0]);
     assert_int_equal((long)w.len, w.v[3]);
+}
+
+/* ---- two tasks writing one stream ---- */
+
+typedef struct turn {
+    h2_stream_t *s;
+    uint8_t byte;
+    size_t len;
+    int rc;
+    wg_t *wg;
+} turn_t;
+
+static void turn_writer(void *arg)
+{
+    turn_t *t = arg;
+    uint8_t buf[10000];
+    memset(buf, t->byte, sizeof buf);
+    for (size_t off = 0; off < t->len && !t->rc; off += sizeof buf)
+        t->rc = h2_write(t->s, buf, t->len - off < sizeof buf ? t->len - off : sizeof buf);
+    wg_done(t->wg);
+}
+
+static void turns_client(world_t *w, h2_conn_t *h)
+{
+    h2_stream_t *s;
+    request(h, "/turns", &s);
+    wg_t wg = {0};
+    turn_t t[2] = {{s, 'a', w->len, 0, &wg}, {s, 'b', w->len / 2 + 1, 0, &wg}};
+    wg_add(&wg, 2);
+    task_spawn(turn_writer, &t[0], NULL);
+    task_spawn(turn_writer, &t[1], NULL);
+    char buf[4096];
+    ssize_t r;
+    long na = 0, nb = 0;
+    assert_int_equal(0, h2_wait_headers(s));
+    while (na + nb < (long)(t[0].len + t[1].len) && (r = h2_read(s, buf, sizeof buf)) > 0)
+        for (ssize_t i = 0; i < r; i++)
+            buf[i] == 'a' ? na++ : nb++;
+    wg_wait(&wg);
+    w->rc[0] = t[0].rc;
+    w->rc[1] = t[1].rc;
+    w->rc[2] = h2_end(s);
+    w->rc[3] = h2_write(s, "late", 4);
+    while ((r = h2_read(s, buf, sizeof buf)) > 0)
+        nb += r;
+    w->rc[4] = (int)r;
+    w->v[0] = na;
+    w->v[1] = nb;
+    h2_stream_free(s);
+}
+
+/* Two tasks writing one stream take turns: every byte of both arrives;
+ * after h2_end a write fails with -EPIPE. */
+static void test_two_writers_on_one_stream_take_turns(void **state)
+{
+    (void)state;
+    world_t w = {.len = 100000 + ug_rand_below(100000)};
+    run_world(&w, T_PIPE, echo_handler, turns_client);
+    assert_int_equal(0, w.rc[0]);
+    assert_int_equal(0, w.rc[1]);
+    assert_int_equal(0, w.rc[2]);
+    assert_int_equal(-EPIPE, w.rc[3]);
+    assert_int_equal(0, w.rc[4]);
+    assert_int_equal((long)w.len, w.v[0]);
+    assert_int_equal((long)(w.len / 2 + 1), w.v[1]);
 }
 
 /* ---- RST_STREAM ---- */
@@ -635,7 +707,9 @@ static void closing_handler(h2_stream_t *s, void *arg)
 {
     world_t *w = arg;
     char buf[16];
-    h2_read(s, buf, sizeof buf);
+    ssize_t r;
+    while (w->v[1] < (long)w->len && (r = h2_read(s, buf, sizeof buf)) > 0)
+        w->v[1] += r;
     conn_close(w->sc);
     w->rc[1] = (int)h2_read(s, buf, sizeof buf);
 }
@@ -644,7 +718,7 @@ static void stranded_client(world_t *w, h2_conn_t *h)
 {
     h2_stream_t *s;
     request(h, "/close", &s);
-    assert_int_equal(0, h2_write(s, "z", 1));
+    assert_int_equal(0, h2_write(s, "0123456789abcdef", w->len));
     w->rc[0] = h2_wait_headers(s);
     h2_stream_t *s2;
     w->rc[2] = h2_request(h, (h2_header_t[]){{":method", "GET"}, {":path", "/"}}, 2, &s2);
@@ -656,8 +730,9 @@ static void stranded_client(world_t *w, h2_conn_t *h)
  * and the handler's own read fails. */
 static void check_server_close(transport_t kind)
 {
-    world_t w = {0};
+    world_t w = {.len = 1 + ug_rand_below(16)};
     run_world(&w, kind, closing_handler, stranded_client);
+    assert_int_equal((long)w.len, w.v[1]);
     assert_int_equal(-EPIPE, w.rc[0]);
     assert_int_equal(-EPIPE, w.rc[2]);
     assert_int_equal(-NET_ECLOSED, w.rc[1]);
@@ -761,6 +836,7 @@ UG_TEST_GROUP(h2, NULL, NULL,
               cmocka_unit_test(test_a_megabyte_each_way_passes_the_windows_over_simnet),
               cmocka_unit_test(test_a_megabyte_each_way_passes_the_windows_over_tcp),
               cmocka_unit_test(test_a_writer_parks_on_a_shut_window_until_the_reader_reads),
+              cmocka_unit_test(test_two_writers_on_one_stream_take_turns),
               cmocka_unit_test(test_a_client_reset_wakes_the_parked_handler_over_a_pipe),
               cmocka_unit_test(test_a_client_reset_wakes_the_parked_handler_over_simnet),
               cmocka_unit_test(test_a_server_reset_wakes_the_parked_client_over_a_pipe),
