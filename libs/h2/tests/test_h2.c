@@ -792,6 +792,93 @@ static void test_a_client_conn_closing_fails_parked_tasks_on_both_sides(void **s
     assert_int_equal(0, w.serve_rc);
 }
 
+/* ---- a peer that does not speak HTTP/2 ---- */
+
+typedef struct garbage {
+    conn_t *a, *b;
+    int serve_rc, req_rc, k, failed;
+    chan_t *go;
+    char line[32];
+    wg_t wg;
+} garbage_t;
+
+static void never_called(h2_stream_t *s, void *arg)
+{
+    (void)s;
+    (void)arg;
+    abort();
+}
+
+static void garbage_server(void *arg)
+{
+    garbage_t *g = arg;
+    g->serve_rc = h2_serve(g->b, never_called, NULL);
+    wg_done(&g->wg);
+}
+
+static void http1_peer(void *arg)
+{
+    garbage_t *g = arg;
+    char buf[256];
+    conn_read(g->b, buf, sizeof buf); /* the preface */
+    chan_recv(g->go, NULL, NULL);     /* the requests are in */
+    /* an empty DATA frame on stream 0 where SETTINGS must come */
+    conn_write(g->b, "\0\0\0\0\0\0\0\0\0", 9, NULL);
+    while (conn_read(g->b, buf, sizeof buf) > 0) {
+    } /* until the client hangs up */
+    conn_close(g->b);
+    wg_done(&g->wg);
+}
+
+static void garbage_main(void *arg)
+{
+    garbage_t *g = arg;
+    /* an HTTP/1.1 request to the server: a protocol error */
+    assert_int_equal(0, conn_pipe(&g->a, &g->b));
+    wg_add(&g->wg, 1);
+    task_spawn(garbage_server, g, NULL);
+    conn_write(g->a, g->line, strlen(g->line), NULL);
+    wg_wait(&g->wg);
+    conn_free(g->a);
+    /* a frame out of place to the client: its parked waits fail */
+    assert_int_equal(0, chan_make(0, 1, &g->go));
+    assert_int_equal(0, conn_pipe(&g->a, &g->b));
+    wg_add(&g->wg, 1);
+    task_spawn(http1_peer, g, NULL);
+    h2_conn_t *h;
+    h2_stream_t *s[4];
+    assert_int_equal(0, h2_client(g->a, &h));
+    for (int i = 0; i < g->k; i++)
+        request(h, "/", &s[i]);
+    chan_send(g->go, NULL);
+    for (int i = 0; i < g->k; i++)
+        g->failed += h2_wait_headers(s[i]) == -EPROTO;
+    for (int i = 0; i < g->k; i++)
+        h2_stream_free(s[i]);
+    h2_stream_t *late;
+    g->req_rc = h2_request(h, (h2_header_t[]){{":method", "GET"}, {":path", "/"}}, 2, &late);
+    wg_wait(&g->wg);
+    h2_close(h);
+    h2_free(h);
+    conn_free(g->b);
+    chan_free(g->go);
+}
+
+/* An HTTP/1.1 request ends the server with -EPROTO; a frame out of
+ * place fails the client's parked wait and later requests with it. */
+static void test_a_peer_not_speaking_http2_is_a_protocol_error(void **state)
+{
+    (void)state;
+    garbage_t g = {.k = 1 + (int)ug_rand_below(4)};
+    snprintf(g.line, sizeof g.line, "HTTP/1.1 %u Bad\r\n\r\n", 400 + (unsigned)ug_rand_below(99));
+    rt_config_t cfg = {.seed = ug_seed()};
+    assert_int_equal(0, rt_run(&cfg, garbage_main, &g));
+    assert_int_equal(0, leaks());
+    assert_int_equal(-EPROTO, g.serve_rc);
+    assert_int_equal(g.k, g.failed);
+    assert_int_equal(-EPIPE, g.req_rc);
+}
+
 /* ---- teardown with streams open ---- */
 
 static void leaving_client(world_t *w, h2_conn_t *h)
@@ -844,4 +931,5 @@ UG_TEST_GROUP(h2, NULL, NULL,
               cmocka_unit_test(test_a_server_closing_the_conn_fails_the_waiting_client_over_a_pipe),
               cmocka_unit_test(test_a_server_closing_the_conn_fails_the_waiting_client_over_simnet),
               cmocka_unit_test(test_a_client_conn_closing_fails_parked_tasks_on_both_sides),
+              cmocka_unit_test(test_a_peer_not_speaking_http2_is_a_protocol_error),
               cmocka_unit_test(test_closing_with_streams_open_frees_everything));
