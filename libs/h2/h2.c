@@ -22,12 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <undergo/clock.h>
 #include <undergo/h2.h>
 #include <undergo/sync.h>
 #include <undergo/task.h>
 
 #define H2_RBUF 16384
 #define H2_WBUF_MAX (256 * 1024)
+#define H2_CLOSE_GRACE CLOCK_S
 
 typedef struct hdrs {
     h2_header_t *v;
@@ -525,7 +527,7 @@ static void writer_task(void *arg)
         int rc = conn_write(h->c, h->wbuf, h->wlen, NULL);
         mutex_lock(&h->mu);
         if (rc) {
-            conn_fail(h, rc);
+            conn_fail(h, h->closing ? -NET_ECLOSED : rc); /* closing: the grace ran out */
             break;
         }
         if (session_over(h))
@@ -698,6 +700,8 @@ int h2_close(h2_conn_t *h)
     if (!h->dead) {
         nghttp2_session_terminate_session(h->ses, NGHTTP2_NO_ERROR);
         h->closing = true;
+        /* a peer that stopped reading gets a second to take the GOAWAY */
+        conn_set_write_deadline(h->c, clock_now() + H2_CLOSE_GRACE);
         wake_writer(h);
     }
     mutex_unlock(&h->mu);

@@ -879,6 +879,79 @@ static void test_a_peer_not_speaking_http2_is_a_protocol_error(void **state)
     assert_int_equal(-EPIPE, g.req_rc);
 }
 
+/* ---- a peer that stops reading ---- */
+
+typedef struct stalled {
+    conn_t *a, *b;
+    chan_t *release;
+    int close_rc, write_rc;
+    size_t k, closed;
+    wg_t wg;
+} stalled_t;
+
+static void stalled_peer(void *arg)
+{
+    stalled_t *st = arg;
+    char buf[64];
+    conn_read(st->b, buf, sizeof buf); /* a bite of the preface, then nothing */
+    chan_recv(st->release, NULL, NULL);
+}
+
+typedef struct stalled_call {
+    stalled_t *st;
+    h2_stream_t *s;
+} stalled_call_t;
+
+static void stalled_writer(void *arg)
+{
+    stalled_call_t *c = arg;
+    static uint8_t buf[100000]; /* over the stream window: it parks */
+    if (h2_write(c->s, buf, sizeof buf) == -NET_ECLOSED)
+        c->st->closed++;
+    wg_done(&c->st->wg);
+}
+
+static void stalled_main(void *arg)
+{
+    stalled_t *st = arg;
+    assert_int_equal(0, conn_pipe(&st->a, &st->b));
+    assert_int_equal(0, chan_make(0, 1, &st->release));
+    task_spawn(stalled_peer, st, NULL);
+    h2_conn_t *h;
+    stalled_call_t c[4];
+    assert_int_equal(0, h2_client(st->a, &h));
+    for (size_t i = 0; i < st->k; i++) {
+        c[i] = (stalled_call_t){st, NULL};
+        request(h, "/stalled", &c[i].s);
+        wg_add(&st->wg, 1);
+        task_spawn(stalled_writer, &c[i], NULL);
+    }
+    clock_sleep(10 * CLOCK_MS);
+    st->close_rc = h2_close(h);
+    wg_wait(&st->wg);
+    st->write_rc = h2_write(c[0].s, "x", 1);
+    h2_free(h);
+    chan_close(st->release);
+    conn_free(st->b);
+    chan_free(st->release);
+}
+
+/* h2_close returns though the peer stopped reading: its GOAWAY gets a
+ * grace period, then the conn closes and parked writers fail. */
+static void test_closing_returns_when_the_peer_stopped_reading(void **state)
+{
+    (void)state;
+    stalled_t st = {.k = 1 + ug_rand_below(4)};
+    rt_config_t cfg = {.seed = ug_seed()};
+    int rc = rt_run(&cfg, stalled_main, &st);
+    if (rc)
+        fail_msg("rt_run: %d\n%s", rc, rt_report() ? rt_report() : "");
+    assert_int_equal(0, leaks());
+    assert_int_equal(0, st.close_rc);
+    assert_int_equal(-NET_ECLOSED, st.write_rc);
+    assert_int_equal(st.k, st.closed);
+}
+
 /* ---- teardown with streams open ---- */
 
 static void leaving_client(world_t *w, h2_conn_t *h)
@@ -932,4 +1005,5 @@ UG_TEST_GROUP(h2, NULL, NULL,
               cmocka_unit_test(test_a_server_closing_the_conn_fails_the_waiting_client_over_simnet),
               cmocka_unit_test(test_a_client_conn_closing_fails_parked_tasks_on_both_sides),
               cmocka_unit_test(test_a_peer_not_speaking_http2_is_a_protocol_error),
+              cmocka_unit_test(test_closing_returns_when_the_peer_stopped_reading),
               cmocka_unit_test(test_closing_with_streams_open_frees_everything));
