@@ -1,5 +1,5 @@
 /*
- * test_h2.c — libs/h2 over conn_pipe, the simulated network and TCP
+ * test_core.c — libs/h2 over conn_pipe, the simulated network and TCP
  * loopback: requests with headers, bodies and trailers; many streams on
  * one conn; a megabyte each way through the flow-control windows;
  * RST_STREAM from either side; a conn that dies under parked tasks; and
