@@ -22,12 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <undergo/clock.h>
 #include <undergo/h2.h>
 #include <undergo/sync.h>
 #include <undergo/task.h>
 
 #define H2_RBUF 16384
 #define H2_WBUF_MAX (256 * 1024)
+#define H2_CLOSE_GRACE CLOCK_S
 
 typedef struct hdrs {
     h2_header_t *v;
@@ -73,6 +75,7 @@ struct h2_conn {
     bool dead;
     int err;      /* why it died */
     bool orderly; /* the peer ended the conn cleanly */
+    bool proto;   /* a protocol error ended the session */
     bool goaway;  /* the peer sent GOAWAY */
     uint32_t goaway_code;
     bool server;
@@ -212,7 +215,7 @@ static void conn_fail(h2_conn_t *h, int err)
     if (h->dead)
         return;
     h->dead = true;
-    h->err = err;
+    h->err = h->proto ? -EPROTO : err;
     for (h2_stream_t *s = h->streams; s; s = s->next)
         cond_broadcast(&s->cv);
     cond_broadcast(&h->wcv);
@@ -229,6 +232,8 @@ static int send_error(const h2_stream_t *s)
 {
     if (s->canceled)
         return -ECANCELED;
+    if (s->h->proto)
+        return -EPROTO;
     if (s->rst)
         return -ECONNRESET;
     if (s->fail)
@@ -254,6 +259,8 @@ static int recv_error(const h2_stream_t *s)
         return -ECANCELED;
     if (s->eof)
         return 0;
+    if (s->h->proto)
+        return -EPROTO;
     if (s->rst)
         return -ECONNRESET;
     if (s->fail)
@@ -423,7 +430,7 @@ static int on_stream_close(nghttp2_session *ses, int32_t id, uint32_t code, void
         return 0;
     }
     s->closed = true;
-    if (code != NGHTTP2_NO_ERROR && !s->rst && !s->canceled) {
+    if (code != NGHTTP2_NO_ERROR && !s->rst && !s->canceled && !((h2_conn_t *)ud)->proto) {
         s->rst = true;
         s->rst_code = code;
     }
@@ -433,7 +440,11 @@ static int on_stream_close(nghttp2_session *ses, int32_t id, uint32_t code, void
 
 static int on_frame_send(nghttp2_session *ses, const nghttp2_frame *f, void *ud)
 {
-    (void)ud;
+    h2_conn_t *h = ud;
+    /* nghttp2 ends the session itself on a connection error: the GOAWAY
+     * it sends says so */
+    if (f->hd.type == NGHTTP2_GOAWAY && f->goaway.error_code != NGHTTP2_NO_ERROR)
+        h->proto = true;
     if ((f->hd.type != NGHTTP2_HEADERS && f->hd.type != NGHTTP2_DATA) ||
         !(f->hd.flags & NGHTTP2_FLAG_END_STREAM))
         return 0;
@@ -447,9 +458,9 @@ static int on_frame_send(nghttp2_session *ses, const nghttp2_frame *f, void *ud)
 
 static int on_frame_not_send(nghttp2_session *ses, const nghttp2_frame *f, int err, void *ud)
 {
-    (void)err;
-    (void)ud;
-    if (f->hd.type != NGHTTP2_HEADERS)
+    h2_conn_t *h = ud;
+    /* a session that is ending fails its streams with the conn's error */
+    if (f->hd.type != NGHTTP2_HEADERS || err == NGHTTP2_ERR_SESSION_CLOSING || h->proto)
         return 0;
     h2_stream_t *s = user_stream(ses, f->hd.stream_id);
     if (s && !s->fail) {
@@ -460,6 +471,17 @@ static int on_frame_not_send(nghttp2_session *ses, const nghttp2_frame *f, int e
 }
 
 /* ---- the conn's tasks ---- */
+
+/* True (and h failed) when the session wants neither to read nor to
+ * write: GOAWAY went both ways, or an error ended it. */
+static bool session_over(h2_conn_t *h)
+{
+    if (h->closing || nghttp2_session_want_read(h->ses) || nghttp2_session_want_write(h->ses))
+        return false; /* h2_close ends it */
+    h->orderly = !h->proto;
+    conn_fail(h, -EPIPE);
+    return true;
+}
 
 static void writer_task(void *arg)
 {
@@ -505,9 +527,11 @@ static void writer_task(void *arg)
         int rc = conn_write(h->c, h->wbuf, h->wlen, NULL);
         mutex_lock(&h->mu);
         if (rc) {
-            conn_fail(h, rc);
+            conn_fail(h, h->closing ? -NET_ECLOSED : rc); /* closing: the grace ran out */
             break;
         }
+        if (session_over(h))
+            break;
     }
     mutex_unlock(&h->mu);
 }
@@ -521,21 +545,19 @@ static void read_loop(h2_conn_t *h)
         if (h->dead)
             break;
         if (n <= 0) {
-            h->orderly = n == 0 || h->goaway;
+            h->orderly = (n == 0 || h->goaway) && !h->proto;
             conn_fail(h, n == 0 ? -EPIPE : (int)n);
             break;
         }
         ssize_t rv = nghttp2_session_mem_recv(h->ses, h->rbuf, (size_t)n);
         if (rv < 0) {
+            h->proto = true;
             conn_fail(h, -EPROTO);
             break;
         }
         wake_writer(h);
-        if (!nghttp2_session_want_read(h->ses) && !nghttp2_session_want_write(h->ses)) {
-            h->orderly = h->goaway && h->goaway_code == NGHTTP2_NO_ERROR;
-            conn_fail(h, h->orderly ? -EPIPE : -EPROTO);
+        if (session_over(h))
             break;
-        }
         mutex_unlock(&h->mu);
     }
     mutex_unlock(&h->mu);
@@ -678,6 +700,8 @@ int h2_close(h2_conn_t *h)
     if (!h->dead) {
         nghttp2_session_terminate_session(h->ses, NGHTTP2_NO_ERROR);
         h->closing = true;
+        /* a peer that stopped reading gets a second to take the GOAWAY */
+        conn_set_write_deadline(h->c, clock_now() + H2_CLOSE_GRACE);
         wake_writer(h);
     }
     mutex_unlock(&h->mu);
@@ -711,7 +735,7 @@ int h2_request(h2_conn_t *h, const h2_header_t *hdr, size_t n, h2_stream_t **out
     }
     mutex_lock(&h->mu);
     int rc = 0;
-    if (h->dead || h->goaway || h->closing) {
+    if (h->dead || h->proto || h->goaway || h->closing) {
         rc = -EPIPE;
     } else {
         nghttp2_data_provider dp = {.source.ptr = s, .read_callback = data_read_cb};
@@ -861,8 +885,8 @@ ssize_t h2_read(h2_stream_t *s, void *buf, size_t len)
             rc = -ECANCELED;
             break;
         }
-        if (!s->eof && s->rst) {
-            rc = -ECONNRESET;
+        if (!s->eof && (s->rst || h->proto)) {
+            rc = h->proto ? -EPROTO : -ECONNRESET;
             break;
         }
         size_t avail = s->in_len - s->in_off;
@@ -899,6 +923,8 @@ int h2_wait_headers(h2_stream_t *s)
     while (!s->hdr_done) {
         if (s->canceled)
             rc = -ECANCELED;
+        else if (h->proto)
+            rc = -EPROTO;
         else if (s->rst || s->closed || s->eof)
             rc = -ECONNRESET;
         else if (s->fail)

@@ -11,7 +11,9 @@
  * Errors are negative errno values as in net.h; h2 protocol failures are
  * -EPROTO. A stream the peer reset reads -ECONNRESET (h2_stream_error
  * gives the code); a stream reset here reads -ECANCELED; a failed conn
- * fails every parked task with the conn's error.
+ * fails every parked task with the conn's error: -EPIPE after the peer's
+ * end of stream, -NET_ECLOSED after h2_close, -EPROTO after a protocol
+ * error, else conn_read's or conn_write's.
  *
  * Interface (client): h2_client → h2_request → h2_write... → h2_end (or
  * h2_send_headers(.., true)) → h2_wait_headers → h2_read... → h2_trailers
@@ -61,9 +63,10 @@ int h2_client(conn_t *c, h2_conn_t **out);
  * peer's end of stream), -error otherwise. */
 int h2_serve(conn_t *c, h2_handler_fn fn, void *arg);
 
-/* Client: GOAWAY, flush, close the conn, end its tasks; tasks parked on
- * its streams fail with -NET_ECLOSED. h2_free after (streams not freed by
- * then are freed with it). NULL-safe free. */
+/* Client: GOAWAY, flush (a peer that stopped reading gets one second of
+ * the run's clock), close the conn, end its tasks; tasks parked on its
+ * streams fail with -NET_ECLOSED. h2_free after, once no task is in a
+ * call on it (streams not freed by then are freed with it). NULL-safe. */
 int h2_close(h2_conn_t *h);
 void h2_free(h2_conn_t *h);
 

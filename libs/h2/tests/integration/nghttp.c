@@ -94,17 +94,22 @@ static void echo_handler(h2_stream_t *s, void *arg)
     h2_send_headers(s, trl, 2, true);
 }
 
+static wg_t serving; /* the conns being served */
+
 static void serve_task(void *arg)
 {
     h2_serve(arg, echo_handler, NULL);
+    wg_done(&serving);
 }
 
 static void accept_task(void *arg)
 {
     listener_t *l = arg;
     conn_t *c;
-    while (listener_accept(l, &c) == 0)
+    while (listener_accept(l, &c) == 0) {
+        wg_add(&serving, 1);
         task_spawn(serve_task, c, NULL);
+    }
 }
 
 /* Runs nghttp with args, stdout to out; parks (polling) until it exits.
@@ -187,7 +192,8 @@ static void main_task(void *arg)
         failures++;
         return;
     }
-    task_spawn(accept_task, l, NULL);
+    uint64_t acceptor;
+    task_spawn(accept_task, l, &acceptor);
     char base[128], small[160], big[160], out[160];
     snprintf(base, sizeof base, "http://%s", listener_addr(l));
     snprintf(small, sizeof small, "%s/small", tmpdir);
@@ -261,6 +267,9 @@ static void main_task(void *arg)
     free(text);
     free(b);
     listener_close(l);
+    task_join(acceptor);
+    wg_wait(&serving); /* nghttp closed its conns when it exited */
+    listener_free(l);
 }
 
 int main(int argc, char **argv)

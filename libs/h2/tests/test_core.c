@@ -1,5 +1,5 @@
 /*
- * test_h2.c — libs/h2 over conn_pipe, the simulated network and TCP
+ * test_core.c — libs/h2 over conn_pipe, the simulated network and TCP
  * loopback: requests with headers, bodies and trailers; many streams on
  * one conn; a megabyte each way through the flow-control windows;
  * RST_STREAM from either side; a conn that dies under parked tasks; and
@@ -792,6 +792,166 @@ static void test_a_client_conn_closing_fails_parked_tasks_on_both_sides(void **s
     assert_int_equal(0, w.serve_rc);
 }
 
+/* ---- a peer that does not speak HTTP/2 ---- */
+
+typedef struct garbage {
+    conn_t *a, *b;
+    int serve_rc, req_rc, k, failed;
+    chan_t *go;
+    char line[32];
+    wg_t wg;
+} garbage_t;
+
+static void never_called(h2_stream_t *s, void *arg)
+{
+    (void)s;
+    (void)arg;
+    abort();
+}
+
+static void garbage_server(void *arg)
+{
+    garbage_t *g = arg;
+    g->serve_rc = h2_serve(g->b, never_called, NULL);
+    wg_done(&g->wg);
+}
+
+static void http1_peer(void *arg)
+{
+    garbage_t *g = arg;
+    char buf[256];
+    conn_read(g->b, buf, sizeof buf); /* the preface */
+    chan_recv(g->go, NULL, NULL);     /* the requests are in */
+    /* an empty DATA frame on stream 0 where SETTINGS must come */
+    conn_write(g->b, "\0\0\0\0\0\0\0\0\0", 9, NULL);
+    while (conn_read(g->b, buf, sizeof buf) > 0) {
+    } /* until the client hangs up */
+    conn_close(g->b);
+    wg_done(&g->wg);
+}
+
+static void garbage_main(void *arg)
+{
+    garbage_t *g = arg;
+    /* an HTTP/1.1 request to the server: a protocol error */
+    assert_int_equal(0, conn_pipe(&g->a, &g->b));
+    wg_add(&g->wg, 1);
+    task_spawn(garbage_server, g, NULL);
+    conn_write(g->a, g->line, strlen(g->line), NULL);
+    wg_wait(&g->wg);
+    conn_free(g->a);
+    /* a frame out of place to the client: its parked waits fail */
+    assert_int_equal(0, chan_make(0, 1, &g->go));
+    assert_int_equal(0, conn_pipe(&g->a, &g->b));
+    wg_add(&g->wg, 1);
+    task_spawn(http1_peer, g, NULL);
+    h2_conn_t *h;
+    h2_stream_t *s[4];
+    assert_int_equal(0, h2_client(g->a, &h));
+    for (int i = 0; i < g->k; i++)
+        request(h, "/", &s[i]);
+    chan_send(g->go, NULL);
+    for (int i = 0; i < g->k; i++)
+        g->failed += h2_wait_headers(s[i]) == -EPROTO;
+    for (int i = 0; i < g->k; i++)
+        h2_stream_free(s[i]);
+    h2_stream_t *late;
+    g->req_rc = h2_request(h, (h2_header_t[]){{":method", "GET"}, {":path", "/"}}, 2, &late);
+    wg_wait(&g->wg);
+    h2_close(h);
+    h2_free(h);
+    conn_free(g->b);
+    chan_free(g->go);
+}
+
+/* An HTTP/1.1 request ends the server with -EPROTO; a frame out of
+ * place fails the client's parked wait and later requests with it. */
+static void test_a_peer_not_speaking_http2_is_a_protocol_error(void **state)
+{
+    (void)state;
+    garbage_t g = {.k = 1 + (int)ug_rand_below(4)};
+    snprintf(g.line, sizeof g.line, "HTTP/1.1 %u Bad\r\n\r\n", 400 + (unsigned)ug_rand_below(99));
+    rt_config_t cfg = {.seed = ug_seed()};
+    assert_int_equal(0, rt_run(&cfg, garbage_main, &g));
+    assert_int_equal(0, leaks());
+    assert_int_equal(-EPROTO, g.serve_rc);
+    assert_int_equal(g.k, g.failed);
+    assert_int_equal(-EPIPE, g.req_rc);
+}
+
+/* ---- a peer that stops reading ---- */
+
+typedef struct stalled {
+    conn_t *a, *b;
+    chan_t *release;
+    int close_rc, write_rc;
+    size_t k, closed;
+    wg_t wg;
+} stalled_t;
+
+static void stalled_peer(void *arg)
+{
+    stalled_t *st = arg;
+    char buf[64];
+    conn_read(st->b, buf, sizeof buf); /* a bite of the preface, then nothing */
+    chan_recv(st->release, NULL, NULL);
+}
+
+typedef struct stalled_call {
+    stalled_t *st;
+    h2_stream_t *s;
+} stalled_call_t;
+
+static void stalled_writer(void *arg)
+{
+    stalled_call_t *c = arg;
+    static uint8_t buf[100000]; /* over the stream window: it parks */
+    if (h2_write(c->s, buf, sizeof buf) == -NET_ECLOSED)
+        c->st->closed++;
+    wg_done(&c->st->wg);
+}
+
+static void stalled_main(void *arg)
+{
+    stalled_t *st = arg;
+    assert_int_equal(0, conn_pipe(&st->a, &st->b));
+    assert_int_equal(0, chan_make(0, 1, &st->release));
+    task_spawn(stalled_peer, st, NULL);
+    h2_conn_t *h;
+    stalled_call_t c[4];
+    assert_int_equal(0, h2_client(st->a, &h));
+    for (size_t i = 0; i < st->k; i++) {
+        c[i] = (stalled_call_t){st, NULL};
+        request(h, "/stalled", &c[i].s);
+        wg_add(&st->wg, 1);
+        task_spawn(stalled_writer, &c[i], NULL);
+    }
+    clock_sleep(10 * CLOCK_MS);
+    st->close_rc = h2_close(h);
+    wg_wait(&st->wg);
+    st->write_rc = h2_write(c[0].s, "x", 1);
+    h2_free(h);
+    chan_close(st->release);
+    conn_free(st->b);
+    chan_free(st->release);
+}
+
+/* h2_close returns though the peer stopped reading: its GOAWAY gets a
+ * grace period, then the conn closes and parked writers fail. */
+static void test_closing_returns_when_the_peer_stopped_reading(void **state)
+{
+    (void)state;
+    stalled_t st = {.k = 1 + ug_rand_below(4)};
+    rt_config_t cfg = {.seed = ug_seed()};
+    int rc = rt_run(&cfg, stalled_main, &st);
+    if (rc)
+        fail_msg("rt_run: %d\n%s", rc, rt_report() ? rt_report() : "");
+    assert_int_equal(0, leaks());
+    assert_int_equal(0, st.close_rc);
+    assert_int_equal(-NET_ECLOSED, st.write_rc);
+    assert_int_equal(st.k, st.closed);
+}
+
 /* ---- teardown with streams open ---- */
 
 static void leaving_client(world_t *w, h2_conn_t *h)
@@ -844,4 +1004,6 @@ UG_TEST_GROUP(h2, NULL, NULL,
               cmocka_unit_test(test_a_server_closing_the_conn_fails_the_waiting_client_over_a_pipe),
               cmocka_unit_test(test_a_server_closing_the_conn_fails_the_waiting_client_over_simnet),
               cmocka_unit_test(test_a_client_conn_closing_fails_parked_tasks_on_both_sides),
+              cmocka_unit_test(test_a_peer_not_speaking_http2_is_a_protocol_error),
+              cmocka_unit_test(test_closing_returns_when_the_peer_stopped_reading),
               cmocka_unit_test(test_closing_with_streams_open_frees_everything));
