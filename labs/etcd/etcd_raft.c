@@ -49,8 +49,9 @@ typedef struct etcd_entry {
 
 enum { MSG_VOTE, MSG_VOTE_REPLY, MSG_APPEND, MSG_APPEND_REPLY, MSG_SNAP, MSG_SNAP_REPLY };
 
-/* the bytes of a snapshot one MSG_SNAP carries */
-#define CHUNK (BATCH * sizeof(etcd_entry_t))
+/* the bytes of a snapshot one MSG_SNAP carries (small, so that the
+ * tests' snapshots take several) */
+#define CHUNK 512
 
 typedef struct etcd_msg {
     int32_t type, from;
