@@ -51,7 +51,7 @@ enum { MSG_VOTE, MSG_VOTE_REPLY, MSG_APPEND, MSG_APPEND_REPLY, MSG_SNAP, MSG_SNA
 
 /* the bytes of a snapshot one MSG_SNAP carries (small, so that the
  * tests' snapshots take several) */
-#define CHUNK 512
+#define CHUNK 128
 
 typedef struct etcd_msg {
     int32_t type, from;
