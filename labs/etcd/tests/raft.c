@@ -554,6 +554,7 @@ static void concurrent_starts(cluster_t *cl)
         cl->v[2] += cl_ncommitted(cl, first + k, &got) == 3 && got == cl->picks[k];
     }
     cl->v[3] = cl_term(cl) == term;
+    cl->v[4] = first;
 }
 
 static void test_concurrent_starts_all_commit_in_one_term(void **state)
@@ -565,6 +566,8 @@ static void test_concurrent_starts_all_commit_in_one_term(void **state)
     assert_int_equal(STARTS, cl->v[1]);
     assert_int_equal(STARTS, cl->v[2]);
     assert_int_equal(1, cl->v[3]);
+    for (int k = 0; k < STARTS; k++) /* the seeded commands, in the order proposed */
+        assert_int_equal(cl->picks[k], cl->committed[cl->v[4] > 0 ? cl->v[4] + k : 0]);
 }
 
 /* 6.5840's TestCount: an election takes few messages, agreement of N
@@ -587,6 +590,8 @@ static void rpc_count(cluster_t *cl)
     clock_sleep(1 * SEC);
     cl->v[2] = cl_msgs(cl) - before;
     cl->v[4] = cl_term(cl) == t0;
+    cl->v[5] = cl->picks[0];
+    cl->v[6] = cl_one(cl, cl->v[5], 3, true);
 }
 
 static void test_agreement_and_idleness_take_a_bounded_number_of_messages(void **state)
@@ -601,6 +606,7 @@ static void test_agreement_and_idleness_take_a_bounded_number_of_messages(void *
     assert_true(cl->v[1] <= (COUNT_CMDS + 3) * 2 * 2 + cl->v[2]);
     assert_true(cl->v[2] <= 2 * 2 * (1 * SEC / (50 * MS) + 1));
     assert_int_equal(1, cl->v[4]);
+    CHECK_CMD(cl, 5, 6);
 }
 
 /* 6.5840's TestPersist2: leaders and followers crash in turn while the
