@@ -82,11 +82,11 @@ struct etcd_raft {
     int64_t last, cap;
     uint8_t *snap; /* the snapshot's bytes (the application's state at base) */
     size_t snap_len;
-    int slot;     /* the disk slot of the snapshot and log in use */
-    int64_t gen;  /* its generation */
+    int slot;    /* the disk slot of the snapshot and log in use */
+    int64_t gen; /* its generation */
     int64_t snap_next[ETCD_RAFT_MAX_PEERS], snap_for[ETCD_RAFT_MAX_PEERS]; /* leader: the
                     offset to send each follower, of the snapshot at index snap_for */
-    uint8_t *rx;  /* follower: a snapshot being received */
+    uint8_t *rx; /* follower: a snapshot being received */
     size_t rx_len, rx_got;
     int64_t rx_index, rx_term;
     bool restore_due; /* the node's task hands the snapshot to cfg.restore first */

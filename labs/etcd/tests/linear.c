@@ -345,7 +345,10 @@ static void test_kv_history_under_partitions_and_crashes_is_linearizable(void **
     /* the checker first: each key alone is fine, but a read of b returns
      * a value b never had, and one of a is stale */
     int64_t x = 1 + (int64_t)ug_rand_below(100);
-    lop_t h[] = {{0, 10, true, x}, {0, 10, true, x + 1}, {20, 30, false, x}, {40, 50, false, x + 1}};
+    lop_t h[] = {{0, 10, true, x},
+                 {0, 10, true, x + 1},
+                 {20, 30, false, x},
+                 {40, 50, false, x + 1}};
     int keys_ok[] = {0, 1, 0, 1}, keys_bad[] = {0, 1, 1, 0};
     assert_int_equal(1, kv_linearizable(h, keys_ok, 4));
     assert_int_equal(0, kv_linearizable(h, keys_bad, 4));

@@ -656,6 +656,10 @@ static void persist3(cluster_t *cl)
 {
     cl->v[0] = cl_one(cl, cl->picks[0], 3, true);
     int l = cl_one_leader(cl);
+    if (l < 0) {
+        cl->rc = -2;
+        return;
+    }
     cl_disconnect(cl, (l + 2) % 3);
     cl->v[1] = cl_one(cl, cl->picks[1], 2, true);
     cl_crash(cl, l);

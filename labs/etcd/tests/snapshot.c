@@ -55,7 +55,7 @@ static void test_snapshot_compacts_the_log_of_every_node(void **state)
     cluster_t *cl = cl_run_snap(3, snap_basic, NULL, EVERY);
     check_run(cl);
     assert_int_equal(cl->v[3], cl->v[0]);
-    assert_true(cl->v[1] < 2 * EVERY);                   /* the log was cut */
+    assert_true(cl->v[1] < 2 * EVERY);                         /* the log was cut */
     assert_true(cl->v[2] >= cl->v[3] / EVERY * EVERY - EVERY); /* on every node */
     assert_int_equal(cl->v[3] + 1, cl->v[5]);
     assert_int_equal(cl->v[4], cl->committed[cl->v[5] > 0 ? cl->v[5] : 0]);
@@ -144,7 +144,8 @@ static void snap_crash(cluster_t *cl)
     }
     clock_sleep(10 * MS); /* the boots have run, before any election */
     for (int i = 0; i < 3; i++) {
-        cl->v[6] += cl->restores[i] > before[i] && cl->r[i] && etcd_raft_snapshot_index(cl->r[i]) > 0;
+        cl->v[6] += cl->restores[i] > before[i] && cl->r[i] &&
+                    etcd_raft_snapshot_index(cl->r[i]) > 0;
         if (cl->r[i] && etcd_raft_log_len(cl->r[i]) > cl->v[7])
             cl->v[7] = etcd_raft_log_len(cl->r[i]);
     }
