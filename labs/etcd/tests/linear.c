@@ -321,7 +321,7 @@ static void kv_under_faults(cluster_t *cl)
             cl_restart(cl, i);
         }
         int victim = (int)cl_noise_below((uint64_t)cl->n), what = (int)cl_noise_below(3);
-        if (step == 1 || what == 0) {
+        if (step == 1 || (step > 2 && what == 0)) {
             cl_disconnect(cl, victim);
             cl->v[0]++;
         } else if (step == 2 || what == 1) {
