@@ -13,9 +13,10 @@
  * C fail with -ETCD_ECOMPACTED, a read at C works.
  *
  * Raft (etcd_raft.c): one node per simulated host, messages as datagrams
- * on port 2380, term, vote and log on the host's disk. etcd_raft_propose
- * appends a command at the leader; every node hands committed entries, in
- * index order, to its apply callback.
+ * on port 2380, term, vote, snapshot and log on the host's disk.
+ * etcd_raft_propose appends a command at the leader; every node hands
+ * committed entries, in index order, to its apply callback, and takes
+ * snapshots of the application's state to compact its log.
  *
  * Errors are negative: errno values, or the ETCD_E* codes below.
  */
@@ -172,8 +173,15 @@ int64_t etcd_lease_ttl(etcd_store_t *s, int64_t id);
 #define ETCD_RAFT_MAX_CMD 64 /* bytes of one command */
 
 /* Called on the node's host for every committed entry, in index order
- * from 1, once per boot (a restarted node applies from 1 again). */
+ * from 1, once per boot (a restarted node applies from 1 again, or from
+ * just after its snapshot). */
 typedef void (*etcd_apply_fn)(void *ud, int id, int64_t index, const void *cmd, size_t len);
+/* Called on the node's host with a snapshot the application must take as
+ * its whole state, the state after applying every entry through index:
+ * at boot when the disk holds one, and when the leader sends one
+ * (InstallSnapshot). The next entry applied is index + 1. data is the
+ * node's: valid until the next call into the node. */
+typedef void (*etcd_restore_fn)(void *ud, int id, int64_t index, const void *data, size_t len);
 
 typedef struct etcd_raft_config {
     int id; /* 0 .. npeers-1 */
@@ -188,6 +196,7 @@ typedef struct etcd_raft_config {
     uint64_t seed;                          /* of the timeouts */
     etcd_apply_fn apply;
     void *ud;
+    etcd_restore_fn restore; /* NULL: snapshots are never handed back */
 } etcd_raft_config_t;
 
 typedef struct etcd_raft etcd_raft_t;
@@ -211,6 +220,19 @@ int etcd_raft_propose(etcd_raft_t *r, const void *cmd, size_t len, int64_t *inde
  * index a read must wait to apply, or 0 (not yet, or no longer leader). */
 int etcd_raft_read_index(etcd_raft_t *r, int64_t *seq);
 int etcd_raft_read_ready(const etcd_raft_t *r, int64_t seq, int64_t *index);
+
+/* Log compaction: data is the application's state after applying every
+ * entry through index (index <= the last index applied on this node). The
+ * node makes it its snapshot, drops its log through index, and persists
+ * both before it returns (a crash at any point leaves the old snapshot and
+ * log or the new ones); followers that need a dropped entry get the
+ * snapshot. May be called from the apply callback. 0 (also when the node
+ * already has a snapshot at index or later), -EINVAL above the applied
+ * index, a disk error (the old state stays in force). */
+int etcd_raft_snapshot(etcd_raft_t *r, int64_t index, const void *data, size_t len);
+/* The index of the node's snapshot (0: none) and the entries after it. */
+int64_t etcd_raft_snapshot_index(const etcd_raft_t *r);
+int64_t etcd_raft_log_len(const etcd_raft_t *r);
 
 /* The node's term and whether it believes it leads. */
 int64_t etcd_raft_term(const etcd_raft_t *r, bool *leader);

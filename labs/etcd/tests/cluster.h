@@ -4,7 +4,10 @@
  * host; disconnect/connect (partitions), crash/restart (with the synced
  * disk), one() that proposes a command until it commits on enough nodes,
  * and a checker of every applied entry: each node applies indexes 1, 2, ...
- * in order, and no two nodes apply different commands at one index.
+ * in order, and no two nodes apply different commands at one index. With
+ * snap_every set, each node's service snapshots its applied commands
+ * every snap_every entries (as 6.5840's tester does) and a restored
+ * snapshot must hold exactly the commands committed at its indexes.
  *
  * Interface: cl_run(n, body, link) runs body(cl) in a run seeded by the
  * test's seed; body uses cl_* and records what it saw in cl->v[]; the test
@@ -72,7 +75,29 @@ struct cluster {
     int64_t v[16];    /* what the body saw, checked after the run */
     int64_t picks[8]; /* seeded commands whose commit is checked */
     int rc;
+    int snap_every;           /* 0: no snapshots */
+    int64_t snaps[CL_MAX];    /* snapshots each node took */
+    int64_t restores[CL_MAX]; /* snapshots handed to each node's service */
+    int64_t snap_errors;      /* etcd_raft_snapshot failed */
+    void (*before_snap)(cluster_t *cl, int id, int64_t index); /* a test's hook */
 };
+
+static void cl_restore(void *ud, int id, int64_t index, const void *data, size_t len)
+{
+    cluster_t *cl = ud;
+    cl->restores[id]++;
+    if (index < 0 || index > CL_LOG || len != (size_t)index * sizeof(int64_t)) {
+        cl->errors++;
+        return;
+    }
+    memcpy(&cl->applied[id][1], data, len);
+    for (int64_t i = 1; i <= index; i++) {
+        if (cl->committed[i] && cl->committed[i] != cl->applied[id][i])
+            cl->errors++;
+        cl->committed[i] = cl->applied[id][i];
+    }
+    cl->napplied[id] = index;
+}
 
 static void cl_apply(void *ud, int id, int64_t index, const void *cmd, size_t len)
 {
@@ -89,6 +114,15 @@ static void cl_apply(void *ud, int id, int64_t index, const void *cmd, size_t le
     if (cl->committed[index] && cl->committed[index] != v)
         cl->errors++;
     cl->committed[index] = v;
+    if (cl->snap_every && index % cl->snap_every == 0 && cl->r[id]) {
+        if (cl->before_snap)
+            cl->before_snap(cl, id, index);
+        if (etcd_raft_snapshot(cl->r[id], index, &cl->applied[id][1],
+                               (size_t)index * sizeof(int64_t)))
+            cl->snap_errors++;
+        else
+            cl->snaps[id]++;
+    }
 }
 
 static void cl_boot_task(void *arg)
@@ -99,7 +133,8 @@ static void cl_boot_task(void *arg)
                               .npeers = cl->n,
                               .seed = cl->seed + 17 * (uint64_t)b->id,
                               .apply = cl_apply,
-                              .ud = cl};
+                              .ud = cl,
+                              .restore = cl_restore};
     static const char *names[CL_MAX] = {"n0", "n1", "n2", "n3", "n4"};
     for (int i = 0; i < cl->n; i++)
         cfg.peers[i] = names[i];
@@ -275,12 +310,15 @@ static void cl_main(void *arg)
         etcd_raft_free(cl->r[i]);
 }
 
-/* Runs body on an n-node cluster; the cluster (static) for the checks. */
-static cluster_t *cl_run(int n, void (*body)(cluster_t *), const simlink_t *link)
+/* Runs body on an n-node cluster whose services snapshot every
+ * snap_every entries (0: never); the cluster (static) for the checks. */
+static cluster_t *cl_run_snap(int n, void (*body)(cluster_t *), const simlink_t *link,
+                              int snap_every)
 {
     static cluster_t cl;
     memset(&cl, 0, sizeof cl);
     cl.n = n;
+    cl.snap_every = snap_every;
     cl.body = body;
     cl.link = link;
     cl.seed = ug_rand();
@@ -292,6 +330,11 @@ static cluster_t *cl_run(int n, void (*body)(cluster_t *), const simlink_t *link
     if (rc)
         cl.rc = rc;
     return &cl;
+}
+
+static cluster_t *cl_run(int n, void (*body)(cluster_t *), const simlink_t *link)
+{
+    return cl_run_snap(n, body, link, 0);
 }
 
 /* An unchecked command (never 0). */

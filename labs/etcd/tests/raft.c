@@ -496,6 +496,234 @@ static void test_figure_8_unreliable_keeps_logs_consistent(void **state)
     CHECK_CMD(cl, 1, 2);
 }
 
+/* 6.5840's TestManyElections: over and over, three random nodes of five
+ * stay connected; there is always a leader (a majority is connected) and
+ * never two in one term (cl_one_leader counts those as errors). v0:
+ * rounds with a leader. */
+#define ELECTION_ROUNDS 10
+
+static void many_elections(cluster_t *cl)
+{
+    cl_one_leader(cl);
+    for (int r = 0; r < ELECTION_ROUNDS; r++) {
+        int a = (int)cl_noise_below(5), b = (a + 1 + (int)cl_noise_below(4)) % 5;
+        cl_disconnect(cl, a);
+        cl_disconnect(cl, b);
+        cl->v[0] += cl_one_leader(cl) >= 0;
+        cl_connect(cl, a);
+        cl_connect(cl, b);
+    }
+    cl->v[1] = cl_one_leader(cl) >= 0;
+    cl->v[2] = cl->picks[0];
+    cl->v[3] = cl_one(cl, cl->v[2], 5, true);
+}
+
+static void test_many_elections_always_find_one_leader_per_term(void **state)
+{
+    (void)state;
+    cluster_t *cl = cl_run(5, many_elections, NULL);
+    check_run(cl);
+    assert_int_equal(ELECTION_ROUNDS, cl->v[0]);
+    assert_int_equal(1, cl->v[1]);
+    CHECK_CMD(cl, 2, 3);
+}
+
+/* 6.5840's TestConcurrentStarts: several proposals at the leader at once
+ * take consecutive indexes of one term and all commit, in that term.
+ * v0: proposals accepted; v1: at consecutive indexes; v2: committed with
+ * their commands; v3: the term held. */
+#define STARTS 5
+
+static void concurrent_starts(cluster_t *cl)
+{
+    cl_one(cl, cl_cmd(), 3, true);
+    int leader = cl_one_leader(cl);
+    int64_t term = cl_term(cl), first = -1;
+    for (int k = 0; k < STARTS; k++) {
+        int64_t index = -1, t = -1;
+        if (etcd_raft_propose(cl->r[leader], &cl->picks[k], sizeof cl->picks[k], &index, &t))
+            continue;
+        cl->v[0]++;
+        if (first < 0)
+            first = index;
+        cl->v[1] += index == first + k && t == term;
+    }
+    clock_sleep(1 * SEC);
+    for (int k = 0; k < STARTS; k++) {
+        int64_t got;
+        cl->v[2] += cl_ncommitted(cl, first + k, &got) == 3 && got == cl->picks[k];
+    }
+    cl->v[3] = cl_term(cl) == term;
+    cl->v[4] = first;
+}
+
+static void test_concurrent_starts_all_commit_in_one_term(void **state)
+{
+    (void)state;
+    cluster_t *cl = cl_run(3, concurrent_starts, NULL);
+    check_run(cl);
+    assert_int_equal(STARTS, cl->v[0]);
+    assert_int_equal(STARTS, cl->v[1]);
+    assert_int_equal(STARTS, cl->v[2]);
+    assert_int_equal(1, cl->v[3]);
+    for (int k = 0; k < STARTS; k++) /* the seeded commands, in the order proposed */
+        assert_int_equal(cl->picks[k], cl->committed[cl->v[4] > 0 ? cl->v[4] + k : 0]);
+}
+
+/* 6.5840's TestCount: an election takes few messages, agreement of N
+ * commands a bounded number (entries go with the next append, not one
+ * round each retried), and an idle cluster sends only heartbeats: a
+ * round to each follower and its answers per 50 ms. v0: datagrams of the
+ * first election; v1: of N agreements; v2: of one idle second. */
+#define COUNT_CMDS 10
+
+static void rpc_count(cluster_t *cl)
+{
+    cl_one_leader(cl);
+    cl->v[0] = cl_msgs(cl);
+    int64_t before = cl_msgs(cl);
+    for (int k = 0; k < COUNT_CMDS; k++)
+        cl->v[3] += cl_one(cl, cl_cmd(), 3, false) > 0;
+    cl->v[1] = cl_msgs(cl) - before;
+    before = cl_msgs(cl);
+    int64_t t0 = cl_term(cl);
+    clock_sleep(1 * SEC);
+    cl->v[2] = cl_msgs(cl) - before;
+    cl->v[4] = cl_term(cl) == t0;
+    cl->v[5] = cl->picks[0];
+    cl->v[6] = cl_one(cl, cl->v[5], 3, true);
+}
+
+static void test_agreement_and_idleness_take_a_bounded_number_of_messages(void **state)
+{
+    (void)state;
+    cluster_t *cl = cl_run(3, rpc_count, NULL);
+    check_run(cl);
+    assert_true(cl->v[0] > 0 && cl->v[0] < 60);
+    assert_int_equal(COUNT_CMDS, cl->v[3]);
+    /* each command: an append and its answer per follower, plus the
+     * heartbeats of the time it took */
+    assert_true(cl->v[1] <= (COUNT_CMDS + 3) * 2 * 2 + cl->v[2]);
+    assert_true(cl->v[2] <= 2 * 2 * (1 * SEC / (50 * MS) + 1));
+    assert_int_equal(1, cl->v[4]);
+    CHECK_CMD(cl, 5, 6);
+}
+
+/* 6.5840's TestPersist2: leaders and followers crash in turn while the
+ * rest agree; restarted nodes must come back with their logs. v0: rounds
+ * whose commands committed on all five. */
+#define PERSIST_ROUNDS 4
+
+static void persist2(cluster_t *cl)
+{
+    for (int r = 0; r < PERSIST_ROUNDS; r++) {
+        cl_one(cl, cl_cmd(), 5, true);
+        int l = cl_one_leader(cl);
+        if (l < 0)
+            continue;
+        cl_crash(cl, (l + 1) % 5);
+        cl_crash(cl, (l + 2) % 5);
+        cl_one(cl, cl_cmd(), 3, true);
+        cl_crash(cl, l);
+        cl_crash(cl, (l + 3) % 5);
+        cl_crash(cl, (l + 4) % 5);
+        cl_restart(cl, (l + 1) % 5);
+        cl_restart(cl, (l + 2) % 5);
+        clock_sleep(1 * SEC);
+        cl_restart(cl, (l + 3) % 5);
+        cl_one(cl, cl_cmd(), 3, true);
+        cl_restart(cl, (l + 4) % 5);
+        cl_restart(cl, l);
+        cl->v[0] += cl_one(cl, cl_cmd(), 5, true) > 0;
+    }
+    cl->v[1] = cl->picks[0];
+    cl->v[2] = cl_one(cl, cl->v[1], 5, true);
+}
+
+static void test_crashes_of_leaders_and_followers_during_agreement_lose_nothing(void **state)
+{
+    (void)state;
+    cluster_t *cl = cl_run(5, persist2, NULL);
+    check_run(cl);
+    assert_int_equal(PERSIST_ROUNDS, cl->v[0]);
+    CHECK_CMD(cl, 1, 2);
+}
+
+/* 6.5840's TestPersist3: a partitioned leader and a follower crash; the
+ * node that missed an entry and the restarted leader must agree with the
+ * one that holds it. v0..v3: the four commands' indexes. */
+static void persist3(cluster_t *cl)
+{
+    cl->v[0] = cl_one(cl, cl->picks[0], 3, true);
+    int l = cl_one_leader(cl);
+    if (l < 0) {
+        cl->rc = -2;
+        return;
+    }
+    cl_disconnect(cl, (l + 2) % 3);
+    cl->v[1] = cl_one(cl, cl->picks[1], 2, true);
+    cl_crash(cl, l);
+    cl_crash(cl, (l + 1) % 3);
+    cl_connect(cl, (l + 2) % 3);
+    cl_restart(cl, l);
+    cl->v[2] = cl_one(cl, cl->picks[2], 2, true);
+    cl_restart(cl, (l + 1) % 3);
+    cl->v[3] = cl_one(cl, cl->picks[3], 3, true);
+}
+
+static void test_crash_of_a_partitioned_leader_keeps_the_entry_it_committed(void **state)
+{
+    (void)state;
+    cluster_t *cl = cl_run(3, persist3, NULL);
+    check_run(cl);
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(k + 1, cl->v[k]);
+        assert_int_equal(cl->picks[k], cl->committed[k + 1]);
+    }
+}
+
+/* Fast backup by term: a cut-off leader takes 50 entries that never
+ * commit while the others commit 50 of a later term; once it is back,
+ * the new leader replaces its log in a few round trips, not one per
+ * entry. v0: what the new leader sent it until it had caught up. */
+static void tight_backup(cluster_t *cl)
+{
+    cl_one(cl, cl_cmd(), 3, true);
+    int old = cl_one_leader(cl);
+    cl_disconnect(cl, old);
+    for (int i = 0; i < 50; i++)
+        cl_propose(cl, old, 4000000 + i, NULL);
+    int64_t last = 0;
+    for (int i = 0; i < 50; i++)
+        last = cl_one(cl, cl_cmd(), 2, true);
+    int l = cl_one_leader(cl);
+    if (l < 0 || l == old) {
+        cl->rc = -2;
+        return;
+    }
+    simnet_stats_t a, b;
+    simnet_stats(cl->net, simhost_name(cl->h[l]), simhost_name(cl->h[old]), &a);
+    int64_t start = clock_now();
+    cl_connect(cl, old);
+    while (cl->napplied[old] < last && clock_now() - start < 5 * SEC)
+        clock_sleep(1 * MS);
+    simnet_stats(cl->net, simhost_name(cl->h[l]), simhost_name(cl->h[old]), &b);
+    cl->v[0] = (int64_t)(b.msgs_sent - a.msgs_sent);
+    cl->v[1] = cl->napplied[old] >= last;
+    cl->v[2] = cl->picks[0];
+    cl->v[3] = cl_one(cl, cl->v[2], 3, true);
+}
+
+static void test_backup_skips_a_whole_term_per_round_trip(void **state)
+{
+    (void)state;
+    cluster_t *cl = cl_run(3, tight_backup, NULL);
+    check_run(cl);
+    assert_int_equal(1, cl->v[1]);
+    assert_true(cl->v[0] <= 10); /* one entry per round trip: over 50 */
+    CHECK_CMD(cl, 2, 3);
+}
+
 UG_TEST_GROUP(
     etcd_raft, NULL, NULL, cmocka_unit_test(test_initial_election_elects_one_leader),
     cmocka_unit_test(test_reelection_after_the_leader_is_cut_off),
@@ -507,4 +735,10 @@ UG_TEST_GROUP(
     cmocka_unit_test(test_figure_8_old_term_entry_on_a_majority_is_not_committed),
     cmocka_unit_test(test_read_index_is_confirmed_by_a_majority_and_never_by_a_cut_off_leader),
     cmocka_unit_test(test_figure_8_old_term_entries_commit_only_under_a_current_one),
-    cmocka_unit_test(test_figure_8_unreliable_keeps_logs_consistent));
+    cmocka_unit_test(test_figure_8_unreliable_keeps_logs_consistent),
+    cmocka_unit_test(test_many_elections_always_find_one_leader_per_term),
+    cmocka_unit_test(test_concurrent_starts_all_commit_in_one_term),
+    cmocka_unit_test(test_agreement_and_idleness_take_a_bounded_number_of_messages),
+    cmocka_unit_test(test_crashes_of_leaders_and_followers_during_agreement_lose_nothing),
+    cmocka_unit_test(test_crash_of_a_partitioned_leader_keeps_the_entry_it_committed),
+    cmocka_unit_test(test_backup_skips_a_whole_term_per_round_trip));
