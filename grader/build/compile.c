@@ -257,8 +257,7 @@ static int compile_all(const plan_t *p, const lab_t *lab, const recipe_t *r, con
     int rc = 0;
     for (size_t i = 0; !rc && i < lab->n_sources; i++) {
         char obj[PATH_MAX + 64], why[PATH_MAX + 512]; /* the reason comes after the path */
-        rc = compile_source(p, r, &cache, lab, build, lab->sources[i], obj, sizeof obj, log,
-                            warn);
+        rc = compile_source(p, r, &cache, lab, build, lab->sources[i], obj, sizeof obj, log, warn);
         if (!rc && !(objs[i] = strdup(obj)))
             rc = -ENOMEM;
         if (!rc && is_editable(lab, lab->sources[i]) &&

@@ -56,8 +56,8 @@ static int read_dep(const char *build, const char *path, char **data, size_t *le
 {
     char full[PATH_MAX];
     bool rel = path[0] != '/';
-    if (rel && (strstr(path, "..") || snprintf(full, sizeof full, "%s/%s", build, path) >=
-                                          (int)sizeof full))
+    if (rel && (strstr(path, "..") ||
+                snprintf(full, sizeof full, "%s/%s", build, path) >= (int)sizeof full))
         return -EINVAL;
     int fd = open(rel ? full : path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (rel ? O_NOFOLLOW : 0));
     if (fd < 0)
@@ -92,9 +92,8 @@ static int entry_read(const char *path, char **payload, size_t *plen)
     size_t n = 0;
     int head = 0;
     const char *nl = memchr(data, '\n', len < 128 ? len : 128);
-    if (nl && sscanf(data, MAGIC " %64[0-9a-f] %zu%n", want, &n, &head) == 2 &&
-        data + head == nl && strlen(want) == OBJCACHE_HEX &&
-        n == len - (size_t)(nl + 1 - data)) {
+    if (nl && sscanf(data, MAGIC " %64[0-9a-f] %zu%n", want, &n, &head) == 2 && data + head == nl &&
+        strlen(want) == OBJCACHE_HEX && n == len - (size_t)(nl + 1 - data)) {
         sha_hex(nl + 1, n, got);
         if (!strcmp(got, want)) {
             memmove(data, nl + 1, n);
@@ -145,8 +144,8 @@ static void hash_listing(SHA2_CTX *h, const char *dir, const char *rel, int dept
         free(names);
 }
 
-static int manifest_key(const char *build, const char *const *args, size_t nargs,
-                        const char *src, const char *labdir, char m[OBJCACHE_HEX + 1])
+static int manifest_key(const char *build, const char *const *args, size_t nargs, const char *src,
+                        const char *labdir, char m[OBJCACHE_HEX + 1])
 {
     char *data = NULL;
     size_t len = 0;
@@ -178,8 +177,7 @@ static int manifest_key(const char *build, const char *const *args, size_t nargs
 }
 
 /* K from M and the files the manifest lists, as they are now. */
-static int object_key(const char *build, const char *m, const char *list,
-                      char k[OBJCACHE_HEX + 1])
+static int object_key(const char *build, const char *m, const char *list, char k[OBJCACHE_HEX + 1])
 {
     SHA2_CTX h;
     uint8_t d[SHA256_DIGEST_LENGTH];
@@ -227,7 +225,7 @@ static char *depfile_list(const char *text)
             continue;
         }
         size_t n = strcspn(p, " \t\n\\");
-        if (n == 0) {   /* a backslash that escapes something: not in our paths */
+        if (n == 0) { /* a backslash that escapes something: not in our paths */
             strbuf_release(&sb);
             return NULL;
         }
@@ -260,8 +258,8 @@ static void entry_name(const objcache_t *c, const char *key, const char *ext, ch
     snprintf(path, len, "%s/%s.%s", c->dir, key, ext);
 }
 
-int objcache_entry_path(const objcache_t *c, const char *build, const objcache_key_t *k,
-                        char *path, size_t len)
+int objcache_entry_path(const objcache_t *c, const char *build, const objcache_key_t *k, char *path,
+                        size_t len)
 {
     char mpath[PATH_MAX + 80], key[OBJCACHE_HEX + 1];
     char *list = NULL;
@@ -298,8 +296,8 @@ int objcache_lookup(const objcache_t *c, const char *build, const char *const *a
     return rc == 0;
 }
 
-int objcache_store(const objcache_t *c, const char *build, const objcache_key_t *k,
-                   const char *obj, const char *dep)
+int objcache_store(const objcache_t *c, const char *build, const objcache_key_t *k, const char *obj,
+                   const char *dep)
 {
     if (!c->on || !c->write || !k->m[0])
         return 0;

@@ -35,13 +35,13 @@
 #define OBJCACHE_HEX 64
 
 typedef struct objcache {
-    bool on;                    /* lookups are made */
-    bool write;                 /* stores are made: a trusted compile */
-    char dir[4096];             /* <bindir>/objcache */
+    bool on;        /* lookups are made */
+    bool write;     /* stores are made: a trusted compile */
+    char dir[4096]; /* <bindir>/objcache */
 } objcache_t;
 
 typedef struct objcache_key {
-    char m[OBJCACHE_HEX + 1];   /* the manifest key; "" when it could not be made */
+    char m[OBJCACHE_HEX + 1]; /* the manifest key; "" when it could not be made */
 } objcache_key_t;
 
 /* Sets c from the environment (UNDERGO_OBJCACHE, UNDERGO_OBJCACHE_TRUSTED)
@@ -61,13 +61,13 @@ int objcache_lookup(const objcache_t *c, const char *build, const char *const *a
 /* After a successful compile whose depfile is at dep: stores the object at
  * obj under k, when c may write. Returns 0, or a negative errno (the
  * build goes on without the entry). */
-int objcache_store(const objcache_t *c, const char *build, const objcache_key_t *k,
-                   const char *obj, const char *dep);
+int objcache_store(const objcache_t *c, const char *build, const objcache_key_t *k, const char *obj,
+                   const char *dep);
 
 /* Removes a cache entry file that failed its check. Exposed for tests: the
  * path of the object entry of key k, given the current dependency bytes.
  * Returns 0 and fills path, or -ENOENT when there is no manifest. */
-int objcache_entry_path(const objcache_t *c, const char *build, const objcache_key_t *k,
-                        char *path, size_t len);
+int objcache_entry_path(const objcache_t *c, const char *build, const objcache_key_t *k, char *path,
+                        size_t len);
 
 #endif

@@ -18,6 +18,12 @@
  * named); one every test passes SURVIVED; one that does not build is an
  * error too: a mutant models a plausible wrong solution, and those compile.
  *
+ * A header line "# killed-by: <test>" names the test that kills the
+ * mutant: that test runs alone first (-run '^<test>$'), and only when it
+ * passes is the mutant graded on every test (--all-tests: always). The
+ * children's builds are trusted (UNDERGO_OBJCACHE_TRUSTED=1), so they
+ * share the object cache and a mutant recompiles only what it patched.
+ *
  * Exit: 0 when every mutant of every lab was killed, 1 otherwise, 2 usage.
  *
  * Interface: cmd_mutants → mutants_of_lab → mutant_run (prepare → grade →
@@ -239,8 +245,7 @@ static void mutant_outcome(const char *path, mutant_t *m)
 
 /* Grades scratch/sub as a submission with this grader: only the tests
  * matching filter, or all when it is NULL. */
-static void mutant_grade(const mutants_opts_t *o, const lab_t *lab, mutant_t *m,
-                         const char *filter)
+static void mutant_grade(const mutants_opts_t *o, const lab_t *lab, mutant_t *m, const char *filter)
 {
     char sub[PATH_MAX + 8], json[PATH_MAX + 16], log[PATH_MAX + 16];
     snprintf(sub, sizeof sub, "%s/sub", m->scratch);

@@ -328,7 +328,8 @@ static void check_mutant_killer(check_t *c, const char *name, const char *text)
 {
     static const char key[] = "# killed-by:";
     int seen = 0;
-    for (const char *line = text; *line == '#'; line += strcspn(line, "\n"), line += *line == '\n') {
+    for (const char *line = text; *line == '#';
+         line += strcspn(line, "\n"), line += *line == '\n') {
         if (strncmp(line, key, sizeof key - 1))
             continue;
         const char *t = line + sizeof key - 1;
@@ -339,8 +340,10 @@ static void check_mutant_killer(check_t *c, const char *name, const char *text)
             known |= strlen(c->lab->tests[i].name) == (size_t)n &&
                      !strncmp(c->lab->tests[i].name, t, (size_t)n);
         if (!known)
-            report(c, "tests/mutants/%s: killed-by names '%.*s', which is not a test in "
-                      "lab.yaml", name, n, t);
+            report(c,
+                   "tests/mutants/%s: killed-by names '%.*s', which is not a test in "
+                   "lab.yaml",
+                   name, n, t);
         if (++seen == 2)
             report(c, "tests/mutants/%s: more than one killed-by line", name);
     }
