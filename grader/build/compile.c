@@ -24,6 +24,7 @@
 
 #include "audit.h"
 #include "fsutil.h"
+#include "objcache.h"
 #include "recipe.h"
 #include "sandbox.h"
 #include "strbuf.h"
@@ -159,12 +160,12 @@ static int sandboxed_cc(const plan_t *p, const recipe_t *r, const char *build, c
 }
 
 /* cc cflags -ffile-prefix-map=build/= -Ilabs/<lab> -c labs/<lab>/<file> -o obj/<file>.o */
-static int compile_source(const plan_t *p, const recipe_t *r, const lab_t *lab, const char *build,
-                          const char *file, char *obj, size_t objlen, strbuf_t *log,
-                          strbuf_t *warn)
+static int compile_source(const plan_t *p, const recipe_t *r, const objcache_t *cache,
+                          const lab_t *lab, const char *build, const char *file, char *obj,
+                          size_t objlen, strbuf_t *log, strbuf_t *warn)
 {
-    char map[PATH_MAX + 32], inc[PATH_MAX], src[PATH_MAX];
-    const char **argv = calloc(r->n_cflags + 10, sizeof *argv);
+    char map[PATH_MAX + 32], inc[PATH_MAX], src[PATH_MAX], dep[PATH_MAX + 80];
+    const char **argv = calloc(r->n_cflags + 14, sizeof *argv);
     if (!argv)
         return -ENOMEM;
     snprintf(map, sizeof map, "-ffile-prefix-map=%s/=", build);
@@ -177,17 +178,33 @@ static int compile_source(const plan_t *p, const recipe_t *r, const lab_t *lab, 
     for (char *c = obj + at; *c; c++)
         if (*c == '/')
             *c = '-';
+    snprintf(dep, sizeof dep, "%s.d", obj);
+    /* The arguments that decide the object come first: they are the
+     * cache's key; the rest name the build folder, which differs per run. */
     size_t n = 0;
     argv[n++] = r->cc;
     for (size_t i = 0; i < r->n_cflags; i++)
         argv[n++] = r->cflags[i];
-    argv[n++] = map;
     argv[n++] = inc;
     argv[n++] = "-c";
     argv[n++] = src;
+    size_t nkey = n;
+    objcache_key_t key;
+    if (objcache_lookup(cache, build, argv, nkey, src, lab->dir, obj, &key)) {
+        free(argv);
+        return 0;
+    }
+    argv[n++] = map;
     argv[n++] = "-o";
     argv[n++] = obj;
+    if (cache->write) {
+        argv[n++] = "-MD";
+        argv[n++] = "-MF";
+        argv[n++] = dep;
+    }
     int rc = sandboxed_cc(p, r, build, argv, log, warn);
+    if (rc == 0 && cache->write)
+        objcache_store(cache, build, &key, obj, dep);
     free(argv);
     return rc;
 }
@@ -235,10 +252,12 @@ static int compile_all(const plan_t *p, const lab_t *lab, const recipe_t *r, con
     const char **api = load_api(p, lab, &api_text);
     audit_rules_t rules = {.flags = recipe_sanitized(r) ? AUDIT_SANITIZED : 0, .api = api,
                            .prefix = lab->prefix};
+    objcache_t cache;
+    objcache_open(&cache, p->o.bindir);
     int rc = 0;
     for (size_t i = 0; !rc && i < lab->n_sources; i++) {
         char obj[PATH_MAX + 64], why[PATH_MAX + 512]; /* the reason comes after the path */
-        rc = compile_source(p, r, lab, build, lab->sources[i], obj, sizeof obj, log, warn);
+        rc = compile_source(p, r, &cache, lab, build, lab->sources[i], obj, sizeof obj, log, warn);
         if (!rc && !(objs[i] = strdup(obj)))
             rc = -ENOMEM;
         if (!rc && is_editable(lab, lab->sources[i]) &&

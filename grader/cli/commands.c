@@ -161,6 +161,8 @@ static const cli_opt_t mutants_opts[] = {
                           "the seed of every mutant's run; default: one per mutant"),
                       NUM(0, INT64_MAX)},
     [MUTANTS_KEEP] = {OPT("--keep", "<dir>", "keep each mutant's scratch folder there")},
+    [MUTANTS_ALL_TESTS] = {OPT("--all-tests", NULL,
+                               "every test of each mutant, not its killed-by test first")},
 };
 const cli_command_t cli_mutants = {CMD("mutants", cmd_mutants,
                                        "grade each lab's mutants: every one must be killed",

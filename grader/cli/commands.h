@@ -36,7 +36,7 @@ enum { REPORT_HTML, REPORT_JSON, REPORT_JUNIT, REPORT_GRADESCOPE };
 enum { HISTORY_CANDIDATE };
 enum { BATCH_RECORD, BATCH_JOBS, BATCH_NO_BENCH, BATCH_BENCH_ROUNDS, BATCH_SHARD };
 enum { DEMO_MINE, DEMO_GO, DEMO_HTML };
-enum { MUTANTS_JOBS, MUTANTS_SEED, MUTANTS_KEEP };
+enum { MUTANTS_JOBS, MUTANTS_SEED, MUTANTS_KEEP, MUTANTS_ALL_TESTS };
 
 extern const cli_command_t cli_list, cli_run, cli_bench, cli_compare, cli_handout, cli_doctor,
     cli_report, cli_history, cli_leaderboard, cli_batch, cli_merge, cli_demo, cli_mutants,

@@ -18,6 +18,12 @@
  * named); one every test passes SURVIVED; one that does not build is an
  * error too: a mutant models a plausible wrong solution, and those compile.
  *
+ * A header line "# killed-by: <test>" names the test that kills the
+ * mutant: that test runs alone first (-run '^<test>$'), and only when it
+ * passes is the mutant graded on every test (--all-tests: always). The
+ * children's builds are trusted (UNDERGO_OBJCACHE_TRUSTED=1), so they
+ * share the object cache and a mutant recompiles only what it patched.
+ *
  * Exit: 0 when every mutant of every lab was killed, 1 otherwise, 2 usage.
  *
  * Interface: cmd_mutants → mutants_of_lab → mutant_run (prepare → grade →
@@ -45,6 +51,7 @@
 typedef struct mutants_opts {
     const char *jobs, *seed;    /* passed to the child `grader run` as they are */
     const char *keep;           /* keep each mutant's scratch folder under here */
+    bool all_tests;             /* every test, even after the killed-by one failed */
 } mutants_opts_t;
 
 typedef enum outcome { M_KILLED, M_SURVIVED, M_ERROR } outcome_t;
@@ -54,6 +61,7 @@ typedef struct mutant {
     char name[256];             /* file name without .patch */
     char patch[PATH_MAX];
     char comment[256];          /* the first line, without "# " */
+    char killed_by[256];        /* the header's "# killed-by: <test>", or "" */
     char scratch[PATH_MAX];
     outcome_t outcome;
     char why[512];              /* killer test, or what went wrong */
@@ -120,16 +128,24 @@ static int run_logged(const char *path, const char *const *argv, const char *log
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* The first line of the file at path into buf ("" if unreadable). */
-static void first_line(const char *path, char *buf, size_t len)
+/* The first line of the patch into m->comment, a killed-by line of its
+ * header (the '#' lines before the diff) into m->killed_by. */
+static void read_header(mutant_t *m)
 {
-    buf[0] = '\0';
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    if (fgets(buf, (int)len, f))
-        buf[strcspn(buf, "\n")] = '\0';
-    fclose(f);
+    char line[512];
+    m->comment[0] = m->killed_by[0] = '\0';
+    FILE *f = fopen(m->patch, "r");
+    for (int i = 0; f && fgets(line, sizeof line, f) && line[0] == '#'; i++) {
+        line[strcspn(line, "\n")] = '\0';
+        if (i == 0)
+            snprintf(m->comment, sizeof m->comment, "%.255s", line);
+        else if (!strncmp(line, "# killed-by:", 12))
+            snprintf(m->killed_by, sizeof m->killed_by, "%.*s",
+                     (int)strcspn(line + 12 + strspn(line + 12, " "), " "),
+                     line + 12 + strspn(line + 12, " "));
+    }
+    if (f)
+        fclose(f);
 }
 
 /* The last line of the log that says something, for an error message. */
@@ -227,8 +243,9 @@ static void mutant_outcome(const char *path, mutant_t *m)
     json_decref(r);
 }
 
-/* Grades scratch/sub as a submission with this grader. */
-static void mutant_grade(const mutants_opts_t *o, const lab_t *lab, mutant_t *m)
+/* Grades scratch/sub as a submission with this grader: only the tests
+ * matching filter, or all when it is NULL. */
+static void mutant_grade(const mutants_opts_t *o, const lab_t *lab, mutant_t *m, const char *filter)
 {
     char sub[PATH_MAX + 8], json[PATH_MAX + 16], log[PATH_MAX + 16];
     snprintf(sub, sizeof sub, "%s/sub", m->scratch);
@@ -258,6 +275,10 @@ static void mutant_grade(const mutants_opts_t *o, const lab_t *lab, mutant_t *m)
     snprintf(own_seed, sizeof own_seed, "%llu", (unsigned long long)(h >> 1));
     argv[n++] = "--seed";
     argv[n++] = o->seed ? o->seed : own_seed;
+    if (filter) {
+        argv[n++] = "-run";
+        argv[n++] = filter;
+    }
     argv[n] = NULL;
     int rc = run_logged("/proc/self/exe", argv, log);
     if (rc != 0) {
@@ -301,10 +322,26 @@ static void mutant_run(const tree_t *t, const mutants_opts_t *o, const lab_t *la
         snprintf(m->why, sizeof m->why, "cannot make a scratch folder: %s", strerror(-rc));
         return;
     }
-    if (mutant_prepare(t, lab, m) == 0)
-        mutant_grade(o, lab, m);
-    else
+    /* The test the header names first, alone: when it fails, the mutant is
+     * killed and no other test need run. Otherwise (or with --all-tests,
+     * or no killed-by line) every test. */
+    if (mutant_prepare(t, lab, m) != 0) {
         m->outcome = M_ERROR;
+    } else if (m->killed_by[0] && !o->all_tests) {
+        char filter[300];
+        snprintf(filter, sizeof filter, "^%.250s$", m->killed_by);
+        mutant_grade(o, lab, m, filter);
+        if (m->outcome == M_SURVIVED) {
+            mutant_grade(o, lab, m, NULL);
+            if (m->outcome == M_KILLED) {
+                size_t at = strlen(m->why);
+                snprintf(m->why + at, sizeof m->why - at, "; killed-by %.200s passed",
+                         m->killed_by);
+            }
+        }
+    } else {
+        mutant_grade(o, lab, m, NULL);
+    }
     if (!o->keep) {
         remove_tree(m->scratch);
         cleanup_remove(m->scratch);
@@ -348,7 +385,7 @@ static void mutants_of_lab(const tree_t *t, const mutants_opts_t *o, const lab_t
         snprintf(m.name, sizeof m.name, "%.*s", (int)(strlen(names[i]->d_name) - 6),
                  names[i]->d_name);
         snprintf(m.patch, sizeof m.patch, "%.3800s/%.250s", dir, names[i]->d_name);
-        first_line(m.patch, m.comment, sizeof m.comment);
+        read_header(&m);
         if (!strncmp(m.comment, "# ", 2))
             memmove(m.comment, m.comment + 2, strlen(m.comment) - 1);
         else
@@ -375,7 +412,8 @@ int cmd_mutants(int argc, char **argv)
     }
     mutants_opts_t o = {.jobs = a.val[MUTANTS_JOBS],
                         .seed = a.val[MUTANTS_SEED],
-                        .keep = a.val[MUTANTS_KEEP]};
+                        .keep = a.val[MUTANTS_KEEP],
+                        .all_tests = a.val[MUTANTS_ALL_TESTS] != NULL};
     char **names = a.pos;
     int n = a.n_pos;
     tree_t t = cli_tree();
@@ -391,6 +429,9 @@ int cmd_mutants(int argc, char **argv)
             cli_error("`grader list` shows the labs", "unknown lab '%s'", names[i]);
             rc = EXIT_USAGE;
         }
+    /* The children grade the tree's own code, patched: their compiles are
+     * trusted, and may fill the object cache (grader/build/objcache.h). */
+    setenv("UNDERGO_OBJCACHE_TRUSTED", "1", 1);
     tally_t tally = {0};
     for (size_t i = 0; rc == 0 && i < set.n; i++) {
         bool want = n == 0;

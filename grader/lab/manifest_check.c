@@ -322,6 +322,33 @@ static void check_mutant_files(check_t *c, const char *name, const char *text)
         report(c, "tests/mutants/%s: holds no diff (make it with git diff)", name);
 }
 
+/* Checks an optional "# killed-by: <test>" line of the header (the '#'
+ * lines before the diff): it names a test of lab.yaml, once. */
+static void check_mutant_killer(check_t *c, const char *name, const char *text)
+{
+    static const char key[] = "# killed-by:";
+    int seen = 0;
+    for (const char *line = text; *line == '#';
+         line += strcspn(line, "\n"), line += *line == '\n') {
+        if (strncmp(line, key, sizeof key - 1))
+            continue;
+        const char *t = line + sizeof key - 1;
+        t += strspn(t, " ");
+        int n = (int)strcspn(t, " \n");
+        bool known = false;
+        for (size_t i = 0; n && i < c->lab->n_tests; i++)
+            known |= strlen(c->lab->tests[i].name) == (size_t)n &&
+                     !strncmp(c->lab->tests[i].name, t, (size_t)n);
+        if (!known)
+            report(c,
+                   "tests/mutants/%s: killed-by names '%.*s', which is not a test in "
+                   "lab.yaml",
+                   name, n, t);
+        if (++seen == 2)
+            report(c, "tests/mutants/%s: more than one killed-by line", name);
+    }
+}
+
 static void check_mutant(check_t *c, const char *dir, const char *name)
 {
     char path[PATH_MAX * 2], *text;
@@ -335,6 +362,7 @@ static void check_mutant(check_t *c, const char *dir, const char *name)
         report(c, "tests/mutants/%s: the first line must be '# <the misunderstanding it "
                   "models>'", name);
     check_mutant_files(c, name, text);
+    check_mutant_killer(c, name, text);
     free(text);
     const char *argv[] = {"patch", "-p1", "--dry-run", "--forward", "--batch", "--fuzz=0",
                           "--silent", "-d", c->root, "-i", path, NULL};

@@ -230,6 +230,30 @@ static void test_a_mutant_without_its_comment_is_named(void **state)
     expect_one(fx, "labs/demo/tests/mutants/returns-03.patch: the first line must be '# <the");
 }
 
+static void test_a_killed_by_line_naming_a_test_of_the_lab_is_clean(void **state)
+{
+    fixture_t *fx = *state;
+    write_mutant(fx, 3, "# dm_x answers the wrong number\n# killed-by: test_one\n");
+    assert_int_equal(0, check(fx));
+}
+
+static void test_a_killed_by_line_naming_no_test_is_named(void **state)
+{
+    fixture_t *fx = *state;
+    write_mutant(fx, 3, "# dm_x answers the wrong number\n# killed-by: test_two\n");
+    expect_one(fx, "labs/demo/tests/mutants/returns-03.patch: killed-by names 'test_two', which "
+                   "is not a test in lab.yaml");
+}
+
+static void test_two_killed_by_lines_are_named(void **state)
+{
+    fixture_t *fx = *state;
+    write_mutant(fx, 3,
+                 "# dm_x answers the wrong number\n# killed-by: test_one\n"
+                 "# killed-by: test_one\n");
+    expect_one(fx, "labs/demo/tests/mutants/returns-03.patch: more than one killed-by line");
+}
+
 static void test_a_mutant_that_no_longer_applies_is_named(void **state)
 {
     fixture_t *fx = *state;
@@ -256,6 +280,7 @@ static void test_a_mutant_of_a_file_that_is_not_editable_is_named(void **state)
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+/* clang-format off */
 UG_TEST_GROUP(manifest_check, NULL, NULL,
     T(test_a_lab_that_follows_the_anatomy_has_no_finding),
     T(test_a_file_outside_the_anatomy_at_the_root_is_named),
@@ -270,4 +295,8 @@ UG_TEST_GROUP(manifest_check, NULL, NULL,
     T(test_too_few_mutants_is_a_finding),
     T(test_a_mutant_without_its_comment_is_named),
     T(test_a_mutant_that_no_longer_applies_is_named),
+    T(test_a_killed_by_line_naming_a_test_of_the_lab_is_clean),
+    T(test_a_killed_by_line_naming_no_test_is_named),
+    T(test_two_killed_by_lines_are_named),
     T(test_a_mutant_of_a_file_that_is_not_editable_is_named));
+/* clang-format on */
