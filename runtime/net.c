@@ -9,8 +9,9 @@
  * firing marks it and readies them; 0 clears both. An expired direction
  * fails every call at once, before any attempt (internal/poll's prepare).
  *
- * Interface: net_listen / net_dial pick the transport (the current task's
- * simulated host, else the kernel); the rest dispatch on the object.
+ * Interface: net_listen / net_dial / net_listen_packet pick the transport
+ * (the current task's simulated host, else the kernel); the rest dispatch
+ * on the object.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -254,7 +255,8 @@ int net_listen_packet(const char *network, const char *address, conn_t **out) {
     if (!network || !address || !out) return -EINVAL;
     if (!rt__s.current) return -EPERM;
     void *h = simnet__host();
-    return h ? simnet__listen_packet(h, network, address, out) : -EAFNOSUPPORT;
+    return h ? simnet__listen_packet(h, network, address, out)
+             : sock__listen_packet(network, address, out);
 }
 
 ssize_t conn_read_from(conn_t *c, void *buf, size_t len, char *from, size_t fromlen) {
@@ -276,7 +278,25 @@ ssize_t conn_read_from(conn_t *c, void *buf, size_t len, char *from, size_t from
 int conn_write_to(conn_t *c, const void *buf, size_t len, const char *to) {
     RT_ENTER;
     if (!c->ops->write_to || !to) return -EINVAL;
-    rt__point();
-    int rc = nd_check(&c->nd, ND_WRITE);
-    return rc ? rc : c->ops->write_to(c, buf, len, to);
+    if (!c->nd.real) { /* simulated: never full, never waits */
+        rt__point();
+        int rc = nd_check(&c->nd, ND_WRITE);
+        return rc ? rc : c->ops->write_to(c, buf, len, to);
+    }
+    /* A socket: Go's WriteTo holds the write lock and parks while the
+     * kernel's send buffer is full. */
+    int rc = nd_lock(&c->nd, ND_WRITE);
+    if (rc)
+        return rc;
+    for (;;) {
+        if ((rc = nd_check(&c->nd, ND_WRITE)))
+            break;
+        rc = c->ops->write_to(c, buf, len, to);
+        if (rc != -EAGAIN)
+            break;
+        if ((rc = nd_wait(&c->nd, ND_WRITE, c)))
+            break;
+    }
+    mutex_unlock(&c->nd.lock[ND_WRITE]);
+    return rc;
 }

@@ -85,6 +85,7 @@ void nd_fini(nd_t *d);
 /* net_sock.c */
 int sock__listen(const char *network, const char *address, listener_t **out);
 int sock__dial(const char *network, const char *address, int64_t deadline, conn_t **out);
+int sock__listen_packet(const char *network, const char *address, conn_t **out);
 
 /* simnet.c: the current task's host, and the calls made on one. */
 void *simnet__host(void);

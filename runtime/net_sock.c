@@ -1,6 +1,6 @@
 /*
- * net_sock.c — net.h over the kernel's sockets: TCP (IPv4, IPv6) and Unix
- * stream sockets, non-blocking, parked on the netpoller.
+ * net_sock.c — net.h over the kernel's sockets: TCP (IPv4, IPv6), Unix
+ * stream sockets and UDP datagrams, non-blocking, parked on the netpoller.
  *
  * Every descriptor is SOCK_NONBLOCK | SOCK_CLOEXEC. An attempt that gets
  * EAGAIN registers the descriptor with the netpoller (once per run) and
@@ -10,9 +10,12 @@
  * SO_REUSEADDR on listeners, accept retries ECONNABORTED, a unix listener
  * removes its path on close; writes use MSG_NOSIGNAL (EPIPE, not SIGPIPE).
  * Unlike Go, an empty host (":8080") means loopback, not every interface.
+ * UDP (Go's ListenPacket): recvfrom / sendto on an unconnected socket; a
+ * datagram longer than the buffer is cut to it and the cut length
+ * returned, as Go on Linux does (no MSG_TRUNC).
  *
- * Interface: sock__listen / sock__dial from net.c; then the conn_ops and
- * listener_ops below.
+ * Interface: sock__listen / sock__dial / sock__listen_packet from net.c;
+ * then the conn_ops and listener_ops below.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,8 +53,9 @@ typedef struct {
 
 /* ---- addresses ---- */
 
-/* "host:port" for tcp/tcp4/tcp6 (host may be [v6], a literal, localhost
- * or empty: loopback), a path for unix. Returns 0, -EINVAL, -EAFNOSUPPORT. */
+/* "host:port" for tcp/tcp4/tcp6 and udp/udp4/udp6 (host may be [v6], a
+ * literal, localhost or empty: loopback), a path for unix. Returns 0,
+ * -EINVAL, -EAFNOSUPPORT. */
 static int parse_addr(const char *network, const char *address, addr_t *a) {
     memset(a, 0, sizeof *a);
     if (!strcmp(network, "unix")) {
@@ -63,8 +67,10 @@ static int parse_addr(const char *network, const char *address, addr_t *a) {
         a->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
         return 0;
     }
-    bool v4 = !strcmp(network, "tcp4"), v6 = !strcmp(network, "tcp6");
-    if (!v4 && !v6 && strcmp(network, "tcp")) return -EAFNOSUPPORT;
+    bool v4 = !strcmp(network, "tcp4") || !strcmp(network, "udp4");
+    bool v6 = !strcmp(network, "tcp6") || !strcmp(network, "udp6");
+    if (!v4 && !v6 && strcmp(network, "tcp") && strcmp(network, "udp"))
+        return -EAFNOSUPPORT;
     const char *colon = strrchr(address, ':');
     if (!colon) return -EINVAL;
     char host[64];
@@ -247,6 +253,8 @@ static int connect_wait(conn_t *c, int64_t deadline) {
 
 int sock__dial(const char *network, const char *address, int64_t deadline, conn_t **out) {
     RT_ENTER;
+    if (!strncmp(network, "udp", 3))
+        return -EAFNOSUPPORT; /* streams only */
     addr_t a;
     int rc = parse_addr(network, address, &a);
     if (rc) return rc;
@@ -310,6 +318,8 @@ static int bind_listen(int fd, const addr_t *a) {
 
 int sock__listen(const char *network, const char *address, listener_t **out) {
     RT_ENTER;
+    if (!strncmp(network, "udp", 3))
+        return -EAFNOSUPPORT; /* net_listen_packet's */
     addr_t a;
     int rc = parse_addr(network, address, &a);
     if (rc) return rc;
@@ -329,5 +339,113 @@ int sock__listen(const char *network, const char *address, listener_t **out) {
     if (s->family == AF_UNIX) snprintf(s->path, sizeof s->path, "%s", address);
     name_ends(fd, s->l.addr, NULL);
     *out = &s->l;
+    return 0;
+}
+
+/* ---- datagrams ---- */
+
+/* Go's ReadFrom: one datagram, cut to len; its sender into from. Always
+ * tries the syscall first (epoll's edge comes only for later arrivals). */
+static ssize_t udp_read_from(conn_t *c, void *buf, size_t len, char *from, size_t fromlen)
+{
+    sock_conn_t *s = (sock_conn_t *)c;
+    for (;;) {
+        addr_t a = {.len = sizeof a.ss};
+        ssize_t n = recvfrom(s->pfd.fd, buf, len, 0, (struct sockaddr *)&a.ss, &a.len);
+        if (n >= 0) {
+            if (from && fromlen) {
+                char tmp[NET_ADDR_MAX];
+                format_addr((struct sockaddr *)&a.ss, a.len, tmp, sizeof tmp);
+                snprintf(from, fromlen, "%s", tmp);
+            }
+            return n;
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return would_block(&s->pfd);
+        return -errno;
+    }
+}
+
+static ssize_t udp_read(conn_t *c, void *buf, size_t len)
+{
+    return udp_read_from(c, buf, len, NULL, 0);
+}
+
+/* Go's Write on an unconnected UDPConn: "destination address required". */
+static ssize_t udp_write(conn_t *c, const void *buf, size_t len)
+{
+    (void)c, (void)buf, (void)len;
+    return -EDESTADDRREQ;
+}
+
+/* Go's WriteTo: the whole datagram or an error; -EAGAIN (a full send
+ * buffer) parks the caller in net.c until epoll reports room. */
+static int udp_write_to(conn_t *c, const void *buf, size_t len, const char *to)
+{
+    sock_conn_t *s = (sock_conn_t *)c;
+    addr_t a;
+    int rc = parse_addr(s->c.ops->network, to, &a);
+    if (rc)
+        return rc;
+    for (;;) {
+        ssize_t n = sendto(s->pfd.fd, buf, len, MSG_NOSIGNAL, (struct sockaddr *)&a.ss, a.len);
+        if (n >= 0)
+            return 0;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return (int)would_block(&s->pfd);
+        return -errno;
+    }
+}
+
+static const conn_ops_t udp_ops = {
+    .network = "udp",
+    .read = udp_read,
+    .write = udp_write,
+    .read_from = udp_read_from,
+    .write_to = udp_write_to,
+    .close = sock_close,
+    .free = sock_free,
+};
+static const conn_ops_t udp6_ops = {
+    .network = "udp6",
+    .read = udp_read,
+    .write = udp_write,
+    .read_from = udp_read_from,
+    .write_to = udp_write_to,
+    .close = sock_close,
+    .free = sock_free,
+};
+
+int sock__listen_packet(const char *network, const char *address, conn_t **out)
+{
+    RT_ENTER;
+    if (strncmp(network, "udp", 3))
+        return -EAFNOSUPPORT;
+    addr_t a;
+    int rc = parse_addr(network, address, &a);
+    if (rc)
+        return rc;
+    int fd = socket(a.ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    if (bind(fd, (struct sockaddr *)&a.ss, a.len) != 0) {
+        rc = -errno;
+        close(fd);
+        return rc;
+    }
+    sock_conn_t *s = calloc(1, sizeof *s);
+    if (!s) {
+        close(fd);
+        return -ENOMEM;
+    }
+    nd_init(&s->c.nd, true);
+    s->c.ops = a.ss.ss_family == AF_INET6 ? &udp6_ops : &udp_ops;
+    s->pfd = (rt_pollfd_t){.fd = fd, .ready = conn_ready};
+    name_ends(fd, s->c.laddr, NULL);
+    *out = &s->c;
     return 0;
 }

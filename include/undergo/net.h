@@ -2,8 +2,9 @@
  * net.h — Go's net.Conn and net.Listener on the runtime's scheduler.
  *
  * One API over three transports, so a lab's server runs unchanged on each:
- *   - real sockets: TCP on 127.0.0.1 / ::1 ("tcp", "tcp4", "tcp6") and Unix
- *     stream sockets ("unix"). Descriptors are non-blocking; a task that
+ *   - real sockets: TCP on 127.0.0.1 / ::1 ("tcp", "tcp4", "tcp6"), Unix
+ *     stream sockets ("unix") and UDP datagrams ("udp", "udp4", "udp6":
+ *     net_listen_packet). Descriptors are non-blocking; a task that
  *     would block parks on the descriptor and the scheduler's netpoller
  *     (epoll) readies it, as Go's does;
  *   - in-memory streams (conn_pipe: Go's net.Pipe; conn_pipe_buffered: a
@@ -123,7 +124,8 @@ int conn_close_write(conn_t *c);
 const char *conn_local_addr(const conn_t *c);
 const char *conn_remote_addr(const conn_t *c);
 
-/* The network of c, as Dial names it: "tcp", "tcp6", "unix", "pipe", "sim". */
+/* The network of c, as Dial names it: "tcp", "tcp6", "unix", "udp", "udp6",
+ * "pipe", "sim". */
 const char *conn_network(const conn_t *c);
 
 /* Closes c: pending and later calls on it fail with -NET_ECLOSED; the peer
@@ -153,21 +155,32 @@ typedef struct conn_pipe_config {
 
 int conn_pipe_buffered(const conn_pipe_config_t *cfg, conn_t **a, conn_t **b);
 
-/* ---- datagrams (simulated hosts; simnet.h) ---- */
+/* ---- datagrams (UDP sockets, or simulated hosts: simnet.h) ---- */
 
-/* Go's net.ListenPacket("udp", "host:port") on the current task's
- * simulated host (":port" or "host:port"; port 0 picks one). Returns 0,
- * -EADDRINUSE, -EAFNOSUPPORT (not on a simulated host, or not "udp"). */
+/* Go's net.ListenPacket. On a simulated host: "udp" or "udp4", ":port" or
+ * "host:port" of that network (port 0 picks one). Elsewhere a real UDP
+ * socket: "udp", "udp4", "udp6" and "127.0.0.1:0", "[::1]:0", ":0"
+ * (loopback). *out is the caller's (conn_free). Returns 0, -EADDRINUSE,
+ * -EINVAL, -EAFNOSUPPORT (not "udp..."), -EPERM outside a task. */
 int net_listen_packet(const char *network, const char *address, conn_t **out);
 
-/* Go's ReadFrom: one datagram (cut to len), its sender's "host:port" into
- * from (fromlen bytes, may be NULL). Returns its full length, or
- * -NET_ETIMEOUT, -NET_ECLOSED. */
+/* Go's ReadFrom: waits for one datagram (parks the task), copies it into
+ * buf, and its sender's address ("127.0.0.1:40123", "[::1]:53", a
+ * simulated "host:port") into from (fromlen bytes, may be NULL). A real
+ * socket returns, as Go on Linux does, the count copied: a datagram longer
+ * than len is cut to len and the rest lost; a simulated one returns the
+ * datagram's full length (the copy is still cut to len). Errors:
+ * -NET_ETIMEOUT (read deadline), -NET_ECLOSED (c was closed, also while
+ * parked), or a negative errno. */
 ssize_t conn_read_from(conn_t *c, void *buf, size_t len, char *from, size_t fromlen);
 
-/* Go's WriteTo: sends one datagram to "host:port"; it may be lost,
- * duplicated or delayed by the link, never partly delivered. Returns 0,
- * -NET_ETIMEOUT, -NET_ECLOSED, -EMSGSIZE (over 65507 bytes), -EINVAL. */
+/* Go's WriteTo: sends one datagram to "host:port", whole or not at all; it
+ * may be lost (a real receiver's full buffer, a simulated link), and on a
+ * simulated link duplicated or delayed. A real socket whose send buffer is
+ * full parks the task until there is room (or the write deadline).
+ * Returns 0, -NET_ETIMEOUT, -NET_ECLOSED, -EMSGSIZE (over 65507 bytes on
+ * IPv4), -EINVAL (a bad address). conn_write on an unconnected real UDP
+ * conn is Go's "destination address required" (-EDESTADDRREQ). */
 int conn_write_to(conn_t *c, const void *buf, size_t len, const char *to);
 
 #endif

@@ -179,6 +179,10 @@ typedef struct etcd_raft_config {
     int id; /* 0 .. npeers-1 */
     int npeers;
     const char *peers[ETCD_RAFT_MAX_PEERS]; /* host names, peers[id] is this one */
+    /* Off a simulated host: peers named "127.0.0.1:port" (a name with a
+     * colon is a UDP address; peers[id] is the one bound), disk the node's
+     * (NULL: the host's, simhost_disk). */
+    simdisk_t *disk;
     int64_t heartbeat;                      /* ns; 0: 50 ms */
     int64_t election;                       /* ns; timeouts drawn in [e, 2e); 0: 300 ms */
     uint64_t seed;                          /* of the timeouts */
@@ -190,7 +194,8 @@ typedef struct etcd_raft etcd_raft_t;
 
 /* Starts a node on the current task's host: reads term, vote and log from
  * the host's disk and runs the node in tasks of that host until the host
- * crashes (simhost_crash, or simnet_free at the end). */
+ * crashes (simhost_crash, or simnet_free at the end). Off a host (cfg->disk
+ * set, "ip:port" peers) it runs on a real UDP socket until the run ends. */
 int etcd_raft_start(const etcd_raft_config_t *cfg, etcd_raft_t **out);
 /* Frees a node whose host has crashed since it started. NULL-safe. */
 void etcd_raft_free(etcd_raft_t *r);

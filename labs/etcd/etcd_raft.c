@@ -168,7 +168,10 @@ static int restore(etcd_raft_t *r)
 static void send_to(etcd_raft_t *r, int peer, etcd_msg_t *m)
 {
     char to[80];
-    snprintf(to, sizeof to, "%s:%d", r->cfg.peers[peer], ETCD_RAFT_PORT);
+    if (strchr(r->cfg.peers[peer], ':')) /* "ip:port": a real socket */
+        snprintf(to, sizeof to, "%s", r->cfg.peers[peer]);
+    else
+        snprintf(to, sizeof to, "%s:%d", r->cfg.peers[peer], ETCD_RAFT_PORT);
     m->from = r->cfg.id;
     m->term = r->term;
     size_t len = offsetof(etcd_msg_t, ents) + (size_t)m->n * sizeof(etcd_entry_t);
@@ -419,7 +422,7 @@ int etcd_raft_start(const etcd_raft_config_t *cfg, etcd_raft_t **out)
 {
     *out = NULL;
     simhost_t *h = simhost_current();
-    if (!h || cfg->npeers < 1 || cfg->npeers > ETCD_RAFT_MAX_PEERS || cfg->id < 0 ||
+    if ((!h && !cfg->disk) || cfg->npeers < 1 || cfg->npeers > ETCD_RAFT_MAX_PEERS || cfg->id < 0 ||
         cfg->id >= cfg->npeers)
         return -EINVAL;
     etcd_raft_t *r = calloc(1, sizeof *r);
@@ -431,7 +434,7 @@ int etcd_raft_start(const etcd_raft_config_t *cfg, etcd_raft_t **out)
     if (!r->cfg.election)
         r->cfg.election = 300 * MS;
     r->rng = (cfg->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(cfg->id + 1))) | 1;
-    r->disk = simhost_disk(h);
+    r->disk = cfg->disk ? cfg->disk : simhost_disk(h);
     r->vote = -1;
     int rc = restore(r);
     if (!rc)
@@ -439,7 +442,8 @@ int etcd_raft_start(const etcd_raft_config_t *cfg, etcd_raft_t **out)
     if (!rc) {
         char addr[16];
         snprintf(addr, sizeof addr, ":%d", ETCD_RAFT_PORT);
-        rc = net_listen_packet("udp", addr, &r->conn);
+        const char *self = cfg->peers[cfg->id];
+        rc = net_listen_packet("udp", strchr(self, ':') ? self : addr, &r->conn);
     }
     if (rc) {
         etcd_raft_free(r);
