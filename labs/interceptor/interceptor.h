@@ -343,6 +343,26 @@ typedef struct ic_server {
 int ic_inproc_invoke(ic_call_t *call, const char *method, const ic_buf_t *req,
                      ic_buf_t *resp, ic_conn_t *cc, void *ud);
 
+/* ---- the call layer over HTTP/2 (support/ic_h2.c, libs/h2) ---- */
+
+struct h2_conn;
+struct h2_stream;
+
+/* The invoker of a client over HTTP/2 (ud = an h2_conn_t from h2_client):
+ * POST :path METHOD, content-type application/grpc, te trailers, the
+ * metadata (-bin in base64), grpc-timeout from the context's deadline; the
+ * request in gRPC's 5-byte framing; the status from grpc-status and
+ * grpc-message (percent-decoded), in the trailers or a trailers-only
+ * response. The context's end resets the stream (CANCEL) and the call
+ * returns IC_DEADLINE_EXCEEDED or IC_CANCELED. A broken transport is
+ * IC_UNAVAILABLE. Must run in a task. */
+int ic_h2_invoke(ic_call_t *call, const char *method, const ic_buf_t *req, ic_buf_t *resp,
+                 ic_conn_t *cc, void *ud);
+/* An h2_serve handler (arg = an ic_server_t): one unary call per stream,
+ * run as ic_inproc_invoke's server side runs it, on a context with the
+ * request's grpc-timeout. */
+void ic_h2_handler(struct h2_stream *s, void *arg);
+
 /* A stream over memory (support/): recv yields msgs[0..n) then IC_EOF, send
  * appends to sent (up to cap, else IC_RESOURCE_EXHAUSTED). */
 typedef struct ic_memstream {
