@@ -44,8 +44,7 @@ static void test_bad_metadata_keys_and_values_are_refused(void **state)
     char big[IC_MD_VALUE + 1];
     memset(big, 'a', sizeof big);
     static const char *const bad_keys[] = {"", "a b", "a:b", "ключ", "a/b", "a\tb",
-                                           "0123456789012345678901234567890123456789"
-                                           "012345678901234567890123"};
+                                           "0123456789012345678901234567890123456789012345678901234567890123"};
     for (size_t i = 0; i < sizeof bad_keys / sizeof bad_keys[0]; i++)
         assert_int_equal(-EINVAL, ic_md_append(&md, bad_keys[i], "v", 1));
     assert_int_equal(-EINVAL, ic_md_append(&md, "k", "a\nb", 3));

@@ -10,7 +10,7 @@
 
 #include "ic_test.h"
 
-static const char *const strs[17] = {
+__attribute__((unused)) static const char *const strs[17] = {
     "OK", "Canceled", "Unknown", "InvalidArgument", "DeadlineExceeded", "NotFound",
     "AlreadyExists", "PermissionDenied", "ResourceExhausted", "FailedPrecondition", "Aborted",
     "OutOfRange", "Unimplemented", "Internal", "Unavailable", "DataLoss", "Unauthenticated"};
