@@ -30,8 +30,8 @@ static void log_line(const ic_log_t *l, const char *method, int code, int64_t st
     l->log(l->ud, line);
 }
 
-int ic_logging(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-               const ic_server_info_t *info, ic_unary_handler_t handler, void *ud)
+int ic_logging(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+               ic_unary_handler_t handler, void *ud)
 {
     int64_t start = clock_now();
     int code = handler.fn(call, req, resp, handler.ud);
@@ -39,8 +39,8 @@ int ic_logging(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
     return code;
 }
 
-int ic_logging_stream(ic_stream_t *ss, const ic_stream_info_t *info,
-                      ic_stream_handler_t handler, void *ud)
+int ic_logging_stream(ic_stream_t *ss, const ic_stream_info_t *info, ic_stream_handler_t handler,
+                      void *ud)
 {
     int64_t start = clock_now();
     int code = handler.fn(ss, handler.ud);
@@ -48,7 +48,8 @@ int ic_logging_stream(ic_stream_t *ss, const ic_stream_info_t *info,
     return code;
 }
 
-typedef struct protected {
+typedef struct protected
+{
     ic_unary_handler_t uh;
     ic_stream_handler_t sh;
     ic_call_t *call;
@@ -56,7 +57,8 @@ typedef struct protected {
     const ic_buf_t *req;
     ic_buf_t *resp;
     int code;
-} protected_t;
+}
+protected_t;
 
 static void run_unary(void *arg)
 {
@@ -70,8 +72,8 @@ static void run_stream(void *arg)
     p->code = p->sh.fn(p->ss, p->sh.ud);
 }
 
-int ic_recovery(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-                const ic_server_info_t *info, ic_unary_handler_t handler, void *ud)
+int ic_recovery(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+                ic_unary_handler_t handler, void *ud)
 {
     (void)info, (void)ud;
     protected_t p = {.uh = handler, .call = call, .req = req, .resp = resp};
@@ -81,8 +83,8 @@ int ic_recovery(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
     return p.code;
 }
 
-int ic_recovery_stream(ic_stream_t *ss, const ic_stream_info_t *info,
-                       ic_stream_handler_t handler, void *ud)
+int ic_recovery_stream(ic_stream_t *ss, const ic_stream_info_t *info, ic_stream_handler_t handler,
+                       void *ud)
 {
     (void)info, (void)ud;
     protected_t p = {.sh = handler, .ss = ss};
@@ -92,8 +94,8 @@ int ic_recovery_stream(ic_stream_t *ss, const ic_stream_info_t *info,
     return p.code;
 }
 
-int ic_auth(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-            const ic_server_info_t *info, ic_unary_handler_t handler, void *ud)
+int ic_auth(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+            ic_unary_handler_t handler, void *ud)
 {
     (void)info;
     const char *want = ud;
@@ -157,36 +159,36 @@ int ic_retry(ic_call_t *call, const char *method, const ic_buf_t *req, ic_buf_t 
 
 #else
 
-int ic_logging(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-               const ic_server_info_t *info, ic_unary_handler_t handler, void *ud)
+int ic_logging(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+               ic_unary_handler_t handler, void *ud)
 {
     (void)call, (void)req, (void)resp, (void)info, (void)handler, (void)ud;
     return IC_UNIMPLEMENTED;
 }
 
-int ic_logging_stream(ic_stream_t *ss, const ic_stream_info_t *info,
-                      ic_stream_handler_t handler, void *ud)
+int ic_logging_stream(ic_stream_t *ss, const ic_stream_info_t *info, ic_stream_handler_t handler,
+                      void *ud)
 {
     (void)ss, (void)info, (void)handler, (void)ud;
     return IC_UNIMPLEMENTED;
 }
 
-int ic_recovery(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-                const ic_server_info_t *info, ic_unary_handler_t handler, void *ud)
+int ic_recovery(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+                ic_unary_handler_t handler, void *ud)
 {
     (void)call, (void)req, (void)resp, (void)info, (void)handler, (void)ud;
     return IC_UNIMPLEMENTED;
 }
 
-int ic_recovery_stream(ic_stream_t *ss, const ic_stream_info_t *info,
-                       ic_stream_handler_t handler, void *ud)
+int ic_recovery_stream(ic_stream_t *ss, const ic_stream_info_t *info, ic_stream_handler_t handler,
+                       void *ud)
 {
     (void)ss, (void)info, (void)handler, (void)ud;
     return IC_UNIMPLEMENTED;
 }
 
-int ic_auth(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-            const ic_server_info_t *info, ic_unary_handler_t handler, void *ud)
+int ic_auth(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+            ic_unary_handler_t handler, void *ud)
 {
     (void)call, (void)req, (void)resp, (void)info, (void)handler, (void)ud;
     return IC_UNIMPLEMENTED;

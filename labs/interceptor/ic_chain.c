@@ -33,8 +33,14 @@ int ic_error(ic_call_t *call, int code, const char *fmt, ...)
     return code;
 }
 
-int ic_stream_send(ic_stream_t *s, const ic_buf_t *m) { return s->ops->send(s, m); }
-int ic_stream_recv(ic_stream_t *s, ic_buf_t *m) { return s->ops->recv(s, m); }
+int ic_stream_send(ic_stream_t *s, const ic_buf_t *m)
+{
+    return s->ops->send(s, m);
+}
+int ic_stream_recv(ic_stream_t *s, ic_buf_t *m)
+{
+    return s->ops->recv(s, m);
+}
 
 /* ---- unary server ---- */
 
@@ -85,8 +91,8 @@ static int uc_next(ic_call_t *call, const char *method, const ic_buf_t *req, ic_
 }
 
 int ic_unary_client_run(const ic_unary_client_int_t *ints, size_t n, ic_call_t *call,
-                        const char *method, const ic_buf_t *req, ic_buf_t *resp,
-                        ic_conn_t *cc, ic_invoker_t invoker)
+                        const char *method, const ic_buf_t *req, ic_buf_t *resp, ic_conn_t *cc,
+                        ic_invoker_t invoker)
 {
     uc_link_t l = {ints, n, 0, invoker};
     return uc_next(call, method, req, resp, cc, &l);
@@ -127,8 +133,8 @@ typedef struct sc_link {
     ic_streamer_t final;
 } sc_link_t;
 
-static int sc_next(ic_call_t *call, const ic_stream_info_t *desc, ic_conn_t *cc,
-                   const char *method, ic_stream_t **out, void *ud)
+static int sc_next(ic_call_t *call, const ic_stream_info_t *desc, ic_conn_t *cc, const char *method,
+                   ic_stream_t **out, void *ud)
 {
     const sc_link_t *l = ud;
     if (l->next == l->n)
@@ -182,11 +188,10 @@ int ic_unary_server_run(const ic_unary_server_int_t *ints, size_t n, ic_call_t *
 }
 
 int ic_unary_client_run(const ic_unary_client_int_t *ints, size_t n, ic_call_t *call,
-                        const char *method, const ic_buf_t *req, ic_buf_t *resp,
-                        ic_conn_t *cc, ic_invoker_t invoker)
+                        const char *method, const ic_buf_t *req, ic_buf_t *resp, ic_conn_t *cc,
+                        ic_invoker_t invoker)
 {
-    (void)ints, (void)n, (void)call, (void)method, (void)req, (void)resp, (void)cc,
-        (void)invoker;
+    (void)ints, (void)n, (void)call, (void)method, (void)req, (void)resp, (void)cc, (void)invoker;
     return IC_UNIMPLEMENTED;
 }
 
@@ -201,8 +206,7 @@ int ic_stream_client_run(const ic_stream_client_int_t *ints, size_t n, ic_call_t
                          const ic_stream_info_t *desc, ic_conn_t *cc, const char *method,
                          ic_stream_t **out, ic_streamer_t streamer)
 {
-    (void)ints, (void)n, (void)call, (void)desc, (void)cc, (void)method, (void)out,
-        (void)streamer;
+    (void)ints, (void)n, (void)call, (void)desc, (void)cc, (void)method, (void)out, (void)streamer;
     return IC_UNIMPLEMENTED;
 }
 

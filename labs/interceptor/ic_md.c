@@ -36,8 +36,8 @@ static int md_key(const char *key, char out[IC_MD_KEY])
         char c = key[i];
         if (c >= 'A' && c <= 'Z')
             c = (char)(c - 'A' + 'a');
-        if (i < n && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                       c == '_' || c == '.'))
+        if (i < n &&
+            !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
             return -EINVAL;
         out[i] = c;
     }

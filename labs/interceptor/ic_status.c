@@ -25,9 +25,8 @@ static const char *const code_name[] = {IC_CODES(IC__NAME)};
 
 size_t ic_code_string(int code, char *buf, size_t cap)
 {
-    int n = code >= 0 && (size_t)code < NCODES
-                ? snprintf(buf, cap, "%s", code_str[code])
-                : snprintf(buf, cap, "Code(%d)", code);
+    int n = code >= 0 && (size_t)code < NCODES ? snprintf(buf, cap, "%s", code_str[code])
+                                               : snprintf(buf, cap, "Code(%d)", code);
     return n < 0 ? 0 : (size_t)n;
 }
 
@@ -44,8 +43,12 @@ int ic_code_parse(const char *name)
 static const struct unit {
     char c;
     int64_t ns;
-} units[] = {{'n', 1}, {'u', 1000}, {'m', 1000000}, {'S', 1000000000LL},
-             {'M', 60000000000LL}, {'H', 3600000000000LL}};
+} units[] = {{'n', 1},
+             {'u', 1000},
+             {'m', 1000000},
+             {'S', 1000000000LL},
+             {'M', 60000000000LL},
+             {'H', 3600000000000LL}};
 
 int ic_timeout_encode(int64_t ns, char *buf, size_t cap)
 {

@@ -30,23 +30,23 @@
 /* ---- status codes ---- */
 
 /* gRPC's codes: X(constant, value, grpc-go's String(), the canonical name) */
-#define IC_CODES(X)                                                              \
-    X(IC_OK, 0, "OK", "OK")                                                      \
-    X(IC_CANCELED, 1, "Canceled", "CANCELLED")                                   \
-    X(IC_UNKNOWN, 2, "Unknown", "UNKNOWN")                                       \
-    X(IC_INVALID_ARGUMENT, 3, "InvalidArgument", "INVALID_ARGUMENT")             \
-    X(IC_DEADLINE_EXCEEDED, 4, "DeadlineExceeded", "DEADLINE_EXCEEDED")          \
-    X(IC_NOT_FOUND, 5, "NotFound", "NOT_FOUND")                                  \
-    X(IC_ALREADY_EXISTS, 6, "AlreadyExists", "ALREADY_EXISTS")                   \
-    X(IC_PERMISSION_DENIED, 7, "PermissionDenied", "PERMISSION_DENIED")          \
-    X(IC_RESOURCE_EXHAUSTED, 8, "ResourceExhausted", "RESOURCE_EXHAUSTED")       \
-    X(IC_FAILED_PRECONDITION, 9, "FailedPrecondition", "FAILED_PRECONDITION")    \
-    X(IC_ABORTED, 10, "Aborted", "ABORTED")                                      \
-    X(IC_OUT_OF_RANGE, 11, "OutOfRange", "OUT_OF_RANGE")                         \
-    X(IC_UNIMPLEMENTED, 12, "Unimplemented", "UNIMPLEMENTED")                    \
-    X(IC_INTERNAL, 13, "Internal", "INTERNAL")                                   \
-    X(IC_UNAVAILABLE, 14, "Unavailable", "UNAVAILABLE")                          \
-    X(IC_DATA_LOSS, 15, "DataLoss", "DATA_LOSS")                                 \
+#define IC_CODES(X)                                                                                \
+    X(IC_OK, 0, "OK", "OK")                                                                        \
+    X(IC_CANCELED, 1, "Canceled", "CANCELLED")                                                     \
+    X(IC_UNKNOWN, 2, "Unknown", "UNKNOWN")                                                         \
+    X(IC_INVALID_ARGUMENT, 3, "InvalidArgument", "INVALID_ARGUMENT")                               \
+    X(IC_DEADLINE_EXCEEDED, 4, "DeadlineExceeded", "DEADLINE_EXCEEDED")                            \
+    X(IC_NOT_FOUND, 5, "NotFound", "NOT_FOUND")                                                    \
+    X(IC_ALREADY_EXISTS, 6, "AlreadyExists", "ALREADY_EXISTS")                                     \
+    X(IC_PERMISSION_DENIED, 7, "PermissionDenied", "PERMISSION_DENIED")                            \
+    X(IC_RESOURCE_EXHAUSTED, 8, "ResourceExhausted", "RESOURCE_EXHAUSTED")                         \
+    X(IC_FAILED_PRECONDITION, 9, "FailedPrecondition", "FAILED_PRECONDITION")                      \
+    X(IC_ABORTED, 10, "Aborted", "ABORTED")                                                        \
+    X(IC_OUT_OF_RANGE, 11, "OutOfRange", "OUT_OF_RANGE")                                           \
+    X(IC_UNIMPLEMENTED, 12, "Unimplemented", "UNIMPLEMENTED")                                      \
+    X(IC_INTERNAL, 13, "Internal", "INTERNAL")                                                     \
+    X(IC_UNAVAILABLE, 14, "Unavailable", "UNAVAILABLE")                                            \
+    X(IC_DATA_LOSS, 15, "DataLoss", "DATA_LOSS")                                                   \
     X(IC_UNAUTHENTICATED, 16, "Unauthenticated", "UNAUTHENTICATED")
 
 #define IC__ENUM(c, v, s, n) c = v,
@@ -136,8 +136,7 @@ typedef struct ic_call {
 /* Starts a call on ctx (not owned): empty metadata and message. */
 void ic_call_init(ic_call_t *call, ctx_t *ctx);
 /* Sets call's status message (printf) and returns code: status.Errorf. */
-int ic_error(ic_call_t *call, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int ic_error(ic_call_t *call, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- unary, server side ---- */
 
@@ -146,8 +145,7 @@ typedef struct ic_server_info {
     void *server;       /* the service's implementation */
 } ic_server_info_t;
 
-typedef int (*ic_unary_handler_fn)(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-                                   void *ud);
+typedef int (*ic_unary_handler_fn)(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, void *ud);
 typedef struct ic_unary_handler {
     ic_unary_handler_fn fn;
     void *ud;
@@ -187,15 +185,15 @@ typedef struct ic_unary_client_int {
 
 /* Calls invoker through ints[0..n), ints[0] outermost (WithChainUnaryInterceptor). */
 int ic_unary_client_run(const ic_unary_client_int_t *ints, size_t n, ic_call_t *call,
-                        const char *method, const ic_buf_t *req, ic_buf_t *resp,
-                        ic_conn_t *cc, ic_invoker_t invoker);
+                        const char *method, const ic_buf_t *req, ic_buf_t *resp, ic_conn_t *cc,
+                        ic_invoker_t invoker);
 
 /* ---- streams ---- */
 
 typedef struct ic_stream ic_stream_t;
 typedef struct ic_stream_ops {
-    int (*send)(ic_stream_t *s, const ic_buf_t *m);   /* 0 or a code */
-    int (*recv)(ic_stream_t *s, ic_buf_t *m);         /* 0, IC_EOF or a code */
+    int (*send)(ic_stream_t *s, const ic_buf_t *m); /* 0 or a code */
+    int (*recv)(ic_stream_t *s, ic_buf_t *m);       /* 0, IC_EOF or a code */
 } ic_stream_ops_t;
 
 /* A ServerStream or ClientStream. A wrapper sets inner to the stream it
@@ -241,9 +239,9 @@ typedef struct ic_streamer {
     void *ud;
 } ic_streamer_t;
 
-typedef int (*ic_stream_client_fn)(ic_call_t *call, const ic_stream_info_t *desc,
-                                   ic_conn_t *cc, const char *method, ic_streamer_t streamer,
-                                   ic_stream_t **out, void *ud);
+typedef int (*ic_stream_client_fn)(ic_call_t *call, const ic_stream_info_t *desc, ic_conn_t *cc,
+                                   const char *method, ic_streamer_t streamer, ic_stream_t **out,
+                                   void *ud);
 typedef struct ic_stream_client_int {
     ic_stream_client_fn fn;
     void *ud;
@@ -274,24 +272,24 @@ typedef struct ic_log {
     void (*log)(void *ud, const char *line);
     void *ud;
 } ic_log_t;
-int ic_logging(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-               const ic_server_info_t *info, ic_unary_handler_t handler, void *ud);
-int ic_logging_stream(ic_stream_t *ss, const ic_stream_info_t *info,
-                      ic_stream_handler_t handler, void *ud);
+int ic_logging(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+               ic_unary_handler_t handler, void *ud);
+int ic_logging_stream(ic_stream_t *ss, const ic_stream_info_t *info, ic_stream_handler_t handler,
+                      void *ud);
 
 /* Recovery (server, unary and stream; ud unused): a handler that panics
  * returns IC_INTERNAL with the panic's value as the message. */
-int ic_recovery(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-                const ic_server_info_t *info, ic_unary_handler_t handler, void *ud);
-int ic_recovery_stream(ic_stream_t *ss, const ic_stream_info_t *info,
-                       ic_stream_handler_t handler, void *ud);
+int ic_recovery(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+                ic_unary_handler_t handler, void *ud);
+int ic_recovery_stream(ic_stream_t *ss, const ic_stream_info_t *info, ic_stream_handler_t handler,
+                       void *ud);
 
 /* Auth (server, unary; ud: the expected token, a C string): the call's
  * "authorization" metadata must be "Bearer TOKEN" ("bearer" in any case).
  * None, or another scheme: IC_UNAUTHENTICATED "missing bearer token"; a
  * wrong token: IC_UNAUTHENTICATED "invalid token". The handler is not run. */
-int ic_auth(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-            const ic_server_info_t *info, ic_unary_handler_t handler, void *ud);
+int ic_auth(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+            ic_unary_handler_t handler, void *ud);
 
 /* Per-call timeout (client, unary; ud: an int64_t of nanoseconds): the call
  * runs on a child of its context with that timeout (a shorter deadline the
@@ -340,8 +338,8 @@ typedef struct ic_server {
  * its message, header and trailer; IC_UNIMPLEMENTED for an unknown method;
  * IC_DEADLINE_EXCEEDED / IC_CANCELED when the client's context ends first
  * (the server's context is canceled then). Must run in a task. */
-int ic_inproc_invoke(ic_call_t *call, const char *method, const ic_buf_t *req,
-                     ic_buf_t *resp, ic_conn_t *cc, void *ud);
+int ic_inproc_invoke(ic_call_t *call, const char *method, const ic_buf_t *req, ic_buf_t *resp,
+                     ic_conn_t *cc, void *ud);
 
 /* ---- the call layer over HTTP/2 (support/ic_h2.c, libs/h2) ---- */
 

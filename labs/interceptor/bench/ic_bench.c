@@ -14,8 +14,8 @@
 
 static volatile int sink;
 
-static int pass(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-                const ic_server_info_t *info, ic_unary_handler_t h, void *ud)
+static int pass(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+                ic_unary_handler_t h, void *ud)
 {
     (void)info, (void)ud;
     return h.fn(call, req, resp, h.ud);
@@ -43,8 +43,14 @@ static void unary(ug_bench_t *b, size_t n)
                                     (ic_unary_handler_t){handler, NULL});
 }
 
-UG_BENCH(BenchmarkUnaryChain0) { unary(b, 0); }
-UG_BENCH(BenchmarkUnaryChain5) { unary(b, 5); }
+UG_BENCH(BenchmarkUnaryChain0)
+{
+    unary(b, 0);
+}
+UG_BENCH(BenchmarkUnaryChain5)
+{
+    unary(b, 5);
+}
 
 static int null_send(ic_stream_t *s, const ic_buf_t *m)
 {

@@ -14,8 +14,8 @@
 
 #include "interceptor.h"
 
-static int named(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-                 const ic_server_info_t *info, ic_unary_handler_t h, void *ud)
+static int named(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+                 ic_unary_handler_t h, void *ud)
 {
     printf("  %s: before handler (%s)\n", (const char *)ud, info->method);
     int code = h.fn(call, req, resp, h.ud);
@@ -58,8 +58,8 @@ static bool ran(demo_t *d, int code, const ic_call_t *call, const char *what)
 int main(int argc, char **argv)
 {
     static const demo_spec_t spec = {"interceptor chain-order",
-                                     "the first interceptor given is the outermost", false,
-                                     NULL, NULL};
+                                     "the first interceptor given is the outermost", false, NULL,
+                                     NULL};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)

@@ -51,8 +51,7 @@ static void body(void *arg)
                                    (ic_invoker_t){ic_inproc_invoke, &r->srv});
     char name[32];
     ic_code_string(code, name, sizeof name);
-    printf("  client: %s \"%s\" at %lld ms\n", name, call.msg,
-           (long long)(clock_now() / CLOCK_MS));
+    printf("  client: %s \"%s\" at %lld ms\n", name, call.msg, (long long)(clock_now() / CLOCK_MS));
     if (code == IC_UNIMPLEMENTED)
         demo_ok(r->d, -ENOSYS, "ic_timeout");
     else
@@ -69,8 +68,8 @@ int main(int argc, char **argv)
     if (rc >= 0)
         return rc;
     demo_title(&d, "grpc-timeout: at most 8 digits and a unit");
-    static const int64_t ds[] = {250 * CLOCK_MS, 1500 * CLOCK_MS, 100 * CLOCK_S, 36 * 3600 * CLOCK_S,
-                                 1};
+    static const int64_t ds[] = {250 * CLOCK_MS, 1500 * CLOCK_MS, 100 * CLOCK_S,
+                                 36 * 3600 * CLOCK_S, 1};
     for (size_t i = 0; i < sizeof ds / sizeof ds[0]; i++) {
         char buf[16];
         int n = ic_timeout_encode(ds[i], buf, sizeof buf);

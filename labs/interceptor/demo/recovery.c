@@ -45,8 +45,7 @@ static int flaky(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, void *ud)
     return r->flaky < 3 ? ic_error(call, IC_UNAVAILABLE, "try later") : IC_OK;
 }
 
-static void call_one(run_t *r, const char *method, const char *token, const char *body,
-                     bool retry)
+static void call_one(run_t *r, const char *method, const char *token, const char *body, bool retry)
 {
     static ic_retry_t rp = {.max = 4, .backoff = 100 * CLOCK_MS, .max_backoff = CLOCK_S};
     ic_unary_client_int_t ri = {ic_retry, &rp};
@@ -82,9 +81,9 @@ static void body(void *arg)
 
 int main(int argc, char **argv)
 {
-    static const demo_spec_t spec = {"interceptor recovery",
-                                     "recovery, auth and logging on the server, retry on the client",
-                                     false, NULL, NULL};
+    static const demo_spec_t spec = {
+        "interceptor recovery", "recovery, auth and logging on the server, retry on the client",
+        false, NULL, NULL};
     demo_t d;
     int rc = demo_start(&d, argc, argv, &spec);
     if (rc >= 0)

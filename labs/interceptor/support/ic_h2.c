@@ -31,9 +31,11 @@
 
 static bool h2c_reserved(const char *name)
 {
-    static const char *const r[] = {"content-type", "te", "grpc-timeout", "grpc-status",
-                                    "grpc-message", "grpc-encoding", "grpc-accept-encoding",
-                                    "grpc-status-details-bin", "user-agent", NULL};
+    static const char *const r[] = {"content-type",         "te",
+                                    "grpc-timeout",         "grpc-status",
+                                    "grpc-message",         "grpc-encoding",
+                                    "grpc-accept-encoding", "grpc-status-details-bin",
+                                    "user-agent",           NULL};
     if (name[0] == ':')
         return true;
     for (size_t i = 0; r[i]; i++)
@@ -52,8 +54,7 @@ static int h2c_md_from(const h2_header_t *h, size_t n, ic_md_t *md)
 }
 
 /* Adds md's entries to hdr[*n..] with their wire values in vals. */
-static int h2c_md_to(const ic_md_t *md, h2_header_t *hdr, size_t *n,
-                     char vals[][IC_MD_VALUE * 2])
+static int h2c_md_to(const ic_md_t *md, h2_header_t *hdr, size_t *n, char vals[][IC_MD_VALUE * 2])
 {
     for (size_t i = 0; i < md->n; i++) {
         if (ic_md_value_to_wire(md, i, vals[i], IC_MD_VALUE * 2) < 0)
@@ -96,8 +97,8 @@ static int h2c_read_msg(h2_stream_t *s, ic_buf_t *m, bool *got)
 
 static int h2c_write_msg(h2_stream_t *s, const ic_buf_t *m)
 {
-    uint8_t hdr[5] = {0, (uint8_t)(m->len >> 24), (uint8_t)(m->len >> 16),
-                      (uint8_t)(m->len >> 8), (uint8_t)m->len};
+    uint8_t hdr[5] = {0, (uint8_t)(m->len >> 24), (uint8_t)(m->len >> 16), (uint8_t)(m->len >> 8),
+                      (uint8_t)m->len};
     int rc = h2_write(s, hdr, 5);
     return rc ? rc : h2_write(s, m->data, m->len);
 }
@@ -165,8 +166,11 @@ static int h2c_open(ic_call_t *call, const char *method, h2_conn_t *h, h2_stream
     wire_vals_t *vals = malloc(sizeof *vals);
     if (!vals)
         return ic_error(call, IC_RESOURCE_EXHAUSTED, "out of memory");
-    h2_header_t hdr[HDR_MAX] = {{":method", "POST"}, {":scheme", "http"}, {":path", method},
-                                {":authority", "undergo"}, {"content-type", "application/grpc"},
+    h2_header_t hdr[HDR_MAX] = {{":method", "POST"},
+                                {":scheme", "http"},
+                                {":path", method},
+                                {":authority", "undergo"},
+                                {"content-type", "application/grpc"},
                                 {"te", "trailers"}};
     size_t n = 6;
     char t[16];
@@ -258,8 +262,7 @@ typedef struct outer {
 static int h2c_chain(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, void *ud)
 {
     outer_t *o = ud;
-    return ic_unary_server_run(o->srv->chain, o->srv->nchain, call, req, resp, o->info,
-                               o->handler);
+    return ic_unary_server_run(o->srv->chain, o->srv->nchain, call, req, resp, o->info, o->handler);
 }
 
 static int h2c_dispatch(ic_server_t *srv, const char *path, ic_call_t *call, const ic_buf_t *req,

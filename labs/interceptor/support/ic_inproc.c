@@ -51,8 +51,7 @@ typedef struct outer {
 static int inproc_chain(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, void *ud)
 {
     outer_t *o = ud;
-    return ic_unary_server_run(o->srv->chain, o->srv->nchain, call, req, resp, o->info,
-                               o->handler);
+    return ic_unary_server_run(o->srv->chain, o->srv->nchain, call, req, resp, o->info, o->handler);
 }
 
 static void inproc_serve(void *arg)
@@ -110,8 +109,8 @@ static int inproc_server_ctx(ic_call_t *call, ctx_t **out)
 }
 
 /* Starts the server's side of a call, or returns a code. */
-static int inproc_start(ic_call_t *call, ic_server_t *s, const ic_method_t *m,
-                        const ic_buf_t *req, inproc_call_t **out)
+static int inproc_start(ic_call_t *call, ic_server_t *s, const ic_method_t *m, const ic_buf_t *req,
+                        inproc_call_t **out)
 {
     inproc_call_t *c = calloc(1, sizeof *c);
     if (!c)
@@ -133,8 +132,8 @@ static int inproc_start(ic_call_t *call, ic_server_t *s, const ic_method_t *m,
     return IC_OK;
 }
 
-int ic_inproc_invoke(ic_call_t *call, const char *method, const ic_buf_t *req,
-                     ic_buf_t *resp, ic_conn_t *cc, void *ud)
+int ic_inproc_invoke(ic_call_t *call, const char *method, const ic_buf_t *req, ic_buf_t *resp,
+                     ic_conn_t *cc, void *ud)
 {
     (void)cc;
     ic_server_t *s = ud;
@@ -160,7 +159,8 @@ int ic_inproc_invoke(ic_call_t *call, const char *method, const ic_buf_t *req,
     if (code == IC_OK)
         *resp = c->resp;
     call->header.n = call->trailer.n = 0;
-    if (inproc_wire(&c->call.header, &call->header) || inproc_wire(&c->call.trailer, &call->trailer))
+    if (inproc_wire(&c->call.header, &call->header) ||
+        inproc_wire(&c->call.trailer, &call->trailer))
         code = ic_error(call, IC_INTERNAL, "bad metadata");
     inproc_unref(c);
     return code;
@@ -189,6 +189,6 @@ static const ic_stream_ops_t mem_ops = {mem_send, mem_recv};
 void ic_memstream_init(ic_memstream_t *m, ic_call_t *call, const ic_buf_t *msgs, size_t n,
                        ic_buf_t *sent, size_t cap)
 {
-    *m = (ic_memstream_t){.s = {&mem_ops, NULL, call, m}, .msgs = msgs, .n = n,
-                          .sent = sent, .cap = cap};
+    *m = (ic_memstream_t){
+        .s = {&mem_ops, NULL, call, m}, .msgs = msgs, .n = n, .sent = sent, .cap = cap};
 }

@@ -23,9 +23,9 @@ typedef struct world {
     int code;          /* what the client got */
     int64_t returned;  /* when */
     char msg[IC_STATUS_MSG];
-    int64_t timeout;   /* client side */
-    int64_t deadline;  /* the call's own, 0: none */
-    int64_t work;      /* how long the handler works; 0: an hour */
+    int64_t timeout;  /* client side */
+    int64_t deadline; /* the call's own, 0: none */
+    int64_t work;     /* how long the handler works; 0: an hour */
     bool ctx_restored;
 } world_t;
 
@@ -113,8 +113,8 @@ static void test_a_call_without_a_deadline_gives_the_handler_none(void **state)
 
 /* ic_timeout bounds the call; a shorter deadline of the call's own stays;
  * the call's context is its own again afterwards. */
-static void test_the_timeout_interceptor_ends_a_slow_call_with_deadline_exceeded_at_its_instant(
-    void **state)
+static void
+test_the_timeout_interceptor_ends_a_slow_call_with_deadline_exceeded_at_its_instant(void **state)
 {
     (void)state;
     world_t w;
@@ -175,8 +175,8 @@ static void panic_body(void *arg)
     }
 }
 
-static void test_a_panicking_handler_returns_internal_and_the_server_serves_the_next_call(
-    void **state)
+static void
+test_a_panicking_handler_returns_internal_and_the_server_serves_the_next_call(void **state)
 {
     (void)state;
     panic_world_t w = {0};
@@ -219,9 +219,9 @@ static void test_a_panicking_stream_handler_returns_internal_after_what_it_sent(
     ic_memstream_init(&ms, &call, &in, 1, out, 2);
     ic_stream_server_int_t r = {ic_recovery_stream, NULL};
     ic_stream_info_t info = {"/svc/S", true, true};
-    assert_int_equal(IC_INTERNAL, ic_stream_server_run(&r, 1, &ms.s, &info,
-                                                       (ic_stream_handler_t){panicky_stream,
-                                                                             value}));
+    assert_int_equal(IC_INTERNAL,
+                     ic_stream_server_run(&r, 1, &ms.s, &info,
+                                          (ic_stream_handler_t){panicky_stream, value}));
     assert_string_equal(value, call.msg);
     assert_int_equal(1, ms.nsent);
 }
@@ -376,12 +376,12 @@ static void test_logging_writes_one_line_per_call_with_its_code_and_duration(voi
 /* ---- retry ---- */
 
 typedef struct retry_world {
-    int fail;       /* attempts that fail before one succeeds */
+    int fail; /* attempts that fail before one succeeds */
     int fail_code;
     bool idempotent;
-    int64_t limit;  /* the call's deadline, 0: none */
+    int64_t limit; /* the call's deadline, 0: none */
     ic_retry_t r;
-    int64_t at[8];  /* attempt instants, from the call's start */
+    int64_t at[8]; /* attempt instants, from the call's start */
     int attempts;
     int code;
     int64_t returned;
@@ -427,7 +427,8 @@ static void retry_body(void *arg)
 static void test_retry_repeats_unavailable_idempotent_calls_with_doubling_backoff(void **state)
 {
     (void)state;
-    retry_world_t w = {.fail = (int)ug_rand_below(7), .fail_code = IC_UNAVAILABLE,
+    retry_world_t w = {.fail = (int)ug_rand_below(7),
+                       .fail_code = IC_UNAVAILABLE,
                        .idempotent = true};
     int64_t b = (1 + (int64_t)ug_rand_below(100)) * CLOCK_MS;
     w.r = (ic_retry_t){.max = 5, .backoff = b, .max_backoff = 3 * b};
@@ -448,24 +449,32 @@ static void test_retry_leaves_non_idempotent_calls_and_other_codes_alone(void **
 {
     (void)state;
     int64_t b = (1 + (int64_t)ug_rand_below(100)) * CLOCK_MS;
-    retry_world_t w = {.fail = 3, .fail_code = IC_UNAVAILABLE, .idempotent = false,
+    retry_world_t w = {.fail = 3,
+                       .fail_code = IC_UNAVAILABLE,
+                       .idempotent = false,
                        .r = {.max = 5, .backoff = b}};
     ic_test_run(retry_body, &w);
     assert_int_equal(1, w.attempts);
     assert_int_equal(IC_UNAVAILABLE, w.code);
     static const int others[] = {IC_INTERNAL, IC_DEADLINE_EXCEEDED, IC_UNKNOWN,
                                  IC_RESOURCE_EXHAUSTED, IC_ABORTED};
-    w = (retry_world_t){.fail = 3, .fail_code = others[ug_rand_below(5)], .idempotent = true,
+    w = (retry_world_t){.fail = 3,
+                        .fail_code = others[ug_rand_below(5)],
+                        .idempotent = true,
                         .r = {.max = 5, .backoff = b}};
     ic_test_run(retry_body, &w);
     assert_int_equal(1, w.attempts);
     assert_int_equal(w.fail_code, w.code);
-    w = (retry_world_t){.fail = 3, .fail_code = IC_UNAVAILABLE, .idempotent = true,
+    w = (retry_world_t){.fail = 3,
+                        .fail_code = IC_UNAVAILABLE,
+                        .idempotent = true,
                         .r = {.max = 1, .backoff = b}};
     ic_test_run(retry_body, &w);
     assert_int_equal(1, w.attempts);
     /* no cap: 4 attempts at 0, b, 3b, 7b */
-    w = (retry_world_t){.fail = 3, .fail_code = IC_UNAVAILABLE, .idempotent = true,
+    w = (retry_world_t){.fail = 3,
+                        .fail_code = IC_UNAVAILABLE,
+                        .idempotent = true,
                         .r = {.max = 4, .backoff = b}};
     ic_test_run(retry_body, &w);
     assert_int_equal(4, w.attempts);
@@ -478,18 +487,23 @@ static void test_retry_stops_at_the_deadline_that_ends_during_a_backoff(void **s
 {
     (void)state;
     int64_t b = (2 + (int64_t)ug_rand_below(100)) * CLOCK_MS;
-    retry_world_t w = {.fail = 10, .fail_code = IC_UNAVAILABLE, .idempotent = true,
-                       .limit = 3 * b + b / 2, .r = {.max = 10, .backoff = b}};
+    retry_world_t w = {.fail = 10,
+                       .fail_code = IC_UNAVAILABLE,
+                       .idempotent = true,
+                       .limit = 3 * b + b / 2,
+                       .r = {.max = 10, .backoff = b}};
     ic_test_run(retry_body, &w);
     assert_int_equal(3, w.attempts); /* at 0, b, 3b; the next would be at 7b */
     assert_int_equal(IC_DEADLINE_EXCEEDED, w.code);
     assert_int_equal(3 * b + b / 2, w.returned);
 }
 
-UG_TEST_GROUP(interceptor_builtin, NULL, NULL,
+UG_TEST_GROUP(
+    interceptor_builtin, NULL, NULL,
     cmocka_unit_test(test_a_deadline_reaches_the_server_and_cancels_the_handler_at_its_instant),
     cmocka_unit_test(test_a_call_without_a_deadline_gives_the_handler_none),
-    cmocka_unit_test(test_the_timeout_interceptor_ends_a_slow_call_with_deadline_exceeded_at_its_instant),
+    cmocka_unit_test(
+        test_the_timeout_interceptor_ends_a_slow_call_with_deadline_exceeded_at_its_instant),
     cmocka_unit_test(test_a_panicking_handler_returns_internal_and_the_server_serves_the_next_call),
     cmocka_unit_test(test_a_panicking_stream_handler_returns_internal_after_what_it_sent),
     cmocka_unit_test(test_auth_refuses_missing_and_wrong_tokens_before_the_handler),

@@ -215,8 +215,8 @@ static int wrap_recv(ic_stream_t *s, ic_buf_t *m)
 
 static const ic_stream_ops_t wrap_ops = {wrap_send, wrap_recv};
 
-static int wrapping_server(ic_stream_t *ss, const ic_stream_info_t *info,
-                           ic_stream_handler_t h, void *ud)
+static int wrapping_server(ic_stream_t *ss, const ic_stream_info_t *info, ic_stream_handler_t h,
+                           void *ud)
 {
     (void)info;
     wrap_t *w = ud;
@@ -326,7 +326,8 @@ static void test_the_unary_interceptor_option_runs_outside_the_chain(void **stat
     assert_int_equal('l', w.resp.data[0]);
 }
 
-UG_TEST_GROUP(interceptor_chain, NULL, NULL,
+UG_TEST_GROUP(
+    interceptor_chain, NULL, NULL,
     cmocka_unit_test(test_unary_server_chains_of_0_1_3_and_20_run_the_first_given_outermost),
     cmocka_unit_test(test_unary_client_chains_of_0_1_3_and_20_run_the_first_given_outermost),
     cmocka_unit_test(test_stream_server_and_client_chains_run_the_first_given_outermost),

@@ -124,8 +124,8 @@ static void echo_client(hw_t *w, h2_conn_t *h)
     }
 }
 
-static void test_calls_over_http2_carry_messages_metadata_and_status_through_both_chains(
-    void **state)
+static void
+test_calls_over_http2_carry_messages_metadata_and_status_through_both_chains(void **state)
 {
     (void)state;
     static hw_t w;
@@ -189,8 +189,8 @@ static void slow_client(hw_t *w, h2_conn_t *h)
     clock_sleep(t + 10 * CLOCK_MS); /* let the server's side end */
 }
 
-static void test_a_deadline_goes_as_grpc_timeout_and_the_client_gives_up_at_its_instant(
-    void **state)
+static void
+test_a_deadline_goes_as_grpc_timeout_and_the_client_gives_up_at_its_instant(void **state)
 {
     (void)state;
     static hw_t w;
@@ -206,6 +206,7 @@ static void test_a_deadline_goes_as_grpc_timeout_and_the_client_gives_up_at_its_
     assert_int_equal((int64_t)w.nbin * CLOCK_MS, w.remaining);
 }
 
-UG_TEST_GROUP(interceptor_h2, NULL, NULL,
+UG_TEST_GROUP(
+    interceptor_h2, NULL, NULL,
     cmocka_unit_test(test_calls_over_http2_carry_messages_metadata_and_status_through_both_chains),
     cmocka_unit_test(test_a_deadline_goes_as_grpc_timeout_and_the_client_gives_up_at_its_instant));

@@ -89,9 +89,9 @@ static inline int tr_stream_server(ic_stream_t *ss, const ic_stream_info_t *info
     return code;
 }
 
-static inline int tr_stream_client(ic_call_t *call, const ic_stream_info_t *desc,
-                                   ic_conn_t *cc, const char *method, ic_streamer_t st,
-                                   ic_stream_t **out, void *ud)
+static inline int tr_stream_client(ic_call_t *call, const ic_stream_info_t *desc, ic_conn_t *cc,
+                                   const char *method, ic_streamer_t st, ic_stream_t **out,
+                                   void *ud)
 {
     tr_t *x = ud;
     if (x->stop) {

@@ -43,8 +43,14 @@ static void test_bad_metadata_keys_and_values_are_refused(void **state)
     ic_md_t md = {.n = 0};
     char big[IC_MD_VALUE + 1];
     memset(big, 'a', sizeof big);
-    static const char *const bad_keys[] = {"", "a b", "a:b", "ключ", "a/b", "a\tb",
-                                           "0123456789012345678901234567890123456789012345678901234567890123"};
+    static const char *const bad_keys[] = {
+        "",
+        "a b",
+        "a:b",
+        "ключ",
+        "a/b",
+        "a\tb",
+        "0123456789012345678901234567890123456789012345678901234567890123"};
     for (size_t i = 0; i < sizeof bad_keys / sizeof bad_keys[0]; i++)
         assert_int_equal(-EINVAL, ic_md_append(&md, bad_keys[i], "v", 1));
     assert_int_equal(-EINVAL, ic_md_append(&md, "k", "a\nb", 3));
@@ -80,8 +86,7 @@ static const struct b64 {
     {"\xfb\xff", 2, "+/8"},
 };
 
-static void test_binary_metadata_goes_as_unpadded_base64_and_is_accepted_padded_or_not(
-    void **state)
+static void test_binary_metadata_goes_as_unpadded_base64_and_is_accepted_padded_or_not(void **state)
 {
     (void)state;
     char wire[64];
@@ -189,7 +194,8 @@ static void test_metadata_and_header_and_trailer_round_trip_through_a_call(void 
     assert_memory_equal(w.bin, v, len);
 }
 
-UG_TEST_GROUP(interceptor_md, NULL, NULL,
+UG_TEST_GROUP(
+    interceptor_md, NULL, NULL,
     cmocka_unit_test(test_metadata_keys_are_lowercased_and_values_kept_in_order),
     cmocka_unit_test(test_bad_metadata_keys_and_values_are_refused),
     cmocka_unit_test(test_binary_metadata_goes_as_unpadded_base64_and_is_accepted_padded_or_not),

@@ -11,14 +11,15 @@
 #include "ic_test.h"
 
 __attribute__((unused)) static const char *const strs[17] = {
-    "OK", "Canceled", "Unknown", "InvalidArgument", "DeadlineExceeded", "NotFound",
-    "AlreadyExists", "PermissionDenied", "ResourceExhausted", "FailedPrecondition", "Aborted",
-    "OutOfRange", "Unimplemented", "Internal", "Unavailable", "DataLoss", "Unauthenticated"};
+    "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+    "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+    "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+    "DataLoss", "Unauthenticated"};
 static const char *const names[17] = {
-    "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-    "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-    "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS",
-    "UNAUTHENTICATED"};
+    "OK",        "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
+    "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+    "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
+    "DATA_LOSS", "UNAUTHENTICATED"};
 
 static void test_the_17_codes_have_grpc_go_s_names_and_others_print_as_code_n(void **state)
 {
@@ -101,8 +102,8 @@ static const char *const rejects[] = {
     "", "1", "n", "100000000n", "1s", "1h", "1x", "-1S", "+1S", " 1S", "1 S", "1.5S", "S1",
 };
 
-static void test_grpc_timeout_parsing_takes_8_digits_and_six_units_and_rejects_the_rest(
-    void **state)
+static void
+test_grpc_timeout_parsing_takes_8_digits_and_six_units_and_rejects_the_rest(void **state)
 {
     (void)state;
     for (size_t i = 0; i < sizeof decs / sizeof decs[0]; i++) {
@@ -168,8 +169,8 @@ static void code_body(void *arg)
 
 /* Every code a handler returns, with its message, is what the client gets;
  * an unknown method is UNIMPLEMENTED. */
-static void test_every_status_code_and_message_returned_by_a_handler_reaches_the_client(
-    void **state)
+static void
+test_every_status_code_and_message_returned_by_a_handler_reaches_the_client(void **state)
 {
     (void)state;
     code_world_t w = {.seed = (int)ug_rand_below(10000)};
@@ -186,7 +187,8 @@ static void test_every_status_code_and_message_returned_by_a_handler_reaches_the
     }
 }
 
-UG_TEST_GROUP(interceptor_status, NULL, NULL,
+UG_TEST_GROUP(
+    interceptor_status, NULL, NULL,
     cmocka_unit_test(test_the_17_codes_have_grpc_go_s_names_and_others_print_as_code_n),
     cmocka_unit_test(test_grpc_timeout_encoding_picks_the_unit_as_grpc_go_does),
     cmocka_unit_test(test_grpc_timeout_parsing_takes_8_digits_and_six_units_and_rejects_the_rest),

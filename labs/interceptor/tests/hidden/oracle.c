@@ -52,8 +52,7 @@ static int inv(ic_call_t *call, const char *method, const ic_buf_t *req, ic_buf_
 }
 
 /* The model: the trace, the code and the response of steps[0..n). */
-static int model(const step_t *s, size_t n, trace_t *t, ic_buf_t *resp, uint8_t req0,
-                 char *msg)
+static int model(const step_t *s, size_t n, trace_t *t, ic_buf_t *resp, uint8_t req0, char *msg)
 {
     size_t i = 0;
     int code = IC_OK;
@@ -110,11 +109,10 @@ static void test_seeded_chains_agree_with_a_model_of_grpc_go_s_chaining(void **s
             trace_reset(&got);
             ic_buf_t resp = {.len = 0};
             ic_server_info_t info = {"/svc/M", NULL};
-            int code = side == 0
-                           ? ic_unary_server_run(si, n, &call, &req, &resp, &info,
-                                                 (ic_unary_handler_t){tr_handler, &got})
-                           : ic_unary_client_run(ci, n, &call, "/svc/M", &req, &resp, NULL,
-                                                 (ic_invoker_t){inv, &got});
+            int code = side == 0 ? ic_unary_server_run(si, n, &call, &req, &resp, &info,
+                                                       (ic_unary_handler_t){tr_handler, &got})
+                                 : ic_unary_client_run(ci, n, &call, "/svc/M", &req, &resp, NULL,
+                                                       (ic_invoker_t){inv, &got});
             assert_int_equal(wcode, code);
             assert_string_equal(want.buf, got.buf);
             assert_string_equal(wmsg, call.msg);
@@ -125,4 +123,4 @@ static void test_seeded_chains_agree_with_a_model_of_grpc_go_s_chaining(void **s
 }
 
 UG_TEST_GROUP(interceptor_oracle, NULL, NULL,
-    cmocka_unit_test(test_seeded_chains_agree_with_a_model_of_grpc_go_s_chaining));
+              cmocka_unit_test(test_seeded_chains_agree_with_a_model_of_grpc_go_s_chaining));
