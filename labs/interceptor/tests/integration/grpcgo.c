@@ -9,7 +9,10 @@
  * metadata (a -bin value, a header and a trailer back), every status code
  * with a percent-encoded message, a deadline that reaches the server as
  * grpc-timeout, a call that ends DEADLINE_EXCEEDED, and an unknown method.
- * Exits 0 when all held, 77 when Go or grpc-go is missing, 1 otherwise.
+ * Then the other way: the peer, run as a grpc-go client, calls a server of
+ * the lab's (ic_h2_handler, a chain with ic_recovery) and checks the echo
+ * with metadata, the codes, the deadline it sees, a panic as INTERNAL and
+ * an unknown method. Exits 0 when all held, 77 when Go or grpc-go is missing, 1 otherwise.
  *
  * Interface: main → build → start → rt_run(calls) → kill.
  */
@@ -120,6 +123,88 @@ static void client_main(void *arg)
     h2_free(h);
 }
 
+/* ---- the other way: grpc-go's client against the lab's server ---- */
+
+static const char *peer_bin;
+
+static int c_echo(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, void *ud)
+{
+    (void)ud;
+    size_t len;
+    const void *v = ic_md_get(&call->md, "x-bin", 0, &len);
+    if (v)
+        ic_md_append(&call->header, "x-bin", v, len);
+    v = ic_md_get(&call->md, "authorization", 0, &len);
+    if (v)
+        ic_md_append(&call->trailer, "seen-auth", v, len);
+    if (req->len == 1 && req->data[0] == '!')
+        ic_panic("handler panicked");
+    *resp = *req;
+    return IC_OK;
+}
+
+static int c_fail(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, void *ud)
+{
+    (void)resp, (void)ud;
+    return ic_error(call, req->data[0], "échec %d", req->data[0]);
+}
+
+static int c_deadline(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, void *ud)
+{
+    (void)req, (void)ud;
+    int64_t when;
+    if (ctx_deadline(call->ctx, &when))
+        return ic_error(call, IC_FAILED_PRECONDITION, "no deadline");
+    long long ms = (when - clock_now() + 50 * CLOCK_MS) / (100 * CLOCK_MS) * 100;
+    resp->len = (size_t)snprintf((char *)resp->data, sizeof resp->data, "%lld", ms);
+    return IC_OK;
+}
+
+static int c_tag(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
+                 const ic_server_info_t *info, ic_unary_handler_t h, void *ud)
+{
+    (void)info, (void)ud;
+    int code = h.fn(call, req, resp, h.ud);
+    if (code == IC_OK)
+        resp->data[resp->len++] = 'C';
+    return code;
+}
+
+static void server_main(void *arg)
+{
+    int *status = arg;
+    static ic_server_t srv = {
+        .methods = {{"/interop.Svc/Echo", {c_echo, NULL}},
+                    {"/interop.Svc/Fail", {c_fail, NULL}},
+                    {"/interop.Svc/Deadline", {c_deadline, NULL}}},
+        .nmethods = 3,
+        .chain = {{c_tag, NULL}, {ic_recovery, NULL}},
+        .nchain = 2,
+    };
+    listener_t *l;
+    conn_t *c;
+    if (net_listen("tcp", "127.0.0.1:0", &l)) {
+        CHECK(0, "listen");
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl(peer_bin, peer_bin, "client", listener_addr(l), (char *)NULL);
+        _exit(127);
+    }
+    listener_set_deadline(l, clock_now() + 60 * CLOCK_S);
+    if (listener_accept(l, &c) == 0) {
+        int rc = h2_serve(c, ic_h2_handler, &srv);
+        CHECK(rc == 0, "h2_serve: %d", rc);
+    } else {
+        CHECK(0, "the grpc-go client did not connect");
+        kill(pid, SIGKILL);
+    }
+    listener_close(l);
+    listener_free(l);
+    waitpid(pid, status, 0);
+}
+
 /* The folder of peer.go: beside __FILE__, which the build may have made
  * relative to the source tree; then the tree is found upward of the
  * executable. Returns 0 or -ENOENT. */
@@ -200,8 +285,16 @@ int main(void)
         rt_config_t cfg = {.clock = RT_CLOCK_REAL, .sched = RT_SCHED_FIFO};
         if (rt_run(&cfg, client_main, NULL) != 0)
             CHECK(0, "rt_run: %s", rt_report() ? rt_report() : "?");
+        printf("grpcgo: the lab's client %s against grpc-go's server at %s\n",
+               failures ? "FAILED" : "passed", addr);
+        int st = -1;
+        peer_bin = bin;
+        if (rt_run(&cfg, server_main, &st) != 0)
+            CHECK(0, "rt_run: %s", rt_report() ? rt_report() : "?");
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "grpc-go's client against the lab's server");
+        printf("grpcgo: grpc-go's client %s against the lab's server\n",
+               WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "passed" : "FAILED");
         rc = failures ? 1 : 0;
-        printf("grpcgo: %s against grpc-go at %s\n", rc ? "FAILED" : "passed", addr);
     }
     kill(pid, SIGKILL);
     waitpid(pid, NULL, 0);

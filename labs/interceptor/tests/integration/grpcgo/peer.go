@@ -5,6 +5,9 @@
 // serves until killed. A server chain of two interceptors tags the response
 // so the client can see that grpc-go's own chain ran.
 //
+// With the arguments "client ADDR" it is a grpc-go client of the lab's C
+// server instead (grpcgo.c's second half) and checks what it answers.
+//
 // Methods: /interop.Svc/Echo echoes, returns x-bin in the header and the
 // authorization value in the trailer "seen-auth"; /interop.Svc/Fail fails
 // with the code in the request's first byte and the message "échec N";
@@ -91,8 +94,66 @@ func slow(ctx context.Context, in []byte) ([]byte, error) {
 	return nil, status.FromContextError(ctx.Err()).Err()
 }
 
+// client calls the C server at addr and exits 0 when every answer was the
+// expected one, 1 otherwise (naming what differed on stderr).
+func client(addr string) {
+	bad := 0
+	check := func(ok bool, format string, args ...interface{}) {
+		if !ok {
+			bad++
+			fmt.Fprintf(os.Stderr, "peer client: "+format+"\n", args...)
+		}
+	}
+	order := ""
+	tagc := func(t string) grpc.UnaryClientInterceptor {
+		return func(ctx context.Context, method string, req, reply interface{}, cc *grpc.ClientConn, inv grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+			order += t
+			return inv(ctx, method, req, reply, cc, opts...)
+		}
+	}
+	cc, err := grpc.Dial(addr, grpc.WithInsecure(), grpc.WithChainUnaryInterceptor(tagc("1"), tagc("2")))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin := string([]byte{0, 0xff, 'x', 0x80, 7})
+	ctx := metadata.AppendToOutgoingContext(context.Background(), "x-bin", bin, "authorization", "Bearer c")
+	var header, trailer metadata.MD
+	in, out := []byte("hello"), []byte(nil)
+	err = cc.Invoke(ctx, "/interop.Svc/Echo", &in, &out, grpc.Header(&header), grpc.Trailer(&trailer))
+	check(err == nil && string(out) == "helloC", "echo: %v %q", err, out)
+	check(order == "12", "echo: client chain ran %q", order)
+	check(len(header.Get("x-bin")) == 1 && header.Get("x-bin")[0] == bin, "echo: x-bin header %q", header.Get("x-bin"))
+	check(len(trailer.Get("seen-auth")) == 1 && trailer.Get("seen-auth")[0] == "Bearer c", "echo: trailer %q", trailer)
+	for c := 1; c < 17; c++ {
+		in = []byte{byte(c)}
+		err = cc.Invoke(context.Background(), "/interop.Svc/Fail", &in, &out)
+		st, _ := status.FromError(err)
+		check(int(st.Code()) == c && st.Message() == fmt.Sprintf("échec %d", c), "fail %d: %v", c, err)
+	}
+	dctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	err = cc.Invoke(dctx, "/interop.Svc/Deadline", &in, &out)
+	cancel()
+	check(err == nil && string(out) == "5000C", "deadline: %v %q", err, out)
+	in = []byte("!")
+	err = cc.Invoke(context.Background(), "/interop.Svc/Echo", &in, &out)
+	st, _ := status.FromError(err)
+	check(st.Code() == codes.Internal && st.Message() == "handler panicked", "panic: %v", err)
+	err = cc.Invoke(context.Background(), "/interop.Svc/Nope", &in, &out)
+	check(status.Code(err) == codes.Unimplemented, "unknown method: %v", err)
+	cc.Close()
+	if bad > 0 {
+		os.Exit(1)
+	}
+	fmt.Println("peer client: passed")
+}
+
 func main() {
 	encoding.RegisterCodec(raw{})
+	if len(os.Args) == 3 && os.Args[1] == "client" {
+		client(os.Args[2])
+		return
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
