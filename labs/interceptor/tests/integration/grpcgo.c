@@ -160,8 +160,8 @@ static int c_deadline(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, void
     return IC_OK;
 }
 
-static int c_tag(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp,
-                 const ic_server_info_t *info, ic_unary_handler_t h, void *ud)
+static int c_tag(ic_call_t *call, const ic_buf_t *req, ic_buf_t *resp, const ic_server_info_t *info,
+                 ic_unary_handler_t h, void *ud)
 {
     (void)info, (void)ud;
     int code = h.fn(call, req, resp, h.ud);
