@@ -121,6 +121,7 @@ static void test_a_truncated_varint_is_its_own_error(void **state)
     assert_int_equal(WT_ETRUNCATED_VARINT, wt_varint_get(b, n - 1 - ug_rand_below(n - 1), &v));
     WT_EXPECT_ERROR(WT_ETRUNCATED_VARINT, &wt_schema_all, "\x08\x96");
     WT_EXPECT_ERROR(WT_ETRUNCATED_VARINT, &wt_schema_all, "\x82");
+    WT_CHECK_CONTROL();
 }
 
 static void test_an_overlong_varint_is_its_own_error(void **state)
@@ -143,6 +144,7 @@ static void test_an_overlong_varint_is_its_own_error(void **state)
                     "\x08\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x00");
     /* Not minimal but 10 bytes or fewer: accepted, as protobuf does. */
     WT_EXPECT_ERROR(0, &wt_schema_all, "\x08\x80\x00");
+    WT_CHECK_CONTROL();
 }
 
 static void test_field_number_zero_and_above_the_range_are_errors(void **state)
@@ -159,6 +161,7 @@ static void test_field_number_zero_and_above_the_range_are_errors(void **state)
     assert_int_equal(0, rc);
     assert_int_equal(6, m->unknown_len);
     wt_msg_free(m);
+    WT_CHECK_CONTROL();
 }
 
 static void test_a_known_field_with_the_wrong_wire_type_is_an_error(void **state)
@@ -178,6 +181,7 @@ static void test_a_known_field_with_the_wrong_wire_type_is_an_error(void **state
     wt_msg_t *m = wt_t_decode(&wt_schema_all, in, sizeof in, &rc);
     assert_int_equal(0, rc);
     wt_msg_free(m);
+    WT_CHECK_CONTROL();
 }
 
 static void test_wire_types_that_do_not_exist_or_are_groups_are_errors(void **state)
@@ -197,6 +201,7 @@ static void test_wire_types_that_do_not_exist_or_are_groups_are_errors(void **st
     assert_int_equal(WT_EGROUP, rc[3]);
     /* In an unknown field as well. */
     WT_EXPECT_ERROR(WT_EBAD_WIRE_TYPE, &wt_schema_inner, "\xfe\x01\x00");
+    WT_CHECK_CONTROL();
 }
 
 static void test_a_length_past_the_end_is_an_error(void **state)
@@ -215,6 +220,7 @@ static void test_a_length_past_the_end_is_an_error(void **state)
     int rc;
     wt_msg_free(wt_t_decode(&wt_schema_all, in, sizeof in, &rc));
     assert_int_equal(WT_ELENGTH_PAST_END, rc);
+    WT_CHECK_CONTROL();
 }
 
 static void test_truncated_fixed_bytes_are_an_error(void **state)
@@ -227,6 +233,7 @@ static void test_truncated_fixed_bytes_are_an_error(void **state)
     int rc;
     wt_msg_free(wt_t_decode(&wt_schema_all, in, n, &rc));
     assert_int_equal(WT_ETRUNCATED_FIXED, rc);
+    WT_CHECK_CONTROL();
 }
 
 static void test_a_packed_run_ending_inside_an_element_is_an_error(void **state)
@@ -241,6 +248,7 @@ static void test_a_packed_run_ending_inside_an_element_is_an_error(void **state)
     int rc;
     wt_msg_free(wt_t_decode(&wt_schema_all, in, sizeof in, &rc));
     assert_int_equal(WT_EPACKED_PARTIAL, rc);
+    WT_CHECK_CONTROL();
 }
 
 static void test_a_string_that_is_not_utf8_is_an_error_and_bytes_are_not_checked(void **state)
@@ -259,6 +267,7 @@ static void test_a_string_that_is_not_utf8_is_an_error_and_bytes_are_not_checked
     int rc;
     wt_msg_free(wt_t_decode(&wt_schema_all, in, sizeof in, &rc));
     assert_int_equal(WT_EBAD_UTF8, rc);
+    WT_CHECK_CONTROL();
 }
 
 static const wt_desc_t wt_t_node;
@@ -300,6 +309,7 @@ static void test_nesting_past_the_depth_limit_is_an_error(void **state)
     m = wt_t_decode(&wt_t_node, deep, len, &rc);
     assert_int_equal(0, rc);
     wt_msg_free(m);
+    WT_CHECK_CONTROL();
 }
 
 UG_TEST_GROUP(wire_decode, NULL, NULL,

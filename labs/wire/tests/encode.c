@@ -31,6 +31,10 @@ static void test_varints_take_seven_bits_a_byte_and_at_most_ten_bytes(void **sta
         bad += n != (size_t)k || wt_varint_len(v) != (size_t)k || r != k || got != v;
     }
     assert_int_equal(0, bad);
+    uint64_t v = ug_rand();
+    size_t n = wt_varint_put(b, v);
+    assert_int_equal((uint8_t)(v | 0x80), b[0]);
+    assert_int_equal((uint8_t)(v >> (7 * (n - 1))), b[n - 1]);
 }
 
 static void test_zigzag_keeps_small_negatives_short(void **state)
@@ -90,6 +94,11 @@ static void test_a_negative_int32_takes_ten_bytes_and_a_negative_sint32_one(void
     wt_t_int(m, 1, 0);
     wt_t_int(m, 8, -3);
     WT_EXPECT_BYTES("\x40\xfd\xff\xff\xff\xff\xff\xff\xff\xff\x01", m);
+    int32_t neg = -1 - (int32_t)ug_rand_below(1u << 30);
+    wt_t_int(m, 8, neg);
+    uint8_t buf[16];
+    assert_int_equal(11, wt_t_encode(m, buf, sizeof buf));
+    assert_int_equal((uint8_t)((uint64_t)(int64_t)neg | 0x80), buf[1]);
     wt_msg_free(m);
 }
 

@@ -87,7 +87,7 @@ static void test_frames_split_at_every_byte_reassemble(void **state)
     size_t got;
     int err;
     /* Whole, a byte at a time, and at every piece size up to 40. */
-    assert_true(wt_t_feed(buf, n, n, &got, &err) == want);
+    assert_int_equal(want, wt_t_feed(buf, n, n, &got, &err));
     assert_int_equal(8, got);
     assert_int_equal(0, err);
     size_t bad = 0;

@@ -43,6 +43,7 @@ static void test_seeded_garbage_never_crashes_and_reencodes_what_it_accepted(voi
     assert_int_equal(0, unstable);
     assert_int_equal(0, errors);
     assert_true(accepted > 0);
+    WT_CHECK_CONTROL();
     /* The unmutated message is accepted and is its own fixed point. */
     int rc;
     wt_msg_t *m = wt_t_decode(&wt_schema_all, seed_msg, sizeof seed_msg, &rc);
