@@ -288,6 +288,11 @@ static void wt_t_raw(wt_world_t *w, h2_conn_t *h)
     w->v[2] = got >= 5 ? (int64_t)((uint32_t)buf[1] << 24 | (uint32_t)buf[2] << 16 |
                                    (uint32_t)buf[3] << 8 | buf[4])
                        : -1;
+    wt_msg_t *m = wt_msg_new(&wt_schema_all);
+    w->v[3] = got > 5 && wt_decode(m, buf + 5, got - 5) == 0 && wt_get(m, 2)->n
+                  ? wt_get(m, 2)->v[0].i
+                  : -1;
+    wt_msg_free(m);
     const h2_header_t *t = h2_trailers(s, &n);
     const char *gs = h2_header_get(t, n, "grpc-status");
     const char *gm = h2_header_get(t, n, "grpc-message");
@@ -309,6 +314,7 @@ static void test_the_answer_is_prefixed_messages_then_grpc_status_trailers(void 
     assert_int_equal(5 + body, w.v[0]);
     assert_int_equal(0, w.v[1]);
     assert_int_equal(body, w.v[2]);
+    assert_int_equal(2 * w.x, w.v[3]);
     assert_string_equal("0", w.raw[1]);
     assert_string_equal("(none)", w.raw[2]);
 }
