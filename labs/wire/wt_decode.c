@@ -60,6 +60,34 @@ static bool wt__utf8_ok(const uint8_t *p, size_t n)
     return true;
 }
 
+/* A slot for one more value of f: the fast path appends to a repeated
+ * field with room; wt_push does the rest (growing, clearing a singular). */
+static wt_value_t *wt__slot(wt_msg_t *m, const wt_field_desc_t *f)
+{
+    wt_values_t *vs = &m->fields[f - m->desc->fields];
+    if (f->label == WT_REPEATED && vs->n < vs->cap) {
+        wt_value_t *v = &vs->v[vs->n++];
+        memset(v, 0, sizeof *v);
+        return v;
+    }
+    return wt_push(m, f->number);
+}
+
+/* The row of field `number`: fields mostly arrive in table order, so the
+ * row after the last one is tried first. */
+static const wt_field_desc_t *wt__row(const wt_desc_t *d, uint32_t number, size_t *hint)
+{
+    for (size_t i = *hint; i < *hint + 2 && i < d->nfields; i++)
+        if (d->fields[i].number == number) {
+            *hint = i;
+            return &d->fields[i];
+        }
+    const wt_field_desc_t *f = wt_field(d, number);
+    if (f)
+        *hint = (size_t)(f - d->fields);
+    return f;
+}
+
 /* A value of a varint type from its varint. */
 static void wt__from_varint(wt_type_t t, uint64_t x, wt_value_t *v)
 {
@@ -117,7 +145,7 @@ static int wt__scalar(wt_msg_t *m, const wt_field_desc_t *f, int wt, const uint8
         int k = wt_varint_get(p, n, &x);
         if (k < 0)
             return k;
-        if (!(v = wt_push(m, f->number)))
+        if (!(v = wt__slot(m, f)))
             return -ENOMEM;
         wt__from_varint(f->type, x, v);
         return k;
@@ -125,7 +153,7 @@ static int wt__scalar(wt_msg_t *m, const wt_field_desc_t *f, int wt, const uint8
     size_t k = wt == WT_WIRE_I32 ? 4 : 8;
     if (n < k)
         return WT_ETRUNCATED_FIXED;
-    if (!(v = wt_push(m, f->number)))
+    if (!(v = wt__slot(m, f)))
         return -ENOMEM;
     if (k == 4)
         wt__from_fixed32(f->type, wt_get_fixed32(p), v);
@@ -160,7 +188,7 @@ static int wt__len_field(wt_msg_t *m, const wt_field_desc_t *f, const uint8_t *p
         return wt__packed(m, f, p, n);
     if (f->type == WT_MESSAGE) {
         wt_msg_t *sub = NULL;
-        const wt_values_t *vs = wt_get(m, f->number);
+        const wt_values_t *vs = &m->fields[f - m->desc->fields];
         if (f->label == WT_SINGULAR && vs->n == 1)
             sub = vs->v[0].m; /* merge into the one there */
         else if (!(sub = wt_push_msg(m, f->number)))
@@ -169,7 +197,7 @@ static int wt__len_field(wt_msg_t *m, const wt_field_desc_t *f, const uint8_t *p
     }
     if (f->type == WT_STRING && !wt__utf8_ok(p, n))
         return WT_EBAD_UTF8;
-    wt_value_t *v = wt_push(m, f->number);
+    wt_value_t *v = wt__slot(m, f);
     if (!v)
         return -ENOMEM;
     return wt_value_set_bytes(v, p, n);
@@ -209,7 +237,7 @@ static int wt__decode(wt_msg_t *m, const uint8_t *buf, size_t len, int depth)
 {
     if (depth > WT_MAX_DEPTH)
         return WT_ETOO_DEEP;
-    size_t off = 0;
+    size_t off = 0, hint = 0;
     while (off < len) {
         uint64_t key;
         int k = wt_varint_get(buf + off, len - off, &key);
@@ -226,7 +254,7 @@ static int wt__decode(wt_msg_t *m, const uint8_t *buf, size_t len, int depth)
         int pl = wt__payload(wt, at, rest, &body, &blen);
         if (pl < 0)
             return pl;
-        const wt_field_desc_t *f = wt_field(m->desc, (uint32_t)number);
+        const wt_field_desc_t *f = wt__row(m->desc, (uint32_t)number, &hint);
         int rc = 0;
         if (!f) {
             rc = wt_unknown_append(m, buf + off, (size_t)k + (size_t)pl);

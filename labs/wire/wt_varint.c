@@ -16,12 +16,8 @@
 
 size_t wt_varint_len(uint64_t v)
 {
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
+    /* 7 bits a byte: the bit length, rounded up to sevens (v|1: clz(0) is undefined). */
+    return (size_t)(70 - __builtin_clzll(v | 1)) / 7;
 }
 
 size_t wt_varint_put(uint8_t out[10], uint64_t v)

@@ -15,15 +15,12 @@
 
 wt_msg_t *wt_msg_new(const wt_desc_t *d)
 {
-    wt_msg_t *m = calloc(1, sizeof *m);
+    /* One allocation: the message, then its table of values. */
+    wt_msg_t *m = calloc(1, sizeof *m + d->nfields * sizeof *m->fields);
     if (!m)
         return NULL;
     m->desc = d;
-    m->fields = calloc(d->nfields ? d->nfields : 1, sizeof *m->fields);
-    if (!m->fields) {
-        free(m);
-        return NULL;
-    }
+    m->fields = (wt_values_t *)(m + 1);
     return m;
 }
 
@@ -46,18 +43,25 @@ void wt_msg_free(wt_msg_t *m)
             wt__value_clear(&m->desc->fields[i], &vs->v[j]);
         free(vs->v);
     }
-    free(m->fields);
     free(m->unknown);
     free(m);
 }
 
-/* The index of field `number` in d, or -1. Tables are small and sorted;
- * a linear scan is what protobuf-c does below 8 fields too. */
+/* The index of field `number` in d, or -1: a binary search, since
+ * tables are in field-number order. */
 static long wt__index(const wt_desc_t *d, uint32_t number)
 {
-    for (size_t i = 0; i < d->nfields; i++)
-        if (d->fields[i].number == number)
-            return (long)i;
+    size_t lo = 0, hi = d->nfields;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        uint32_t n = d->fields[mid].number;
+        if (n == number)
+            return (long)mid;
+        if (n < number)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return -1;
 }
 
