@@ -34,9 +34,23 @@
 /* ---- descriptors --------------------------------------------------------- */
 
 typedef enum wt_type {
-    WT_INT32 = 1, WT_INT64, WT_UINT32, WT_UINT64, WT_SINT32, WT_SINT64, WT_BOOL, WT_ENUM,
-    WT_FIXED32, WT_FIXED64, WT_SFIXED32, WT_SFIXED64, WT_FLOAT, WT_DOUBLE,
-    WT_STRING, WT_BYTES, WT_MESSAGE,
+    WT_INT32 = 1,
+    WT_INT64,
+    WT_UINT32,
+    WT_UINT64,
+    WT_SINT32,
+    WT_SINT64,
+    WT_BOOL,
+    WT_ENUM,
+    WT_FIXED32,
+    WT_FIXED64,
+    WT_SFIXED32,
+    WT_SFIXED64,
+    WT_FLOAT,
+    WT_DOUBLE,
+    WT_STRING,
+    WT_BYTES,
+    WT_MESSAGE,
 } wt_type_t;
 
 typedef enum wt_label { WT_SINGULAR = 0, WT_REPEATED = 1 } wt_label_t;
@@ -47,7 +61,7 @@ enum { WT_WIRE_VARINT = 0, WT_WIRE_I64 = 1, WT_WIRE_LEN = 2, WT_WIRE_I32 = 5 };
 typedef struct wt_desc wt_desc_t;
 
 typedef struct wt_field_desc {
-    uint32_t number;          /* 1 .. 2^29-1 */
+    uint32_t number; /* 1 .. 2^29-1 */
     const char *name;
     wt_type_t type;
     wt_label_t label;
@@ -97,8 +111,8 @@ typedef struct wt_values {
 struct wt_msg {
     /* read-only */
     const wt_desc_t *desc;
-    wt_values_t *fields;  /* [desc->nfields], in the table's order */
-    uint8_t *unknown;     /* the unknown fields' records (tag and payload), in arrival order */
+    wt_values_t *fields; /* [desc->nfields], in the table's order */
+    uint8_t *unknown;    /* the unknown fields' records (tag and payload), in arrival order */
     size_t unknown_len, unknown_cap;
 };
 
@@ -161,21 +175,21 @@ int wt_decode(wt_msg_t *m, const uint8_t *buf, size_t len);
 #define WT_MAX_DEPTH 64
 
 /* The codec's errors: each a distinct negative value, named by wt_strerror. */
-#define WT_ERRORS(X)                                                                   \
-    X(WT_ETRUNCATED_VARINT, -1001, "the input ends inside a varint")                   \
-    X(WT_EOVERLONG_VARINT, -1002, "a varint longer than 10 bytes or 64 bits")          \
-    X(WT_EFIELD_ZERO, -1003, "field number 0")                                         \
-    X(WT_EFIELD_RANGE, -1004, "field number above 2^29-1")                             \
-    X(WT_EBAD_WIRE_TYPE, -1005, "wire type 6 or 7 does not exist")                     \
-    X(WT_EGROUP, -1006, "groups (wire types 3 and 4) are not supported")               \
-    X(WT_EWRONG_WIRE_TYPE, -1007, "a known field with the wrong wire type")            \
-    X(WT_ELENGTH_PAST_END, -1008, "a length-delimited field runs past the end")        \
-    X(WT_ETRUNCATED_FIXED, -1009, "the input ends inside a fixed32 or fixed64")        \
-    X(WT_EPACKED_PARTIAL, -1010, "a packed field ends inside an element")              \
-    X(WT_EBAD_UTF8, -1011, "a string field is not valid UTF-8")                        \
-    X(WT_ETOO_DEEP, -1012, "embedded messages nest too deep")                          \
-    X(WT_EFRAME_TOO_LONG, -1013, "a gRPC message longer than the limit")               \
-    X(WT_EFRAME_FLAG, -1014, "a gRPC frame's flag byte is neither 0 nor 1")            \
+#define WT_ERRORS(X)                                                                               \
+    X(WT_ETRUNCATED_VARINT, -1001, "the input ends inside a varint")                               \
+    X(WT_EOVERLONG_VARINT, -1002, "a varint longer than 10 bytes or 64 bits")                      \
+    X(WT_EFIELD_ZERO, -1003, "field number 0")                                                     \
+    X(WT_EFIELD_RANGE, -1004, "field number above 2^29-1")                                         \
+    X(WT_EBAD_WIRE_TYPE, -1005, "wire type 6 or 7 does not exist")                                 \
+    X(WT_EGROUP, -1006, "groups (wire types 3 and 4) are not supported")                           \
+    X(WT_EWRONG_WIRE_TYPE, -1007, "a known field with the wrong wire type")                        \
+    X(WT_ELENGTH_PAST_END, -1008, "a length-delimited field runs past the end")                    \
+    X(WT_ETRUNCATED_FIXED, -1009, "the input ends inside a fixed32 or fixed64")                    \
+    X(WT_EPACKED_PARTIAL, -1010, "a packed field ends inside an element")                          \
+    X(WT_EBAD_UTF8, -1011, "a string field is not valid UTF-8")                                    \
+    X(WT_ETOO_DEEP, -1012, "embedded messages nest too deep")                                      \
+    X(WT_EFRAME_TOO_LONG, -1013, "a gRPC message longer than the limit")                           \
+    X(WT_EFRAME_FLAG, -1014, "a gRPC frame's flag byte is neither 0 nor 1")                        \
     X(WT_EFRAME_TRUNCATED, -1015, "the stream ends inside a gRPC frame")
 
 enum wt_error {
@@ -198,11 +212,11 @@ void wt_frame_header(uint8_t out[WT_FRAME_HEADER], bool compressed, uint32_t len
 /* Reassembles gRPC messages from DATA in pieces of any size. */
 typedef struct wt_deframer {
     /* public, read-only after wt_deframer_feed returned 1 */
-    uint8_t *msg;     /* the message (owned; valid until the next feed) */
+    uint8_t *msg; /* the message (owned; valid until the next feed) */
     size_t len;
     bool compressed;
     /* private */
-    size_t max;       /* longest message accepted */
+    size_t max; /* longest message accepted */
     uint8_t hdr[WT_FRAME_HEADER];
     size_t have_hdr, have, cap;
 } wt_deframer_t;
@@ -227,11 +241,23 @@ size_t wt_percent_decode(const char *in, char *out, size_t cap);
 
 /* gRPC status codes. */
 enum {
-    WT_OK = 0, WT_CANCELLED = 1, WT_UNKNOWN = 2, WT_INVALID_ARGUMENT = 3,
-    WT_DEADLINE_EXCEEDED = 4, WT_NOT_FOUND = 5, WT_ALREADY_EXISTS = 6,
-    WT_PERMISSION_DENIED = 7, WT_RESOURCE_EXHAUSTED = 8, WT_FAILED_PRECONDITION = 9,
-    WT_ABORTED = 10, WT_OUT_OF_RANGE = 11, WT_UNIMPLEMENTED = 12, WT_INTERNAL = 13,
-    WT_UNAVAILABLE = 14, WT_DATA_LOSS = 15, WT_UNAUTHENTICATED = 16,
+    WT_OK = 0,
+    WT_CANCELLED = 1,
+    WT_UNKNOWN = 2,
+    WT_INVALID_ARGUMENT = 3,
+    WT_DEADLINE_EXCEEDED = 4,
+    WT_NOT_FOUND = 5,
+    WT_ALREADY_EXISTS = 6,
+    WT_PERMISSION_DENIED = 7,
+    WT_RESOURCE_EXHAUSTED = 8,
+    WT_FAILED_PRECONDITION = 9,
+    WT_ABORTED = 10,
+    WT_OUT_OF_RANGE = 11,
+    WT_UNIMPLEMENTED = 12,
+    WT_INTERNAL = 13,
+    WT_UNAVAILABLE = 14,
+    WT_DATA_LOSS = 15,
+    WT_UNAUTHENTICATED = 16,
 };
 
 /* ---- gRPC calls over HTTP/2 (libs/h2) ------------------------------------ */
@@ -240,8 +266,8 @@ enum {
 #define WT_MAX_MESSAGE (4u << 20)
 
 typedef struct wt_status {
-    int code;           /* grpc-status */
-    char message[256];  /* grpc-message, decoded */
+    int code;          /* grpc-status */
+    char message[256]; /* grpc-message, decoded */
 } wt_status_t;
 
 struct conn;
@@ -256,9 +282,9 @@ typedef int (*wt_unary_fn)(const wt_msg_t *req, wt_msg_t *resp, const char **msg
 typedef int (*wt_stream_fn)(const wt_msg_t *req, wt_sender_t *out, const char **msg, void *arg);
 
 typedef struct wt_method {
-    const char *path;           /* "/pkg.Service/Method" */
+    const char *path; /* "/pkg.Service/Method" */
     const wt_desc_t *req, *resp;
-    wt_unary_fn unary;          /* one of the two */
+    wt_unary_fn unary; /* one of the two */
     wt_stream_fn stream;
     void *arg;
 } wt_method_t;

@@ -63,7 +63,7 @@ int wt_send(wt_sender_t *out, const wt_msg_t *m)
 /* The trailers (or, with headers_too, a trailers-only answer) of a call. */
 static void wt__finish(h2_stream_t *s, int code, const char *msg, bool headers_too)
 {
-    char status[16], enc[3 * sizeof ((wt_status_t *)0)->message + 1];
+    char status[16], enc[3 * sizeof((wt_status_t *)0)->message + 1];
     snprintf(status, sizeof status, "%d", code);
     h2_header_t h[5];
     size_t n = 0;
@@ -196,9 +196,12 @@ int wt_call_stream(struct h2_conn *h, const char *path, const wt_msg_t *req, wt_
     if (!c)
         return -ENOMEM;
     wt_deframer_init(&c->d, WT_MAX_MESSAGE);
-    h2_header_t hd[] = {{":method", "POST"},       {":scheme", "http"},
-                        {":path", path},           {":authority", "localhost"},
-                        {"content-type", "application/grpc"}, {"te", "trailers"}};
+    h2_header_t hd[] = {{":method", "POST"},
+                        {":scheme", "http"},
+                        {":path", path},
+                        {":authority", "localhost"},
+                        {"content-type", "application/grpc"},
+                        {"te", "trailers"}};
     int rc = h2_request(h, hd, 6, &c->s);
     if (rc == 0)
         rc = wt__write_msg(c->s, req);

@@ -92,27 +92,14 @@ static const wt_field_desc_t *wt__row(const wt_desc_t *d, uint32_t number, size_
 static void wt__from_varint(wt_type_t t, uint64_t x, wt_value_t *v)
 {
     switch (t) {
-    case WT_INT32: case WT_ENUM:
-        v->i = (int32_t)(uint32_t)x;
-        break;
-    case WT_SINT32:
-        v->i = wt_unzigzag32((uint32_t)x);
-        break;
-    case WT_SINT64:
-        v->i = wt_unzigzag64(x);
-        break;
-    case WT_UINT32:
-        v->u = (uint32_t)x;
-        break;
-    case WT_UINT64:
-        v->u = x;
-        break;
-    case WT_BOOL:
-        v->b = x != 0;
-        break;
-    default:
-        v->i = (int64_t)x;
-        break;
+    case WT_INT32:
+    case WT_ENUM: v->i = (int32_t)(uint32_t)x; break;
+    case WT_SINT32: v->i = wt_unzigzag32((uint32_t)x); break;
+    case WT_SINT64: v->i = wt_unzigzag64(x); break;
+    case WT_UINT32: v->u = (uint32_t)x; break;
+    case WT_UINT64: v->u = x; break;
+    case WT_BOOL: v->b = x != 0; break;
+    default: v->i = (int64_t)x; break;
     }
 }
 
@@ -210,13 +197,9 @@ static int wt__payload(int wt, const uint8_t *p, size_t n, const uint8_t **body,
     uint64_t x;
     int k;
     switch (wt) {
-    case WT_WIRE_VARINT:
-        k = wt_varint_get(p, n, &x);
-        return k;
-    case WT_WIRE_I64:
-        return n < 8 ? WT_ETRUNCATED_FIXED : 8;
-    case WT_WIRE_I32:
-        return n < 4 ? WT_ETRUNCATED_FIXED : 4;
+    case WT_WIRE_VARINT: k = wt_varint_get(p, n, &x); return k;
+    case WT_WIRE_I64: return n < 8 ? WT_ETRUNCATED_FIXED : 8;
+    case WT_WIRE_I32: return n < 4 ? WT_ETRUNCATED_FIXED : 4;
     case WT_WIRE_LEN:
         k = wt_varint_get(p, n, &x);
         if (k < 0)
@@ -226,10 +209,9 @@ static int wt__payload(int wt, const uint8_t *p, size_t n, const uint8_t **body,
         *body = p + k;
         *blen = (size_t)x;
         return k + (int)x;
-    case 3: case 4:
-        return WT_EGROUP;
-    default:
-        return WT_EBAD_WIRE_TYPE;
+    case 3:
+    case 4: return WT_EGROUP;
+    default: return WT_EBAD_WIRE_TYPE;
     }
 }
 
@@ -259,8 +241,7 @@ static int wt__decode(wt_msg_t *m, const uint8_t *buf, size_t len, int depth)
         if (!f) {
             rc = wt_unknown_append(m, buf + off, (size_t)k + (size_t)pl);
         } else if (wt == WT_WIRE_LEN &&
-                   (wt__wire_type(f->type) == WT_WIRE_LEN ||
-                    f->label == WT_REPEATED)) {
+                   (wt__wire_type(f->type) == WT_WIRE_LEN || f->label == WT_REPEATED)) {
             rc = wt__len_field(m, f, body, blen, depth);
         } else if (wt == wt__wire_type(f->type) && wt != WT_WIRE_LEN) {
             rc = wt__scalar(m, f, wt, at, rest);

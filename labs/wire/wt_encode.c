@@ -25,20 +25,14 @@
 static uint64_t wt__varint_of(wt_type_t t, const wt_value_t *v)
 {
     switch (t) {
-    case WT_SINT32:
-        return wt_zigzag32((int32_t)v->i);
-    case WT_SINT64:
-        return wt_zigzag64(v->i);
-    case WT_BOOL:
-        return v->b ? 1 : 0;
-    case WT_UINT32:
-        return (uint32_t)v->u;
-    case WT_INT32: case WT_ENUM:
-        return (uint64_t)(int64_t)(int32_t)v->i;
-    case WT_UINT64:
-        return v->u;
-    default:
-        return (uint64_t)v->i;
+    case WT_SINT32: return wt_zigzag32((int32_t)v->i);
+    case WT_SINT64: return wt_zigzag64(v->i);
+    case WT_BOOL: return v->b ? 1 : 0;
+    case WT_UINT32: return (uint32_t)v->u;
+    case WT_INT32:
+    case WT_ENUM: return (uint64_t)(int64_t)(int32_t)v->i;
+    case WT_UINT64: return v->u;
+    default: return (uint64_t)v->i;
     }
 }
 
@@ -46,8 +40,7 @@ static uint64_t wt__varint_of(wt_type_t t, const wt_value_t *v)
 static bool wt__is_default(wt_type_t t, const wt_value_t *v)
 {
     switch (t) {
-    case WT_BOOL:
-        return !v->b;
+    case WT_BOOL: return !v->b;
     case WT_FLOAT: {
         uint32_t bits;
         memcpy(&bits, &v->f, 4);
@@ -58,18 +51,18 @@ static bool wt__is_default(wt_type_t t, const wt_value_t *v)
         memcpy(&bits, &v->d, 8);
         return bits == 0;
     }
-    case WT_STRING: case WT_BYTES:
-        return v->s.len == 0;
-    case WT_MESSAGE:
-        return false;
-    case WT_UINT32: case WT_FIXED32:
-        return (uint32_t)v->u == 0;
-    case WT_UINT64: case WT_FIXED64:
-        return v->u == 0;
-    case WT_INT32: case WT_SINT32: case WT_SFIXED32: case WT_ENUM:
-        return (int32_t)v->i == 0;
-    default:
-        return v->i == 0;
+    case WT_STRING:
+    case WT_BYTES: return v->s.len == 0;
+    case WT_MESSAGE: return false;
+    case WT_UINT32:
+    case WT_FIXED32: return (uint32_t)v->u == 0;
+    case WT_UINT64:
+    case WT_FIXED64: return v->u == 0;
+    case WT_INT32:
+    case WT_SINT32:
+    case WT_SFIXED32:
+    case WT_ENUM: return (int32_t)v->i == 0;
+    default: return v->i == 0;
     }
 }
 
@@ -77,16 +70,13 @@ static bool wt__is_default(wt_type_t t, const wt_value_t *v)
 static size_t wt__value_size(const wt_field_desc_t *f, const wt_value_t *v)
 {
     switch (wt__wire_type(f->type)) {
-    case WT_WIRE_I64:
-        return 8;
-    case WT_WIRE_I32:
-        return 4;
+    case WT_WIRE_I64: return 8;
+    case WT_WIRE_I32: return 4;
     case WT_WIRE_LEN: {
         size_t n = f->type == WT_MESSAGE ? wt_size(v->m) : v->s.len;
         return wt_varint_len(n) + n;
     }
-    default:
-        return wt_varint_len(wt__varint_of(f->type, v));
+    default: return wt_varint_len(wt__varint_of(f->type, v));
     }
 }
 
@@ -141,37 +131,26 @@ static uint8_t *wt__put_len(uint8_t *p, const void *data, size_t len)
 static uint8_t *wt__put_value(uint8_t *p, const wt_field_desc_t *f, const wt_value_t *v)
 {
     switch (f->type) {
-    case WT_FIXED32:
-        wt_put_fixed32(p, (uint32_t)v->u);
-        return p + 4;
-    case WT_SFIXED32:
-        wt_put_fixed32(p, (uint32_t)v->i);
-        return p + 4;
+    case WT_FIXED32: wt_put_fixed32(p, (uint32_t)v->u); return p + 4;
+    case WT_SFIXED32: wt_put_fixed32(p, (uint32_t)v->i); return p + 4;
     case WT_FLOAT: {
         uint32_t bits;
         memcpy(&bits, &v->f, 4);
         wt_put_fixed32(p, bits);
         return p + 4;
     }
-    case WT_FIXED64:
-        wt_put_fixed64(p, v->u);
-        return p + 8;
-    case WT_SFIXED64:
-        wt_put_fixed64(p, (uint64_t)v->i);
-        return p + 8;
+    case WT_FIXED64: wt_put_fixed64(p, v->u); return p + 8;
+    case WT_SFIXED64: wt_put_fixed64(p, (uint64_t)v->i); return p + 8;
     case WT_DOUBLE: {
         uint64_t bits;
         memcpy(&bits, &v->d, 8);
         wt_put_fixed64(p, bits);
         return p + 8;
     }
-    case WT_STRING: case WT_BYTES:
-        return wt__put_len(p, v->s.data, v->s.len);
-    case WT_MESSAGE:
-        p += wt_varint_put(p, wt_size(v->m));
-        return wt__put_message(p, v->m);
-    default:
-        return p + wt_varint_put(p, wt__varint_of(f->type, v));
+    case WT_STRING:
+    case WT_BYTES: return wt__put_len(p, v->s.data, v->s.len);
+    case WT_MESSAGE: p += wt_varint_put(p, wt_size(v->m)); return wt__put_message(p, v->m);
+    default: return p + wt_varint_put(p, wt__varint_of(f->type, v));
     }
 }
 

@@ -13,14 +13,16 @@
 static inline int wt__wire_type(wt_type_t t)
 {
     switch (t) {
-    case WT_FIXED64: case WT_SFIXED64: case WT_DOUBLE:
-        return WT_WIRE_I64;
-    case WT_FIXED32: case WT_SFIXED32: case WT_FLOAT:
-        return WT_WIRE_I32;
-    case WT_STRING: case WT_BYTES: case WT_MESSAGE:
-        return WT_WIRE_LEN;
-    default:
-        return WT_WIRE_VARINT;
+    case WT_FIXED64:
+    case WT_SFIXED64:
+    case WT_DOUBLE: return WT_WIRE_I64;
+    case WT_FIXED32:
+    case WT_SFIXED32:
+    case WT_FLOAT: return WT_WIRE_I32;
+    case WT_STRING:
+    case WT_BYTES:
+    case WT_MESSAGE: return WT_WIRE_LEN;
+    default: return WT_WIRE_VARINT;
     }
 }
 

@@ -24,22 +24,17 @@ static json_t *wt_json_value(const wt_field_desc_t *f, const wt_value_t *v)
 {
     char buf[32];
     switch (f->type) {
-    case WT_INT64: case WT_SINT64: case WT_SFIXED64:
-        snprintf(buf, sizeof buf, "%" PRId64, v->i);
-        return json_string(buf);
-    case WT_UINT64: case WT_FIXED64:
-        snprintf(buf, sizeof buf, "%" PRIu64, v->u);
-        return json_string(buf);
-    case WT_UINT32: case WT_FIXED32:
-        return json_integer((json_int_t)v->u);
-    case WT_BOOL:
-        return json_boolean(v->b);
-    case WT_FLOAT:
-        return json_real(v->f);
-    case WT_DOUBLE:
-        return json_real(v->d);
-    case WT_STRING:
-        return json_stringn((const char *)v->s.data, v->s.len);
+    case WT_INT64:
+    case WT_SINT64:
+    case WT_SFIXED64: snprintf(buf, sizeof buf, "%" PRId64, v->i); return json_string(buf);
+    case WT_UINT64:
+    case WT_FIXED64: snprintf(buf, sizeof buf, "%" PRIu64, v->u); return json_string(buf);
+    case WT_UINT32:
+    case WT_FIXED32: return json_integer((json_int_t)v->u);
+    case WT_BOOL: return json_boolean(v->b);
+    case WT_FLOAT: return json_real(v->f);
+    case WT_DOUBLE: return json_real(v->d);
+    case WT_STRING: return json_stringn((const char *)v->s.data, v->s.len);
     case WT_BYTES: {
         char *hex = malloc(2 * v->s.len + 1);
         for (size_t i = 0; i < v->s.len; i++)
@@ -49,10 +44,8 @@ static json_t *wt_json_value(const wt_field_desc_t *f, const wt_value_t *v)
         free(hex);
         return j;
     }
-    case WT_MESSAGE:
-        return wt_json_of(v->m);
-    default:
-        return json_integer((json_int_t)v->i);
+    case WT_MESSAGE: return wt_json_of(v->m);
+    default: return json_integer((json_int_t)v->i);
     }
 }
 
@@ -94,26 +87,17 @@ static int wt_json_set(wt_msg_t *m, const wt_field_desc_t *f, json_t *j)
     }
     wt_value_t *v = wt_push(m, f->number);
     switch (f->type) {
-    case WT_INT64: case WT_SINT64: case WT_SFIXED64:
-        v->i = strtoll(json_string_value(j), NULL, 10);
-        return 0;
-    case WT_UINT64: case WT_FIXED64:
-        v->u = strtoull(json_string_value(j), NULL, 10);
-        return 0;
-    case WT_UINT32: case WT_FIXED32:
-        v->u = (uint64_t)json_integer_value(j);
-        return 0;
-    case WT_BOOL:
-        v->b = json_is_true(j);
-        return 0;
-    case WT_FLOAT:
-        v->f = (float)json_number_value(j);
-        return 0;
-    case WT_DOUBLE:
-        v->d = json_number_value(j);
-        return 0;
-    case WT_STRING:
-        return wt_value_set_bytes(v, json_string_value(j), json_string_length(j));
+    case WT_INT64:
+    case WT_SINT64:
+    case WT_SFIXED64: v->i = strtoll(json_string_value(j), NULL, 10); return 0;
+    case WT_UINT64:
+    case WT_FIXED64: v->u = strtoull(json_string_value(j), NULL, 10); return 0;
+    case WT_UINT32:
+    case WT_FIXED32: v->u = (uint64_t)json_integer_value(j); return 0;
+    case WT_BOOL: v->b = json_is_true(j); return 0;
+    case WT_FLOAT: v->f = (float)json_number_value(j); return 0;
+    case WT_DOUBLE: v->d = json_number_value(j); return 0;
+    case WT_STRING: return wt_value_set_bytes(v, json_string_value(j), json_string_length(j));
     case WT_BYTES: {
         const char *hex = json_string_value(j);
         size_t n = json_string_length(j) / 2;
@@ -127,9 +111,7 @@ static int wt_json_set(wt_msg_t *m, const wt_field_desc_t *f, json_t *j)
         free(b);
         return rc;
     }
-    default:
-        v->i = (int64_t)json_integer_value(j);
-        return 0;
+    default: v->i = (int64_t)json_integer_value(j); return 0;
     }
 }
 

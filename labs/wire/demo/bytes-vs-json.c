@@ -31,8 +31,8 @@ static void annotate(demo_t *d, const wt_desc_t *desc, const uint8_t *p, size_t 
         printf("%*s%s", 2 + 2 * depth, "", demo_c(d, DEMO_YELLOW));
         for (int i = 0; i < k; i++)
             printf("%02x ", p[off + (size_t)i]);
-        printf("%s field %" PRIu64 " %s (%s)\n", demo_c(d, DEMO_RESET), key >> 3,
-               f ? f->name : "?", wire_names[wt < 6 ? wt : 0]);
+        printf("%s field %" PRIu64 " %s (%s)\n", demo_c(d, DEMO_RESET), key >> 3, f ? f->name : "?",
+               wire_names[wt < 6 ? wt : 0]);
         off += (size_t)k;
         size_t len = wt == WT_WIRE_I64 ? 8 : wt == WT_WIRE_I32 ? 4 : 0, hdr = 0;
         if (wt == WT_WIRE_VARINT) {

@@ -68,9 +68,12 @@ static void headers(const char *what, const h2_header_t *h, size_t n)
 
 static void call(h2_conn_t *h, int64_t x)
 {
-    h2_header_t hd[] = {{":method", "POST"},  {":scheme", "http"},
-                        {":path", "/wtc.Test/Double"}, {":authority", "srv"},
-                        {"content-type", "application/grpc"}, {"te", "trailers"}};
+    h2_header_t hd[] = {{":method", "POST"},
+                        {":scheme", "http"},
+                        {":path", "/wtc.Test/Double"},
+                        {":authority", "srv"},
+                        {"content-type", "application/grpc"},
+                        {"te", "trailers"}};
     wt_msg_t *m = wt_msg_new(&wt_schema_all);
     wt_push(m, 2)->i = x;
     uint8_t req[32];

@@ -52,6 +52,7 @@ int main(int argc, char **argv)
     uint8_t f[4];
     wt_put_fixed32(f, (uint32_t)-1);
     printf("  sfixed32 -1: %02x %02x %02x %02x (always 4 bytes)\n", f[0], f[1], f[2], f[3]);
-    demo_step(&d, "JSON spends 2 bytes on \"-1\" and 20 on 18446744073709551615, plus quotes and a key");
+    demo_step(
+        &d, "JSON spends 2 bytes on \"-1\" and 20 on 18446744073709551615, plus quotes and a key");
     return demo_end(&d);
 }

@@ -152,13 +152,11 @@ int wt_unknown_append(wt_msg_t *m, const uint8_t *p, size_t len)
 const char *wt_strerror(int code)
 {
     switch (code) {
-#define WT__CASE(name, value, text) \
-    case name:                      \
-        return #name ": " text;
+#define WT__CASE(name, value, text)                                                                \
+    case name: return #name ": " text;
         WT_ERRORS(WT__CASE)
 #undef WT__CASE
-    default:
-        break;
+    default: break;
     }
     return code < 0 ? strerror(-code) : "no error";
 }

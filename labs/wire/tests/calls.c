@@ -33,7 +33,8 @@ struct wt_world {
 };
 
 /* The error message for key v: non-ASCII, a '%', and the seeded key. */
-#define WT_T_SORRY(buf, v) snprintf((buf), sizeof(buf), "no such key: caf\xc3\xa9 100%% %lld", (long long)(v))
+#define WT_T_SORRY(buf, v)                                                                         \
+    snprintf((buf), sizeof(buf), "no such key: caf\xc3\xa9 100%% %lld", (long long)(v))
 static char wt_t_sorry[96];
 
 static int wt_t_double(const wt_msg_t *req, wt_msg_t *resp, const char **msg, void *arg)
@@ -260,9 +261,11 @@ static void test_a_server_stream_delivers_every_message_in_order_then_the_status
 
 static void wt_t_raw(wt_world_t *w, h2_conn_t *h)
 {
-    h2_header_t hd[] = {{":method", "POST"},     {":scheme", "http"},
+    h2_header_t hd[] = {{":method", "POST"},
+                        {":scheme", "http"},
                         {":path", "/wtc.Test/Double"},
-                        {":authority", "t"}, {"content-type", "application/grpc"},
+                        {":authority", "t"},
+                        {"content-type", "application/grpc"},
                         {"te", "trailers"}};
     uint8_t req[16] = {0, 0, 0, 0, 0, 0x10};
     /* i64 (field 2) = x, a plain varint. */
@@ -332,11 +335,11 @@ static void test_grpc_message_goes_out_percent_encoded(void **state)
     assert_string_equal(want, w.raw[2]);
 }
 
-UG_TEST_GROUP(wire_calls, NULL, NULL,
-              cmocka_unit_test(test_a_unary_call_returns_the_response_and_status_ok),
-              cmocka_unit_test(test_a_message_larger_than_a_data_frame_round_trips),
-              cmocka_unit_test(test_an_error_status_and_its_message_reach_the_client),
-              cmocka_unit_test(test_an_unknown_method_is_unimplemented_and_the_conn_goes_on),
-              cmocka_unit_test(test_a_server_stream_delivers_every_message_in_order_then_the_status),
-              cmocka_unit_test(test_the_answer_is_prefixed_messages_then_grpc_status_trailers),
-              cmocka_unit_test(test_grpc_message_goes_out_percent_encoded));
+UG_TEST_GROUP(
+    wire_calls, NULL, NULL, cmocka_unit_test(test_a_unary_call_returns_the_response_and_status_ok),
+    cmocka_unit_test(test_a_message_larger_than_a_data_frame_round_trips),
+    cmocka_unit_test(test_an_error_status_and_its_message_reach_the_client),
+    cmocka_unit_test(test_an_unknown_method_is_unimplemented_and_the_conn_goes_on),
+    cmocka_unit_test(test_a_server_stream_delivers_every_message_in_order_then_the_status),
+    cmocka_unit_test(test_the_answer_is_prefixed_messages_then_grpc_status_trailers),
+    cmocka_unit_test(test_grpc_message_goes_out_percent_encoded));

@@ -5,12 +5,12 @@
  */
 #include "wt_test.h"
 
-#define WT_EXPECT_ERROR(want, desc, bytes)                                       \
-    do {                                                                         \
-        int wt__rc;                                                              \
-        wt_msg_t *wt__m = wt_t_decode((desc), (bytes), sizeof(bytes) - 1, &wt__rc); \
-        assert_int_equal((want), wt__rc);                                        \
-        wt_msg_free(wt__m);                                                      \
+#define WT_EXPECT_ERROR(want, desc, bytes)                                                         \
+    do {                                                                                           \
+        int wt__rc;                                                                                \
+        wt_msg_t *wt__m = wt_t_decode((desc), (bytes), sizeof(bytes) - 1, &wt__rc);                \
+        assert_int_equal((want), wt__rc);                                                          \
+        wt_msg_free(wt__m);                                                                        \
     } while (0)
 
 static void test_packed_and_unpacked_repeated_fields_both_decode(void **state)
@@ -19,7 +19,7 @@ static void test_packed_and_unpacked_repeated_fields_both_decode(void **state)
     /* r_i32 (18) is packed in the table, r_s32 (19) is not: each arrives in
      * the other form, then in its own, and the values add up in order. */
     uint8_t v = (uint8_t)(1 + ug_rand_below(60));
-    uint8_t in[] = {0x90, 0x01, v,        0x92, 0x01, 0x02, 0x05, 0x06,
+    uint8_t in[] = {0x90, 0x01, v,    0x92,  0x01, 0x02, 0x05, 0x06,
                     0x9a, 0x01, 0x02, 2 * v, 0x03, 0x98, 0x01, 0x04};
     int rc;
     wt_msg_t *m = wt_t_decode(&wt_schema_all, in, sizeof in, &rc);
@@ -57,9 +57,8 @@ static void test_embedded_messages_seen_twice_are_merged(void **state)
     /* inner {a: A, zs: [1]} then inner {s: "x", zs: [2]}: one Inner with a
      * kept, s set and zs appended; r_inner instead gets two elements. */
     uint8_t a = (uint8_t)(1 + ug_rand_below(100));
-    uint8_t in[] = {0x8a, 0x01, 0x05, 0x08, a, 0x1a, 0x01, 0x02,
-                    0x8a, 0x01, 0x06, 0x12, 0x01, 'x', 0x1a, 0x01, 0x04,
-                    0xba, 0x01, 0x02, 0x08, a, 0xba, 0x01, 0x00};
+    uint8_t in[] = {0x8a, 0x01, 0x05, 0x08, a,    0x1a, 0x01, 0x02, 0x8a, 0x01, 0x06, 0x12, 0x01,
+                    'x',  0x1a, 0x01, 0x04, 0xba, 0x01, 0x02, 0x08, a,    0xba, 0x01, 0x00};
     int rc;
     wt_msg_t *m = wt_t_decode(&wt_schema_all, in, sizeof in, &rc);
     assert_int_equal(0, rc);
@@ -207,14 +206,19 @@ static void test_wire_types_that_do_not_exist_or_are_groups_are_errors(void **st
 static void test_a_length_past_the_end_is_an_error(void **state)
 {
     (void)state;
-    WT_EXPECT_ERROR(WT_ELENGTH_PAST_END, &wt_schema_all, "\x7a\x05" "abcd");
+    WT_EXPECT_ERROR(WT_ELENGTH_PAST_END, &wt_schema_all,
+                    "\x7a\x05"
+                    "abcd");
     WT_EXPECT_ERROR(WT_ELENGTH_PAST_END, &wt_schema_all, "\x8a\x01\x03\x08\x01");
     WT_EXPECT_ERROR(WT_ETRUNCATED_VARINT, &wt_schema_all, "\x7a");
     /* A length near 2^64 must not wrap around. */
     WT_EXPECT_ERROR(WT_ELENGTH_PAST_END, &wt_schema_all,
-                    "\x7a\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01" "ab");
+                    "\x7a\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01"
+                    "ab");
     /* Inside an embedded message: the inner length passes the outer's end. */
-    WT_EXPECT_ERROR(WT_ELENGTH_PAST_END, &wt_schema_all, "\x8a\x01\x03\x12\x05x" "abcd");
+    WT_EXPECT_ERROR(WT_ELENGTH_PAST_END, &wt_schema_all,
+                    "\x8a\x01\x03\x12\x05x"
+                    "abcd");
     /* Unknown field, random shortfall. */
     uint8_t in[] = {0xca, 0x01, (uint8_t)(3 + ug_rand_below(100)), 'a', 'b'};
     int rc;
@@ -243,7 +247,9 @@ static void test_a_packed_run_ending_inside_an_element_is_an_error(void **state)
     WT_EXPECT_ERROR(WT_EPACKED_PARTIAL, &wt_schema_all,
                     "\xa2\x01\x0c\x01\x02\x03\x04\x05\x06\x07\x08\x01\x02\x03\x04");
     /* r_i32 packed, last varint cut by the record's length. */
-    WT_EXPECT_ERROR(WT_EPACKED_PARTIAL, &wt_schema_all, "\x92\x01\x02\x01\x80" "\x01");
+    WT_EXPECT_ERROR(WT_EPACKED_PARTIAL, &wt_schema_all,
+                    "\x92\x01\x02\x01\x80"
+                    "\x01");
     uint8_t in[] = {0x92, 0x01, 0x03, 0x01, 0x02, (uint8_t)(0x80 | ug_rand_below(128)), 0x01};
     int rc;
     wt_msg_free(wt_t_decode(&wt_schema_all, in, sizeof in, &rc));
@@ -261,8 +267,10 @@ static void test_a_string_that_is_not_utf8_is_an_error_and_bytes_are_not_checked
     WT_EXPECT_ERROR(WT_EBAD_UTF8, &wt_schema_all, "\x7a\x04\xf4\x90\x80\x80"); /* > U+10FFFF */
     WT_EXPECT_ERROR(WT_EBAD_UTF8, &wt_schema_all, "\xb2\x01\x01\x80");         /* r_str */
     WT_EXPECT_ERROR(WT_EBAD_UTF8, &wt_schema_all, "\x8a\x01\x03\x12\x01\xfe"); /* Inner.s */
-    WT_EXPECT_ERROR(0, &wt_schema_all, "\x7a\x09" "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
-    WT_EXPECT_ERROR(0, &wt_schema_all, "\x82\x01\x02\xff\xfe");               /* bytes */
+    WT_EXPECT_ERROR(0, &wt_schema_all,
+                    "\x7a\x09"
+                    "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+    WT_EXPECT_ERROR(0, &wt_schema_all, "\x82\x01\x02\xff\xfe"); /* bytes */
     uint8_t in[] = {0x7a, 0x03, 'a', 'b', (uint8_t)(0x80 + ug_rand_below(128))};
     int rc;
     wt_msg_free(wt_t_decode(&wt_schema_all, in, sizeof in, &rc));
@@ -312,18 +320,18 @@ static void test_nesting_past_the_depth_limit_is_an_error(void **state)
     WT_CHECK_CONTROL();
 }
 
-UG_TEST_GROUP(wire_decode, NULL, NULL,
-              cmocka_unit_test(test_packed_and_unpacked_repeated_fields_both_decode),
-              cmocka_unit_test(test_the_last_value_of_a_repeated_singular_field_wins),
-              cmocka_unit_test(test_embedded_messages_seen_twice_are_merged),
-              cmocka_unit_test(test_every_type_round_trips_through_its_wire_type),
-              cmocka_unit_test(test_a_truncated_varint_is_its_own_error),
-              cmocka_unit_test(test_an_overlong_varint_is_its_own_error),
-              cmocka_unit_test(test_field_number_zero_and_above_the_range_are_errors),
-              cmocka_unit_test(test_a_known_field_with_the_wrong_wire_type_is_an_error),
-              cmocka_unit_test(test_wire_types_that_do_not_exist_or_are_groups_are_errors),
-              cmocka_unit_test(test_a_length_past_the_end_is_an_error),
-              cmocka_unit_test(test_truncated_fixed_bytes_are_an_error),
-              cmocka_unit_test(test_a_packed_run_ending_inside_an_element_is_an_error),
-              cmocka_unit_test(test_a_string_that_is_not_utf8_is_an_error_and_bytes_are_not_checked),
-              cmocka_unit_test(test_nesting_past_the_depth_limit_is_an_error));
+UG_TEST_GROUP(
+    wire_decode, NULL, NULL, cmocka_unit_test(test_packed_and_unpacked_repeated_fields_both_decode),
+    cmocka_unit_test(test_the_last_value_of_a_repeated_singular_field_wins),
+    cmocka_unit_test(test_embedded_messages_seen_twice_are_merged),
+    cmocka_unit_test(test_every_type_round_trips_through_its_wire_type),
+    cmocka_unit_test(test_a_truncated_varint_is_its_own_error),
+    cmocka_unit_test(test_an_overlong_varint_is_its_own_error),
+    cmocka_unit_test(test_field_number_zero_and_above_the_range_are_errors),
+    cmocka_unit_test(test_a_known_field_with_the_wrong_wire_type_is_an_error),
+    cmocka_unit_test(test_wire_types_that_do_not_exist_or_are_groups_are_errors),
+    cmocka_unit_test(test_a_length_past_the_end_is_an_error),
+    cmocka_unit_test(test_truncated_fixed_bytes_are_an_error),
+    cmocka_unit_test(test_a_packed_run_ending_inside_an_element_is_an_error),
+    cmocka_unit_test(test_a_string_that_is_not_utf8_is_an_error_and_bytes_are_not_checked),
+    cmocka_unit_test(test_nesting_past_the_depth_limit_is_an_error));

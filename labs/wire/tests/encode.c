@@ -182,8 +182,8 @@ static void test_unknown_fields_are_kept_and_emitted_after_the_known_ones(void *
     (void)state;
     /* Field 99 (varint), field 100 (LEN) and field 101 (fixed32) are not
      * in wtc.Inner; field 1 is, and goes out first. */
-    uint8_t in[] = {0x98, 0x06, 0x05, 0xa2, 0x06, 0x02, 'h', 'i', 0xad, 0x06, 1, 2, 3, 4,
-                    0x08, 0x00};
+    uint8_t in[] = {0x98, 0x06, 0x05, 0xa2, 0x06, 0x02, 'h',  'i',
+                    0xad, 0x06, 1,    2,    3,    4,    0x08, 0x00};
     in[15] = (uint8_t)(1 + ug_rand_below(100));
     int rc;
     wt_msg_t *m = wt_t_decode(&wt_schema_inner, in, sizeof in, &rc);
@@ -212,13 +212,14 @@ static void test_a_too_small_buffer_is_enospc(void **state)
     wt_msg_free(m);
 }
 
-UG_TEST_GROUP(wire_encode, NULL, NULL,
-              cmocka_unit_test(test_varints_take_seven_bits_a_byte_and_at_most_ten_bytes),
-              cmocka_unit_test(test_zigzag_keeps_small_negatives_short),
-              cmocka_unit_test(test_fixed_float_and_double_are_little_endian),
-              cmocka_unit_test(test_a_negative_int32_takes_ten_bytes_and_a_negative_sint32_one),
-              cmocka_unit_test(test_proto3_defaults_are_not_emitted_but_an_empty_embedded_message_is),
-              cmocka_unit_test(test_packed_fields_are_one_record_and_unpacked_one_per_element),
-              cmocka_unit_test(test_strings_bytes_and_embedded_messages_are_length_delimited),
-              cmocka_unit_test(test_unknown_fields_are_kept_and_emitted_after_the_known_ones),
-              cmocka_unit_test(test_a_too_small_buffer_is_enospc));
+UG_TEST_GROUP(
+    wire_encode, NULL, NULL,
+    cmocka_unit_test(test_varints_take_seven_bits_a_byte_and_at_most_ten_bytes),
+    cmocka_unit_test(test_zigzag_keeps_small_negatives_short),
+    cmocka_unit_test(test_fixed_float_and_double_are_little_endian),
+    cmocka_unit_test(test_a_negative_int32_takes_ten_bytes_and_a_negative_sint32_one),
+    cmocka_unit_test(test_proto3_defaults_are_not_emitted_but_an_empty_embedded_message_is),
+    cmocka_unit_test(test_packed_fields_are_one_record_and_unpacked_one_per_element),
+    cmocka_unit_test(test_strings_bytes_and_embedded_messages_are_length_delimited),
+    cmocka_unit_test(test_unknown_fields_are_kept_and_emitted_after_the_known_ones),
+    cmocka_unit_test(test_a_too_small_buffer_is_enospc));

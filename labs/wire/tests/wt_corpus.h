@@ -22,7 +22,7 @@ static inline uint64_t wt_corpus_num(wt_corpus_rand_fn r)
     switch (x % 4) {
     case 0: return (x >> 8) % 128;
     case 1: return (x >> 8) % 100000;
-    case 2: return (uint64_t)-(int64_t)((x >> 8) % 1000);
+    case 2: return (uint64_t) - (int64_t)((x >> 8) % 1000);
     default: return r();
     }
 }
@@ -80,28 +80,29 @@ static inline Wtc__Inner *wt_corpus_inner(wt_corpus_rand_fn r, wt_msg_t *w)
     return p;
 }
 
-#define WT_CORPUS_REP(P, W, NUM, FIELD, MAX, EXPR, SET)                       \
-    do {                                                                     \
-        (P)->n_##FIELD = r() % (MAX);                                        \
-        (P)->FIELD = malloc(((P)->n_##FIELD + 1) * sizeof *(P)->FIELD);      \
-        for (size_t i_ = 0; i_ < (P)->n_##FIELD; i_++) {                     \
-            (P)->FIELD[i_] = (EXPR);                                         \
-            wt_push((W), (NUM))->SET = (P)->FIELD[i_] != 0 ? (P)->FIELD[i_] : 0;                       \
-        }                                                                    \
+#define WT_CORPUS_REP(P, W, NUM, FIELD, MAX, EXPR, SET)                                            \
+    do {                                                                                           \
+        (P)->n_##FIELD = r() % (MAX);                                                              \
+        (P)->FIELD = malloc(((P)->n_##FIELD + 1) * sizeof *(P)->FIELD);                            \
+        for (size_t i_ = 0; i_ < (P)->n_##FIELD; i_++) {                                           \
+            (P)->FIELD[i_] = (EXPR);                                                               \
+            wt_push((W), (NUM))->SET = (P)->FIELD[i_] != 0 ? (P)->FIELD[i_] : 0;                   \
+        }                                                                                          \
     } while (0)
 
 /* Fills p (already wtc__all__init'ed) and w (empty) with one random message. */
 static inline void wt_corpus_make(wt_corpus_rand_fn r, Wtc__All *p, wt_msg_t *w)
 {
     uint64_t present = r();
-#define WT_CORPUS_IF(bit) if (present >> (bit) & 1)
+#define WT_CORPUS_IF(bit) if (present >> (bit)&1)
     WT_CORPUS_IF(1) wt_push(w, 1)->i = p->i32 = (int32_t)wt_corpus_num(r);
     WT_CORPUS_IF(2) wt_push(w, 2)->i = p->i64 = (int64_t)wt_corpus_num(r);
     WT_CORPUS_IF(3) wt_push(w, 3)->u = p->u32 = (uint32_t)wt_corpus_num(r);
     WT_CORPUS_IF(4) wt_push(w, 4)->u = p->u64 = wt_corpus_num(r);
     WT_CORPUS_IF(5) wt_push(w, 5)->i = p->s32 = (int32_t)wt_corpus_num(r);
     WT_CORPUS_IF(6) wt_push(w, 6)->i = p->s64 = (int64_t)wt_corpus_num(r);
-    WT_CORPUS_IF(7) {
+    WT_CORPUS_IF(7)
+    {
         p->b = (r() & 1) != 0;
         wt_push(w, 7)->b = p->b != 0;
     }
@@ -112,13 +113,15 @@ static inline void wt_corpus_make(wt_corpus_rand_fn r, Wtc__All *p, wt_msg_t *w)
     WT_CORPUS_IF(12) wt_push(w, 12)->i = p->sf64 = (int64_t)wt_corpus_num(r);
     WT_CORPUS_IF(13) wt_push(w, 13)->f = p->fl = wt_corpus_float((uint32_t)r());
     WT_CORPUS_IF(14) wt_push(w, 14)->d = p->db = wt_corpus_double(r());
-    WT_CORPUS_IF(15) {
+    WT_CORPUS_IF(15)
+    {
         size_t len;
         char *s = wt_corpus_text(r, &len);
         p->str = s;
         wt_value_set_bytes(wt_push(w, 15), s, len);
     }
-    WT_CORPUS_IF(16) {
+    WT_CORPUS_IF(16)
+    {
         p->by.len = r() % 40;
         p->by.data = malloc(p->by.len + 1);
         for (size_t i = 0; i < p->by.len; i++)

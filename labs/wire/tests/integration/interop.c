@@ -70,13 +70,13 @@ static int build_peer(void)
 static char target[64];
 static int failures;
 
-#define CHECK(cond, ...)                                  \
-    do {                                                  \
-        if (!(cond)) {                                    \
-            fprintf(stderr, "interop: " __VA_ARGS__);     \
-            fprintf(stderr, "\n");                        \
-            failures++;                                   \
-        }                                                 \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "interop: " __VA_ARGS__);                                              \
+            fprintf(stderr, "\n");                                                                 \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
 static void client(void *arg)
@@ -95,14 +95,17 @@ static void client(void *arg)
     wt_push(req, 2)->i = 21;
     rc = wt_call_unary(h, "/wtc.Test/Double", req, resp, &st);
     int64_t got = wt_get(resp, 2)->n ? wt_get(resp, 2)->v[0].i : 0;
-    CHECK(rc == 0 && st.code == WT_OK && got == 42, "Double(21) from grpc-go: rc %d status %d %s, %lld",
-          rc, st.code, st.message, (long long)got);
+    CHECK(rc == 0 && st.code == WT_OK && got == 42,
+          "Double(21) from grpc-go: rc %d status %d %s, %lld", rc, st.code, st.message,
+          (long long)got);
     wt_push(req, 2)->i = -5;
     rc = wt_call_unary(h, "/wtc.Test/Double", req, resp, &st);
-    CHECK(rc == 0 && st.code == WT_NOT_FOUND && strcmp(st.message, "no such key: caf\xc3\xa9 100% -5") == 0,
+    CHECK(rc == 0 && st.code == WT_NOT_FOUND &&
+              strcmp(st.message, "no such key: caf\xc3\xa9 100% -5") == 0,
           "Double(-5) from grpc-go: rc %d status %d '%s'", rc, st.code, st.message);
     rc = wt_call_unary(h, "/wtc.Test/Nope", req, resp, &st);
-    CHECK(rc == 0 && st.code == WT_UNIMPLEMENTED, "Nope from grpc-go: rc %d status %d", rc, st.code);
+    CHECK(rc == 0 && st.code == WT_UNIMPLEMENTED, "Nope from grpc-go: rc %d status %d", rc,
+          st.code);
     printf("interop: C client -> grpc-go server: ok\n");
     wt_msg_free(req);
     wt_msg_free(resp);
