@@ -131,7 +131,7 @@ function(undergo_write_recipe name deps benches)
     list(APPEND cflags -fsanitize=${UNDERGO_SANITIZE} -fno-omit-frame-pointer)
     list(APPEND ldflags -fsanitize=${UNDERGO_SANITIZE})
   endif()
-  set(extra_libs ${recipe_libs} ${cmocka_LDFLAGS} -lm -lpthread)
+  set(extra_libs ${recipe_libs} ${lab_test_ldflags} ${cmocka_LDFLAGS} -lm -lpthread)
   set(test_link -Wl,--whole-archive "$<TARGET_FILE:${name}_tests_rec>" -Wl,--no-whole-archive
                 "$<TARGET_FILE:undergo_labtest>" ${extra_libs} ${ldflags})
   set(bench_link)
@@ -351,6 +351,16 @@ function(undergo_add_lab)
     target_link_libraries(${L_NAME}_handout_test PRIVATE
                           "$<LINK_LIBRARY:WHOLE_ARCHIVE,${L_NAME}_tests_visible>" ${L_NAME}_ref
                           undergo_labtest)
+  endif()
+  # A lab's tests/tests.cmake, when present, adds what its tests and
+  # benchmarks alone link (an anchor library, code generated from a schema
+  # at build time), never the lab library: it sees `dir` and the targets
+  # ${L_NAME}_tests, _tests_rec, _benches and _tests_visible (each when it
+  # exists), and appends to `lab_test_ldflags` what a submission's test and
+  # bench link lines need besides (docs/lab-format.md).
+  set(lab_test_ldflags)
+  if(EXISTS ${dir}/tests/tests.cmake)
+    include(${dir}/tests/tests.cmake)
   endif()
   undergo_write_recipe(${L_NAME} "${deps}" "${benches}")
   undergo_add_demos(${L_NAME} "${L_DEMOS}" "${L_HTML_DEMOS}" "${libs}")
