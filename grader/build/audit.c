@@ -212,6 +212,12 @@ static int check_symbol(const GElf_Sym *sym, const char *name, const audit_rules
         if (has_prefix(name, "ug__"))
             return say(why, len, -EPERM, "%s: refers to %s (the harness's internals)", path,
                        name);
+        for (size_t i = 0; i < rules->n_test_only; i++)
+            if (has_prefix(name, rules->test_only[i]))
+                return say(why, len, -EPERM,
+                           "%s: refers to %s, which only the lab's tests may use (the "
+                           "anchor they hold your code to)",
+                           path, name);
         for (size_t i = 0; banned_calls[i]; i++)
             if (!strcmp(name, banned_calls[i]))
                 return say(why, len, -EPERM,

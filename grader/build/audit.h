@@ -26,6 +26,9 @@ typedef struct audit_rules {
     const char *const *api;     /* the global names it may define (the reference's),
                                  * NULL-terminated; NULL: any name not refused otherwise */
     const char *prefix;         /* and any name starting "<prefix>_"; NULL: none */
+    char *const *test_only;     /* prefixes of names only the tests link (the manifest's
+                                 * test_only): a reference to one is refused */
+    size_t n_test_only;
 } audit_rules_t;
 
 /* Audits the relocatable object at path. Returns 0 when it may be linked,

@@ -250,8 +250,11 @@ static int compile_all(const plan_t *p, const lab_t *lab, const recipe_t *r, con
 {
     char *api_text = NULL;
     const char **api = load_api(p, lab, &api_text);
-    audit_rules_t rules = {.flags = recipe_sanitized(r) ? AUDIT_SANITIZED : 0, .api = api,
-                           .prefix = lab->prefix};
+    audit_rules_t rules = {.flags = recipe_sanitized(r) ? AUDIT_SANITIZED : 0,
+                           .api = api,
+                           .prefix = lab->prefix,
+                           .test_only = lab->test_only,
+                           .n_test_only = lab->n_test_only};
     objcache_t cache;
     objcache_open(&cache, p->o.bindir);
     int rc = 0;

@@ -394,6 +394,8 @@ static int top_pair(parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v,
     }
     if (!strcmp(key, "needs"))
         return want_list(p, v, "needs", &lab->needs, &lab->n_needs);
+    if (!strcmp(key, "test_only"))
+        return want_list(p, v, "test_only", &lab->test_only, &lab->n_test_only);
     if (!strcmp(key, "tests"))
         return parse_tests(p, v);
     if (!strcmp(key, "bench")) {
@@ -408,7 +410,7 @@ static int top_pair(parse_t *p, const char *key, yaml_node_t *k, yaml_node_t *v,
         return parse_stub(p, v);
     return fail_at(p, k,
                    "unknown key '%s' (expected name, title, prefix, question, points, "
-                   "editable, sources, needs, tests, bench, sandbox, demos, stub)",
+                   "editable, sources, needs, test_only, tests, bench, sandbox, demos, stub)",
                    key);
 }
 
@@ -604,6 +606,7 @@ void manifest_free(lab_t *lab)
     free_list(lab->editable, lab->n_editable);
     free_list(lab->sources, lab->n_sources);
     free_list(lab->needs, lab->n_needs);
+    free_list(lab->test_only, lab->n_test_only);
     free_list(lab->benchmarks, lab->n_benchmarks);
     for (size_t i = 0; i < lab->n_tests; i++)
         free(lab->tests[i].name);

@@ -51,6 +51,10 @@ typedef struct lab {
                                                support/ files; "support/x.c" relative to dir */
     bool sources_given;     /* `sources:` was in the manifest (not derived) */
     char **needs;     size_t n_needs;
+    /* name prefixes only tests and benchmarks link (a conformance anchor):
+     * the lab's code may not refer to them */
+    char **test_only;
+    size_t n_test_only;
     lab_test_t *tests; size_t n_tests;
     bool has_bench;
     double perf_share, perf_target, perf_floor;

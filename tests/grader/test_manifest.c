@@ -297,6 +297,22 @@ static void test_explicit_sources_may_name_support_files_only_inside_the_lab(voi
                  "source 'support/../../x.c' is not a file in labs/demo");
 }
 
+static void test_test_only_lists_the_prefixes_the_audit_refuses(void **state)
+{
+    fixture_t *fx = *state;
+    char err[512];
+    lab_t lab;
+    char *yaml = good_with("needs:", "test_only: [protobuf_c_, wtc__]\nneeds:");
+    assert_int_equal(0, load(fx, yaml, &lab, err, sizeof err));
+    assert_int_equal(2, lab.n_test_only);
+    assert_string_equal("protobuf_c_", lab.test_only[0]);
+    assert_string_equal("wtc__", lab.test_only[1]);
+    manifest_free(&lab);
+    free(yaml);
+    expect_error(state,
+                 "needs:", "test_only: {protobuf_c_: 1}\nneeds:", "'test_only' must be a list");
+}
+
 static void test_labs_load_in_exam_order_and_questions_are_unique(void **state)
 {
     fixture_t *fx = *state;
@@ -341,6 +357,8 @@ UG_TEST_GROUP(
     cmocka_unit_test_setup_teardown(test_yaml_syntax_error_names_its_line, setup, teardown),
     cmocka_unit_test_setup_teardown(test_test_name_must_be_an_identifier, setup, teardown),
     cmocka_unit_test_setup_teardown(test_a_demo_needs_its_source_in_demo, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_test_only_lists_the_prefixes_the_audit_refuses, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(test_a_demo_name_is_lowercase_words, setup, teardown),
     cmocka_unit_test_setup_teardown(test_a_demo_go_original_is_a_go_file_beside_it, setup,
                                     teardown),

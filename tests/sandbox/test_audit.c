@@ -144,7 +144,23 @@ static void test_audit_allows_only_the_labs_api_and_prefix_as_globals(void **sta
     assert_int_equal(0, audit_object(object("has_extra_global"), &rules, why, sizeof why));
 }
 
+/* A lab's test_only prefixes (wire: protobuf-c) are refused as references;
+ * without them the same object is clean. */
+static void test_audit_rejects_a_reference_to_what_only_the_tests_link(void **state)
+{
+    (void)state;
+    char why[PATH_MAX + 256]; /* the object's path, then the reason */
+    char *const test_only[] = {"wtc__", "protobuf_c_"};
+    audit_rules_t rules = {.prefix = "wt", .test_only = test_only, .n_test_only = 2};
+    assert_int_equal(-EPERM, audit_object(object("calls_test_only"), &rules, why, sizeof why));
+    assert_non_null(strstr(why, "refers to protobuf_c_message_pack, which only the lab's tests"));
+    assert_null(strchr(why, '\n'));
+    rules.n_test_only = 0;
+    assert_int_equal(0, audit_object(object("calls_test_only"), &rules, why, sizeof why));
+}
+
 UG_TEST_GROUP(sandbox_audit, NULL, NULL,
+              cmocka_unit_test(test_audit_rejects_a_reference_to_what_only_the_tests_link),
               cmocka_unit_test(test_audit_counts_a_gnu_unique_definition_as_global),
               cmocka_unit_test(test_audit_rejects_versioned_symbols_ifuncs_and_section_bounds),
               cmocka_unit_test(test_audit_allows_only_the_labs_api_and_prefix_as_globals),
