@@ -96,14 +96,24 @@ static wt_value_t *wt__slot(wt_msg_t *m, const wt_field_desc_t *f)
     return v;
 }
 
-/* wt_varint_get with the one-byte case (most tags and small numbers) inline. */
-static inline int wt__varint(const uint8_t *p, size_t n, uint64_t *x)
+/* wt_varint_get again, here where the compiler can inline it into the
+ * loops below: every tag and number goes through. */
+static inline int wt__varint(const uint8_t *p, size_t n, uint64_t *v)
 {
-    if (n > 0 && p[0] < 0x80) {
-        *x = p[0];
-        return 1;
+    uint64_t x = 0;
+    for (size_t i = 0; i < 10; i++) {
+        if (i == n)
+            return WT_ETRUNCATED_VARINT;
+        uint8_t b = p[i];
+        if (i == 9 && b > 1) /* the tenth byte holds bit 63 only */
+            return WT_EOVERLONG_VARINT;
+        x |= (uint64_t)(b & 0x7f) << (7 * i);
+        if (!(b & 0x80)) {
+            *v = x;
+            return (int)i + 1;
+        }
     }
-    return wt_varint_get(p, n, x);
+    return WT_EOVERLONG_VARINT;
 }
 
 /* The row of field `number`: fields mostly arrive in table order, so the

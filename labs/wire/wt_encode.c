@@ -20,25 +20,27 @@
 
 #if LAB_SOLUTION
 
-/* wt_varint_put and wt_varint_len with the one-byte case (tags, small
- * numbers, short lengths) inline. */
+/* wt_varint_put and wt_varint_len again, here where the compiler can
+ * inline them into the loops below: every tag and number goes through. */
 static inline size_t wt__put_varint(uint8_t *p, uint64_t v)
 {
-    if (v < 0x80) {
-        *p = (uint8_t)v;
-        return 1;
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
     }
-    return wt_varint_put(p, v);
+    p[n++] = (uint8_t)v;
+    return n;
 }
 
 static inline size_t wt__varint_len(uint64_t v)
 {
-    return v < 0x80 ? 1 : wt_varint_len(v);
+    return (size_t)(70 - __builtin_clzll(v | 1)) / 7;
 }
 
 /* The varint a value of a varint type travels as. int32 and enum are
  * sign-extended to 64 bits, so a negative one takes 10 bytes. */
-static uint64_t wt__varint_of(wt_type_t t, const wt_value_t *v)
+static inline uint64_t wt__varint_of(wt_type_t t, const wt_value_t *v)
 {
     switch (t) {
     case WT_SINT32: return wt_zigzag32((int32_t)v->i);
@@ -53,7 +55,7 @@ static uint64_t wt__varint_of(wt_type_t t, const wt_value_t *v)
 }
 
 /* Whether a singular value is proto3's default, which is not sent. */
-static bool wt__is_default(wt_type_t t, const wt_value_t *v)
+static inline bool wt__is_default(wt_type_t t, const wt_value_t *v)
 {
     switch (t) {
     case WT_BOOL: return !v->b;
@@ -83,7 +85,7 @@ static bool wt__is_default(wt_type_t t, const wt_value_t *v)
 }
 
 /* The payload size of one value (without tag; a LEN value with its length). */
-static size_t wt__value_size(const wt_field_desc_t *f, const wt_value_t *v)
+static inline size_t wt__value_size(const wt_field_desc_t *f, const wt_value_t *v)
 {
     switch (wt__wire_type(f->type)) {
     case WT_WIRE_I64: return 8;
