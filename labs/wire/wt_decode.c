@@ -19,6 +19,7 @@
  * Interface: wt_decode(m, buf, len) → 0 or WT_E*.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "wt_internal.h"
@@ -60,17 +61,59 @@ static bool wt__utf8_ok(const uint8_t *p, size_t n)
     return true;
 }
 
-/* A slot for one more value of f: the fast path appends to a repeated
- * field with room; wt_push does the rest (growing, clearing a singular). */
+/* Room for `more` values in a repeated field's array (more than one when
+ * a packed run's length says how many are coming): 0 or -ENOMEM. */
+static int wt__reserve(wt_values_t *vs, size_t more)
+{
+    if (vs->n + more <= vs->cap)
+        return 0;
+    size_t cap = vs->cap ? vs->cap * 2 : 4;
+    if (cap < vs->n + more)
+        cap = vs->n + more;
+    wt_value_t *v = realloc(vs->v, cap * sizeof *v);
+    if (!v)
+        return -ENOMEM;
+    vs->v = v;
+    vs->cap = cap;
+    return 0;
+}
+
+/* A zeroed slot for one more value of f, without wt_push's search: a
+ * repeated field appends; a singular field reuses its one slot, whose old
+ * string or message wt_push frees. */
 static wt_value_t *wt__slot(wt_msg_t *m, const wt_field_desc_t *f)
 {
     wt_values_t *vs = &m->fields[f - m->desc->fields];
-    if (f->label == WT_REPEATED && vs->n < vs->cap) {
-        wt_value_t *v = &vs->v[vs->n++];
-        memset(v, 0, sizeof *v);
-        return v;
+    bool owns = f->type == WT_STRING || f->type == WT_BYTES || f->type == WT_MESSAGE;
+    if (f->label == WT_SINGULAR && vs->n == 1 && owns)
+        return wt_push(m, f->number);
+    if (f->label == WT_REPEATED && wt__reserve(vs, 1) < 0)
+        return NULL;
+    wt_value_t *v = f->label == WT_SINGULAR ? &vs->v[0] : &vs->v[vs->n];
+    if (f->label == WT_REPEATED || vs->n == 0)
+        vs->n++;
+    memset(v, 0, sizeof *v);
+    return v;
+}
+
+/* wt_varint_get again, here where the compiler can inline it into the
+ * loops below: every tag and number goes through. */
+static inline int wt__varint(const uint8_t *p, size_t n, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (size_t i = 0; i < 10; i++) {
+        if (i == n)
+            return WT_ETRUNCATED_VARINT;
+        uint8_t b = p[i];
+        if (i == 9 && b > 1) /* the tenth byte holds bit 63 only */
+            return WT_EOVERLONG_VARINT;
+        x |= (uint64_t)(b & 0x7f) << (7 * i);
+        if (!(b & 0x80)) {
+            *v = x;
+            return (int)i + 1;
+        }
     }
-    return wt_push(m, f->number);
+    return WT_EOVERLONG_VARINT;
 }
 
 /* The row of field `number`: fields mostly arrive in table order, so the
@@ -129,7 +172,7 @@ static int wt__scalar(wt_msg_t *m, const wt_field_desc_t *f, int wt, const uint8
     wt_value_t *v;
     if (wt == WT_WIRE_VARINT) {
         uint64_t x;
-        int k = wt_varint_get(p, n, &x);
+        int k = wt__varint(p, n, &x);
         if (k < 0)
             return k;
         if (!(v = wt__slot(m, f)))
@@ -155,6 +198,12 @@ static int wt__decode(wt_msg_t *m, const uint8_t *buf, size_t len, int depth);
 static int wt__packed(wt_msg_t *m, const wt_field_desc_t *f, const uint8_t *p, size_t n)
 {
     int wt = wt__wire_type(f->type);
+    /* Size the array once: a varint ends at each byte below 0x80. */
+    size_t count = wt == WT_WIRE_I32 ? n / 4 : wt == WT_WIRE_I64 ? n / 8 : 0;
+    for (size_t i = 0; wt == WT_WIRE_VARINT && i < n; i++)
+        count += p[i] < 0x80;
+    if (f->label == WT_REPEATED && wt__reserve(&m->fields[f - m->desc->fields], count) < 0)
+        return -ENOMEM;
     while (n > 0) {
         int k = wt__scalar(m, f, wt, p, n);
         if (k == WT_ETRUNCATED_VARINT || k == WT_ETRUNCATED_FIXED)
@@ -197,11 +246,11 @@ static int wt__payload(int wt, const uint8_t *p, size_t n, const uint8_t **body,
     uint64_t x;
     int k;
     switch (wt) {
-    case WT_WIRE_VARINT: k = wt_varint_get(p, n, &x); return k;
+    case WT_WIRE_VARINT: k = wt__varint(p, n, &x); return k;
     case WT_WIRE_I64: return n < 8 ? WT_ETRUNCATED_FIXED : 8;
     case WT_WIRE_I32: return n < 4 ? WT_ETRUNCATED_FIXED : 4;
     case WT_WIRE_LEN:
-        k = wt_varint_get(p, n, &x);
+        k = wt__varint(p, n, &x);
         if (k < 0)
             return k;
         if (x > n - (size_t)k)
@@ -222,7 +271,7 @@ static int wt__decode(wt_msg_t *m, const uint8_t *buf, size_t len, int depth)
     size_t off = 0, hint = 0;
     while (off < len) {
         uint64_t key;
-        int k = wt_varint_get(buf + off, len - off, &key);
+        int k = wt__varint(buf + off, len - off, &key);
         if (k < 0)
             return k;
         int wt = (int)(key & 7);

@@ -20,9 +20,27 @@
 
 #if LAB_SOLUTION
 
+/* wt_varint_put and wt_varint_len again, here where the compiler can
+ * inline them into the loops below: every tag and number goes through. */
+static inline size_t wt__put_varint(uint8_t *p, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (uint8_t)v;
+    return n;
+}
+
+static inline size_t wt__varint_len(uint64_t v)
+{
+    return (size_t)(70 - __builtin_clzll(v | 1)) / 7;
+}
+
 /* The varint a value of a varint type travels as. int32 and enum are
  * sign-extended to 64 bits, so a negative one takes 10 bytes. */
-static uint64_t wt__varint_of(wt_type_t t, const wt_value_t *v)
+static inline uint64_t wt__varint_of(wt_type_t t, const wt_value_t *v)
 {
     switch (t) {
     case WT_SINT32: return wt_zigzag32((int32_t)v->i);
@@ -37,7 +55,7 @@ static uint64_t wt__varint_of(wt_type_t t, const wt_value_t *v)
 }
 
 /* Whether a singular value is proto3's default, which is not sent. */
-static bool wt__is_default(wt_type_t t, const wt_value_t *v)
+static inline bool wt__is_default(wt_type_t t, const wt_value_t *v)
 {
     switch (t) {
     case WT_BOOL: return !v->b;
@@ -67,16 +85,16 @@ static bool wt__is_default(wt_type_t t, const wt_value_t *v)
 }
 
 /* The payload size of one value (without tag; a LEN value with its length). */
-static size_t wt__value_size(const wt_field_desc_t *f, const wt_value_t *v)
+static inline size_t wt__value_size(const wt_field_desc_t *f, const wt_value_t *v)
 {
     switch (wt__wire_type(f->type)) {
     case WT_WIRE_I64: return 8;
     case WT_WIRE_I32: return 4;
     case WT_WIRE_LEN: {
         size_t n = f->type == WT_MESSAGE ? wt_size(v->m) : v->s.len;
-        return wt_varint_len(n) + n;
+        return wt__varint_len(n) + n;
     }
-    default: return wt_varint_len(wt__varint_of(f->type, v));
+    default: return wt__varint_len(wt__varint_of(f->type, v));
     }
 }
 
@@ -104,10 +122,10 @@ size_t wt_size(const wt_msg_t *m)
         const wt_values_t *vs = &m->fields[i];
         if (!wt__sends(f, vs))
             continue;
-        size_t tag = wt_varint_len((uint64_t)f->number << 3);
+        size_t tag = wt__varint_len((uint64_t)f->number << 3);
         if (f->label == WT_REPEATED && f->packed && wt__packable(f->type)) {
             size_t body = wt__packed_body(f, vs);
-            n += tag + wt_varint_len(body) + body;
+            n += tag + wt__varint_len(body) + body;
             continue;
         }
         for (size_t j = 0; j < vs->n; j++)
@@ -122,7 +140,7 @@ static uint8_t *wt__put_message(uint8_t *p, const wt_msg_t *m);
 
 static uint8_t *wt__put_len(uint8_t *p, const void *data, size_t len)
 {
-    p += wt_varint_put(p, len);
+    p += wt__put_varint(p, len);
     if (len)
         memcpy(p, data, len);
     return p + len;
@@ -149,8 +167,8 @@ static uint8_t *wt__put_value(uint8_t *p, const wt_field_desc_t *f, const wt_val
     }
     case WT_STRING:
     case WT_BYTES: return wt__put_len(p, v->s.data, v->s.len);
-    case WT_MESSAGE: p += wt_varint_put(p, wt_size(v->m)); return wt__put_message(p, v->m);
-    default: return p + wt_varint_put(p, wt__varint_of(f->type, v));
+    case WT_MESSAGE: p += wt__put_varint(p, wt_size(v->m)); return wt__put_message(p, v->m);
+    default: return p + wt__put_varint(p, wt__varint_of(f->type, v));
     }
 }
 
@@ -163,14 +181,14 @@ static uint8_t *wt__put_message(uint8_t *p, const wt_msg_t *m)
             continue;
         uint64_t key = (uint64_t)f->number << 3;
         if (f->label == WT_REPEATED && f->packed && wt__packable(f->type)) {
-            p += wt_varint_put(p, key | WT_WIRE_LEN);
-            p += wt_varint_put(p, wt__packed_body(f, vs));
+            p += wt__put_varint(p, key | WT_WIRE_LEN);
+            p += wt__put_varint(p, wt__packed_body(f, vs));
             for (size_t j = 0; j < vs->n; j++)
                 p = wt__put_value(p, f, &vs->v[j]);
             continue;
         }
         for (size_t j = 0; j < vs->n; j++) {
-            p += wt_varint_put(p, key | (uint64_t)wt__wire_type(f->type));
+            p += wt__put_varint(p, key | (uint64_t)wt__wire_type(f->type));
             p = wt__put_value(p, f, &vs->v[j]);
         }
     }

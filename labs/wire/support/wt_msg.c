@@ -15,12 +15,24 @@
 
 wt_msg_t *wt_msg_new(const wt_desc_t *d)
 {
-    /* One allocation: the message, then its table of values. */
-    wt_msg_t *m = calloc(1, sizeof *m + d->nfields * sizeof *m->fields);
+    /* One allocation: the message, its table of values, then one slot per
+     * singular field (which never needs more), so setting a singular field
+     * allocates nothing. Repeated fields grow their own arrays. */
+    size_t nsingular = 0;
+    for (size_t i = 0; i < d->nfields; i++)
+        nsingular += d->fields[i].label == WT_SINGULAR;
+    wt_msg_t *m = calloc(1, sizeof *m + d->nfields * sizeof *m->fields +
+                                nsingular * sizeof(wt_value_t));
     if (!m)
         return NULL;
     m->desc = d;
     m->fields = (wt_values_t *)(m + 1);
+    wt_value_t *slot = (wt_value_t *)(m->fields + d->nfields);
+    for (size_t i = 0; i < d->nfields; i++)
+        if (d->fields[i].label == WT_SINGULAR) {
+            m->fields[i].v = slot++;
+            m->fields[i].cap = 1;
+        }
     return m;
 }
 
@@ -41,7 +53,8 @@ void wt_msg_free(wt_msg_t *m)
         wt_values_t *vs = &m->fields[i];
         for (size_t j = 0; j < vs->n; j++)
             wt__value_clear(&m->desc->fields[i], &vs->v[j]);
-        free(vs->v);
+        if (m->desc->fields[i].label == WT_REPEATED)
+            free(vs->v); /* a singular field's slot is part of m */
     }
     free(m->unknown);
     free(m);
