@@ -167,7 +167,18 @@ static uint8_t *wt__put_value(uint8_t *p, const wt_field_desc_t *f, const wt_val
     }
     case WT_STRING:
     case WT_BYTES: return wt__put_len(p, v->s.data, v->s.len);
-    case WT_MESSAGE: p += wt__put_varint(p, wt_size(v->m)); return wt__put_message(p, v->m);
+    case WT_MESSAGE: {
+        /* Sizing the embedded message again at every level of nesting
+         * would make encoding quadratic in the depth. Write it after a
+         * one-byte length instead; when it turns out longer than 127
+         * bytes, move it up to make room. It then ends where the exact
+         * wt_size said it would, so it still fits in the buffer. */
+        uint8_t *end = wt__put_message(p + 1, v->m);
+        size_t len = (size_t)(end - (p + 1)), extra = wt__varint_len(len) - 1;
+        if (extra)
+            memmove(p + 1 + extra, p + 1, len);
+        return p + wt__put_varint(p, len) + len;
+    }
     default: return p + wt__put_varint(p, wt__varint_of(f->type, v));
     }
 }

@@ -173,6 +173,25 @@ static void test_strings_bytes_and_embedded_messages_are_length_delimited(void *
     wt_t_str(m2, 22, s, n);
     wt_t_str(m2, 22, "", 0);
     assert_int_equal(2 + 2 + n + 2 + 1, wt_size(m2));
+    /* So does an embedded message past 127 bytes: an Inner holding that
+     * string, encoded in field order, byte for byte. */
+    wt_msg_t *big = wt_push_msg(m2, 17);
+    wt_t_str(big, 2, s, n);
+    wt_t_int(m2, 1, 7);
+    uint8_t out[800], want[800];
+    size_t w = 0, inner = 1 + 2 + n;
+    want[w++] = 0x08, want[w++] = 7;
+    want[w++] = 0x8a, want[w++] = 0x01; /* field 17, LEN */
+    want[w++] = (uint8_t)(inner | 0x80), want[w++] = (uint8_t)(inner >> 7);
+    want[w++] = 0x12, want[w++] = (uint8_t)(n | 0x80), want[w++] = (uint8_t)(n >> 7);
+    memcpy(want + w, s, n), w += n;
+    want[w++] = 0xb2, want[w++] = 0x01; /* field 22, LEN */
+    want[w++] = (uint8_t)(n | 0x80), want[w++] = (uint8_t)(n >> 7);
+    memcpy(want + w, s, n), w += n;
+    want[w++] = 0xb2, want[w++] = 0x01, want[w++] = 0x00;
+    assert_int_equal(w, wt_size(m2));
+    assert_int_equal(w, wt_t_encode(m2, out, sizeof out));
+    assert_memory_equal(want, out, w);
     wt_msg_free(m2);
     wt_msg_free(m);
 }
