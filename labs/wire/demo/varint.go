@@ -36,7 +36,8 @@ func main() {
 	}
 	fmt.Println("== -1 as int32, sint32, sfixed32")
 	fmt.Printf("  int32    -1 (sign-extended):")
-	walk(uint64(int64(-1)))
+	minusOne := int64(-1)
+	walk(uint64(minusOne))
 	fmt.Printf("  sint32   -1 (zigzag):       ")
 	walk(uint64(zigzag32(-1)))
 	f := make([]byte, 4)
